@@ -1,1 +1,92 @@
-fn main() {}
+//! `cargo xtask <command>`: builds, serves, tests and measures Outpost. It installs the
+//! tools it needs on first use (see `tools.rs`), so a fresh clone needs nothing else.
+
+mod bench;
+mod process;
+mod runbooks;
+mod site;
+mod tools;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+  dev     build the site, serve it on http://127.0.0.1:8080 and rebuild on changes
+  test    run every test: formatting, lints, unit tests, runbook checks, browser tests
+  build   write the deployable site to dist/
+  bench   measure dist/ sizes and parser speed, and update docs/benchmarks.md
+  lint    check the runbooks and list what the site would warn about
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("dev") => site::dev(),
+        Some("test") => test(&args[1..]),
+        Some("build") => site::build().map(|_| ()),
+        Some("bench") => bench::run(),
+        Some("lint") => runbooks::lint().map(|_| ()),
+        Some("help" | "-h" | "--help") => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        _ => {
+            eprint!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("\nxtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Every test, cheapest first, so a mistake fails fast.
+fn test(args: &[String]) -> Result<(), String> {
+    let browser_only = args.iter().any(|a| a == "--browser");
+    tools::ensure_site_tools()?;
+    tools::ensure_browser()?;
+    if !browser_only {
+        process::step("formatting");
+        process::run(process::cargo().args(["fmt", "--all", "--", "--check"]))
+            .map_err(|e| format!("{e}\n  run `cargo fmt --all` to fix"))?;
+        process::step("lints");
+        process::run(process::cargo().args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--quiet",
+            "--",
+            "-D",
+            "warnings",
+        ]))?;
+        process::run(process::cargo().args([
+            "clippy",
+            "--package",
+            "app",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--quiet",
+            "--",
+            "-D",
+            "warnings",
+        ]))?;
+        process::step("unit tests");
+        process::run(process::cargo().args(["test", "--workspace", "--quiet"]))?;
+    }
+    runbooks::lint()?;
+    let dist = site::build()?;
+    process::step("browser tests (Chromium)");
+    process::run(
+        process::node()
+            .args(["--test", "--test-reporter=spec", "--test-concurrency=1"])
+            .arg(process::root().join("tests/e2e"))
+            .env("OUTPOST_DIST", &dist),
+    )?;
+    println!("\nall tests passed");
+    Ok(())
+}

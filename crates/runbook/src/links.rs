@@ -145,7 +145,8 @@ fn resolve_path(from: &str, path: &str) -> Option<ResolvedPath> {
     })
 }
 
-fn percent_decode(text: &str) -> String {
+/// Decodes `%XX` escapes, as in a URL fragment; invalid UTF-8 becomes U+FFFD.
+pub fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

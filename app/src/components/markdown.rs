@@ -1,0 +1,177 @@
+//! Draws the runbook model. Text always goes in as text nodes, never as HTML, so nothing in
+//! a runbook can become markup or script.
+
+use leptos::prelude::*;
+use runbook::{Alignment, Block, Callout, Heading, ImageSource, Inline, LinkTarget, List, Table};
+
+use crate::components::code_block::CodeBlockView;
+use crate::site::runbook_href;
+
+pub fn blocks_view(blocks: &'static [Block]) -> AnyView {
+    blocks.iter().map(block_view).collect_view().into_any()
+}
+
+fn block_view(block: &'static Block) -> AnyView {
+    match block {
+        Block::Heading(heading) => heading_view(heading),
+        Block::Paragraph(content) => view! { <p>{inlines_view(content)}</p> }.into_any(),
+        Block::Plain(content) => inlines_view(content),
+        Block::List(list) => list_view(list),
+        Block::Code(code) => view! { <CodeBlockView code=code/> }.into_any(),
+        Block::Table(table) => table_view(table),
+        Block::Quote(quote) => match quote.callout {
+            Some(callout) => {
+                let (class, label) = callout_style(callout);
+                view! {
+                    <aside class=class>
+                        <p class="callout-title">{label}</p>
+                        {blocks_view(&quote.blocks)}
+                    </aside>
+                }
+                .into_any()
+            }
+            None => view! { <blockquote>{blocks_view(&quote.blocks)}</blockquote> }.into_any(),
+        },
+        Block::Rule => view! { <hr/> }.into_any(),
+        Block::Html(html) => view! { <pre class="raw-html" title="HTML in the runbook is shown as text">{html.clone()}</pre> }.into_any(),
+    }
+}
+
+fn heading_view(heading: &'static Heading) -> AnyView {
+    let id = heading.anchor.clone();
+    let link =
+        view! { <a class="anchor" href=format!("#{id}") aria-label="Link to this section">"#"</a> };
+    let content = inlines_view(&heading.content);
+    match heading.level {
+        1 => view! { <h1 id=id>{content}{link}</h1> }.into_any(),
+        2 => view! { <h2 id=id>{content}{link}</h2> }.into_any(),
+        3 => view! { <h3 id=id>{content}{link}</h3> }.into_any(),
+        4 => view! { <h4 id=id>{content}{link}</h4> }.into_any(),
+        5 => view! { <h5 id=id>{content}{link}</h5> }.into_any(),
+        _ => view! { <h6 id=id>{content}{link}</h6> }.into_any(),
+    }
+}
+
+fn list_view(list: &'static List) -> AnyView {
+    let items = list
+        .items
+        .iter()
+        .map(|item| {
+            let task = item.task.map(|checked| {
+                view! { <input type="checkbox" class="task-box" disabled=true checked=checked aria-label="task"/> }
+            });
+            let class = if item.task.is_some() { "task" } else { "" };
+            view! { <li class=class>{task}{blocks_view(&item.blocks)}</li> }
+        })
+        .collect_view();
+    match list.start {
+        Some(start) => view! { <ol start=start.to_string()>{items}</ol> }.into_any(),
+        None => view! { <ul>{items}</ul> }.into_any(),
+    }
+}
+
+fn table_view(table: &'static Table) -> AnyView {
+    let align = |column: usize| match table.alignments.get(column) {
+        Some(Alignment::Left) => "left",
+        Some(Alignment::Center) => "center",
+        Some(Alignment::Right) => "right",
+        _ => "",
+    };
+    let header = table
+        .header
+        .iter()
+        .enumerate()
+        .map(|(i, cell)| view! { <th class=align(i) scope="col">{inlines_view(cell)}</th> })
+        .collect_view();
+    let rows = table
+        .rows
+        .iter()
+        .map(|row| {
+            let cells = row
+                .iter()
+                .enumerate()
+                .map(|(i, cell)| view! { <td class=align(i)>{inlines_view(cell)}</td> })
+                .collect_view();
+            view! { <tr>{cells}</tr> }
+        })
+        .collect_view();
+    view! {
+        <div class="table-wrap" tabindex="0">
+            <table>
+                <thead><tr>{header}</tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+pub fn inlines_view(content: &'static [Inline]) -> AnyView {
+    content.iter().map(inline_view).collect_view().into_any()
+}
+
+fn inline_view(inline: &'static Inline) -> AnyView {
+    match inline {
+        Inline::Text(text) => text.clone().into_any(),
+        Inline::Code(code) => view! { <code>{code.clone()}</code> }.into_any(),
+        Inline::Emphasis(content) => view! { <em>{inlines_view(content)}</em> }.into_any(),
+        Inline::Strong(content) => view! { <strong>{inlines_view(content)}</strong> }.into_any(),
+        Inline::Strikethrough(content) => view! { <del>{inlines_view(content)}</del> }.into_any(),
+        Inline::Link(link) => link_view(&link.target, &link.title, &link.content),
+        Inline::Image(image) => match &image.src {
+            ImageSource::Url(url) => view! { <img src=url.clone() alt=image.alt.clone() title=image.title.clone() loading="lazy"/> }.into_any(),
+            ImageSource::File(path) => view! { <img src=format!("/runbooks/{path}") alt=image.alt.clone() title=image.title.clone() loading="lazy"/> }.into_any(),
+            ImageSource::Blocked(src) => view! { <span class="image-blocked" title=format!("Not loaded: {src}")>"[image: "{image.alt.clone()}"]"</span> }.into_any(),
+        },
+        Inline::FootnoteReference(label) => view! {
+            <sup class="footnote-ref"><a href=format!("#fn-{label}") id=format!("fnref-{label}")>{label.clone()}</a></sup>
+        }
+        .into_any(),
+        Inline::SoftBreak => " ".into_any(),
+        Inline::HardBreak => view! { <br/> }.into_any(),
+        Inline::Html(html) => view! { <code class="raw-html">{html.clone()}</code> }.into_any(),
+    }
+}
+
+fn link_view(
+    target: &'static LinkTarget,
+    title: &'static str,
+    content: &'static [Inline],
+) -> AnyView {
+    let title = (!title.is_empty()).then(|| title.to_string());
+    match target {
+        LinkTarget::External(url) => view! {
+            <a href=url.clone() title=title target="_blank" rel="noopener noreferrer external">{inlines_view(content)}</a>
+        }
+        .into_any(),
+        LinkTarget::Anchor(anchor) => view! { <a href=format!("#{anchor}") title=title>{inlines_view(content)}</a> }.into_any(),
+        LinkTarget::Runbook { slug, anchor } => {
+            view! { <a href=runbook_href(slug, anchor.as_deref()) title=title>{inlines_view(content)}</a> }.into_any()
+        }
+        LinkTarget::File { path } => view! {
+            <a href=format!("/runbooks/{path}") title=title rel="external">{inlines_view(content)}</a>
+        }
+        .into_any(),
+        LinkTarget::MissingRunbook { href } => view! {
+            <span class="link-missing" title=format!("This site has no runbook for {href}")>
+                {inlines_view(content)}
+                <span class="missing-badge">"missing"</span>
+            </span>
+        }
+        .into_any(),
+        LinkTarget::Unsafe { href } => view! {
+            <span class="link-unsafe" title=format!("Link not followed: {href}")>{inlines_view(content)}</span>
+        }
+        .into_any(),
+    }
+}
+
+fn callout_style(callout: Callout) -> (&'static str, &'static str) {
+    match callout {
+        Callout::Note => ("callout note", "Note"),
+        Callout::Tip => ("callout tip", "Tip"),
+        Callout::Important => ("callout important", "Important"),
+        Callout::Warning => ("callout warning", "Warning"),
+        Callout::Caution => ("callout caution", "Caution"),
+    }
+}

@@ -1,0 +1,36 @@
+//! The site's runbooks, parsed once at start-up from the markdown embedded by build.rs.
+
+use std::sync::OnceLock;
+
+use runbook::search::SearchIndex;
+use runbook::{Library, Runbook};
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/runbook_files.rs"));
+}
+
+pub struct Site {
+    pub library: Library,
+    pub search: SearchIndex,
+}
+
+pub fn site() -> &'static Site {
+    static SITE: OnceLock<Site> = OnceLock::new();
+    SITE.get_or_init(|| {
+        let library = Library::build("runbooks", embedded::RUNBOOK_FILES.iter().copied());
+        let search = SearchIndex::build(&library);
+        Site { library, search }
+    })
+}
+
+pub fn runbook(slug: &str) -> Option<&'static Runbook> {
+    site().library.get(slug)
+}
+
+/// The in-site address of a runbook, optionally at a heading.
+pub fn runbook_href(slug: &str, anchor: Option<&str>) -> String {
+    match anchor {
+        Some(anchor) => format!("/r/{slug}#{anchor}"),
+        None => format!("/r/{slug}"),
+    }
+}

@@ -1,0 +1,99 @@
+// Shared set-up for the browser tests: a static server for dist/ and a real Chromium.
+import { createServer } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json',
+  '.md': 'text/markdown; charset=utf-8',
+};
+
+export const DIST = resolve(process.env.OUTPOST_DIST ?? 'dist');
+export const ROOT = resolve(DIST, '..');
+
+/** Serves dist/ on 127.0.0.1 like a static host with a single-page-app fallback. */
+export async function serveDist(dist = DIST) {
+  const server = createServer(async (request, response) => {
+    const path = decodeURIComponent(new URL(request.url, 'http://x').pathname);
+    const file = normalize(join(dist, path));
+    if (!file.startsWith(dist)) {
+      response.writeHead(403).end();
+      return;
+    }
+    let target = file;
+    try {
+      if ((await stat(target)).isDirectory()) target = join(target, 'index.html');
+    } catch {
+      target = extname(path) ? null : join(dist, 'index.html');
+    }
+    try {
+      const body = await readFile(target);
+      response.writeHead(200, { 'content-type': TYPES[extname(target)] ?? 'application/octet-stream' });
+      response.end(body);
+    } catch {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+    }
+  });
+  await new Promise((ready) => server.listen(0, '127.0.0.1', ready));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  return { origin, close: () => new Promise((done) => server.close(done)) };
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** A page that records console errors and uncaught exceptions. */
+export async function openPage(browser, origin, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  const page = await context.newPage();
+  page.problems = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') page.problems.push(`console ${message.type()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => page.problems.push(`uncaught: ${error.message}`));
+  page.on('requestfailed', (request) => page.problems.push(`request failed: ${request.url()}`));
+  page.origin = origin;
+  return page;
+}
+
+/** Waits until the app has drawn its shell (the WASM has loaded and run). */
+export async function gotoApp(page, path) {
+  await page.goto(page.origin + path);
+  await page.waitForSelector('.site-header');
+}
+
+/** The exact text of the n-th fenced code block in a markdown file. */
+export async function codeBlockFromSource(relativePath, index) {
+  const source = await readFile(join(ROOT, relativePath), 'utf8');
+  const blocks = [];
+  let current = null;
+  for (const line of source.split('\n')) {
+    const fence = line.trim().startsWith('```');
+    if (current === null && fence) current = [];
+    else if (current !== null && fence) {
+      blocks.push(current.join('\n'));
+      current = null;
+    } else if (current !== null) current.push(line);
+  }
+  return blocks[index];
+}

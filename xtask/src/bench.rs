@@ -1,0 +1,156 @@
+//! `cargo xtask bench`: what the site costs a phone (bytes over the wire) and how fast the
+//! parser and search run, written to docs/benchmarks.md with the command that made them.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::Path;
+
+use crate::process::{self, output, root, step};
+use crate::site;
+
+pub fn run() -> Result<(), String> {
+    let dist = site::build()?;
+    step("measuring dist/");
+    let sizes = dist_sizes(&dist)?;
+    step("measuring parser and search speed (cargo bench)");
+    let speed = output(process::cargo().args([
+        "bench",
+        "--quiet",
+        "--package",
+        "runbook",
+        "--bench",
+        "parse",
+    ]))
+    .ok_or("cargo bench failed")?;
+    let report = render(&sizes, &speed);
+    print!("{report}");
+    let path = root().join("docs/benchmarks.md");
+    std::fs::write(&path, report).map_err(|e| format!("{}: {e}", path.display()))?;
+    println!("\nwritten to docs/benchmarks.md");
+    Ok(())
+}
+
+struct FileSize {
+    path: String,
+    raw: usize,
+    gzip: usize,
+    brotli: usize,
+}
+
+fn dist_sizes(dist: &Path) -> Result<Vec<FileSize>, String> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dist)
+        .map_err(|e| format!("{}: {e}", dist.display()))?
+        .flatten()
+    {
+        let path = entry.path();
+        // Route copies of index.html and the published runbooks are measured once, below.
+        if path.is_dir() {
+            continue;
+        }
+        let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        files.push(FileSize {
+            path: entry.file_name().to_string_lossy().into_owned(),
+            raw: bytes.len(),
+            gzip: gzip(&bytes),
+            brotli: brotli(&bytes),
+        });
+    }
+    files.sort_by(|a, b| b.raw.cmp(&a.raw));
+    Ok(files)
+}
+
+fn gzip(bytes: &[u8]) -> usize {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(bytes).expect("in-memory write");
+    encoder.finish().expect("in-memory write").len()
+}
+
+fn brotli(bytes: &[u8]) -> usize {
+    let mut out = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 22,
+        ..Default::default()
+    };
+    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params).expect("in-memory write");
+    out.len()
+}
+
+fn render(sizes: &[FileSize], speed: &str) -> String {
+    let mut out = String::new();
+    let date = output(
+        &mut std::process::Command::new("date")
+            .arg("-u")
+            .arg("+%Y-%m-%d"),
+    )
+    .unwrap_or_default();
+    let rustc =
+        output(&mut std::process::Command::new("rustc").arg("--version")).unwrap_or_default();
+    writeln!(out, "# Benchmarks\n").unwrap();
+    writeln!(out, "Produced by `cargo xtask bench` on {date} ({rustc}, 2 cores). Re-run it after any change that").unwrap();
+    writeln!(out, "can move size or speed; it rewrites this file.\n").unwrap();
+    writeln!(
+        out,
+        "## What a visitor downloads (`dist/`, release build)\n"
+    )
+    .unwrap();
+    writeln!(out, "Hashed file names are shortened. Brotli at quality 11 and gzip at level 9, as static hosts serve them.\n").unwrap();
+    writeln!(out, "| file | raw | gzip | brotli |\n|---|---:|---:|---:|").unwrap();
+    let mut total = (0, 0, 0);
+    for file in sizes {
+        writeln!(
+            out,
+            "| `{}` | {} | {} | {} |",
+            short_name(&file.path),
+            kb(file.raw),
+            kb(file.gzip),
+            kb(file.brotli)
+        )
+        .unwrap();
+        total = (
+            total.0 + file.raw,
+            total.1 + file.gzip,
+            total.2 + file.brotli,
+        );
+    }
+    writeln!(
+        out,
+        "| **total** | **{}** | **{}** | **{}** |\n",
+        kb(total.0),
+        kb(total.1),
+        kb(total.2)
+    )
+    .unwrap();
+    writeln!(out, "## Parser and search (native, release)\n").unwrap();
+    writeln!(
+        out,
+        "Median of 21 samples. In the browser, WebAssembly runs these a few times slower.\n"
+    )
+    .unwrap();
+    writeln!(out, "| measure | median | what |\n|---|---:|---|").unwrap();
+    for line in speed.lines() {
+        let mut parts = line.split('\t');
+        if let (Some(name), Some(micros), Some(what)) = (parts.next(), parts.next(), parts.next()) {
+            writeln!(out, "| `{name}` | {micros} µs | {what} |").unwrap();
+        }
+    }
+    out
+}
+
+/// `app-3f2a…_bg.wasm` → `app-…_bg.wasm`: hashes change every build and say nothing here.
+fn short_name(name: &str) -> String {
+    match name.split_once('-') {
+        Some((stem, rest))
+            if rest.len() > 16 && rest.chars().take(16).all(|c| c.is_ascii_hexdigit()) =>
+        {
+            let after_hash = rest.trim_start_matches(|c: char| c.is_ascii_hexdigit());
+            format!("{stem}-…{after_hash}")
+        }
+        _ => name.to_string(),
+    }
+}
+
+fn kb(bytes: usize) -> String {
+    format!("{:.1} KB", bytes as f64 / 1024.0)
+}
