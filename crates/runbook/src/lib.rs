@@ -52,14 +52,15 @@ pub fn parse_with(relative_path: &str, source: &str, context: ParseContext) -> R
     let first_h1 = body
         .headings
         .iter()
-        .find(|h| h.level == 1)
+        .find(|h| h.level == 1 && !h.text.is_empty())
         .map(|h| h.text.clone());
     let title = front_matter
         .title
         .clone()
         .filter(|t| !t.trim().is_empty())
         .or(first_h1)
-        .unwrap_or_else(|| file_stem(relative_path).to_string());
+        .or_else(|| Some(file_stem(relative_path)).filter(|s| !s.is_empty()).map(str::to_string))
+        .unwrap_or_else(|| "Untitled runbook".to_string());
     let description = describe(&front_matter, &title, &body.blocks);
     diagnostics.sort_by_key(|d| d.line);
     Runbook {
