@@ -56,7 +56,7 @@ fn dist_sizes(dist: &Path) -> Result<Vec<FileSize>, String> {
             brotli: brotli(&bytes),
         });
     }
-    files.sort_by(|a, b| b.raw.cmp(&a.raw));
+    files.sort_by_key(|file| std::cmp::Reverse(file.raw));
     Ok(files)
 }
 
@@ -80,15 +80,15 @@ fn brotli(bytes: &[u8]) -> usize {
 fn render(sizes: &[FileSize], speed: &str) -> String {
     let mut out = String::new();
     let date = output(
-        &mut std::process::Command::new("date")
+        std::process::Command::new("date")
             .arg("-u")
             .arg("+%Y-%m-%d"),
     )
     .unwrap_or_default();
-    let rustc =
-        output(&mut std::process::Command::new("rustc").arg("--version")).unwrap_or_default();
+    let rustc = output(std::process::Command::new("rustc").arg("--version")).unwrap_or_default();
     writeln!(out, "# Benchmarks\n").unwrap();
-    writeln!(out, "Produced by `cargo xtask bench` on {date} ({rustc}, 2 cores). Re-run it after any change that").unwrap();
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    writeln!(out, "Produced by `cargo xtask bench` on {date} ({rustc}, {cores} cores). Re-run it after any change that").unwrap();
     writeln!(out, "can move size or speed; it rewrites this file.\n").unwrap();
     writeln!(
         out,
@@ -125,7 +125,7 @@ fn render(sizes: &[FileSize], speed: &str) -> String {
     writeln!(out, "## Parser and search (native, release)\n").unwrap();
     writeln!(
         out,
-        "Median of 21 samples. In the browser, WebAssembly runs these a few times slower.\n"
+        "Median of 21 samples, native code. The site runs the same code compiled to WebAssembly.\n"
     )
     .unwrap();
     writeln!(out, "| measure | median | what |\n|---|---:|---|").unwrap();

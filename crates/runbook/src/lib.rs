@@ -59,7 +59,11 @@ pub fn parse_with(relative_path: &str, source: &str, context: ParseContext) -> R
         .clone()
         .filter(|t| !t.trim().is_empty())
         .or(first_h1)
-        .or_else(|| Some(file_stem(relative_path)).filter(|s| !s.is_empty()).map(str::to_string))
+        .or_else(|| {
+            Some(file_stem(relative_path))
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        })
         .unwrap_or_else(|| "Untitled runbook".to_string());
     let description = describe(&front_matter, &title, &body.blocks);
     diagnostics.sort_by_key(|d| d.line);

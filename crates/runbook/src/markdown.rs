@@ -240,7 +240,7 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Builder<'a, '_, I> {
 
     fn code_block(&mut self, kind: CodeBlockKind<'a>, range: Range<usize>, line: u32) -> Block {
         let mut code = String::new();
-        while let Some((event, _)) = self.events.next() {
+        for (event, _) in self.events.by_ref() {
             match event {
                 Event::Text(text) => code.push_str(&text),
                 Event::End(_) => break,
@@ -269,7 +269,7 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Builder<'a, '_, I> {
     /// Raw HTML is kept as text; a block that is only HTML comments is dropped.
     fn html_block(&mut self) -> Option<String> {
         let mut html = String::new();
-        while let Some((event, _)) = self.events.next() {
+        for (event, _) in self.events.by_ref() {
             match event {
                 Event::Html(text) | Event::Text(text) | Event::InlineHtml(text) => {
                     html.push_str(&text)

@@ -6,6 +6,7 @@ use runbook::search::SearchIndex;
 use runbook::{parse, Library};
 
 /// Pieces that exercise every construct and its broken forms.
+#[rustfmt::skip]
 const FRAGMENTS: &[&str] = &[
     "---\n", "title: x\n", "tags: [a, \"b\n", "variables:\n  A: 1\n", "  - x\n", "key: |\n", "# ", "## ", "### ",
     "Heading (SEV1)\n", "text ", "*", "**", "_", "~~", "`", "```", "```bash\n", "~~~\n", "\n", "\r\n", "\n\n", "> ",

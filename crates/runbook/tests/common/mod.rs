@@ -154,8 +154,8 @@ pub fn inlines(content: &[Inline]) -> String {
                 write!(out, "![{}]({src})", image.alt).unwrap()
             }
             Inline::FootnoteReference(label) => write!(out, "[^{label}]").unwrap(),
-            Inline::SoftBreak => out.push_str("↵"),
-            Inline::HardBreak => out.push_str("⤶"),
+            Inline::SoftBreak => out.push('↵'),
+            Inline::HardBreak => out.push('⤶'),
             Inline::Html(html) => write!(out, "‹html:{html}›").unwrap(),
         }
     }
