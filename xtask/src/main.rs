@@ -76,7 +76,13 @@ fn test(args: &[String]) -> Result<(), String> {
             "warnings",
         ]))?;
         process::step("unit tests");
-        process::run(process::cargo().args(["test", "--workspace", "--quiet"]))?;
+        process::run(process::cargo().args([
+            "test",
+            "--workspace",
+            "--exclude",
+            "app",
+            "--quiet",
+        ]))?;
     }
     runbooks::lint()?;
     let dist = site::build()?;

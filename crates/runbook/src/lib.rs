@@ -3,16 +3,26 @@
 //! Pure: no I/O, no browser, no clock. Parsing never fails and never panics; what it cannot
 //! make sense of becomes a [`Diagnostic`] next to the best model it can build.
 
+pub mod clock;
+pub mod cockpit;
+pub mod commands;
 pub mod diagnostic;
+pub mod duration;
 pub mod front_matter;
+pub mod incident;
 pub mod library;
 pub mod links;
 mod markdown;
 pub mod model;
 pub mod outline;
+pub mod phases;
 pub mod search;
+pub mod severity;
 pub mod slug;
+pub mod steps;
+pub mod templates;
 pub mod text;
+pub mod variables;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use front_matter::FrontMatter;
@@ -67,7 +77,11 @@ pub fn parse_with(relative_path: &str, source: &str, context: ParseContext) -> R
         .unwrap_or_else(|| "Untitled runbook".to_string());
     let description = describe(&front_matter, &title, &body.blocks);
     diagnostics.sort_by_key(|d| d.line);
-    Runbook {
+    let phases = phases::find_phases(&body.headings);
+    let severities = severity::find_severities(&body.blocks);
+    let templates = templates::find_templates(&body.blocks);
+    let (variables, secrets) = variables::find_variables(&body.blocks);
+    let mut runbook = Runbook {
         slug: slug::runbook_slug(relative_path),
         path: relative_path.to_string(),
         file: file.to_string(),
@@ -77,8 +91,17 @@ pub fn parse_with(relative_path: &str, source: &str, context: ParseContext) -> R
         blocks: body.blocks,
         footnotes: body.footnotes,
         headings: body.headings,
+        phases,
+        steps: Vec::new(),
+        severities,
+        templates,
+        variables,
+        secrets,
         diagnostics,
-    }
+    };
+    let scenario_anchors: Vec<String> = runbook.scenarios().into_iter().map(|s| s.anchor).collect();
+    runbook.steps = steps::find_steps(&runbook.blocks, &runbook.phases, &scenario_anchors);
+    runbook
 }
 
 /// The front matter's description, unless it only repeats the title: then the first

@@ -2,6 +2,11 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::front_matter::FrontMatter;
+use crate::phases::Phase;
+use crate::severity::Severities;
+use crate::steps::Step;
+use crate::templates::Template;
+use crate::variables::Variable;
 
 /// One runbook file, parsed.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,6 +26,15 @@ pub struct Runbook {
     pub footnotes: Vec<FootnoteDefinition>,
     /// Every heading in document order, with its anchor: the table of contents.
     pub headings: Vec<HeadingRef>,
+    /// Incident mode, all derived from the runbook as written.
+    pub phases: Vec<Phase>,
+    pub steps: Vec<Step>,
+    pub severities: Severities,
+    pub templates: Vec<Template>,
+    /// Host variables and placeholders in commands, in order of first use.
+    pub variables: Vec<Variable>,
+    /// Names of shell references (`$API_KEY`): never substituted, stored or shared.
+    pub secrets: Vec<String>,
     pub diagnostics: Vec<Diagnostic>,
 }
 

@@ -1,0 +1,327 @@
+//! Communication templates: fenced blocks with `[Placeholder]` fields, such as
+//! `INCIDENT: [Brief description]`, `SEVERITY: SEV[1-4]`, `**Date:** YYYY-MM-DD`.
+
+use crate::commands::is_shell;
+use crate::model::{Block, CodeBlock};
+use crate::text::plain_text;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Template {
+    /// What the runbook calls it: "Post-mortem template", "Update communication".
+    pub title: String,
+    /// Line of the code block, which the view replaces with the form.
+    pub line: u32,
+    pub section: String,
+    pub segments: Vec<Segment>,
+    pub is_post_mortem: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segment {
+    Text(String),
+    Field(Field),
+    /// The post-mortem's `- HH:MM - [Event]` lines, replaced by the incident's timeline.
+    Timeline(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    /// Fields with the same key share one value across all templates: "brief description".
+    pub key: String,
+    /// The placeholder as written, shown while the field is empty: "[Brief description]".
+    pub placeholder: String,
+    pub kind: FieldKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind {
+    Text,
+    /// `SEV[1-4]`: follows the incident's severity.
+    Severity,
+    /// `YYYY-MM-DD`: the incident's date.
+    Date,
+    /// `HH:MM` or `[Time]`: now.
+    Time,
+    /// `NEXT UPDATE: [Time]`: when the next update is due; starts a reminder.
+    NextUpdate,
+    /// `DURATION: [How long it lasted]` or `**Duration:** HH:MM`: from the clock.
+    Duration {
+        clock_format: bool,
+    },
+}
+
+impl Template {
+    pub fn fields(&self) -> impl Iterator<Item = &Field> {
+        self.segments.iter().filter_map(|s| match s {
+            Segment::Field(f) => Some(f),
+            _ => None,
+        })
+    }
+
+    /// The filled-in text. `value` gives a field's text (`None` keeps the placeholder);
+    /// `timeline` replaces the post-mortem's timeline lines when it has any.
+    pub fn render(&self, value: &dyn Fn(&Field) -> Option<String>, timeline: &[String]) -> String {
+        let mut out = String::new();
+        for segment in &self.segments {
+            match segment {
+                Segment::Text(text) => out.push_str(text),
+                Segment::Field(field) => {
+                    out.push_str(&value(field).unwrap_or_else(|| field.placeholder.clone()))
+                }
+                Segment::Timeline(written) if timeline.is_empty() => out.push_str(written),
+                Segment::Timeline(_) => out.push_str(&timeline.join("\n")),
+            }
+        }
+        out
+    }
+}
+
+/// Templates among the blocks: non-shell fenced blocks that hold at least one field.
+pub fn find_templates(blocks: &[Block]) -> Vec<Template> {
+    let mut templates = Vec::new();
+    let mut walker = Walker {
+        section: String::new(),
+        section_title: String::new(),
+        last_label: String::new(),
+    };
+    walker.walk(blocks, &mut templates);
+    templates
+}
+
+struct Walker {
+    section: String,
+    section_title: String,
+    /// The text just before a block, e.g. "**Post-mortem template:**".
+    last_label: String,
+}
+
+impl Walker {
+    fn walk(&mut self, blocks: &[Block], out: &mut Vec<Template>) {
+        for block in blocks {
+            match block {
+                Block::Heading(h) => {
+                    self.section = h.anchor.clone();
+                    self.section_title = crate::phases::bare_title(&plain_text(&h.content));
+                    self.last_label.clear();
+                }
+                Block::Paragraph(inlines) | Block::Plain(inlines) => {
+                    self.last_label = plain_text(inlines)
+                }
+                Block::List(list) => list
+                    .items
+                    .iter()
+                    .for_each(|item| self.walk(&item.blocks, out)),
+                Block::Quote(quote) => self.walk(&quote.blocks, out),
+                Block::Code(code) => {
+                    if let Some(template) = self.template(code) {
+                        out.push(template);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn template(&self, code: &CodeBlock) -> Option<Template> {
+        if is_shell(code.lang.as_deref()) {
+            return None;
+        }
+        let segments = parse_segments(&code.code);
+        if !segments
+            .iter()
+            .any(|s| matches!(s, Segment::Field(_) | Segment::Timeline(_)))
+        {
+            return None;
+        }
+        let label = self
+            .last_label
+            .trim()
+            .trim_end_matches(':')
+            .trim()
+            .to_string();
+        let title = match label.to_lowercase().as_str() {
+            "" | "template" => format!("{} template", self.section_title),
+            _ => label,
+        };
+        let lower = format!("{title} {}", code.code).to_lowercase();
+        let is_post_mortem = ["post-mortem", "postmortem", "post mortem", "retrospective"]
+            .iter()
+            .any(|k| lower.contains(k))
+            || segments.iter().any(|s| matches!(s, Segment::Timeline(_)));
+        Some(Template {
+            title,
+            line: code.line,
+            section: self.section.clone(),
+            segments,
+            is_post_mortem,
+        })
+    }
+}
+
+fn parse_segments(code: &str) -> Vec<Segment> {
+    let mut segments: Vec<Segment> = Vec::new();
+    let mut text = String::new();
+    let mut timeline = String::new();
+    for line in code.split_inclusive('\n') {
+        if is_timeline_line(line) {
+            timeline.push_str(line);
+            continue;
+        }
+        if !timeline.is_empty() {
+            flush(&mut segments, &mut text);
+            let newline = timeline.ends_with('\n');
+            let written = timeline.trim_end_matches('\n').to_string();
+            segments.push(Segment::Timeline(written));
+            if newline {
+                text.push('\n');
+            }
+            timeline.clear();
+        }
+        parse_line(line, &mut segments, &mut text);
+    }
+    if !timeline.is_empty() {
+        flush(&mut segments, &mut text);
+        segments.push(Segment::Timeline(
+            timeline.trim_end_matches('\n').to_string(),
+        ));
+    }
+    flush(&mut segments, &mut text);
+    segments
+}
+
+fn flush(segments: &mut Vec<Segment>, text: &mut String) {
+    if !text.is_empty() {
+        segments.push(Segment::Text(std::mem::take(text)));
+    }
+}
+
+/// `- HH:MM - [Event]`: one entry of a post-mortem timeline.
+fn is_timeline_line(line: &str) -> bool {
+    let rest = line.trim().trim_start_matches(['-', '*']).trim_start();
+    rest.starts_with("HH:MM") && rest.contains('[')
+}
+
+fn parse_line(line: &str, segments: &mut Vec<Segment>, text: &mut String) {
+    let label = line_label(line);
+    let mut rest = line;
+    while !rest.is_empty() {
+        let next = [rest.find('['), rest.find("YYYY-MM-DD"), rest.find("HH:MM")]
+            .into_iter()
+            .flatten()
+            .min();
+        let Some(at) = next else {
+            text.push_str(rest);
+            break;
+        };
+        let (field, length) = field_at(&rest[at..], &label);
+        let (field_start, field) = match field {
+            Some(field) => (at - severity_prefix_len(&rest[..at], &field), field),
+            None => {
+                text.push_str(&rest[..at + length]);
+                rest = &rest[at + length..];
+                continue;
+            }
+        };
+        text.push_str(&rest[..field_start]);
+        let placeholder = rest[field_start..at + length].to_string();
+        flush(segments, text);
+        segments.push(Segment::Field(Field {
+            placeholder,
+            ..field
+        }));
+        rest = &rest[at + length..];
+    }
+}
+
+/// For `SEV[1-4]`, the field starts at the letters before the bracket.
+fn severity_prefix_len(before: &str, field: &Field) -> usize {
+    if field.kind != FieldKind::Severity {
+        return 0;
+    }
+    before.len()
+        - before
+            .trim_end_matches(|c: char| c.is_ascii_alphabetic())
+            .len()
+}
+
+/// The field starting at `text` (which begins with `[`, `YYYY-MM-DD` or `HH:MM`), and how
+/// many bytes it covers; `None` with a length to skip when it is not a field.
+fn field_at(text: &str, label: &str) -> (Option<Field>, usize) {
+    let field = |key: &str, kind| {
+        Some(Field {
+            key: key.to_string(),
+            placeholder: String::new(),
+            kind,
+        })
+    };
+    if text.starts_with("YYYY-MM-DD") {
+        return (field("date", FieldKind::Date), 10);
+    }
+    if text.starts_with("HH:MM") {
+        return match label {
+            "duration" => (
+                field("duration", FieldKind::Duration { clock_format: true }),
+                5,
+            ),
+            _ => (field("time", FieldKind::Time), 5),
+        };
+    }
+    let Some(close) = text.find(']') else {
+        return (None, 1);
+    };
+    let inner = &text[1..close];
+    if inner.is_empty() || inner.contains('[') || matches!(inner, " " | "x" | "X") {
+        return (None, 1);
+    }
+    let is_range = inner.split_once('-').is_some_and(|(a, b)| {
+        a.trim().chars().all(|c| c.is_ascii_digit())
+            && b.trim().chars().all(|c| c.is_ascii_digit())
+            && !a.trim().is_empty()
+    });
+    if is_range {
+        return (field("severity", FieldKind::Severity), close + 1);
+    }
+    let key = inner
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
+    let kind = match (key.as_str(), label) {
+        ("time", "next update") => FieldKind::NextUpdate,
+        (_, "duration") => FieldKind::Duration {
+            clock_format: false,
+        },
+        ("time", _) => FieldKind::Time,
+        ("date", _) => FieldKind::Date,
+        _ => FieldKind::Text,
+    };
+    let key = match kind {
+        FieldKind::NextUpdate => "next update".to_string(),
+        FieldKind::Duration { .. } => "duration".to_string(),
+        _ => key,
+    };
+    (
+        Some(Field {
+            key,
+            placeholder: String::new(),
+            kind,
+        }),
+        close + 1,
+    )
+}
+
+/// `**Duration:** HH:MM` → `duration`; `NEXT UPDATE: [Time]` → `next update`.
+fn line_label(line: &str) -> String {
+    let Some((label, _)) = line.split_once(':') else {
+        return String::new();
+    };
+    let label: String = label
+        .chars()
+        .filter(|c| c.is_alphanumeric() || c.is_whitespace())
+        .collect();
+    label
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
