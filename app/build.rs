@@ -1,5 +1,6 @@
-//! Embeds every `.md` file under `runbooks/` into the app: adding a runbook means adding a
-//! file. The site then works offline with no fetches, and cargo rebuilds when one changes.
+//! Embeds every `.md` file under `runbooks/` into the app, and the site settings of
+//! `outpost.toml`: adding a runbook means adding a file. The site then works offline with no
+//! fetches, and cargo rebuilds when either changes.
 
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
@@ -24,8 +25,35 @@ fn main() {
         .unwrap();
     }
     out.push_str("];\n");
+    out.push_str(&site_config(&root.join("../outpost.toml")));
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").unwrap());
     std::fs::write(out_dir.join("runbook_files.rs"), out).unwrap();
+}
+
+/// `[site] title` and `[variables]` from outpost.toml, as Rust statics.
+fn site_config(path: &Path) -> String {
+    println!("cargo:rerun-if-changed={}", path.display());
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let table: toml::Table = text
+        .parse()
+        .unwrap_or_else(|error| panic!("\n\noutpost.toml is not valid TOML: {error}\n"));
+    let title = table
+        .get("site")
+        .and_then(|s| s.get("title"))
+        .and_then(|t| t.as_str())
+        .unwrap_or("Outpost");
+    let mut out = format!("pub static SITE_TITLE: &str = {title:?};\n");
+    out.push_str("pub static VARIABLE_DEFAULTS: &[(&str, &str)] = &[\n");
+    if let Some(variables) = table.get("variables").and_then(|v| v.as_table()) {
+        for (name, value) in variables {
+            let Some(value) = value.as_str() else {
+                panic!("\n\noutpost.toml: [variables] {name} must be a string, such as {name} = \"10.0.0.5\"\n");
+            };
+            writeln!(out, "    ({name:?}, {value:?}),").unwrap();
+        }
+    }
+    out.push_str("];\n");
+    out
 }
 
 fn collect_markdown(root: &Path, dir: &Path, files: &mut Vec<(String, PathBuf)>) {

@@ -5,10 +5,16 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::search_box::SearchBox;
-use crate::routes::{home::HomePage, not_found::NotFound, runbook::RunbookPage};
+use crate::routes::{
+    home::HomePage, incident::IncidentPage, not_found::NotFound, runbook::RunbookPage,
+};
+use crate::state::clock::Clock;
+use crate::state::store::Store;
 
 #[component]
 pub fn App() -> impl IntoView {
+    provide_context(Store::load());
+    provide_context(Clock::start());
     view! {
         <Router>
             <header class="site-header">
@@ -18,12 +24,36 @@ pub fn App() -> impl IntoView {
                 </a>
                 <SearchBox/>
             </header>
+            <Notices/>
             <main id="main">
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=HomePage/>
                     <Route path=path!("/r/*slug") view=RunbookPage/>
+                    <Route path=path!("/i/:id") view=IncidentPage/>
                 </Routes>
             </main>
         </Router>
+    }
+}
+
+/// Problems the user must know about: unreadable saved data, storage that cannot save.
+#[component]
+fn Notices() -> impl IntoView {
+    let store = expect_context::<Store>();
+    move || {
+        store.notices.with(|notices| {
+            notices
+                .iter()
+                .enumerate()
+                .map(|(index, text)| {
+                    view! {
+                        <div class="notice" role="alert">
+                            <span>{text.clone()}</span>
+                            <button type="button" class="link-button" on:click=move |_| store.notices.update(|n| { if index < n.len() { n.remove(index); } })>"Dismiss"</button>
+                        </div>
+                    }
+                })
+                .collect_view()
+        })
     }
 }

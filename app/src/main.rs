@@ -3,8 +3,10 @@
 mod app;
 mod clipboard;
 mod components;
+mod doc;
 mod routes;
 mod site;
+mod state;
 
 fn main() {
     leptos::mount::mount_to_body(app::App);

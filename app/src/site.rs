@@ -27,6 +27,15 @@ pub fn runbook(slug: &str) -> Option<&'static Runbook> {
     site().library.get(slug)
 }
 
+/// Host values from outpost.toml's `[variables]`.
+pub fn variable_defaults() -> impl Iterator<Item = (&'static str, &'static str)> {
+    embedded::VARIABLE_DEFAULTS.iter().copied()
+}
+
+pub fn site_title() -> &'static str {
+    embedded::SITE_TITLE
+}
+
 /// The in-site address of a runbook, optionally at a heading.
 pub fn runbook_href(slug: &str, anchor: Option<&str>) -> String {
     match anchor {

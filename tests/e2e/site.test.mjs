@@ -72,7 +72,7 @@ describe('runbook page', () => {
     const page = await openPage(browser, server.origin, { permissions: ['clipboard-read', 'clipboard-write'] });
     await gotoApp(page, RUNBOOK);
     const block = page.locator('article .code').nth(2);
-    await block.locator('button.copy').click();
+    await block.locator('button.copy-all').click();
     await page.waitForFunction(() => document.querySelectorAll('button.copy.copied').length === 1);
     const copied = await page.evaluate(() => navigator.clipboard.readText());
     assert.equal(copied, await codeBlockFromSource('runbooks/incident-response.md', 2));

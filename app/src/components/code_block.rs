@@ -1,70 +1,134 @@
-//! A code block with a copy button that copies exactly the code.
-
-use std::time::Duration;
+//! Code blocks. Shell blocks are drawn as command groups, each with its own copy button
+//! (and checkbox during an incident), with the team's hosts filled in and secrets marked.
+//! Templates become forms during an incident. Everything else copies exactly as written.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
+use runbook::commands::{is_shell, CommandGroup};
+use runbook::steps::StepLocation;
+use runbook::variables::{pieces, substitute, Piece};
 use runbook::CodeBlock;
 
-use crate::clipboard::copy_text;
+use crate::components::copy_button::CopyButton;
+use crate::components::step_check::{step_at, StepCheck};
+use crate::components::template_form::TemplateForm;
+use crate::doc::Doc;
 
-#[derive(Clone, Copy, PartialEq)]
-enum CopyState {
-    Ready,
-    Copied,
-    Failed,
+#[component]
+pub fn CodeBlockView(code: &'static CodeBlock, doc: Doc) -> AnyView {
+    if is_shell(code.lang.as_deref()) {
+        return view! { <ShellBlock code=code doc=doc/> }.into_any();
+    }
+    let template = doc.runbook.templates.iter().find(|t| t.line == code.line);
+    match (template, doc.incident) {
+        (Some(template), Some(incident)) => {
+            view! { <TemplateForm template=template incident=incident doc=doc/> }.into_any()
+        }
+        _ => view! { <PlainBlock code=code/> }.into_any(),
+    }
 }
 
 #[component]
-pub fn CodeBlockView(code: &'static CodeBlock) -> impl IntoView {
-    let state = RwSignal::new(CopyState::Ready);
-    let copy = move |_| {
-        spawn_local(async move {
-            let copied = copy_text(&code.code).await;
-            state.set(if copied {
-                CopyState::Copied
-            } else {
-                CopyState::Failed
-            });
-            set_timeout(move || state.set(CopyState::Ready), Duration::from_secs(2));
-        });
-    };
-    let label = move || match state.get() {
-        CopyState::Ready => "Copy",
-        CopyState::Copied => "Copied",
-        CopyState::Failed => "Select and copy",
-    };
-    let lang = code.lang.clone();
-    let shell = matches!(
-        lang.as_deref(),
-        Some("bash" | "sh" | "shell" | "zsh" | "console" | "shell-session")
-    );
+fn PlainBlock(code: &'static CodeBlock) -> impl IntoView {
     view! {
         <div class="code">
             <div class="code-bar">
-                <span class="code-lang">{lang.unwrap_or_default()}</span>
-                <button type="button" class="copy" on:click=copy aria-live="polite"
-                    class:copied=move || state.get() == CopyState::Copied>
-                    {label}
-                </button>
+                <span class="code-lang">{code.lang.clone().unwrap_or_default()}</span>
+                <CopyButton text=move |_| code.code.clone() class="copy copy-all"/>
             </div>
-            <pre><code>{code_lines(&code.code, shell)}</code></pre>
+            <pre><code>{code.code.as_str()}</code></pre>
         </div>
     }
 }
 
-/// Shell comments are dimmed so the commands stand out; everything stays plain text.
-fn code_lines(code: &'static str, shell: bool) -> AnyView {
-    if !shell {
-        return code.into_any();
+#[component]
+fn ShellBlock(code: &'static CodeBlock, doc: Doc) -> impl IntoView {
+    let variables = &doc.runbook.variables;
+    let copy_all = move |_| {
+        doc.variables
+            .with(|values| substitute(&code.code, variables, &|name| values.get(name).cloned()))
+    };
+    let rows = code
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(index, group)| {
+            let step = step_at(
+                doc.runbook,
+                StepLocation::Command {
+                    block_line: code.line,
+                    group: index,
+                },
+            );
+            view! { <CommandRow group=group step=step doc=doc/> }
+        })
+        .collect_view();
+    view! {
+        <div class="code shell">
+            <div class="code-bar">
+                <span class="code-lang">{code.lang.clone().unwrap_or_default()}</span>
+                <CopyButton text=copy_all label="Copy all" class="copy copy-all"/>
+            </div>
+            {rows}
+        </div>
     }
-    code.split_inclusive('\n')
-        .map(|line| {
-            if line.trim_start().starts_with('#') {
-                view! { <span class="comment">{line}</span> }.into_any()
-            } else {
-                line.into_any()
+}
+
+#[component]
+fn CommandRow(
+    group: &'static CommandGroup,
+    step: Option<&'static runbook::steps::Step>,
+    doc: Doc,
+) -> impl IntoView {
+    let variables = &doc.runbook.variables;
+    let check = match (step, doc.incident) {
+        (Some(step), Some(incident)) => {
+            Some(view! { <StepCheck step=step incident=incident store=doc.store/> })
+        }
+        _ => None,
+    };
+    let done = move || match (step, doc.incident) {
+        (Some(step), Some(incident)) => incident
+            .state
+            .with(|i| i.as_ref().is_some_and(|i| i.checks.contains_key(&step.id))),
+        _ => false,
+    };
+    let copy = move |_| {
+        doc.variables
+            .with(|values| substitute(&group.text, variables, &|name| values.get(name).cloned()))
+    };
+    let has_check = check.is_some();
+    view! {
+        <div class="command" class:done=done class:has-check=has_check>
+            {check}
+            <pre><code>{group.text.split_inclusive('\n').map(|line| command_line(line, doc)).collect_view()}</code></pre>
+            {group.has_commands.then(|| view! { <CopyButton text=copy class="copy copy-group" title="Copy these commands"/> })}
+        </div>
+    }
+}
+
+/// One line: comments dimmed, variables filled in (or marked unset), secrets marked.
+fn command_line(line: &'static str, doc: Doc) -> AnyView {
+    if line.trim_start().starts_with('#') {
+        return view! { <span class="comment">{line}</span> }.into_any();
+    }
+    pieces(line, &doc.runbook.variables)
+        .into_iter()
+        .map(|piece| match piece {
+            Piece::Text(text) => text.into_any(),
+            Piece::Variable { name, written } => {
+                let value = move || doc.value_of(name);
+                view! {
+                    <span class="var" class:unset=move || value().is_none()
+                        title=move || match value() { Some(_) => format!("{written}: set in Hosts"), None => format!("{written} is not set: fill it in under Hosts") }>
+                        {move || value().unwrap_or_else(|| written.to_string())}
+                    </span>
+                }
+                .into_any()
             }
+            Piece::Secret { name, written } => view! {
+                <span class="secret" title=format!("Secret: set {name} in your own shell. Outpost never stores or shares it.")>{written}</span>
+            }
+            .into_any(),
         })
         .collect_view()
         .into_any()

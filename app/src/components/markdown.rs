@@ -2,22 +2,29 @@
 //! a runbook can become markup or script.
 
 use leptos::prelude::*;
+use runbook::steps::StepLocation;
 use runbook::{Alignment, Block, Callout, Heading, ImageSource, Inline, LinkTarget, List, Table};
 
 use crate::components::code_block::CodeBlockView;
+use crate::components::step_check::{step_at, StepCheck};
+use crate::doc::Doc;
 use crate::site::runbook_href;
 
-pub fn blocks_view(blocks: &'static [Block]) -> AnyView {
-    blocks.iter().map(block_view).collect_view().into_any()
+pub fn blocks_view(blocks: &'static [Block], doc: Doc) -> AnyView {
+    blocks
+        .iter()
+        .map(|block| block_view(block, doc))
+        .collect_view()
+        .into_any()
 }
 
-fn block_view(block: &'static Block) -> AnyView {
+fn block_view(block: &'static Block, doc: Doc) -> AnyView {
     match block {
         Block::Heading(heading) => heading_view(heading),
         Block::Paragraph(content) => view! { <p>{inlines_view(content)}</p> }.into_any(),
         Block::Plain(content) => inlines_view(content),
-        Block::List(list) => list_view(list),
-        Block::Code(code) => view! { <CodeBlockView code=code/> }.into_any(),
+        Block::List(list) => list_view(list, doc),
+        Block::Code(code) => view! { <CodeBlockView code=code doc=doc/> }.into_any(),
         Block::Table(table) => table_view(table),
         Block::Quote(quote) => match quote.callout {
             Some(callout) => {
@@ -25,12 +32,12 @@ fn block_view(block: &'static Block) -> AnyView {
                 view! {
                     <aside class=class>
                         <p class="callout-title">{label}</p>
-                        {blocks_view(&quote.blocks)}
+                        {blocks_view(&quote.blocks, doc)}
                     </aside>
                 }
                 .into_any()
             }
-            None => view! { <blockquote>{blocks_view(&quote.blocks)}</blockquote> }.into_any(),
+            None => view! { <blockquote>{blocks_view(&quote.blocks, doc)}</blockquote> }.into_any(),
         },
         Block::Rule => view! { <hr/> }.into_any(),
         Block::Html(html) => view! { <pre class="raw-html" title="HTML in the runbook is shown as text">{html.clone()}</pre> }.into_any(),
@@ -52,16 +59,32 @@ fn heading_view(heading: &'static Heading) -> AnyView {
     }
 }
 
-fn list_view(list: &'static List) -> AnyView {
+fn list_view(list: &'static List, doc: Doc) -> AnyView {
     let items = list
         .items
         .iter()
         .map(|item| {
-            let task = item.task.map(|checked| {
-                view! { <input type="checkbox" class="task-box" disabled=true checked=checked aria-label="task"/> }
-            });
-            let class = if item.task.is_some() { "task" } else { "" };
-            view! { <li class=class>{task}{blocks_view(&item.blocks)}</li> }
+            let step = step_at(doc.runbook, StepLocation::ListItem { line: item.line });
+            match (step, doc.incident) {
+                (Some(step), Some(incident)) => {
+                    let done = move || incident.state.with(|i| i.as_ref().is_some_and(|i| i.checks.contains_key(&step.id)));
+                    view! {
+                        <li class="step" class:done=done>
+                            <StepCheck step=step incident=incident store=doc.store/>
+                            <div class="step-body">{blocks_view(&item.blocks, doc)}</div>
+                        </li>
+                    }
+                    .into_any()
+                }
+                _ => {
+                    // Outside an incident a task list shows the state written in the runbook.
+                    let task = item.task.map(|checked| {
+                        view! { <input type="checkbox" class="task-box" disabled=true checked=checked aria-label="task"/> }
+                    });
+                    let class = if item.task.is_some() { "task" } else { "" };
+                    view! { <li class=class>{task}{blocks_view(&item.blocks, doc)}</li> }.into_any()
+                }
+            }
         })
         .collect_view();
     match list.start {

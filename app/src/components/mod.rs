@@ -1,5 +1,10 @@
+pub mod cockpit_bar;
 pub mod code_block;
+pub mod copy_button;
 pub mod diagnostics;
+pub mod hosts;
 pub mod markdown;
 pub mod search_box;
+pub mod step_check;
+pub mod template_form;
 pub mod toc;

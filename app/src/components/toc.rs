@@ -1,10 +1,14 @@
 //! The table of contents: a sticky column on wide screens, a fold-out on phones.
 
 use leptos::prelude::*;
-use runbook::HeadingRef;
+use runbook::cockpit::phase_progress;
 
+use crate::doc::Doc;
+
+/// During an incident, phases show their progress ("3/7").
 #[component]
-pub fn TableOfContents(headings: &'static [HeadingRef]) -> impl IntoView {
+pub fn TableOfContents(doc: Doc) -> impl IntoView {
+    let headings = &doc.runbook.headings;
     // The title (h1) is the page itself; list the sections below it, two levels deep.
     let top = headings
         .iter()
@@ -17,7 +21,16 @@ pub fn TableOfContents(headings: &'static [HeadingRef]) -> impl IntoView {
         .filter(|h| h.level >= top && h.level <= top + 1)
         .map(|heading| {
             let class = if heading.level == top { "toc-item" } else { "toc-item sub" };
-            view! { <li class=class><a href=format!("#{}", heading.anchor)>{heading.text.clone()}</a></li> }
+            let phase = doc.runbook.phases.iter().position(|p| p.anchor == heading.anchor);
+            let progress = phase.zip(doc.incident).map(|(phase, incident)| {
+                let counts = move || incident.state.with(|i| i.as_ref().map(|i| phase_progress(doc.runbook, i, phase)).unwrap_or_default());
+                view! {
+                    <span class="toc-progress" class:complete=move || counts().is_complete()>
+                        {move || { let p = counts(); format!("{}/{}", p.done, p.total) }}
+                    </span>
+                }
+            });
+            view! { <li class=class><a href=format!("#{}", heading.anchor)>{heading.text.clone()}{progress}</a></li> }
         })
         .collect_view();
     view! {

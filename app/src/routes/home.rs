@@ -1,16 +1,22 @@
-//! Home: every runbook, with the scenarios it answers, one click from the right section.
+//! Home: open incidents first, then every runbook with the scenarios it answers.
 
 use leptos::prelude::*;
+use runbook::clock::{duration_words, hh_mm, stopwatch};
+use runbook::cockpit::progress;
+use runbook::incident::Incident;
 use runbook::Runbook;
 
-use crate::site::{runbook_href, site};
+use crate::site::{self, runbook_href, site};
+use crate::state::clock::use_clock;
+use crate::state::store::use_store;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    Effect::new(|| document().set_title("Runbooks · Outpost"));
+    document().set_title(&format!("Runbooks · {}", site::site_title()));
     let runbooks = &site().library.runbooks;
     view! {
         <section class="page home">
+            <IncidentList/>
             <h1 class="page-title">"Runbooks"</h1>
             <p class="lede">"Open the runbook for what is happening, or press " <kbd>"/"</kbd> " to search every step."</p>
             {if runbooks.is_empty() {
@@ -19,6 +25,73 @@ pub fn HomePage() -> impl IntoView {
                 view! { <ul class="runbook-list">{runbooks.iter().map(runbook_card).collect_view()}</ul> }.into_any()
             }}
         </section>
+    }
+}
+
+/// Open incidents with their running clocks, then the last few resolved ones.
+#[component]
+fn IncidentList() -> impl IntoView {
+    let store = use_store();
+    let clock = use_clock();
+    let open = Memo::new(move |_| {
+        store.incidents.with(|l| {
+            l.iter()
+                .filter(|i| !i.is_resolved())
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    });
+    let recent = Memo::new(move |_| {
+        store.incidents.with(|l| {
+            l.iter()
+                .filter(|i| i.is_resolved())
+                .take(5)
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    });
+    let card = move |incident: Incident| {
+        let runbook = site::runbook(&incident.runbook);
+        let title = runbook.map_or_else(
+            || format!("{} (runbook no longer in this site)", incident.runbook),
+            |r| r.title.clone(),
+        );
+        let steps = runbook.map(|r| progress(r, &incident));
+        let resolved = incident.is_resolved();
+        let started = incident.started_at;
+        let href = format!("/i/{}", incident.id);
+        let severity = incident.severity.clone();
+        let elapsed = move || {
+            let seconds = incident.elapsed(clock.now.get());
+            if resolved {
+                format!("resolved after {}", duration_words(seconds))
+            } else {
+                stopwatch(seconds)
+            }
+        };
+        view! {
+            <li>
+                <a class="incident-card" class:resolved=resolved href=href>
+                    {severity.map(|s| view! { <span class=severity_class(&s)>{s.clone()}</span> })}
+                    <span class="incident-title">{title}</span>
+                    <span class="incident-meta">{move || format!("started {}", hh_mm(started, clock.offset_minutes.get()))}</span>
+                    {steps.map(|p| view! { <span class="incident-meta">{format!("{}/{} steps", p.done, p.total)}</span> })}
+                    <span class="incident-clock">{elapsed}</span>
+                </a>
+            </li>
+        }
+    };
+    view! {
+        <Show when=move || !open.with(Vec::is_empty)>
+            <h2 class="section-title">"Open incidents"</h2>
+            <ul class="incident-list open">{move || open.get().into_iter().map(card).collect_view()}</ul>
+        </Show>
+        <Show when=move || !recent.with(Vec::is_empty)>
+            <details class="recent-incidents">
+                <summary>"Recently resolved"</summary>
+                <ul class="incident-list">{move || recent.get().into_iter().map(card).collect_view()}</ul>
+            </details>
+        </Show>
     }
 }
 

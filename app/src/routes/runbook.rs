@@ -1,35 +1,111 @@
-//! A runbook page: the whole runbook, its contents, and what the parser noticed.
+//! A runbook page: the whole runbook, ready to start an incident from.
+
+use std::collections::BTreeMap;
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_location, use_params_map};
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::NavigateOptions;
+use runbook::incident::Incident;
 use runbook::Runbook;
 
 use crate::components::diagnostics::DiagnosticsList;
+use crate::components::hosts::HostsPanel;
 use crate::components::markdown::blocks_view;
 use crate::components::toc::TableOfContents;
+use crate::doc::Doc;
 use crate::routes::not_found::NotFound;
 use crate::site;
+use crate::state::clock::{now, use_clock};
+use crate::state::store::{use_store, Store};
 
 #[component]
 pub fn RunbookPage() -> impl IntoView {
     let params = use_params_map();
     let slug = Memo::new(move |_| params.with(|p| p.get("slug").unwrap_or_default()));
     move || match site::runbook(&slug.get()) {
-        Some(runbook) => view! { <RunbookView runbook=runbook/> }.into_any(),
+        Some(runbook) => view! { <ReadRunbook runbook=runbook/> }.into_any(),
         None => view! { <NotFound/> }.into_any(),
     }
 }
 
+/// Variables a link sets, such as `?EC2_HOST=10.0.0.5` from an alert. Only the runbook's
+/// own host variables are taken: a secret's name in a link is ignored.
+pub fn variables_from_link(runbook: &Runbook) -> BTreeMap<String, String> {
+    let query = use_query_map();
+    query.with_untracked(|q| {
+        runbook
+            .variables
+            .iter()
+            .filter_map(|v| {
+                q.get(&v.name)
+                    .map(|value| (v.name.clone(), crate::state::store::clean_value(&value)))
+            })
+            .filter(|(_, value)| !value.is_empty())
+            .collect()
+    })
+}
+
 #[component]
-fn RunbookView(runbook: &'static Runbook) -> impl IntoView {
-    document().set_title(&format!("{} · Outpost", runbook.title));
+fn ReadRunbook(runbook: &'static Runbook) -> impl IntoView {
+    document().set_title(&format!("{} · {}", runbook.title, site::site_title()));
+    let store = use_store();
+    let from_link = variables_from_link(runbook);
+    let doc = Doc::new(runbook, None, from_link.clone(), store);
+    let navigate = use_navigate();
+    let start = move |_| {
+        let id = new_incident_id();
+        let mut incident = Incident::new(id.clone(), runbook.slug.clone(), now());
+        incident.variables = from_link.clone();
+        store.put(incident);
+        navigate(&format!("/i/{id}"), NavigateOptions::default());
+    };
+    view! {
+        <div class="runbook-actions">
+            <button type="button" class="start" on:click=start>"Start incident"</button>
+            <OpenIncidents runbook=runbook store=store/>
+        </div>
+        <RunbookBody doc=doc/>
+    }
+}
+
+/// Incidents already running on this runbook, so nobody starts a second by mistake.
+#[component]
+fn OpenIncidents(runbook: &'static Runbook, store: Store) -> impl IntoView {
+    let clock = use_clock();
+    let open = Memo::new(move |_| {
+        store.incidents.with(|list| {
+            list.iter()
+                .filter(|i| i.runbook == runbook.slug && !i.is_resolved())
+                .map(|i| (i.id.clone(), i.started_at))
+                .collect::<Vec<_>>()
+        })
+    });
+    move || {
+        open.get()
+            .into_iter()
+            .map(|(id, started)| {
+                view! {
+                    <a class="continue" href=format!("/i/{id}")>
+                        {format!("Continue the incident started {}", runbook::clock::hh_mm(started, clock.offset_minutes.get()))}
+                    </a>
+                }
+            })
+            .collect_view()
+    }
+}
+
+/// The runbook itself, with its contents, hosts panel and source notes.
+#[component]
+pub fn RunbookBody(doc: Doc) -> impl IntoView {
+    let runbook = doc.runbook;
     scroll_to_fragment_after_render();
     view! {
         <div class="page runbook-page">
-            <TableOfContents headings=&runbook.headings/>
+            <TableOfContents doc=doc/>
             <article class="doc">
-                {blocks_view(&runbook.blocks)}
-                <Footnotes runbook=runbook/>
+                <HostsPanel doc=doc/>
+                {blocks_view(&runbook.blocks, doc)}
+                <Footnotes runbook=runbook doc=doc/>
                 <DiagnosticsList diagnostics=&runbook.diagnostics/>
             </article>
         </div>
@@ -37,14 +113,14 @@ fn RunbookView(runbook: &'static Runbook) -> impl IntoView {
 }
 
 #[component]
-fn Footnotes(runbook: &'static Runbook) -> impl IntoView {
+fn Footnotes(runbook: &'static Runbook, doc: Doc) -> impl IntoView {
     (!runbook.footnotes.is_empty()).then(|| {
         view! {
             <section class="footnotes" aria-label="Footnotes">
                 <ol>
                     {runbook.footnotes.iter().map(|footnote| view! {
                         <li id=format!("fn-{}", footnote.label)>
-                            {blocks_view(&footnote.blocks)}
+                            {blocks_view(&footnote.blocks, doc)}
                             <a class="footnote-back" href=format!("#fnref-{}", footnote.label) aria-label="Back to the text">"↩"</a>
                         </li>
                     }).collect_view()}
@@ -54,10 +130,21 @@ fn Footnotes(runbook: &'static Runbook) -> impl IntoView {
     })
 }
 
+fn new_incident_id() -> String {
+    let n = (js_sys::Math::random() * 36f64.powi(8)) as u64;
+    let mut id = String::new();
+    let mut rest = n;
+    for _ in 0..8 {
+        id.push(char::from_digit((rest % 36) as u32, 36).unwrap_or('0'));
+        rest /= 36;
+    }
+    id
+}
+
 /// The browser scrolls to `#anchor` only if the element exists when the page loads; here
 /// the content is drawn after, so scroll once it is in the document.
 fn scroll_to_fragment_after_render() {
-    let location = use_location();
+    let location = leptos_router::hooks::use_location();
     Effect::new(move |_| {
         let hash = location.hash.get();
         request_animation_frame(move || {

@@ -68,6 +68,17 @@ pub fn next_time_of_day(text: &str, after: Timestamp, offset_minutes: i32) -> Op
     })
 }
 
+/// Parses a local `HH:MM` as the latest such moment at or before `before`: an incident
+/// noticed late started earlier today (or, just after midnight, yesterday).
+pub fn previous_time_of_day(
+    text: &str,
+    before: Timestamp,
+    offset_minutes: i32,
+) -> Option<Timestamp> {
+    let next = next_time_of_day(text, before, offset_minutes)?;
+    Some(if next > before { next - 86_400 } else { next })
+}
+
 /// Days since 1970-01-01 → (year, month, day), proleptic Gregorian (Howard Hinnant's algorithm).
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
@@ -125,5 +136,14 @@ mod tests {
         assert!(next_time_of_day("08:00", T, 0).unwrap() > T);
         assert_eq!(next_time_of_day("25:00", T, 0), None);
         assert_eq!(next_time_of_day("soon", T, 0), None);
+    }
+
+    #[test]
+    fn a_late_start_time_is_the_latest_such_time_before_now() {
+        assert_eq!(previous_time_of_day("19:50", T, 0), Some(T - 17 * 60));
+        assert_eq!(
+            previous_time_of_day("23:00", T, 0).map(|t| date(t, 0)),
+            Some("2026-11-27".into())
+        );
     }
 }

@@ -134,15 +134,16 @@ pub fn timeline(runbook: &Runbook, incident: &Incident, offset_minutes: i32) -> 
         }
     }
     for event in &incident.events {
-        let text = match &event.kind {
-            EventKind::SeverityChanged { to } => format!("Severity set to {to}"),
-            EventKind::MessageCopied { template } => format!("Sent: {template}"),
-            EventKind::Resolved => "Resolved".to_string(),
-            EventKind::Reopened => "Reopened".to_string(),
+        let (order, text) = match &event.kind {
+            EventKind::SeverityChanged { to } => (1, format!("Severity set to {to}")),
+            EventKind::MessageCopied { template } => (3, format!("Sent: {template}")),
+            EventKind::Resolved => (4, "Resolved".to_string()),
+            EventKind::Reopened => (4, "Reopened".to_string()),
         };
-        entries.push((event.at, 1, text));
+        entries.push((event.at, order, text));
     }
-    // Stable order: by time, then start before events before steps.
+    // Times have one-second resolution; within a second the usual order of work decides:
+    // start, severity, steps, messages sent, resolution.
     entries.sort_by_key(|(at, order, _)| (*at, *order));
     entries
         .into_iter()

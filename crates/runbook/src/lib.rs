@@ -5,6 +5,7 @@
 
 pub mod clock;
 pub mod cockpit;
+pub mod codec;
 pub mod commands;
 pub mod diagnostic;
 pub mod duration;

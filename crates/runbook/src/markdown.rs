@@ -8,6 +8,7 @@ use pulldown_cmark::{
     BlockQuoteKind, BrokenLink, CodeBlockKind, Event, LinkType, Options, Parser, Tag,
 };
 
+use crate::commands::{command_groups, is_shell};
 use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::links::{classify, KnownRunbooks};
 use crate::model::*;
@@ -263,7 +264,17 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Builder<'a, '_, I> {
             }
             CodeBlockKind::Indented => None,
         };
-        Block::Code(CodeBlock { lang, code, line })
+        let groups = if is_shell(lang.as_deref()) {
+            command_groups(&code)
+        } else {
+            Vec::new()
+        };
+        Block::Code(CodeBlock {
+            lang,
+            code,
+            line,
+            groups,
+        })
     }
 
     /// Raw HTML is kept as text; a block that is only HTML comments is dropped.

@@ -1,5 +1,6 @@
 //! The runbook model: what a markdown runbook means, independent of how it is drawn.
 
+use crate::commands::CommandGroup;
 use crate::diagnostic::Diagnostic;
 use crate::front_matter::FrontMatter;
 use crate::phases::Phase;
@@ -108,6 +109,8 @@ pub struct CodeBlock {
     /// The code exactly as written, with a trailing newline removed.
     pub code: String,
     pub line: u32,
+    /// For shell blocks: the command groups, each one step. Empty for other languages.
+    pub groups: Vec<CommandGroup>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

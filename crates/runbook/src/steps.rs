@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use crate::commands::{command_groups, is_shell};
+use crate::commands::is_shell;
 use crate::model::{Block, ListItem};
 use crate::phases::Phase;
 use crate::text::plain_text;
@@ -143,9 +143,8 @@ impl Finder {
             Block::Code(code)
                 if kind == SectionKind::Procedure && is_shell(code.lang.as_deref()) =>
             {
-                let groups = command_groups(&code.code);
-                let single = groups.len() == 1;
-                for (group, commands) in groups.into_iter().enumerate() {
+                let single = code.groups.len() == 1;
+                for (group, commands) in code.groups.iter().enumerate() {
                     let fallback = item_label.filter(|_| single).map(str::to_string);
                     let label = commands
                         .label

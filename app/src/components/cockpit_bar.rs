@@ -1,0 +1,189 @@
+//! The incident cockpit: clock, the phase the team should be in, severity, escalation
+//! countdown, progress, next-update reminder, and resolve.
+
+use leptos::prelude::*;
+use runbook::clock::{duration_words, hh_mm, previous_time_of_day, stopwatch};
+use runbook::cockpit::{self, Escalation};
+use runbook::incident::Incident;
+
+use crate::doc::{Doc, IncidentRef};
+use crate::routes::home::severity_class;
+use crate::state::clock::{now, use_clock};
+
+#[component]
+pub fn CockpitBar(doc: Doc, incident: IncidentRef) -> impl IntoView {
+    let clock = use_clock();
+    let runbook = doc.runbook;
+    let store = doc.store;
+    let with = move |f: &dyn Fn(&Incident, i64) -> String| {
+        let now = clock.now.get();
+        incident
+            .state
+            .with(|i| i.as_ref().map(|i| f(i, now)).unwrap_or_default())
+    };
+    let resolved = move || {
+        incident
+            .state
+            .with(|i| i.as_ref().is_some_and(Incident::is_resolved))
+    };
+    let elapsed = move || with(&|i, now| stopwatch(i.elapsed(now)));
+    let started = move || with(&|i, _| hh_mm(i.started_at, clock.offset_minutes.get()));
+    let editing_start = RwSignal::new(false);
+
+    let phase = move || {
+        let now = clock.now.get();
+        incident.state.with(|i| {
+            let i = i.as_ref()?;
+            if i.is_resolved() {
+                return None;
+            }
+            let index = cockpit::current_phase(runbook, i, now)?;
+            Some(&runbook.phases[index])
+        })
+    };
+    let severity = move || {
+        incident
+            .state
+            .with(|i| i.as_ref().and_then(|i| i.severity.clone()))
+    };
+    let level = move || severity().and_then(|s| runbook.severities.level(&s).cloned());
+    let escalation = move || {
+        let now = clock.now.get();
+        incident.state.with(|i| {
+            i.as_ref()
+                .filter(|i| !i.is_resolved())
+                .and_then(|i| cockpit::escalation(runbook, i, now))
+        })
+    };
+    let progress = move || {
+        incident.state.with(|i| {
+            i.as_ref()
+                .map(|i| cockpit::progress(runbook, i))
+                .unwrap_or_default()
+        })
+    };
+    let next_update = move || {
+        let now = clock.now.get();
+        incident.state.with(|i| {
+            let i = i.as_ref().filter(|i| !i.is_resolved())?;
+            i.next_update_at.map(|due| due - now)
+        })
+    };
+
+    view! {
+        <section class="cockpit" class:resolved=resolved aria-label="Incident">
+            <div class="cockpit-item clock">
+                <span class="cockpit-label">{move || if resolved() { "Resolved after" } else { "Elapsed" }}</span>
+                <span class="elapsed" aria-live="off">{elapsed}</span>
+                <span class="started">
+                    "started " {started}
+                    <Show when=move || !resolved() && !editing_start.get()>
+                        <button type="button" class="link-button" on:click=move |_| editing_start.set(true) title="Noticed late? Set when it really started">"edit"</button>
+                    </Show>
+                    <Show when=move || editing_start.get()>
+                        <input type="time" class="start-input" aria-label="Started at"
+                            prop:value=started
+                            on:change=move |event| {
+                                let text = event_target_value(&event);
+                                let offset = clock.offset_minutes.get_untracked();
+                                if let Some(at) = previous_time_of_day(&text, now(), offset) {
+                                    incident.update(store, |i| { i.set_start(at); });
+                                }
+                                editing_start.set(false);
+                            }/>
+                    </Show>
+                </span>
+            </div>
+
+            {(!runbook.phases.is_empty()).then(|| view! {
+                <div class="cockpit-item phase">
+                    <span class="cockpit-label">"Should be in"</span>
+                    {move || match phase() {
+                        Some(phase) => view! {
+                            <a class="phase-now" href=format!("#{}", phase.anchor)>{phase.title.clone()}</a>
+                            <span class="window">{phase.window.map(window_text)}</span>
+                        }.into_any(),
+                        None => view! { <span class="phase-now">{if resolved() { "Post-incident" } else { "—" }}</span> }.into_any(),
+                    }}
+                </div>
+            })}
+
+            {(!runbook.severities.levels.is_empty()).then(|| view! {
+                <div class="cockpit-item severity">
+                    <label class="cockpit-label" for="severity-picker">"Severity"</label>
+                    <select id="severity-picker" class=move || severity().map(|s| severity_class(&s)).unwrap_or_default()
+                        prop:value=move || severity().unwrap_or_default()
+                        on:change=move |event| {
+                            let level = event_target_value(&event);
+                            if !level.is_empty() {
+                                incident.update(store, |i| i.set_severity(&level, now()));
+                            }
+                        }>
+                        <option value="">"Choose…"</option>
+                        {runbook.severities.levels.iter().map(|l| view! {
+                            <option value=l.key.clone() title=l.definition.clone()>{l.key.clone()}</option>
+                        }).collect_view()}
+                    </select>
+                    {move || level().map(|l| view! {
+                        <span class="severity-detail">{l.definition.clone()}
+                            {(!l.response_text.is_empty()).then(|| format!(" · respond: {}", l.response_text))}
+                        </span>
+                    })}
+                </div>
+            })}
+
+            {move || escalation().map(|e| {
+                let (class, label, text) = match e {
+                    Escalation::Due { to } => ("cockpit-item escalation due", "Escalate now", to),
+                    Escalation::In { to, seconds } => ("cockpit-item escalation", "Escalate", format!("to {to} in {}", stopwatch(seconds))),
+                    Escalation::Unclocked { to, when } => ("cockpit-item escalation", "Escalate", format!("to {to}: {when}")),
+                };
+                view! { <div class=class><span class="cockpit-label">{label}</span><span class="escalation-text">{text}</span></div> }
+            })}
+
+            {move || next_update().map(|remaining| {
+                let overdue = remaining < 0;
+                let text = if overdue { format!("overdue {}", stopwatch(remaining.unsigned_abs())) } else { format!("in {}", stopwatch(remaining as u64)) };
+                view! {
+                    <div class="cockpit-item next-update" class:due=overdue>
+                        <span class="cockpit-label">"Next update"</span><span>{text}</span>
+                    </div>
+                }
+            })}
+
+            <div class="cockpit-item progress">
+                <span class="cockpit-label">"Steps"</span>
+                <span class="progress-text">{move || { let p = progress(); format!("{}/{}", p.done, p.total) }}</span>
+                <progress max=move || progress().total.max(1) value=move || progress().done></progress>
+            </div>
+
+            <div class="cockpit-item actions">
+                {move || if resolved() {
+                    view! { <button type="button" class="secondary" on:click=move |_| incident.update(store, |i| i.reopen(now()))>"Reopen"</button> }.into_any()
+                } else {
+                    view! { <button type="button" class="resolve" on:click=move |_| incident.update(store, |i| i.resolve(now()))>"Resolve"</button> }.into_any()
+                }}
+            </div>
+        </section>
+        {move || resolved().then(|| {
+            let duration = with(&|i, now| duration_words(i.elapsed(now)));
+            let post_mortem = runbook.templates.iter().find(|t| t.is_post_mortem);
+            view! {
+                <p class="resolved-banner" role="status">
+                    {format!("Resolved after {duration}. ")}
+                    {post_mortem.map(|t| {
+                        let slug = t.title.to_lowercase().split_whitespace().collect::<Vec<_>>().join("-");
+                        view! { <a href=format!("#template-{slug}")>"The post-mortem draft is ready."</a> }
+                    })}
+                </p>
+            }
+        })}
+    }
+}
+
+fn window_text(window: runbook::phases::Window) -> String {
+    match window.end {
+        Some(end) => format!("{}–{} min", window.start / 60, end / 60),
+        None => format!("{}+ min", window.start / 60),
+    }
+}

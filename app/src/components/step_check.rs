@@ -1,0 +1,38 @@
+//! The checkbox of a step, with the time it was checked.
+
+use leptos::prelude::*;
+use runbook::clock::hh_mm;
+use runbook::steps::Step;
+
+use crate::doc::IncidentRef;
+use crate::state::clock::{now, use_clock};
+use crate::state::store::Store;
+
+#[component]
+pub fn StepCheck(step: &'static Step, incident: IncidentRef, store: Store) -> impl IntoView {
+    let clock = use_clock();
+    let checked_at = Memo::new(move |_| {
+        incident
+            .state
+            .with(|i| i.as_ref().and_then(|i| i.checks.get(&step.id).copied()))
+    });
+    let toggle = move |_| incident.update(store, |i| i.toggle_step(step.id, now()));
+    let id = format!("step-{}", step.id);
+    view! {
+        <span class="step-check">
+            <input type="checkbox" id=id.clone() prop:checked=move || checked_at.get().is_some() on:change=toggle
+                aria-label=format!("Done: {}", step.label)/>
+            {move || checked_at.get().map(|at| view! {
+                <label for=id.clone() class="checked-at" title="Checked at">{hh_mm(at, clock.offset_minutes.get())}</label>
+            })}
+        </span>
+    }
+}
+
+/// The step drawn at a location, if incident mode knows one there.
+pub fn step_at(
+    runbook: &'static runbook::Runbook,
+    location: runbook::steps::StepLocation,
+) -> Option<&'static Step> {
+    runbook.steps.iter().find(|s| s.location == location)
+}

@@ -1,0 +1,56 @@
+//! An incident page: the runbook in incident mode under the cockpit.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use crate::components::cockpit_bar::CockpitBar;
+use crate::doc::{Doc, IncidentRef};
+use crate::routes::runbook::{variables_from_link, RunbookBody};
+use crate::site;
+use crate::state::store::use_store;
+
+#[component]
+pub fn IncidentPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
+    let store = use_store();
+    // Only which runbook the incident runs decides the page; every other change flows in
+    // through signals without redrawing the runbook (and losing the reader's place).
+    let runbook_slug = Memo::new(move |_| {
+        let id = id.get();
+        store
+            .incidents
+            .with(|list| list.iter().find(|i| i.id == id).map(|i| i.runbook.clone()))
+    });
+    move || {
+        let id = id.get_untracked();
+        match runbook_slug.get() {
+            Some(slug) => match site::runbook(&slug) {
+                Some(runbook) => {
+                    let incident = IncidentRef::new(store, id.clone());
+                    let doc = Doc::new(runbook, Some(incident), variables_from_link(runbook), store);
+                    document().set_title(&format!("Incident · {} · {}", runbook.title, site::site_title()));
+                    view! {
+                        <CockpitBar doc=doc incident=incident/>
+                        <RunbookBody doc=doc/>
+                    }
+                    .into_any()
+                }
+                None => view! {
+                    <section class="page narrow problem">
+                        <h1>"This incident's runbook is not in this site"</h1>
+                        <p>"The incident was run with the runbook " <code>{slug}</code> ", which this site no longer has. Its saved state is kept in this browser."</p>
+                    </section>
+                }
+                .into_any(),
+            },
+            None => view! {
+                <section class="page narrow problem">
+                    <h1>"No such incident in this browser"</h1>
+                    <p>"Incidents are kept in the browser where they were started. Start one from a runbook on the " <a href="/">"home page"</a> "."</p>
+                </section>
+            }
+            .into_any(),
+        }
+    }
+}

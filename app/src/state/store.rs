@@ -1,0 +1,183 @@
+//! Incidents and the user's variable values, kept in signals and saved to localStorage on
+//! every change. Other tabs' changes arrive through the `storage` event, so two tabs on one
+//! incident stay consistent. Unreadable saved data is set aside under another key and
+//! reported: never deleted, never allowed to break the page.
+
+use std::collections::BTreeMap;
+
+use leptos::ev;
+use leptos::prelude::*;
+use runbook::codec;
+use runbook::incident::Incident;
+
+use super::storage;
+
+const INCIDENT_PREFIX: &str = "outpost.incident.";
+const VARIABLES_KEY: &str = "outpost.variables";
+const SET_ASIDE_PREFIX: &str = "outpost.unreadable.";
+
+#[derive(Clone, Copy)]
+pub struct Store {
+    /// Newest first.
+    pub incidents: RwSignal<Vec<Incident>>,
+    /// Variable values this user set outside any incident (`EC2_HOST`).
+    pub user_variables: RwSignal<BTreeMap<String, String>>,
+    /// Problems worth telling the user about: unreadable saved data, storage full.
+    pub notices: RwSignal<Vec<String>>,
+}
+
+pub fn use_store() -> Store {
+    expect_context::<Store>()
+}
+
+impl Store {
+    pub fn load() -> Store {
+        let store = Store {
+            incidents: RwSignal::new(Vec::new()),
+            user_variables: RwSignal::new(read_variables()),
+            notices: RwSignal::new(Vec::new()),
+        };
+        if !storage::is_available() {
+            store.notice("This browser does not let Outpost save anything: incidents will be lost on reload.".into());
+        }
+        let mut incidents = Vec::new();
+        for key in storage::keys_with_prefix(INCIDENT_PREFIX) {
+            if let Some(incident) = store.read_incident(&key) {
+                incidents.push(incident);
+            }
+        }
+        newest_first(&mut incidents);
+        store.incidents.set(incidents);
+        store.follow_other_tabs();
+        store
+    }
+
+    pub fn incident(&self, id: &str) -> Option<Incident> {
+        self.incidents
+            .with(|list| list.iter().find(|i| i.id == id).cloned())
+    }
+
+    /// Adds or replaces an incident and saves it.
+    pub fn put(&self, incident: Incident) {
+        self.save(&incident);
+        self.incidents.update(|list| {
+            list.retain(|i| i.id != incident.id);
+            list.push(incident);
+            newest_first(list);
+        });
+    }
+
+    /// Changes one incident and saves it at once.
+    pub fn update(&self, id: &str, change: impl FnOnce(&mut Incident)) {
+        let Some(mut incident) = self.incident(id) else {
+            return;
+        };
+        change(&mut incident);
+        self.put(incident);
+    }
+
+    pub fn set_user_variable(&self, name: &str, value: &str) {
+        self.user_variables.update(|vars| {
+            let value = clean_value(value);
+            if value.is_empty() {
+                vars.remove(name);
+            } else {
+                vars.insert(name.to_string(), value);
+            }
+        });
+        let text: String = self
+            .user_variables
+            .with_untracked(|vars| vars.iter().map(|(k, v)| format!("{k}={v}\n")).collect());
+        if !storage::set(VARIABLES_KEY, &text) {
+            self.notice(
+                "Could not save your variable values: browser storage is full or disabled.".into(),
+            );
+        }
+    }
+
+    fn save(&self, incident: &Incident) {
+        if !storage::set(
+            &format!("{INCIDENT_PREFIX}{}", incident.id),
+            &codec::encode(incident),
+        ) {
+            self.notice("Could not save the incident: browser storage is full or disabled. Keep this tab open.".into());
+        }
+    }
+
+    fn notice(&self, text: String) {
+        self.notices.update(|n| {
+            if !n.contains(&text) {
+                n.push(text)
+            }
+        });
+    }
+
+    /// Reads one saved incident; unreadable data is moved aside and reported.
+    fn read_incident(&self, key: &str) -> Option<Incident> {
+        let token = storage::get(key)?;
+        match codec::decode(&token) {
+            Ok(incident) => Some(incident),
+            Err(error) => {
+                let aside = format!(
+                    "{SET_ASIDE_PREFIX}{}.{}",
+                    &key[INCIDENT_PREFIX.len()..],
+                    super::clock::now()
+                );
+                if storage::set(&aside, &token) {
+                    storage::remove(key);
+                }
+                self.notice(format!(
+                    "A saved incident could not be read ({error}). It was set aside, not deleted, under the browser storage key \"{aside}\"."
+                ));
+                None
+            }
+        }
+    }
+
+    fn follow_other_tabs(&self) {
+        let store = *self;
+        let handle = window_event_listener(ev::storage, move |event| {
+            let Some(key) = event.key() else { return };
+            if key == VARIABLES_KEY {
+                store.user_variables.set(read_variables());
+            } else if let Some(id) = key.strip_prefix(INCIDENT_PREFIX) {
+                let id = id.to_string();
+                let fresh = store.read_incident(&key);
+                store.incidents.update(|list| {
+                    list.retain(|i| i.id != id);
+                    list.extend(fresh);
+                    newest_first(list);
+                });
+            }
+        });
+        on_cleanup(move || handle.remove());
+    }
+}
+
+fn newest_first(incidents: &mut [Incident]) {
+    incidents.sort_by_key(|i| std::cmp::Reverse(i.started_at));
+}
+
+fn read_variables() -> BTreeMap<String, String> {
+    let text = storage::get(VARIABLES_KEY).unwrap_or_default();
+    text.lines()
+        .filter_map(|line| line.split_once('='))
+        .filter(|(name, _)| {
+            !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        })
+        .map(|(name, value)| (name.to_string(), clean_value(value)))
+        .collect()
+}
+
+/// Variable values are one line of text: hosts, ports, commit hashes.
+pub fn clean_value(value: &str) -> String {
+    value
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
