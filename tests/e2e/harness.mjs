@@ -2,6 +2,7 @@
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const TYPES = {
@@ -96,4 +97,18 @@ export async function codeBlockFromSource(relativePath, index) {
     } else if (current !== null) current.push(line);
   }
   return blocks[index];
+}
+
+/** Starts the static server and Chromium for a test file; both stop when it ends. */
+export function useSiteInBrowser() {
+  const shared = {};
+  before(async () => {
+    shared.server = await serveDist();
+    shared.browser = await launchBrowser();
+  });
+  after(async () => {
+    await shared.browser?.close();
+    await shared.server?.close();
+  });
+  return shared;
 }

@@ -1,26 +1,17 @@
 // A whole incident on the team's runbook, in a real Chromium, with the page's clock under
 // the test's control (Playwright's fake timers) so countdowns and durations are exact.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { gotoApp, launchBrowser, openPage, serveDist } from './harness.mjs';
+import { gotoApp, openPage, useSiteInBrowser } from './harness.mjs';
 
 const START = new Date('2026-11-28T20:07:00Z');
 const RUNBOOK = '/r/incident-response';
 
-let server;
-let browser;
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSiteInBrowser();
 
 async function clockedPage(options = {}) {
-  const page = await openPage(browser, server.origin, {
+  const page = await openPage(site.browser, site.server.origin, {
     timezoneId: 'UTC',
     permissions: ['clipboard-read', 'clipboard-write'],
     acceptDownloads: true,

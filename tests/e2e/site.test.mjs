@@ -1,24 +1,15 @@
 // The runbook site in a real Chromium, against the built dist/.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { codeBlockFromSource, gotoApp, launchBrowser, openPage, serveDist } from './harness.mjs';
+import { codeBlockFromSource, gotoApp, openPage, useSiteInBrowser } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSiteInBrowser();
 
 const RUNBOOK = '/r/incident-response';
 
 describe('home', () => {
   test('lists the runbook with its description and scenarios', async () => {
-    const page = await openPage(browser, server.origin);
+    const page = await openPage(site.browser, site.server.origin);
     await gotoApp(page, '/');
     const card = page.locator('.runbook-card', { hasText: 'Incident Response Runbook' });
     await card.waitFor();
@@ -41,7 +32,7 @@ describe('home', () => {
 
 describe('runbook page', () => {
   test('shows all four severity rows, every code block and the table of contents', async () => {
-    const page = await openPage(browser, server.origin);
+    const page = await openPage(site.browser, site.server.origin);
     await gotoApp(page, RUNBOOK);
     await page.waitForSelector('article.doc h1');
     assert.equal(await page.title(), 'Incident Response Runbook · Outpost');
@@ -61,7 +52,7 @@ describe('runbook page', () => {
   });
 
   test('a deep link to a heading opens scrolled to it', async () => {
-    const page = await openPage(browser, server.origin);
+    const page = await openPage(site.browser, site.server.origin);
     await gotoApp(page, `${RUNBOOK}#authentication-broken-sev2`);
     await page.waitForSelector('#authentication-broken-sev2');
     await assertInViewport(page, '#authentication-broken-sev2');
@@ -69,7 +60,7 @@ describe('runbook page', () => {
   });
 
   test('a copy button puts exactly the code on the clipboard', async () => {
-    const page = await openPage(browser, server.origin, { permissions: ['clipboard-read', 'clipboard-write'] });
+    const page = await openPage(site.browser, site.server.origin, { permissions: ['clipboard-read', 'clipboard-write'] });
     await gotoApp(page, RUNBOOK);
     const block = page.locator('article .code').nth(2);
     await block.locator('button.copy-all').click();
@@ -81,7 +72,7 @@ describe('runbook page', () => {
   });
 
   test('links to runbooks the site lacks show as missing, not as dead links', async () => {
-    const page = await openPage(browser, server.origin);
+    const page = await openPage(site.browser, site.server.origin);
     await gotoApp(page, RUNBOOK);
     const missing = page.locator('.link-missing');
     await missing.first().waitFor();
@@ -100,7 +91,7 @@ describe('runbook page', () => {
   });
 
   test('an unknown runbook address shows a page, not a blank screen', async () => {
-    const page = await openPage(browser, server.origin);
+    const page = await openPage(site.browser, site.server.origin);
     await gotoApp(page, '/r/no-such-runbook');
     await page.waitForSelector('.not-found');
     assert.match(await page.locator('.not-found').innerText(), /not a page of this site/);
@@ -110,7 +101,7 @@ describe('runbook page', () => {
 
 describe('search', () => {
   test('"/" focuses search and "circuit breakers" lands on the right section', async () => {
-    const page = await openPage(browser, server.origin);
+    const page = await openPage(site.browser, site.server.origin);
     await gotoApp(page, '/');
     await page.keyboard.press('/');
     assert.equal(await page.evaluate(() => document.activeElement?.className), 'search-input');
@@ -129,7 +120,7 @@ describe('search', () => {
   });
 
   test('a search with no match says so', async () => {
-    const page = await openPage(browser, server.origin);
+    const page = await openPage(site.browser, site.server.origin);
     await gotoApp(page, RUNBOOK);
     await page.locator('.search-input').fill('kubernetes autoscaler');
     await page.waitForSelector('.search-empty');
@@ -140,7 +131,7 @@ describe('search', () => {
 describe('layout', () => {
   for (const path of ['/', RUNBOOK]) {
     test(`a phone-sized viewport has no horizontal scroll on ${path}`, async () => {
-      const page = await openPage(browser, server.origin, { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+      const page = await openPage(site.browser, site.server.origin, { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
       await gotoApp(page, path);
       await page.waitForSelector(path === '/' ? '.runbook-card' : 'article.doc h1');
       const { scrollWidth, clientWidth } = await page.evaluate(() => ({
@@ -153,8 +144,8 @@ describe('layout', () => {
   }
 
   test('dark mode follows the system setting', async () => {
-    const light = await openPage(browser, server.origin, { colorScheme: 'light' });
-    const dark = await openPage(browser, server.origin, { colorScheme: 'dark' });
+    const light = await openPage(site.browser, site.server.origin, { colorScheme: 'light' });
+    const dark = await openPage(site.browser, site.server.origin, { colorScheme: 'dark' });
     const background = async (page) => {
       await gotoApp(page, RUNBOOK);
       return page.evaluate(() => getComputedStyle(document.body).backgroundColor);
@@ -164,7 +155,7 @@ describe('layout', () => {
   });
 
   test('printing shows the runbook without the header, contents or buttons', async () => {
-    const page = await openPage(browser, server.origin);
+    const page = await openPage(site.browser, site.server.origin);
     await gotoApp(page, RUNBOOK);
     await page.waitForSelector('article.doc h1');
     await page.emulateMedia({ media: 'print' });

@@ -264,7 +264,8 @@ fn unzigzag(value: u64) -> i64 {
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-pub(crate) fn base64url_encode(bytes: &[u8]) -> String {
+/// URL-safe base64 without padding (RFC 4648 §5).
+pub fn base64url_encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
         let n = chunk
@@ -278,7 +279,7 @@ pub(crate) fn base64url_encode(bytes: &[u8]) -> String {
     out
 }
 
-pub(crate) fn base64url_decode(text: &str) -> Option<Vec<u8>> {
+pub fn base64url_decode(text: &str) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(text.len() * 3 / 4);
     let mut buffer = 0u32;
     let mut bits = 0;
