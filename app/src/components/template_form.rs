@@ -149,7 +149,7 @@ fn FieldInput(field: &'static Field, incident: IncidentRef, doc: Doc) -> impl In
     let on_input = move |event| {
         let value = event_target_value(&event);
         incident.update(store, |i| {
-            i.set_field(&field.key, &value);
+            i.set_field(&field.key, &value, now());
             if field.kind == FieldKind::NextUpdate {
                 let offset = clock.offset_minutes.get_untracked();
                 if let Some(due) = clock::next_time_of_day(&value, now(), offset) {

@@ -160,3 +160,16 @@ pub fn response_deadline(runbook: &Runbook, incident: &Incident) -> Option<Times
         Deadline::Unclocked(_) => None,
     }
 }
+
+/// Checked steps this runbook no longer has (it was edited since they were checked), with
+/// when they were checked: listed, never silently dropped.
+pub fn orphaned_checks(runbook: &Runbook, incident: &Incident) -> Vec<Timestamp> {
+    let mut times: Vec<Timestamp> = incident
+        .checks
+        .iter()
+        .filter(|(id, _)| !runbook.steps.iter().any(|s| s.id == **id))
+        .map(|(_, at)| *at)
+        .collect();
+    times.sort_unstable();
+    times
+}

@@ -3,21 +3,21 @@
 //!
 //! Token: `o1` + base64url (no padding) of a byte string:
 //! id, runbook, start (unix s), resolved (+1 delta), severity, next update (+1 delta),
-//! checks (u32 step id, time delta), fields, variables, events. Text is length-prefixed
+//! checks (u32 step id, time delta), fields (key, value, edit time), variables, events. Text is length-prefixed
 //! UTF-8; integers are LEB128 varints, signed ones zigzag-encoded; times are deltas from
 //! the start so they stay small.
 
 use std::collections::BTreeMap;
 use std::fmt;
 
+pub use crate::bytes::{base64url_decode, base64url_encode};
+use crate::bytes::{put_text, put_varint, unzigzag, zigzag, Reader};
 use crate::incident::{Event, EventKind, Incident, Timestamp};
 use crate::steps::StepId;
 
 const PREFIX: &str = "o1";
 /// Far above any real incident, far below what would hurt a browser tab.
-const MAX_TOKEN_LEN: usize = 256 * 1024;
-const MAX_TEXT: usize = 64 * 1024;
-const MAX_ITEMS: u64 = 10_000;
+pub(crate) const MAX_TOKEN_LEN: usize = 256 * 1024;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DecodeError {
@@ -34,6 +34,8 @@ pub enum DecodeError {
     Implausible,
     TrailingData,
     UnknownEvent(u8),
+    /// The checksum does not match: the link was cut or changed on its way.
+    Damaged,
 }
 
 impl fmt::Display for DecodeError {
@@ -51,6 +53,7 @@ impl fmt::Display for DecodeError {
             DecodeError::Implausible => write!(f, "the incident data holds sizes no real incident has"),
             DecodeError::TrailingData => write!(f, "the incident data has extra bytes at its end"),
             DecodeError::UnknownEvent(kind) => write!(f, "the incident data holds an event of unknown kind {kind}"),
+            DecodeError::Damaged => write!(f, "the incident data is damaged (was the link cut off or changed when it was pasted?)"),
         }
     }
 }
@@ -70,7 +73,26 @@ pub fn encode(incident: &Incident) -> String {
         out.extend_from_slice(&step.0.to_le_bytes());
         put_varint(&mut out, zigzag(at.wrapping_sub(incident.started_at)));
     }
-    put_map(&mut out, &incident.fields);
+    // Every typed field has an edit time; an emptied one keeps only its time.
+    let keys: std::collections::BTreeSet<&String> = incident
+        .fields
+        .keys()
+        .chain(incident.field_times.keys())
+        .collect();
+    put_varint(&mut out, keys.len() as u64);
+    for key in keys {
+        let at = incident
+            .field_times
+            .get(key)
+            .copied()
+            .unwrap_or(incident.started_at);
+        put_text(&mut out, key);
+        put_text(
+            &mut out,
+            incident.fields.get(key).map_or("", String::as_str),
+        );
+        put_varint(&mut out, zigzag(at.wrapping_sub(incident.started_at)));
+    }
     put_map(&mut out, &incident.variables);
     put_varint(&mut out, incident.events.len() as u64);
     for event in &incident.events {
@@ -101,35 +123,32 @@ pub fn decode(token: &str) -> Result<Incident, DecodeError> {
         let prefix: String = token.chars().take(2).collect();
         return Err(DecodeError::UnknownVersion(prefix));
     };
-    let bytes = base64url_decode(body).ok_or(DecodeError::NotBase64)?;
-    let mut reader = Reader {
-        bytes: &bytes,
-        at: 0,
-    };
+    let bytes = base64url_decode(body).ok_or_else(|| crate::bytes::base64_error(body))?;
+    let mut reader = Reader::new(&bytes);
     let id = reader.text()?;
     let runbook = reader.text()?;
     let started_at = unzigzag(reader.varint()?);
-    let resolved_at = reader.optional_delta(started_at)?;
+    let resolved_at = optional_delta(&mut reader, started_at)?;
     let severity = Some(reader.text()?).filter(|s| !s.is_empty());
-    let next_update_at = reader.optional_delta(started_at)?;
+    let next_update_at = optional_delta(&mut reader, started_at)?;
     let mut checks = BTreeMap::new();
     for _ in 0..reader.count()? {
-        let id = u32::from_le_bytes(
-            reader
-                .take(4)?
-                .try_into()
-                .map_err(|_| DecodeError::Truncated)?,
-        );
-        checks.insert(
-            StepId(id),
-            started_at.wrapping_add(unzigzag(reader.varint()?)),
-        );
+        let id = reader.u32()?;
+        checks.insert(StepId(id), started_at.wrapping_add(reader.signed()?));
     }
-    let fields = reader.map()?;
-    let variables = reader.map()?;
+    let (mut fields, mut field_times) = (BTreeMap::new(), BTreeMap::new());
+    for _ in 0..reader.count()? {
+        let key = reader.text()?;
+        let value = reader.text()?;
+        field_times.insert(key.clone(), started_at.wrapping_add(reader.signed()?));
+        if !value.is_empty() {
+            fields.insert(key, value);
+        }
+    }
+    let variables = read_map(&mut reader)?;
     let mut events = Vec::new();
     for _ in 0..reader.count()? {
-        let kind = reader.take(1)?[0];
+        let kind = reader.byte()?;
         let at = started_at.wrapping_add(unzigzag(reader.varint()?));
         let kind = match kind {
             0 => EventKind::SeverityChanged { to: reader.text()? },
@@ -142,7 +161,7 @@ pub fn decode(token: &str) -> Result<Incident, DecodeError> {
         };
         events.push(Event { at, kind });
     }
-    if reader.at != bytes.len() {
+    if !reader.is_done() {
         return Err(DecodeError::TrailingData);
     }
     Ok(Incident {
@@ -153,90 +172,11 @@ pub fn decode(token: &str) -> Result<Incident, DecodeError> {
         severity,
         checks,
         fields,
+        field_times,
         variables,
         events,
         next_update_at,
     })
-}
-
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-impl Reader<'_> {
-    fn take(&mut self, n: usize) -> Result<&[u8], DecodeError> {
-        let end = self
-            .at
-            .checked_add(n)
-            .filter(|&e| e <= self.bytes.len())
-            .ok_or(DecodeError::Truncated)?;
-        let slice = &self.bytes[self.at..end];
-        self.at = end;
-        Ok(slice)
-    }
-
-    fn varint(&mut self) -> Result<u64, DecodeError> {
-        let mut value = 0u64;
-        for shift in (0..64).step_by(7) {
-            let byte = self.take(1)?[0];
-            value |= u64::from(byte & 0x7f) << shift;
-            if byte & 0x80 == 0 {
-                return Ok(value);
-            }
-        }
-        Err(DecodeError::Implausible)
-    }
-
-    fn count(&mut self) -> Result<u64, DecodeError> {
-        let count = self.varint()?;
-        if count > MAX_ITEMS {
-            return Err(DecodeError::Implausible);
-        }
-        Ok(count)
-    }
-
-    fn text(&mut self) -> Result<String, DecodeError> {
-        let len = self.varint()?;
-        if len > MAX_TEXT as u64 {
-            return Err(DecodeError::Implausible);
-        }
-        let bytes = self.take(len as usize)?;
-        String::from_utf8(bytes.to_vec()).map_err(|_| DecodeError::BadText)
-    }
-
-    fn map(&mut self) -> Result<BTreeMap<String, String>, DecodeError> {
-        let mut map = BTreeMap::new();
-        for _ in 0..self.count()? {
-            let key = self.text()?;
-            map.insert(key, self.text()?);
-        }
-        Ok(map)
-    }
-
-    fn optional_delta(&mut self, base: Timestamp) -> Result<Option<Timestamp>, DecodeError> {
-        Ok(match self.varint()? {
-            0 => None,
-            n => Some(base.wrapping_add(unzigzag(n - 1))),
-        })
-    }
-}
-
-fn put_varint(out: &mut Vec<u8>, mut value: u64) {
-    loop {
-        let byte = (value & 0x7f) as u8;
-        value >>= 7;
-        if value == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
-    }
-}
-
-fn put_text(out: &mut Vec<u8>, text: &str) {
-    put_varint(out, text.len() as u64);
-    out.extend_from_slice(text.as_bytes());
 }
 
 fn put_map(out: &mut Vec<u8>, map: &BTreeMap<String, String>) {
@@ -254,45 +194,18 @@ fn put_optional_delta(out: &mut Vec<u8>, at: Option<Timestamp>, base: Timestamp)
     );
 }
 
-fn zigzag(value: i64) -> u64 {
-    ((value << 1) ^ (value >> 63)) as u64
-}
-
-fn unzigzag(value: u64) -> i64 {
-    ((value >> 1) as i64) ^ -((value & 1) as i64)
-}
-
-const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-/// URL-safe base64 without padding (RFC 4648 §5).
-pub fn base64url_encode(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
-        for i in 0..=chunk.len() {
-            out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
-        }
+fn read_map(reader: &mut Reader) -> Result<BTreeMap<String, String>, DecodeError> {
+    let mut map = BTreeMap::new();
+    for _ in 0..reader.count()? {
+        let key = reader.text()?;
+        map.insert(key, reader.text()?);
     }
-    out
+    Ok(map)
 }
 
-pub fn base64url_decode(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
-    let mut buffer = 0u32;
-    let mut bits = 0;
-    for c in text.bytes() {
-        let value = ALPHABET.iter().position(|&a| a == c)? as u32;
-        buffer = buffer << 6 | value;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((buffer >> bits) as u8);
-            buffer &= (1 << bits) - 1;
-        }
-    }
-    // Leftover bits must be padding zeros, and a lone 6-bit group cannot end a token.
-    (bits < 6 && buffer == 0).then_some(out)
+fn optional_delta(reader: &mut Reader, base: Timestamp) -> Result<Option<Timestamp>, DecodeError> {
+    Ok(match reader.varint()? {
+        0 => None,
+        n => Some(base.wrapping_add(unzigzag(n - 1))),
+    })
 }

@@ -20,6 +20,8 @@ pub struct Incident {
     pub checks: BTreeMap<StepId, Timestamp>,
     /// Template field values the user typed, by field key. Derived values are not stored.
     pub fields: BTreeMap<String, String>,
+    /// When each field was last edited: merging two copies keeps the newer value.
+    pub field_times: BTreeMap<String, Timestamp>,
     /// Non-secret variable values for this incident (`EC2_HOST`).
     pub variables: BTreeMap<String, String>,
     pub events: Vec<Event>,
@@ -55,6 +57,7 @@ impl Incident {
             severity: None,
             checks: BTreeMap::new(),
             fields: BTreeMap::new(),
+            field_times: BTreeMap::new(),
             variables: BTreeMap::new(),
             events: Vec::new(),
             next_update_at: None,
@@ -127,11 +130,13 @@ impl Incident {
         true
     }
 
-    pub fn set_field(&mut self, key: &str, value: &str) {
+    /// An emptied field keeps its edit time, so a merge knows the emptying is newer.
+    pub fn set_field(&mut self, key: &str, value: &str, now: Timestamp) {
         if value.is_empty() {
             self.fields.remove(key);
         } else {
             self.fields.insert(key.to_string(), value.to_string());
         }
+        self.field_times.insert(key.to_string(), now);
     }
 }

@@ -3,6 +3,7 @@
 //! Pure: no I/O, no browser, no clock. Parsing never fails and never panics; what it cannot
 //! make sense of becomes a [`Diagnostic`] next to the best model it can build.
 
+pub mod bytes;
 pub mod clock;
 pub mod cockpit;
 pub mod codec;
@@ -14,11 +15,13 @@ pub mod incident;
 pub mod library;
 pub mod links;
 mod markdown;
+pub mod merge;
 pub mod model;
 pub mod outline;
 pub mod phases;
 pub mod search;
 pub mod severity;
+pub mod share;
 pub mod slug;
 pub mod steps;
 pub mod templates;

@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::fmt;
 
+use crate::bytes::fnv1a;
 use crate::commands::is_shell;
 use crate::model::{Block, ListItem};
 use crate::phases::Phase;
@@ -276,12 +277,4 @@ fn is_procedure(heading: &str) -> bool {
     ]
     .iter()
     .any(|k| heading.contains(k))
-}
-
-/// FNV-1a, 32 bits: tiny, stable across platforms and versions, and plenty for the tens of
-/// steps a runbook has.
-fn fnv1a(bytes: &[u8]) -> u32 {
-    bytes.iter().fold(0x811c_9dc5u32, |hash, &byte| {
-        (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
-    })
 }

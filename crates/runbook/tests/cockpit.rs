@@ -104,7 +104,7 @@ fn fields_are_typed_once_and_shared_while_clock_fields_fill_themselves() {
     let runbook = team();
     let mut incident = incident();
     incident.set_severity("SEV2", START + 60);
-    incident.set_field("brief description", "Checkout API returns 502");
+    incident.set_field("brief description", "Checkout API returns 502", START + 100);
     let now = START + 83 * 60;
     let context = FieldContext {
         incident: &incident,

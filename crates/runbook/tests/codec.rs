@@ -14,7 +14,9 @@ fn sample() -> Incident {
     incident.set_field(
         "brief description",
         "Checkout API returns 502 <img src=x onerror=alert(1)>",
+        1_795_896_700,
     );
+    incident.set_field("impact", "", 1_795_896_710);
     incident
         .variables
         .insert("EC2_HOST".into(), "10.0.0.5".into());
@@ -79,7 +81,7 @@ fn incident_strategy() -> impl Strategy<Value = Incident> {
             proptest::option::of(text()),
         ),
         proptest::collection::btree_map(any::<u32>(), -1000i64..10_000_000, 0..50),
-        proptest::collection::btree_map(text(), text(), 0..8),
+        proptest::collection::btree_map(text(), "\\PC{1,40}", 0..8),
         proptest::collection::btree_map("[A-Z_]{1,12}", text(), 0..4),
         proptest::collection::vec((0u8..4, -1000i64..10_000_000, text()), 0..10),
         proptest::option::of(-1000i64..10_000_000),
@@ -102,6 +104,7 @@ fn incident_strategy() -> impl Strategy<Value = Incident> {
                     .into_iter()
                     .map(|(id, d)| (StepId(id), start.wrapping_add(d)))
                     .collect(),
+                field_times: fields.keys().map(|k| (k.clone(), start)).collect(),
                 fields,
                 variables,
                 events: events
