@@ -5,8 +5,10 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::search_box::SearchBox;
+use crate::offline::{self, UpdateBanner};
 use crate::routes::{
     home::HomePage, incident::IncidentPage, not_found::NotFound, runbook::RunbookPage,
+    shared::SharedLinkPage,
 };
 use crate::state::clock::Clock;
 use crate::state::store::Store;
@@ -15,6 +17,7 @@ use crate::state::store::Store;
 pub fn App() -> impl IntoView {
     provide_context(Store::load());
     provide_context(Clock::start());
+    let update = offline::start();
     view! {
         <Router>
             <header class="site-header">
@@ -25,11 +28,13 @@ pub fn App() -> impl IntoView {
                 <SearchBox/>
             </header>
             <Notices/>
+            <UpdateBanner ready=update/>
             <main id="main">
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=HomePage/>
                     <Route path=path!("/r/*slug") view=RunbookPage/>
                     <Route path=path!("/i/:id") view=IncidentPage/>
+                    <Route path=path!("/s") view=SharedLinkPage/>
                 </Routes>
             </main>
         </Router>
@@ -45,10 +50,10 @@ fn Notices() -> impl IntoView {
             notices
                 .iter()
                 .enumerate()
-                .map(|(index, text)| {
+                .map(|(index, notice)| {
                     view! {
-                        <div class="notice" role="alert">
-                            <span>{text.clone()}</span>
+                        <div class="notice" class:news=!notice.problem role=if notice.problem { "alert" } else { "status" }>
+                            <span>{notice.text.clone()}</span>
                             <button type="button" class="link-button" on:click=move |_| store.notices.update(|n| { if index < n.len() { n.remove(index); } })>"Dismiss"</button>
                         </div>
                     }

@@ -30,7 +30,16 @@ fn copy_with_selection(text: &str) -> bool {
     };
     area.set_value(text);
     let _ = area.set_attribute("readonly", "");
-    let _ = area.set_attribute("style", "position:fixed;top:0;left:0;opacity:0");
+    // Through the style object, not a style attribute: the site's CSP forbids inline styles.
+    let style = area.style();
+    for (name, value) in [
+        ("position", "fixed"),
+        ("top", "0"),
+        ("left", "0"),
+        ("opacity", "0"),
+    ] {
+        let _ = style.set_property(name, value);
+    }
     if body.append_child(&area).is_err() {
         return false;
     }

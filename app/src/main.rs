@@ -4,6 +4,7 @@ mod app;
 mod clipboard;
 mod components;
 mod doc;
+mod offline;
 mod routes;
 mod site;
 mod state;

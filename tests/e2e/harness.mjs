@@ -16,12 +16,40 @@ const TYPES = {
   '.webmanifest': 'application/manifest+json',
   '.md': 'text/markdown; charset=utf-8',
 };
+TYPES[''] = 'text/plain';
 
 export const DIST = resolve(process.env.OUTPOST_DIST ?? 'dist');
 export const ROOT = resolve(DIST, '..');
 
+/**
+ * Reads dist/_headers (Cloudflare Pages format) into [pattern, headers] rules, so the test
+ * server sends what the real host will send, the Content Security Policy above all.
+ */
+async function headerRules(dist) {
+  let text = '';
+  try {
+    text = await readFile(join(dist, '_headers'), 'utf8');
+  } catch {
+    return [];
+  }
+  const rules = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim() || line.trim().startsWith('#')) continue;
+    if (!/^\s/.test(line)) {
+      const glob = line.trim().replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
+      rules.push([new RegExp(`^${glob}$`), {}]);
+    } else if (rules.length) {
+      const [name, ...value] = line.trim().split(':');
+      rules.at(-1)[1][name.trim()] = value.join(':').trim();
+    }
+  }
+  return rules;
+}
+
 /** Serves dist/ on 127.0.0.1 like a static host with a single-page-app fallback. */
 export async function serveDist(dist = DIST) {
+  const rules = await headerRules(dist);
+  const headersFor = (path) => Object.assign({}, ...rules.filter(([pattern]) => pattern.test(path)).map(([, h]) => h));
   const server = createServer(async (request, response) => {
     const path = decodeURIComponent(new URL(request.url, 'http://x').pathname);
     const file = normalize(join(dist, path));
@@ -37,7 +65,7 @@ export async function serveDist(dist = DIST) {
     }
     try {
       const body = await readFile(target);
-      response.writeHead(200, { 'content-type': TYPES[extname(target)] ?? 'application/octet-stream' });
+      response.writeHead(200, { ...headersFor(path), 'content-type': TYPES[extname(target)] ?? 'application/octet-stream' });
       response.end(body);
     } catch {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');

@@ -2,6 +2,7 @@
 //! tools it needs on first use (see `tools.rs`), so a fresh clone needs nothing else.
 
 mod bench;
+mod dist;
 mod process;
 mod runbooks;
 mod site;
@@ -86,13 +87,31 @@ fn test(args: &[String]) -> Result<(), String> {
     }
     // Building checks the runbooks too, and prints what it finds.
     let dist = site::build()?;
+    let fixtures = share_fixtures()?;
     process::step("browser tests (Chromium)");
     process::run(
         process::node()
             .args(["--test", "--test-reporter=spec", "--test-concurrency=1"])
             .arg(process::root().join("tests/e2e"))
-            .env("OUTPOST_DIST", &dist),
+            .env("OUTPOST_DIST", &dist)
+            .env("OUTPOST_SHARE_FIXTURES", &fixtures),
     )?;
     println!("\nall tests passed");
     Ok(())
+}
+
+/// Share links made by the real encoder (hostile text, damaged tokens) for the browser tests.
+fn share_fixtures() -> Result<std::path::PathBuf, String> {
+    let json = process::output(process::cargo().args([
+        "run",
+        "--quiet",
+        "--package",
+        "runbook",
+        "--example",
+        "share_fixtures",
+    ]))
+    .ok_or("could not make the share-link fixtures")?;
+    let path = process::root().join("target/share-fixtures.json");
+    std::fs::write(&path, json).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(path)
 }

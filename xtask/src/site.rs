@@ -5,14 +5,16 @@ use std::path::{Path, PathBuf};
 use crate::process::{self, root, run, step};
 use crate::{runbooks, tools};
 
-/// `trunk build --release` into dist/, then a copy of index.html at each runbook's route so
-/// any static host can serve deep links, even one without a single-page-app fallback.
+/// `trunk build --release` into dist/, finished for deployment (`dist.rs`), then a copy of
+/// index.html at each runbook's route so any static host can serve deep links, even one
+/// without a single-page-app fallback.
 pub fn build() -> Result<PathBuf, String> {
     tools::ensure_site_tools()?;
     let library = runbooks::lint()?;
     step("building the site (trunk build --release)");
     run(process::trunk().args(["build", "--release"]))?;
     let dist = root().join("dist");
+    crate::dist::finish(&dist)?;
     let index =
         std::fs::read(dist.join("index.html")).map_err(|e| format!("dist/index.html: {e}"))?;
     for runbook in &library.runbooks {

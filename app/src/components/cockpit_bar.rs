@@ -6,6 +6,7 @@ use runbook::clock::{duration_words, hh_mm, previous_time_of_day, stopwatch};
 use runbook::cockpit::{self, Escalation};
 use runbook::incident::Incident;
 
+use crate::components::copy_button::CopyButton;
 use crate::doc::{Doc, IncidentRef};
 use crate::routes::home::severity_class;
 use crate::state::clock::{now, use_clock};
@@ -158,6 +159,8 @@ pub fn CockpitBar(doc: Doc, incident: IncidentRef) -> impl IntoView {
             </div>
 
             <div class="cockpit-item actions">
+                <CopyButton text=move |_| share_link(runbook, incident) label="Copy share link" class="secondary share"
+                    title="A link that carries this whole incident. It stays in the part of the address no server sees."/>
                 {move || if resolved() {
                     view! { <button type="button" class="secondary" on:click=move |_| incident.update(store, |i| i.reopen(now()))>"Reopen"</button> }.into_any()
                 } else {
@@ -165,6 +168,7 @@ pub fn CockpitBar(doc: Doc, incident: IncidentRef) -> impl IntoView {
                 }}
             </div>
         </section>
+        <OrphanedSteps runbook=runbook incident=incident/>
         {move || resolved().then(|| {
             let duration = with(&|i, now| duration_words(i.elapsed(now)));
             let post_mortem = runbook.templates.iter().find(|t| t.is_post_mortem);
@@ -181,9 +185,46 @@ pub fn CockpitBar(doc: Doc, incident: IncidentRef) -> impl IntoView {
     }
 }
 
+/// The incident as one link: `/s#s1…`.
+fn share_link(runbook: &'static runbook::Runbook, incident: IncidentRef) -> String {
+    let origin = window().location().origin().unwrap_or_default();
+    let token = incident.state.with_untracked(|i| {
+        i.as_ref()
+            .map(|i| runbook::share::encode(i, Some(runbook)))
+            .unwrap_or_default()
+    });
+    format!("{origin}/s#{token}")
+}
+
 fn window_text(window: runbook::phases::Window) -> String {
     match window.end {
         Some(end) => format!("{}–{} min", window.start / 60, end / 60),
         None => format!("{}+ min", window.start / 60),
+    }
+}
+
+/// Checked steps the runbook no longer has: listed, so nothing is lost silently.
+#[component]
+fn OrphanedSteps(runbook: &'static runbook::Runbook, incident: IncidentRef) -> impl IntoView {
+    let clock = use_clock();
+    let orphans = Memo::new(move |_| {
+        incident.state.with(|i| {
+            i.as_ref()
+                .map(|i| cockpit::orphaned_checks(runbook, i))
+                .unwrap_or_default()
+        })
+    });
+    move || {
+        let times = orphans.get();
+        (!times.is_empty()).then(|| {
+            let offset = clock.offset_minutes.get();
+            let when: Vec<String> = times.iter().map(|t| hh_mm(*t, offset)).collect();
+            let count = if times.len() == 1 { "One checked step is".to_string() } else { format!("{} checked steps are", times.len()) };
+            view! {
+                <p class="orphans" role="status">
+                    {format!("{count} no longer in this runbook (it was edited since): checked at {}.", when.join(", "))}
+                </p>
+            }
+        })
     }
 }

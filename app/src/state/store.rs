@@ -22,8 +22,15 @@ pub struct Store {
     pub incidents: RwSignal<Vec<Incident>>,
     /// Variable values this user set outside any incident (`EC2_HOST`).
     pub user_variables: RwSignal<BTreeMap<String, String>>,
-    /// Problems worth telling the user about: unreadable saved data, storage full.
-    pub notices: RwSignal<Vec<String>>,
+    /// What the user must hear about: unreadable saved data, storage full, a merged link.
+    pub notices: RwSignal<Vec<Notice>>,
+}
+
+#[derive(Clone, PartialEq)]
+pub struct Notice {
+    pub text: String,
+    /// A problem (drawn as a warning) rather than news.
+    pub problem: bool,
 }
 
 pub fn use_store() -> Store {
@@ -105,9 +112,16 @@ impl Store {
     }
 
     fn notice(&self, text: String) {
+        self.tell(Notice {
+            text,
+            problem: true,
+        });
+    }
+
+    pub fn tell(&self, notice: Notice) {
         self.notices.update(|n| {
-            if !n.contains(&text) {
-                n.push(text)
+            if !n.contains(&notice) {
+                n.push(notice)
             }
         });
     }
