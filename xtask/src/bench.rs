@@ -129,10 +129,19 @@ fn render(sizes: &[FileSize], speed: &str) -> String {
     )
     .unwrap();
     writeln!(out, "| measure | median | what |\n|---|---:|---|").unwrap();
-    for line in speed.lines() {
+    for line in speed.lines().filter(|l| !l.starts_with("size\t")) {
         let mut parts = line.split('\t');
         if let (Some(name), Some(micros), Some(what)) = (parts.next(), parts.next(), parts.next()) {
             writeln!(out, "| `{name}` | {micros} µs | {what} |").unwrap();
+        }
+    }
+    writeln!(out, "\n## Share links\n").unwrap();
+    writeln!(out, "Characters of the token in `/s#…` (targets: 600 for a whole incident, 200 for ten steps).\n").unwrap();
+    writeln!(out, "| link | characters | what |\n|---|---:|---|").unwrap();
+    for line in speed.lines().filter_map(|l| l.strip_prefix("size\t")) {
+        let mut parts = line.split('\t');
+        if let (Some(name), Some(chars), Some(what)) = (parts.next(), parts.next(), parts.next()) {
+            writeln!(out, "| `{name}` | {chars} | {what} |").unwrap();
         }
     }
     out

@@ -169,7 +169,7 @@ impl Store {
 }
 
 fn newest_first(incidents: &mut [Incident]) {
-    incidents.sort_by_key(|i| std::cmp::Reverse(i.started_at));
+    runbook::small_sort::sort_by_key(incidents, |i| std::cmp::Reverse(i.started_at));
 }
 
 fn read_variables() -> BTreeMap<String, String> {

@@ -144,7 +144,7 @@ pub fn timeline(runbook: &Runbook, incident: &Incident, offset_minutes: i32) -> 
     }
     // Times have one-second resolution; within a second the usual order of work decides:
     // start, severity, steps, messages sent, resolution.
-    entries.sort_by_key(|(at, order, _)| (*at, *order));
+    crate::small_sort::sort_by_key(&mut entries, |(at, order, _)| (*at, *order));
     entries
         .into_iter()
         .map(|(at, _, text)| format!("- {} - {text}", clock::hh_mm(at, offset_minutes)))
@@ -170,6 +170,6 @@ pub fn orphaned_checks(runbook: &Runbook, incident: &Incident) -> Vec<Timestamp>
         .filter(|(id, _)| !runbook.steps.iter().any(|s| s.id == **id))
         .map(|(_, at)| *at)
         .collect();
-    times.sort_unstable();
+    crate::small_sort::sort_by_key(&mut times, |t| *t);
     times
 }

@@ -23,6 +23,7 @@ pub mod search;
 pub mod severity;
 pub mod share;
 pub mod slug;
+pub mod small_sort;
 pub mod steps;
 pub mod templates;
 pub mod text;
@@ -80,7 +81,7 @@ pub fn parse_with(relative_path: &str, source: &str, context: ParseContext) -> R
         })
         .unwrap_or_else(|| "Untitled runbook".to_string());
     let description = describe(&front_matter, &title, &body.blocks);
-    diagnostics.sort_by_key(|d| d.line);
+    small_sort::sort_by_key(&mut diagnostics, |d| d.line);
     let phases = phases::find_phases(&body.headings);
     let severities = severity::find_severities(&body.blocks);
     let templates = templates::find_templates(&body.blocks);

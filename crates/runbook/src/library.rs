@@ -27,7 +27,7 @@ impl Library {
     /// diagnostics (`runbooks`).
     pub fn build<'s>(folder: &str, files: impl IntoIterator<Item = (&'s str, &'s str)>) -> Library {
         let mut files: Vec<(&str, &str)> = files.into_iter().collect();
-        files.sort_by_key(|(path, _)| *path);
+        crate::small_sort::sort_by_key(&mut files, |(path, _)| *path);
         let mut diagnostics = Vec::new();
         let mut seen: Vec<(String, &str)> = Vec::new();
         files.retain(|(path, _)| {
@@ -58,12 +58,7 @@ impl Library {
                 )
             })
             .collect();
-        runbooks.sort_by(|a, b| {
-            a.title
-                .to_lowercase()
-                .cmp(&b.title.to_lowercase())
-                .then(a.slug.cmp(&b.slug))
-        });
+        crate::small_sort::sort_by_key(&mut runbooks, |r| (r.title.to_lowercase(), r.slug.clone()));
         Library {
             runbooks,
             diagnostics,
@@ -95,7 +90,7 @@ impl Library {
                 }
             });
         }
-        missing.sort_by(|a, b| a.file.cmp(&b.file).then(a.line.cmp(&b.line)));
+        crate::small_sort::sort_by_key(&mut missing, |m| (m.file.clone(), m.line));
         missing
     }
 }

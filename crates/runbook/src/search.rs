@@ -105,7 +105,9 @@ impl SearchIndex {
             scored.push((score, position));
         }
         // Best score first; ties keep document order.
-        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        crate::small_sort::sort_by_key(&mut scored, |&(score, position)| {
+            (std::cmp::Reverse(score), position)
+        });
         scored
             .into_iter()
             .take(limit)
@@ -196,7 +198,7 @@ fn snippet(
             }
         }
     }
-    highlights.sort_by_key(|r| r.start);
+    crate::small_sort::sort_by_key(&mut highlights, |r| r.start);
     highlights.dedup_by(|later, earlier| {
         let overlaps = later.start <= earlier.end;
         if overlaps {

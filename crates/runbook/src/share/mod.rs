@@ -424,7 +424,7 @@ fn field_keys(runbook: &Runbook) -> Vec<String> {
         .iter()
         .flat_map(|t| t.fields().map(|f| f.key.clone()))
         .collect();
-    keys.sort();
+    crate::small_sort::sort_by_key(&mut keys, |k| k.clone());
     keys.dedup();
     keys
 }
