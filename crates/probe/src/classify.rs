@@ -1,0 +1,160 @@
+//! One probe's result, classified: what the worker saw, turned into what it means.
+
+use serde::{Deserialize, Serialize};
+
+use crate::assertion::{check, Body};
+use crate::config::Endpoint;
+
+/// What the worker observed, before any judgement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Observation {
+    pub elapsed_ms: u32,
+    pub result: Result<Response, FetchFailure>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Response {
+    pub status: u16,
+    pub location: Option<String>,
+    /// At most the endpoint's `max_body_bytes`.
+    pub body: Vec<u8>,
+    /// More body followed than was read.
+    pub truncated: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FetchFailure {
+    /// The worker gave up after the endpoint's timeout.
+    TimedOut,
+    /// fetch() threw: the runtime's message, classified by [`classify_error`].
+    Error(String),
+}
+
+/// The verdict on one probe from one region.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Outcome {
+    Ok,
+    /// Healthy, but slower than the endpoint's `slow_ms`.
+    Slow,
+    HttpStatus {
+        status: u16,
+    },
+    Timeout,
+    Dns,
+    ConnectionRefused,
+    ConnectionReset,
+    Tls,
+    AssertionFailed {
+        reason: String,
+    },
+    BodyTooLarge,
+    Redirect {
+        location: Option<String>,
+    },
+    /// A failure the runtime reported in words we do not recognise.
+    Error {
+        message: String,
+    },
+}
+
+impl Outcome {
+    /// Up (possibly slow) rather than failing.
+    pub fn is_healthy(&self) -> bool {
+        matches!(self, Outcome::Ok | Outcome::Slow)
+    }
+
+    /// A short phrase for the status page and alerts.
+    pub fn describe(&self) -> String {
+        match self {
+            Outcome::Ok => "ok".into(),
+            Outcome::Slow => "slow".into(),
+            Outcome::HttpStatus { status } => format!("HTTP {status}"),
+            Outcome::Timeout => "timed out".into(),
+            Outcome::Dns => "DNS lookup failed".into(),
+            Outcome::ConnectionRefused => "connection refused".into(),
+            Outcome::ConnectionReset => "connection reset".into(),
+            Outcome::Tls => "TLS handshake failed".into(),
+            Outcome::AssertionFailed { reason } => format!("check failed: {reason}"),
+            Outcome::BodyTooLarge => "response body too large".into(),
+            Outcome::Redirect { location: Some(to) } => format!("redirected to {to}"),
+            Outcome::Redirect { location: None } => "redirected".into(),
+            Outcome::Error { message } => message.clone(),
+        }
+    }
+}
+
+pub fn classify(endpoint: &Endpoint, observation: &Observation) -> Outcome {
+    let response = match &observation.result {
+        Err(FetchFailure::TimedOut) => return Outcome::Timeout,
+        Err(FetchFailure::Error(message)) => return classify_error(message),
+        Ok(response) => response,
+    };
+    let expected = endpoint
+        .expect_status
+        .iter()
+        .any(|range| range.contains(&response.status));
+    if (300..400).contains(&response.status) && !expected && !endpoint.follow_redirects {
+        return Outcome::Redirect {
+            location: response.location.clone(),
+        };
+    }
+    if !expected {
+        return Outcome::HttpStatus {
+            status: response.status,
+        };
+    }
+    if response.truncated {
+        return Outcome::BodyTooLarge;
+    }
+    let text = String::from_utf8_lossy(&response.body);
+    let mut body = Body::new(&text);
+    for assertion in &endpoint.assertions {
+        if let Err(reason) = check(assertion, &mut body) {
+            return Outcome::AssertionFailed { reason };
+        }
+    }
+    if observation.elapsed_ms > endpoint.slow_ms {
+        Outcome::Slow
+    } else {
+        Outcome::Ok
+    }
+}
+
+/// Workers report network failures as exceptions with a message; these are the words each
+/// kind of failure uses.
+pub fn classify_error(message: &str) -> Outcome {
+    let lower = message.to_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));
+    if has(&[
+        "dns",
+        "name not resolved",
+        "resolve host",
+        "lookup",
+        "no such host",
+        "name or service not known",
+    ]) {
+        Outcome::Dns
+    } else if has(&["tls", "ssl", "certificate", "handshake"]) {
+        Outcome::Tls
+    } else if has(&["refused", "econnrefused"]) {
+        Outcome::ConnectionRefused
+    } else if has(&[
+        "reset",
+        "connection lost",
+        "disconnected",
+        "broken pipe",
+        "closed",
+        "econnreset",
+    ]) {
+        Outcome::ConnectionReset
+    } else if has(&["timed out", "timeout", "aborted"]) {
+        Outcome::Timeout
+    } else if has(&["redirect"]) {
+        Outcome::Redirect { location: None }
+    } else {
+        Outcome::Error {
+            message: message.chars().take(200).collect(),
+        }
+    }
+}

@@ -1,0 +1,129 @@
+//! What the regions together say about an endpoint, and when that is believed.
+//!
+//! Each tick, the regions' outcomes give an observed state: **down** when at least `quorum`
+//! regions fail, **regional** when fewer do, **degraded** when all answer but some slowly,
+//! else **up**. The declared state follows only after the same observation holds for
+//! `fail_ticks` ticks (or `recover_ticks` to come back up), so one blip never alerts and a
+//! flapping endpoint does not either.
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::Thresholds;
+use crate::status::RegionResult;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    Up,
+    Degraded,
+    Regional,
+    Down,
+}
+
+impl State {
+    pub fn label(self) -> &'static str {
+        match self {
+            State::Up => "up",
+            State::Degraded => "degraded",
+            State::Regional => "regional outage",
+            State::Down => "down",
+        }
+    }
+
+    /// An outage (some region cannot use the endpoint), not merely slowness.
+    pub fn is_outage(self) -> bool {
+        matches!(self, State::Regional | State::Down)
+    }
+}
+
+/// This tick's state from the regions that reported. `None` when none did.
+pub fn observe(results: &[RegionResult], quorum: usize) -> Option<State> {
+    if results.is_empty() {
+        return None;
+    }
+    let failing = results.iter().filter(|r| !r.outcome.is_healthy()).count();
+    Some(if failing >= quorum {
+        State::Down
+    } else if failing > 0 {
+        State::Regional
+    } else if results
+        .iter()
+        .any(|r| r.outcome == crate::classify::Outcome::Slow)
+    {
+        State::Degraded
+    } else {
+        State::Up
+    })
+}
+
+/// An endpoint's declared state and the change it is waiting to confirm. Saved between ticks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tracker {
+    pub state: State,
+    /// When the declared state began: the first tick that observed it.
+    pub since: i64,
+    pub candidate: Option<State>,
+    pub candidate_since: i64,
+    pub streak: u32,
+}
+
+/// A declared change of state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Transition {
+    pub from: State,
+    pub to: State,
+    /// When the new state was first observed (not when it was confirmed).
+    pub since: i64,
+}
+
+impl Tracker {
+    pub fn new(now: i64) -> Tracker {
+        Tracker {
+            state: State::Up,
+            since: now,
+            candidate: None,
+            candidate_since: now,
+            streak: 0,
+        }
+    }
+
+    pub fn step(
+        &mut self,
+        observed: Option<State>,
+        now: i64,
+        thresholds: &Thresholds,
+    ) -> Option<Transition> {
+        // No region reported (the worker itself failed): nothing is learned, nothing changes.
+        let observed = observed?;
+        if observed == self.state {
+            self.candidate = None;
+            self.streak = 0;
+            return None;
+        }
+        if self.candidate == Some(observed) {
+            self.streak += 1;
+        } else {
+            self.candidate = Some(observed);
+            self.candidate_since = now;
+            self.streak = 1;
+        }
+        let needed = if observed == State::Up {
+            thresholds.recover_ticks
+        } else {
+            thresholds.fail_ticks
+        };
+        if self.streak < needed {
+            return None;
+        }
+        let transition = Transition {
+            from: self.state,
+            to: observed,
+            since: self.candidate_since,
+        };
+        self.state = observed;
+        self.since = self.candidate_since;
+        self.candidate = None;
+        self.streak = 0;
+        Some(transition)
+    }
+}

@@ -1,0 +1,15 @@
+//! The edge probe's decisions, as pure functions: what to probe (config), whether a response
+//! is healthy (assertions, classification), what the regions together say (consensus), what
+//! to keep (rollups), and the JSON the worker serves (status). No network, no clock, no
+//! storage: the worker does the I/O and passes the time in.
+
+pub mod assertion;
+pub mod budget;
+pub mod classify;
+pub mod config;
+pub mod consensus;
+pub mod rollup;
+pub mod status;
+mod validate;
+
+pub use config::{parse_config, Config, ConfigError, Endpoint};

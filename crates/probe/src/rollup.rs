@@ -1,0 +1,173 @@
+//! History within the free plan's write budget: every tick is one stored record (all
+//! endpoints and regions together), kept 48 hours; each hour and each day is summarised
+//! into one row per endpoint, kept 90 days, from which uptime and latency percentiles come.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::consensus::State;
+use crate::status::{PeriodSummary, RegionLatency, Uptime};
+
+pub const HOUR: i64 = 3_600;
+pub const DAY: i64 = 86_400;
+pub const RAW_RETENTION: i64 = 2 * DAY;
+pub const ROLLUP_RETENTION: i64 = 90 * DAY;
+
+/// One endpoint's part of a tick record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EndpointTick {
+    pub endpoint: String,
+    pub state: State,
+    /// `(region, latency ms, healthy)`.
+    pub regions: Vec<(String, u32, bool)>,
+}
+
+/// Ticks, states and latencies of one endpoint over an hour or a day.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rollup {
+    pub ticks: u32,
+    pub down: u32,
+    pub regional: u32,
+    pub degraded: u32,
+    /// Latency histogram per region: counts per bucket of [`BUCKET_BOUNDS_MS`].
+    pub latency: BTreeMap<String, Vec<u32>>,
+}
+
+/// Upper bounds of the latency buckets, in ms; a percentile is reported as its bucket's bound.
+pub const BUCKET_BOUNDS_MS: &[u32] = &[
+    10,
+    20,
+    30,
+    50,
+    75,
+    100,
+    150,
+    200,
+    300,
+    400,
+    500,
+    750,
+    1_000,
+    1_500,
+    2_000,
+    3_000,
+    5_000,
+    7_500,
+    10_000,
+    15_000,
+    30_000,
+    60_000,
+    u32::MAX,
+];
+
+impl Rollup {
+    pub fn add(&mut self, tick: &EndpointTick) {
+        self.ticks += 1;
+        match tick.state {
+            State::Down => self.down += 1,
+            State::Regional => self.regional += 1,
+            State::Degraded => self.degraded += 1,
+            State::Up => {}
+        }
+        for (region, latency, healthy) in &tick.regions {
+            // Failed probes say nothing about how fast the endpoint answers.
+            if *healthy {
+                let bucket = BUCKET_BOUNDS_MS
+                    .iter()
+                    .position(|b| latency <= b)
+                    .unwrap_or(BUCKET_BOUNDS_MS.len() - 1);
+                let histogram = self
+                    .latency
+                    .entry(region.clone())
+                    .or_insert_with(|| vec![0; BUCKET_BOUNDS_MS.len()]);
+                histogram[bucket] += 1;
+            }
+        }
+    }
+
+    pub fn merge(&mut self, other: &Rollup) {
+        self.ticks += other.ticks;
+        self.down += other.down;
+        self.regional += other.regional;
+        self.degraded += other.degraded;
+        for (region, counts) in &other.latency {
+            let mine = self
+                .latency
+                .entry(region.clone())
+                .or_insert_with(|| vec![0; BUCKET_BOUNDS_MS.len()]);
+            for (a, b) in mine.iter_mut().zip(counts) {
+                *a += b;
+            }
+        }
+    }
+
+    /// Percent of ticks that were not down.
+    pub fn uptime(&self) -> Option<f64> {
+        (self.ticks > 0).then(|| 100.0 * f64::from(self.ticks - self.down) / f64::from(self.ticks))
+    }
+
+    pub fn summary(&self, start: i64) -> PeriodSummary {
+        PeriodSummary {
+            start,
+            uptime: self.uptime().unwrap_or(100.0),
+            ticks: self.ticks,
+            latency: self
+                .latency
+                .iter()
+                .map(|(region, counts)| RegionLatency {
+                    region: region.clone(),
+                    p50_ms: percentile(counts, 50),
+                    p95_ms: percentile(counts, 95),
+                    p99_ms: percentile(counts, 99),
+                })
+                .collect(),
+        }
+    }
+}
+
+fn percentile(counts: &[u32], percent: u32) -> u32 {
+    let total: u64 = counts.iter().map(|&c| u64::from(c)).sum();
+    if total == 0 {
+        return 0;
+    }
+    let rank = (total * u64::from(percent)).div_ceil(100).max(1);
+    let mut seen = 0u64;
+    for (bucket, &count) in counts.iter().enumerate() {
+        seen += u64::from(count);
+        if seen >= rank {
+            return BUCKET_BOUNDS_MS[bucket];
+        }
+    }
+    BUCKET_BOUNDS_MS[BUCKET_BOUNDS_MS.len() - 1]
+}
+
+/// The start of the hour or day holding `at`.
+pub fn period_start(at: i64, period: i64) -> i64 {
+    at - at.rem_euclid(period)
+}
+
+/// Uptime over the last 24 h, 7 d, 30 d and 90 d at `now`, from hourly rollups (recent) and
+/// daily ones (older), each keyed by its start.
+pub fn uptime(hourly: &BTreeMap<i64, Rollup>, daily: &BTreeMap<i64, Rollup>, now: i64) -> Uptime {
+    let window = |span: i64| {
+        let from = now - span;
+        let mut total = Rollup::default();
+        if span <= 7 * DAY {
+            hourly
+                .range(period_start(from, HOUR)..)
+                .for_each(|(_, r)| total.merge(r));
+        } else {
+            daily
+                .range(period_start(from, DAY)..)
+                .for_each(|(_, r)| total.merge(r));
+        }
+        total.uptime()
+    };
+    Uptime {
+        last_24h: window(DAY),
+        last_7d: window(7 * DAY),
+        last_30d: window(30 * DAY),
+        last_90d: window(90 * DAY),
+    }
+}

@@ -1,0 +1,95 @@
+//! The JSON the worker serves and the site reads: defined once, here. Documented in
+//! `docs/api.md`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::classify::Outcome;
+use crate::consensus::State;
+
+/// One region's latest result for one endpoint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegionResult {
+    pub region: String,
+    pub outcome: Outcome,
+    pub latency_ms: u32,
+    /// Unix seconds.
+    pub at: i64,
+}
+
+/// `GET /api/status`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatusReport {
+    pub title: String,
+    pub generated_at: i64,
+    pub regions: Vec<String>,
+    pub endpoints: Vec<EndpointStatus>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EndpointStatus {
+    pub name: String,
+    pub state: State,
+    pub since: i64,
+    /// The site's runbook section for this endpoint, such as `incident-response#complete-service-outage-sev1`.
+    pub runbook: Option<String>,
+    pub regions: Vec<RegionResult>,
+    /// Uptime over the last 24 hours, 0 to 100, if any ticks were seen.
+    pub uptime_24h: Option<f64>,
+}
+
+/// An outage the probe detected: from the first failing tick to the first healthy one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DetectedIncident {
+    pub id: i64,
+    pub endpoint: String,
+    pub started_at: i64,
+    pub ended_at: Option<i64>,
+    /// The worst state it reached.
+    pub worst: State,
+    /// Regions that saw it fail.
+    pub regions: Vec<String>,
+    /// What the first failing probe said: "HTTP 502", "timed out".
+    pub cause: String,
+}
+
+/// `GET /api/incidents`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncidentList {
+    pub incidents: Vec<DetectedIncident>,
+}
+
+/// `GET /api/history/{endpoint}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct History {
+    pub endpoint: String,
+    pub uptime: Uptime,
+    /// Per hour for the last 7 days, oldest first.
+    pub hourly: Vec<PeriodSummary>,
+    /// Per day for the last 90 days, oldest first.
+    pub daily: Vec<PeriodSummary>,
+}
+
+/// Percent of ticks not down, 0 to 100; `None` without data for the period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Uptime {
+    pub last_24h: Option<f64>,
+    pub last_7d: Option<f64>,
+    pub last_30d: Option<f64>,
+    pub last_90d: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PeriodSummary {
+    pub start: i64,
+    pub uptime: f64,
+    pub ticks: u32,
+    pub latency: Vec<RegionLatency>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegionLatency {
+    pub region: String,
+    pub p50_ms: u32,
+    pub p95_ms: u32,
+    pub p99_ms: u32,
+}

@@ -1,0 +1,107 @@
+//! Rollups: uptime and latency percentiles, and what a day costs in writes.
+
+use std::collections::BTreeMap;
+
+use probe::budget::{
+    rows_written_per_day, tick_cost, FREE_ROWS_WRITTEN_PER_DAY, FREE_SUBREQUESTS_PER_INVOCATION,
+};
+use probe::consensus::State;
+use probe::rollup::{period_start, uptime, EndpointTick, Rollup, DAY, HOUR};
+
+fn tick(state: State, latencies: &[(&str, u32, bool)]) -> EndpointTick {
+    EndpointTick {
+        endpoint: "api".into(),
+        state,
+        regions: latencies
+            .iter()
+            .map(|(r, l, h)| (r.to_string(), *l, *h))
+            .collect(),
+    }
+}
+
+#[test]
+fn uptime_counts_down_ticks_only_and_latency_percentiles_come_from_healthy_probes() {
+    let mut hour = Rollup::default();
+    for minute in 0..60 {
+        let state = match minute {
+            0..=2 => State::Down,
+            3..=9 => State::Regional,
+            _ => State::Up,
+        };
+        let latency = if minute % 10 == 0 { 900 } else { 90 };
+        hour.add(&tick(
+            state,
+            &[
+                ("weur", latency, state != State::Down),
+                ("apac", 5_000, false),
+            ],
+        ));
+    }
+    assert_eq!(hour.uptime(), Some(95.0));
+    let summary = hour.summary(0);
+    assert_eq!(
+        summary.latency.len(),
+        1,
+        "apac never answered, so it has no latency"
+    );
+    let weur = &summary.latency[0];
+    assert_eq!(
+        (weur.region.as_str(), weur.p50_ms, weur.p95_ms, weur.p99_ms),
+        ("weur", 100, 1_000, 1_000)
+    );
+}
+
+#[test]
+fn uptime_windows_use_hours_for_a_week_and_days_beyond() {
+    let now = 100 * DAY + 12 * HOUR;
+    let mut hourly = BTreeMap::new();
+    let mut daily = BTreeMap::new();
+    for hour in 0..(7 * 24) {
+        let start = period_start(now, HOUR) - hour * HOUR;
+        let mut rollup = Rollup::default();
+        for minute in 0..60 {
+            let down = hour == 2 && minute < 30;
+            rollup.add(&tick(if down { State::Down } else { State::Up }, &[]));
+        }
+        hourly.insert(start, rollup);
+    }
+    for day in 0..90 {
+        let mut rollup = Rollup::default();
+        for _ in 0..1440 {
+            rollup.add(&tick(State::Up, &[]));
+        }
+        if day == 40 {
+            rollup.down = 144;
+        }
+        daily.insert(period_start(now, DAY) - day * DAY, rollup);
+    }
+    let result = uptime(&hourly, &daily, now);
+    let round = |v: Option<f64>| v.map(|v| (v * 1000.0).round() / 1000.0);
+    assert_eq!(
+        round(result.last_24h),
+        Some(98.0),
+        "30 of the 1500 ticks since the start of the hour a day ago"
+    );
+    assert_eq!(round(result.last_7d), Some(99.702));
+    assert_eq!(round(result.last_30d), Some(100.0));
+    assert_eq!(round(result.last_90d), Some(99.889));
+    assert_eq!(
+        uptime(&BTreeMap::new(), &BTreeMap::new(), now).last_24h,
+        None,
+        "no data is not 100%"
+    );
+}
+
+#[test]
+fn fifty_endpoints_in_three_regions_fit_the_free_plan() {
+    let cost = tick_cost(50, 3);
+    assert!(cost.cron_subrequests <= FREE_SUBREQUESTS_PER_INVOCATION);
+    assert!(cost.region_subrequests <= FREE_SUBREQUESTS_PER_INVOCATION);
+    assert_eq!(cost.connections, 6);
+    let rows = rows_written_per_day(50, 3);
+    assert_eq!(rows, 3 * 1440 + 50 * 24 + 50 * 2 + 50 * 24);
+    assert!(
+        rows * 10 < FREE_ROWS_WRITTEN_PER_DAY,
+        "{rows} rows a day is under a tenth of the allowance"
+    );
+}
