@@ -8,6 +8,8 @@ pub mod budget;
 pub mod classify;
 pub mod config;
 pub mod consensus;
+pub mod monitor;
+pub mod page;
 pub mod rollup;
 pub mod status;
 mod validate;

@@ -1,0 +1,213 @@
+//! One tick of the monitor: the regions' results in, declared states, detected incidents
+//! and finished rollups out. The worker stores [`MonitorState`] as one row per tick and the
+//! outputs as rows of their own; everything here is pure and runs natively in tests.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::classify::Outcome;
+use crate::config::Config;
+use crate::consensus::{observe, State, Tracker, Transition};
+use crate::rollup::{period_start, EndpointTick, Rollup, DAY, HOUR};
+use crate::status::{DetectedIncident, EndpointStatus, RegionResult, StatusReport};
+
+/// What the monitor remembers between ticks.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MonitorState {
+    pub trackers: BTreeMap<String, Tracker>,
+    pub latest: BTreeMap<String, Vec<RegionResult>>,
+    pub open_incidents: BTreeMap<String, DetectedIncident>,
+    pub next_incident_id: i64,
+    /// The hour and day being summed up, and their rollups so far.
+    pub hour_start: i64,
+    pub hour: BTreeMap<String, Rollup>,
+    pub day_start: i64,
+    pub day: BTreeMap<String, Rollup>,
+}
+
+/// A region's report for one endpoint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProbeReport {
+    pub endpoint: String,
+    pub outcome: Outcome,
+    pub latency_ms: u32,
+}
+
+/// Everything a tick produced that must be stored or announced.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TickOutput {
+    /// The tick record (kept 48 hours).
+    pub record: Vec<EndpointTick>,
+    /// `(endpoint, transition)` for every declared change of state.
+    pub transitions: Vec<(String, Transition)>,
+    /// Incidents opened, updated or closed this tick.
+    pub incidents: Vec<DetectedIncident>,
+    /// `(endpoint, period length, period start, rollup)` for hours and days that ended.
+    pub finished: Vec<(String, i64, i64, Rollup)>,
+}
+
+impl MonitorState {
+    /// Applies one tick: `reports` are `(region, that region's reports)`; a region that did
+    /// not answer is absent.
+    pub fn tick(
+        &mut self,
+        config: &Config,
+        at: i64,
+        reports: &[(String, Vec<ProbeReport>)],
+    ) -> TickOutput {
+        let mut output = TickOutput::default();
+        self.roll_periods(at, &mut output);
+        for endpoint in &config.endpoints {
+            let results: Vec<RegionResult> = reports
+                .iter()
+                .filter_map(|(region, list)| {
+                    let report = list.iter().find(|r| r.endpoint == endpoint.name)?;
+                    Some(RegionResult {
+                        region: region.clone(),
+                        outcome: report.outcome.clone(),
+                        latency_ms: report.latency_ms,
+                        at,
+                    })
+                })
+                .collect();
+            let tracker = self
+                .trackers
+                .entry(endpoint.name.clone())
+                .or_insert_with(|| Tracker::new(at));
+            let observed = observe(&results, config.thresholds.quorum);
+            if let Some(transition) = tracker.step(observed, at, &config.thresholds) {
+                output.transitions.push((endpoint.name.clone(), transition));
+            }
+            let (state, since) = (tracker.state, tracker.since);
+            self.track_incident(&endpoint.name, state, since, &results, &mut output);
+            let tick = EndpointTick {
+                endpoint: endpoint.name.clone(),
+                state,
+                regions: results
+                    .iter()
+                    .map(|r| (r.region.clone(), r.latency_ms, r.outcome.is_healthy()))
+                    .collect(),
+            };
+            self.hour
+                .entry(endpoint.name.clone())
+                .or_default()
+                .add(&tick);
+            self.day
+                .entry(endpoint.name.clone())
+                .or_default()
+                .add(&tick);
+            output.record.push(tick);
+            if !results.is_empty() {
+                self.latest.insert(endpoint.name.clone(), results);
+            }
+        }
+        // Endpoints removed from the config stop being reported.
+        let names: Vec<&String> = config.endpoints.iter().map(|e| &e.name).collect();
+        self.trackers.retain(|name, _| names.contains(&name));
+        self.latest.retain(|name, _| names.contains(&name));
+        output
+    }
+
+    /// Closes the hour and the day when `at` has moved past them.
+    fn roll_periods(&mut self, at: i64, output: &mut TickOutput) {
+        let hour = period_start(at, HOUR);
+        if hour != self.hour_start {
+            for (endpoint, rollup) in std::mem::take(&mut self.hour) {
+                output
+                    .finished
+                    .push((endpoint, HOUR, self.hour_start, rollup));
+            }
+            self.hour_start = hour;
+        }
+        let day = period_start(at, DAY);
+        if day != self.day_start {
+            for (endpoint, rollup) in std::mem::take(&mut self.day) {
+                output
+                    .finished
+                    .push((endpoint, DAY, self.day_start, rollup));
+            }
+            self.day_start = day;
+        }
+    }
+
+    /// Outages (regional or down) become incidents: opened when declared, widened while they
+    /// last, closed when the endpoint is declared up or degraded again.
+    fn track_incident(
+        &mut self,
+        endpoint: &str,
+        state: State,
+        since: i64,
+        results: &[RegionResult],
+        output: &mut TickOutput,
+    ) {
+        let failing: Vec<&RegionResult> =
+            results.iter().filter(|r| !r.outcome.is_healthy()).collect();
+        match (state.is_outage(), self.open_incidents.remove(endpoint)) {
+            (true, None) => {
+                self.next_incident_id += 1;
+                let incident = DetectedIncident {
+                    id: self.next_incident_id,
+                    endpoint: endpoint.to_string(),
+                    started_at: since,
+                    ended_at: None,
+                    worst: state,
+                    regions: failing.iter().map(|r| r.region.clone()).collect(),
+                    cause: failing
+                        .first()
+                        .map_or_else(|| "no answer".into(), |r| r.outcome.describe()),
+                };
+                output.incidents.push(incident.clone());
+                self.open_incidents.insert(endpoint.to_string(), incident);
+            }
+            (true, Some(mut incident)) => {
+                let mut changed = state > incident.worst;
+                incident.worst = incident.worst.max(state);
+                for result in &failing {
+                    if !incident.regions.contains(&result.region) {
+                        incident.regions.push(result.region.clone());
+                        changed = true;
+                    }
+                }
+                if changed {
+                    output.incidents.push(incident.clone());
+                }
+                self.open_incidents.insert(endpoint.to_string(), incident);
+            }
+            (false, Some(mut incident)) => {
+                incident.ended_at = Some(since);
+                output.incidents.push(incident);
+            }
+            (false, None) => {}
+        }
+    }
+
+    /// `GET /api/status` from what the monitor holds.
+    pub fn status(
+        &self,
+        config: &Config,
+        now: i64,
+        uptime_24h: &dyn Fn(&str) -> Option<f64>,
+    ) -> StatusReport {
+        StatusReport {
+            title: config.title.clone(),
+            generated_at: now,
+            regions: config.regions.clone(),
+            endpoints: config
+                .endpoints
+                .iter()
+                .map(|endpoint| {
+                    let tracker = self.trackers.get(&endpoint.name);
+                    EndpointStatus {
+                        name: endpoint.name.clone(),
+                        state: tracker.map_or(State::Up, |t| t.state),
+                        since: tracker.map_or(now, |t| t.since),
+                        runbook: endpoint.runbook.clone(),
+                        regions: self.latest.get(&endpoint.name).cloned().unwrap_or_default(),
+                        uptime_24h: uptime_24h(&endpoint.name),
+                    }
+                })
+                .collect(),
+        }
+    }
+}

@@ -1,0 +1,135 @@
+//! The monitor over scripted ticks: incidents open and close with the declared state,
+//! rollups close with their hour and day, and the status page shows it all as text.
+
+use probe::classify::Outcome;
+use probe::consensus::State;
+use probe::monitor::{MonitorState, ProbeReport};
+use probe::page::render;
+use probe::parse_config;
+use probe::rollup::{DAY, HOUR};
+
+const CONFIG: &str = "[site]\ntitle = \"Aragora <status>\"\n[[endpoint]]\nname = \"api\"\nurl = \"http://api.example.com/health\"\nrunbook = \"incident-response#complete-service-outage-sev1\"\n";
+const T0: i64 = 1_795_896_000; // 2026-11-28 20:00 UTC
+
+fn reports(pattern: &str) -> Vec<(String, Vec<ProbeReport>)> {
+    ["weur", "enam", "apac"]
+        .iter()
+        .zip(pattern.chars())
+        .filter(|(_, c)| *c != '-')
+        .map(|(region, c)| {
+            let outcome = if c == 'o' {
+                Outcome::Ok
+            } else {
+                Outcome::HttpStatus { status: 502 }
+            };
+            (
+                region.to_string(),
+                vec![ProbeReport {
+                    endpoint: "api".into(),
+                    outcome,
+                    latency_ms: 120,
+                }],
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn an_outage_becomes_one_incident_from_first_failure_to_first_recovery() {
+    let (config, errors) = parse_config(CONFIG);
+    assert_eq!(errors, []);
+    let mut state = MonitorState::default();
+    let script = [
+        "ooo", "oxo", "oxo", "xxx", "xxx", "ooo", "ooo", "ooo", "ooo",
+    ];
+    let mut incidents = Vec::new();
+    let mut transitions = Vec::new();
+    for (minute, pattern) in script.iter().enumerate() {
+        let output = state.tick(&config, T0 + 60 * minute as i64, &reports(pattern));
+        incidents.extend(output.incidents);
+        transitions.extend(output.transitions.into_iter().map(|(_, t)| (t.from, t.to)));
+    }
+    assert_eq!(
+        transitions,
+        [
+            (State::Up, State::Regional),
+            (State::Regional, State::Down),
+            (State::Down, State::Up)
+        ]
+    );
+    let last = incidents.last().expect("an incident");
+    assert_eq!(
+        incidents.iter().map(|i| i.id).collect::<Vec<_>>(),
+        [1, 1, 1, 1],
+        "opened, widened, worsened, closed: one incident"
+    );
+    assert_eq!(
+        (last.started_at, last.ended_at),
+        (T0 + 60, Some(T0 + 5 * 60))
+    );
+    assert_eq!(last.worst, State::Down);
+    assert_eq!(last.regions, ["enam", "weur", "apac"]);
+    assert_eq!(last.cause, "HTTP 502");
+    assert!(state.open_incidents.is_empty());
+}
+
+#[test]
+fn hours_and_days_are_rolled_up_when_they_end() {
+    let (config, _) = parse_config(CONFIG);
+    let mut state = MonitorState::default();
+    let mut finished = Vec::new();
+    for minute in 0..(25 * 60) {
+        let pattern = if minute == 30 { "xxx" } else { "ooo" };
+        finished.extend(
+            state
+                .tick(&config, T0 + 60 * minute, &reports(pattern))
+                .finished,
+        );
+    }
+    let hours: Vec<_> = finished
+        .iter()
+        .filter(|(_, period, _, _)| *period == HOUR)
+        .collect();
+    let days: Vec<_> = finished
+        .iter()
+        .filter(|(_, period, _, _)| *period == DAY)
+        .collect();
+    assert_eq!(hours.len(), 24, "the 25th hour is still open");
+    assert_eq!(hours[0].2, T0);
+    assert_eq!(hours[0].3.ticks, 60);
+    assert_eq!(days.len(), 1);
+    assert_eq!(
+        (days[0].2, days[0].3.ticks),
+        (T0 - 20 * HOUR, 4 * 60),
+        "the first day began at midnight"
+    );
+}
+
+#[test]
+fn the_status_page_shows_states_and_never_markup_from_config_or_probes() {
+    let (config, _) = parse_config(CONFIG);
+    let mut state = MonitorState::default();
+    for minute in 0..3 {
+        let mut list = reports("xxx");
+        list[0].1[0].outcome = Outcome::Error {
+            message: "<script>alert(1)</script>".into(),
+        };
+        state.tick(&config, T0 + 60 * minute, &list);
+    }
+    let report = state.status(&config, T0 + 200, &|_| Some(97.5));
+    let incidents: Vec<_> = state.open_incidents.values().cloned().collect();
+    let html = render(&report, &incidents, Some("https://runbooks.example.com"));
+    assert!(
+        html.contains("<p class=\"headline down\">Major outage</p>"),
+        "{html}"
+    );
+    assert!(html.contains("<span class=\"state\">down</span>"));
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(!html.contains("<script>"));
+    assert!(html.contains("Aragora &lt;status&gt;"));
+    assert!(html.contains("<meta http-equiv=\"refresh\" content=\"60\">"));
+    assert!(html.contains(
+        "href=\"https://runbooks.example.com/r/incident-response#complete-service-outage-sev1\""
+    ));
+    assert!(html.contains("97.50% up in 24 h"));
+}
