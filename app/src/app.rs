@@ -7,8 +7,7 @@ use leptos_router::path;
 use crate::components::search_box::SearchBox;
 use crate::offline::{self, UpdateBanner};
 use crate::routes::{
-    home::HomePage, incident::IncidentPage, not_found::NotFound, runbook::RunbookPage,
-    shared::SharedLinkPage,
+    home::HomePage, incident::IncidentPage, not_found::NotFound, runbook::RunbookPage, shared::SharedLinkPage,
 };
 use crate::state::clock::Clock;
 use crate::state::store::Store;

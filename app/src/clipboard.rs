@@ -32,21 +32,14 @@ fn copy_with_selection(text: &str) -> bool {
     let _ = area.set_attribute("readonly", "");
     // Through the style object, not a style attribute: the site's CSP forbids inline styles.
     let style = area.style();
-    for (name, value) in [
-        ("position", "fixed"),
-        ("top", "0"),
-        ("left", "0"),
-        ("opacity", "0"),
-    ] {
+    for (name, value) in [("position", "fixed"), ("top", "0"), ("left", "0"), ("opacity", "0")] {
         let _ = style.set_property(name, value);
     }
     if body.append_child(&area).is_err() {
         return false;
     }
     area.select();
-    let copied = document
-        .dyn_ref::<web_sys::HtmlDocument>()
-        .is_some_and(|d| d.exec_command("copy").unwrap_or(false));
+    let copied = document.dyn_ref::<web_sys::HtmlDocument>().is_some_and(|d| d.exec_command("copy").unwrap_or(false));
     area.remove();
     copied
 }

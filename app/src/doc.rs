@@ -58,9 +58,7 @@ impl Doc {
             };
             layer(&mut site::variable_defaults().map(|(k, v)| (k.to_string(), v.to_string())));
             layer(&mut runbook.front_matter.variables.iter().cloned());
-            store
-                .user_variables
-                .with(|vars| layer(&mut vars.clone().into_iter()));
+            store.user_variables.with(|vars| layer(&mut vars.clone().into_iter()));
             layer(&mut from_link.clone().into_iter());
             if let Some(incident) = incident {
                 incident.state.with(|i| {
@@ -71,12 +69,7 @@ impl Doc {
             }
             values
         });
-        Doc {
-            runbook,
-            incident,
-            variables,
-            store,
-        }
+        Doc { runbook, incident, variables, store }
     }
 
     /// Sets a variable where it belongs: on the incident when one runs, else for this user.

@@ -39,8 +39,8 @@ pub fn start() -> UpdateReady {
             };
             let watched = installing.clone();
             let on_state = Closure::<dyn FnMut()>::new(move || {
-                let controlled = web_sys::window()
-                    .is_some_and(|w| w.navigator().service_worker().controller().is_some());
+                let controlled =
+                    web_sys::window().is_some_and(|w| w.navigator().service_worker().controller().is_some());
                 if watched.state() == ServiceWorkerState::Installed && controlled {
                     ready.0.set(Some(watched.clone()));
                 }

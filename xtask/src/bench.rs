@@ -6,23 +6,17 @@ use std::io::Write as _;
 use std::path::Path;
 
 use crate::process::{self, output, root, step};
-use crate::site;
 
 pub fn run() -> Result<(), String> {
-    let dist = site::build()?;
-    step("measuring dist/");
+    let (dist, bundle) = crate::build_all()?;
+    step("measuring dist/ and the worker bundle");
     let sizes = dist_sizes(&dist)?;
+    let worker_sizes = dist_sizes(&bundle)?;
     step("measuring parser and search speed (cargo bench)");
-    let speed = output(process::cargo().args([
-        "bench",
-        "--quiet",
-        "--package",
-        "runbook",
-        "--bench",
-        "parse",
-    ]))
-    .ok_or("cargo bench failed")?;
-    let report = render(&sizes, &speed);
+    let speed = output(process::cargo().args(["bench", "--quiet", "--package", "runbook", "--bench", "parse"]))
+        .ok_or("cargo bench failed")?;
+    let mut report = render(&sizes, &speed);
+    report.push_str(&render_worker(&worker_sizes));
     print!("{report}");
     let path = root().join("docs/benchmarks.md");
     std::fs::write(&path, report).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -39,10 +33,7 @@ struct FileSize {
 
 fn dist_sizes(dist: &Path) -> Result<Vec<FileSize>, String> {
     let mut files = Vec::new();
-    for entry in std::fs::read_dir(dist)
-        .map_err(|e| format!("{}: {e}", dist.display()))?
-        .flatten()
-    {
+    for entry in std::fs::read_dir(dist).map_err(|e| format!("{}: {e}", dist.display()))?.flatten() {
         let path = entry.path();
         // Route copies of index.html and the published runbooks are measured once, below.
         if path.is_dir() {
@@ -68,66 +59,39 @@ fn gzip(bytes: &[u8]) -> usize {
 
 fn brotli(bytes: &[u8]) -> usize {
     let mut out = Vec::new();
-    let params = brotli::enc::BrotliEncoderParams {
-        quality: 11,
-        lgwin: 22,
-        ..Default::default()
-    };
+    let params = brotli::enc::BrotliEncoderParams { quality: 11, lgwin: 22, ..Default::default() };
     brotli::BrotliCompress(&mut &bytes[..], &mut out, &params).expect("in-memory write");
     out.len()
 }
 
 fn render(sizes: &[FileSize], speed: &str) -> String {
     let mut out = String::new();
-    let date = output(
-        std::process::Command::new("date")
-            .arg("-u")
-            .arg("+%Y-%m-%d"),
-    )
-    .unwrap_or_default();
+    let date = output(std::process::Command::new("date").arg("-u").arg("+%Y-%m-%d")).unwrap_or_default();
     let rustc = output(std::process::Command::new("rustc").arg("--version")).unwrap_or_default();
     writeln!(out, "# Benchmarks\n").unwrap();
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    writeln!(out, "Produced by `cargo xtask bench` on {date} ({rustc}, {cores} cores). Re-run it after any change that").unwrap();
-    writeln!(out, "can move size or speed; it rewrites this file.\n").unwrap();
     writeln!(
         out,
-        "## What a visitor downloads (`dist/`, release build)\n"
+        "Produced by `cargo xtask bench` on {date} ({rustc}, {cores} cores). Re-run it after any change that"
     )
     .unwrap();
-    writeln!(out, "Hashed file names are shortened. Brotli at quality 11 and gzip at level 9, as static hosts serve them.\n").unwrap();
+    writeln!(out, "can move size or speed; it rewrites this file.\n").unwrap();
+    writeln!(out, "## What a visitor downloads (`dist/`, release build)\n").unwrap();
+    writeln!(
+        out,
+        "Hashed file names are shortened. Brotli at quality 11 and gzip at level 9, as static hosts serve them.\n"
+    )
+    .unwrap();
     writeln!(out, "| file | raw | gzip | brotli |\n|---|---:|---:|---:|").unwrap();
     let mut total = (0, 0, 0);
     for file in sizes {
-        writeln!(
-            out,
-            "| `{}` | {} | {} | {} |",
-            short_name(&file.path),
-            kb(file.raw),
-            kb(file.gzip),
-            kb(file.brotli)
-        )
-        .unwrap();
-        total = (
-            total.0 + file.raw,
-            total.1 + file.gzip,
-            total.2 + file.brotli,
-        );
+        writeln!(out, "| `{}` | {} | {} | {} |", short_name(&file.path), kb(file.raw), kb(file.gzip), kb(file.brotli))
+            .unwrap();
+        total = (total.0 + file.raw, total.1 + file.gzip, total.2 + file.brotli);
     }
-    writeln!(
-        out,
-        "| **total** | **{}** | **{}** | **{}** |\n",
-        kb(total.0),
-        kb(total.1),
-        kb(total.2)
-    )
-    .unwrap();
+    writeln!(out, "| **total** | **{}** | **{}** | **{}** |\n", kb(total.0), kb(total.1), kb(total.2)).unwrap();
     writeln!(out, "## Parser and search (native, release)\n").unwrap();
-    writeln!(
-        out,
-        "Median of 21 samples, native code. The site runs the same code compiled to WebAssembly.\n"
-    )
-    .unwrap();
+    writeln!(out, "Median of 21 samples, native code. The site runs the same code compiled to WebAssembly.\n").unwrap();
     writeln!(out, "| measure | median | what |\n|---|---:|---|").unwrap();
     for line in speed.lines().filter(|l| !l.starts_with("size\t")) {
         let mut parts = line.split('\t');
@@ -136,7 +100,8 @@ fn render(sizes: &[FileSize], speed: &str) -> String {
         }
     }
     writeln!(out, "\n## Share links\n").unwrap();
-    writeln!(out, "Characters of the token in `/s#…` (targets: 600 for a whole incident, 200 for ten steps).\n").unwrap();
+    writeln!(out, "Characters of the token in `/s#…` (targets: 600 for a whole incident, 200 for ten steps).\n")
+        .unwrap();
     writeln!(out, "| link | characters | what |\n|---|---:|---|").unwrap();
     for line in speed.lines().filter_map(|l| l.strip_prefix("size\t")) {
         let mut parts = line.split('\t');
@@ -150,9 +115,7 @@ fn render(sizes: &[FileSize], speed: &str) -> String {
 /// `app-3f2a…_bg.wasm` → `app-…_bg.wasm`: hashes change every build and say nothing here.
 fn short_name(name: &str) -> String {
     match name.split_once('-') {
-        Some((stem, rest))
-            if rest.len() > 16 && rest.chars().take(16).all(|c| c.is_ascii_hexdigit()) =>
-        {
+        Some((stem, rest)) if rest.len() > 16 && rest.chars().take(16).all(|c| c.is_ascii_hexdigit()) => {
             let after_hash = rest.trim_start_matches(|c: char| c.is_ascii_hexdigit());
             format!("{stem}-…{after_hash}")
         }
@@ -162,4 +125,37 @@ fn short_name(name: &str) -> String {
 
 fn kb(bytes: usize) -> String {
     format!("{:.1} KB", bytes as f64 / 1024.0)
+}
+
+/// The worker bundle, and what one tick costs on the free plan for 50 endpoints in 3 regions.
+fn render_worker(sizes: &[FileSize]) -> String {
+    use probe::budget::*;
+    let mut out = String::new();
+    writeln!(out, "\n## Edge probe\n").unwrap();
+    writeln!(out, "Worker bundle (`worker/build/`, made by worker-build; the free plan allows 3 MB compressed):\n")
+        .unwrap();
+    writeln!(out, "| file | raw | gzip |\n|---|---:|---:|").unwrap();
+    for file in sizes {
+        writeln!(out, "| `{}` | {} | {} |", file.path, kb(file.raw), kb(file.gzip)).unwrap();
+    }
+    let (endpoints, regions) = (50, 3);
+    let cost = tick_cost(endpoints, regions);
+    let rows = rows_written_per_day(endpoints, regions);
+    writeln!(
+        out,
+        "\nPer tick for {endpoints} endpoints in {regions} regions (from `probe::budget`, checked by its tests):\n"
+    )
+    .unwrap();
+    writeln!(out, "| what | per tick | free-plan limit |\n|---|---:|---:|").unwrap();
+    writeln!(out, "| subrequests of the cron invocation (one per region, one to the monitor) | {} | {FREE_SUBREQUESTS_PER_INVOCATION} |", cost.cron_subrequests).unwrap();
+    writeln!(
+        out,
+        "| subrequests of each region's object (one per endpoint) | {} | {FREE_SUBREQUESTS_PER_INVOCATION} |",
+        cost.region_subrequests
+    )
+    .unwrap();
+    writeln!(out, "| connections open at once in a region | {} | {FREE_CONNECTIONS} |", cost.connections).unwrap();
+    writeln!(out, "| SQLite rows written (tick record, state, expiry) | {} | |", cost.rows_written).unwrap();
+    writeln!(out, "\nPer day: {rows} rows written ({TICKS_PER_DAY} ticks, plus hourly and daily rollups and their expiry) of the {FREE_ROWS_WRITTEN_PER_DAY} allowed; Durable Object requests {} of 100,000.", TICKS_PER_DAY * (regions as u64 + 1)).unwrap();
+    out
 }

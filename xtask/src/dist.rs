@@ -34,10 +34,7 @@ fn move_inline_script(dist: &Path, index: &str) -> Result<String, String> {
         return Err("dist/index.html has no start-up script: did Trunk's output change?".into());
     };
     let body_start = start + open.len();
-    let end = index[body_start..]
-        .find("</script>")
-        .map(|i| body_start + i)
-        .ok_or("unclosed start-up script")?;
+    let end = index[body_start..].find("</script>").map(|i| body_start + i).ok_or("unclosed start-up script")?;
     let script = index[body_start..end].trim();
     let name = format!("boot-{:016x}.js", hash(script.as_bytes()));
     write(&dist.join(&name), &format!("{script}\n"))?;
@@ -52,9 +49,7 @@ fn move_inline_script(dist: &Path, index: &str) -> Result<String, String> {
 fn published_files(dist: &Path) -> Result<Vec<String>, String> {
     let mut files = Vec::new();
     collect(dist, dist, &mut files)?;
-    files.retain(|f| {
-        f != "/sw.js" && f != "/_headers" && !(f.starts_with("/r/") && f.ends_with("/index.html"))
-    });
+    files.retain(|f| f != "/sw.js" && f != "/_headers" && !(f.starts_with("/r/") && f.ends_with("/index.html")));
     for file in &mut files {
         if file == "/index.html" {
             *file = "/".into();
@@ -65,19 +60,12 @@ fn published_files(dist: &Path) -> Result<Vec<String>, String> {
 }
 
 fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), String> {
-    for entry in std::fs::read_dir(dir)
-        .map_err(|e| format!("{}: {e}", dir.display()))?
-        .flatten()
-    {
+    for entry in std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?.flatten() {
         let path = entry.path();
         if path.is_dir() {
             collect(root, &path, out)?;
         } else {
-            let relative = path
-                .strip_prefix(root)
-                .expect("under dist")
-                .to_string_lossy()
-                .replace('\\', "/");
+            let relative = path.strip_prefix(root).expect("under dist").to_string_lossy().replace('\\', "/");
             out.push(format!("/{relative}"));
         }
     }
@@ -88,27 +76,15 @@ fn write_service_worker(dist: &Path, files: &[String]) -> Result<(), String> {
     let template = read(&root().join("public/sw.js"))?;
     let mut fingerprint = Vec::new();
     for file in files {
-        let on_disk = if file == "/" {
-            dist.join("index.html")
-        } else {
-            dist.join(&file[1..])
-        };
+        let on_disk = if file == "/" { dist.join("index.html") } else { dist.join(&file[1..]) };
         fingerprint.extend_from_slice(file.as_bytes());
         fingerprint.extend_from_slice(
-            &hash(&std::fs::read(&on_disk).map_err(|e| format!("{}: {e}", on_disk.display()))?)
-                .to_le_bytes(),
+            &hash(&std::fs::read(&on_disk).map_err(|e| format!("{}: {e}", on_disk.display()))?).to_le_bytes(),
         );
     }
-    let list = files
-        .iter()
-        .map(|f| format!("{f:?}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let list = files.iter().map(|f| format!("{f:?}")).collect::<Vec<_>>().join(", ");
     let script = template
-        .replace(
-            "__OUTPOST_VERSION__",
-            &format!("{:016x}", hash(&fingerprint)),
-        )
+        .replace("__OUTPOST_VERSION__", &format!("{:016x}", hash(&fingerprint)))
         .replace("__OUTPOST_PRECACHE__", &format!("[{list}]"));
     write(&dist.join("sw.js"), &script)
 }
@@ -119,23 +95,11 @@ fn write_headers(dist: &Path, files: &[String]) -> Result<(), String> {
     out.push_str("  X-Content-Type-Options: nosniff\n  Referrer-Policy: no-referrer\n  X-Frame-Options: DENY\n");
     out.push_str("  Permissions-Policy: camera=(), microphone=(), geolocation=()\n");
     // Pages and the service worker must be fetched fresh so a deploy is seen at once.
-    for path in [
-        "/",
-        "/index.html",
-        "/r/*",
-        "/i/*",
-        "/s",
-        "/sw.js",
-        "/manifest.webmanifest",
-    ] {
+    for path in ["/", "/index.html", "/r/*", "/i/*", "/s", "/sw.js", "/manifest.webmanifest"] {
         writeln!(out, "\n{path}\n  Cache-Control: no-cache").unwrap();
     }
     for file in files.iter().filter(|f| is_hashed(f)) {
-        writeln!(
-            out,
-            "\n{file}\n  Cache-Control: public, max-age=31536000, immutable"
-        )
-        .unwrap();
+        writeln!(out, "\n{file}\n  Cache-Control: public, max-age=31536000, immutable").unwrap();
     }
     write(&dist.join("_headers"), &out)
 }
@@ -143,14 +107,11 @@ fn write_headers(dist: &Path, files: &[String]) -> Result<(), String> {
 /// Trunk's outputs and the boot script carry a 16-hex-digit content hash in their names.
 fn is_hashed(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
-    name.split(['-', '.', '_'])
-        .any(|part| part.len() == 16 && part.chars().all(|c| c.is_ascii_hexdigit()))
+    name.split(['-', '.', '_']).any(|part| part.len() == 16 && part.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
 fn hash(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
 
 fn read(path: &PathBuf) -> Result<String, String> {

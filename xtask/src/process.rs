@@ -5,10 +5,7 @@ use std::process::Command;
 
 /// The workspace root (xtask lives one level below it).
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask is inside the workspace")
-        .to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask is inside the workspace").to_path_buf()
 }
 
 pub fn step(title: &str) {
@@ -48,16 +45,12 @@ pub fn node() -> Command {
 
 pub fn trunk() -> Command {
     let mut command = command("trunk");
-    command
-        .env("TRUNK_SKIP_VERSION_CHECK", "true")
-        .env("NO_COLOR", "true");
+    command.env("TRUNK_SKIP_VERSION_CHECK", "true").env("NO_COLOR", "true");
     command
 }
 
 pub fn run(command: &mut Command) -> Result<(), String> {
-    let status = command
-        .status()
-        .map_err(|e| format!("could not start {}: {e}", describe(command)))?;
+    let status = command.status().map_err(|e| format!("could not start {}: {e}", describe(command)))?;
     if status.success() {
         Ok(())
     } else {
@@ -68,10 +61,7 @@ pub fn run(command: &mut Command) -> Result<(), String> {
 /// Runs and captures stdout; `None` when the program is missing or fails.
 pub fn output(command: &mut Command) -> Option<String> {
     let output = command.output().ok()?;
-    output
-        .status
-        .success()
-        .then(|| String::from_utf8_lossy(&output.stdout).trim().to_string())
+    output.status.success().then(|| String::from_utf8_lossy(&output.stdout).trim().to_string())
 }
 
 fn describe(command: &Command) -> String {

@@ -6,6 +6,7 @@ use std::path::Path;
 use crate::process::{self, command, output, root, run, step};
 
 const TRUNK_VERSION: &str = "0.21.14";
+const WORKER_BUILD_VERSION: &str = "0.8.7";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const CHROMIUM: &str = "/usr/bin/chromium";
 
@@ -18,9 +19,18 @@ pub fn ensure_site_tools() -> Result<(), String> {
     ensure_npm_packages()
 }
 
+/// worker-build for the edge probe (wrangler and esbuild come with the npm packages).
+pub fn ensure_worker_tools() -> Result<(), String> {
+    ensure_site_tools()?;
+    if installed_version("worker-build").as_deref() == Some(WORKER_BUILD_VERSION) {
+        return Ok(());
+    }
+    step(&format!("installing worker-build {WORKER_BUILD_VERSION} (once, about 6 minutes)"));
+    run(process::cargo().args(["install", "worker-build", "--locked", "--version", WORKER_BUILD_VERSION]))
+}
+
 fn ensure_wasm_target() -> Result<(), String> {
-    let installed =
-        output(command("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    let installed = output(command("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
     if installed.lines().any(|line| line.trim() == WASM_TARGET) {
         return Ok(());
     }
@@ -32,9 +42,7 @@ fn ensure_trunk() -> Result<(), String> {
     if installed_version("trunk").as_deref() == Some(TRUNK_VERSION) {
         return Ok(());
     }
-    step(&format!(
-        "installing Trunk {TRUNK_VERSION} (once, about 11 minutes)"
-    ));
+    step(&format!("installing Trunk {TRUNK_VERSION} (once, about 11 minutes)"));
     run(process::cargo().args(["install", "trunk", "--locked", "--version", TRUNK_VERSION]))
 }
 
@@ -42,8 +50,7 @@ fn ensure_trunk() -> Result<(), String> {
 /// the same version, or Trunk would try to download one.
 fn ensure_wasm_bindgen() -> Result<(), String> {
     let version = locked_version("wasm-bindgen")?;
-    let trunk_toml = std::fs::read_to_string(root().join("Trunk.toml"))
-        .map_err(|e| format!("Trunk.toml: {e}"))?;
+    let trunk_toml = std::fs::read_to_string(root().join("Trunk.toml")).map_err(|e| format!("Trunk.toml: {e}"))?;
     if !trunk_toml.contains(&format!("wasm_bindgen = \"{version}\"")) {
         return Err(format!(
             "Cargo.lock has wasm-bindgen {version} but Trunk.toml pins another version.\n  \
@@ -53,17 +60,9 @@ fn ensure_wasm_bindgen() -> Result<(), String> {
     if installed_version("wasm-bindgen").as_deref() == Some(version.as_str()) {
         return Ok(());
     }
-    step(&format!(
-        "installing wasm-bindgen-cli {version} (once, about 4 minutes)"
-    ));
+    step(&format!("installing wasm-bindgen-cli {version} (once, about 4 minutes)"));
     // Without --locked: its own lockfile wants a crate the registry no longer has.
-    run(process::cargo().args([
-        "install",
-        "wasm-bindgen-cli",
-        "--version",
-        &version,
-        "--force",
-    ]))
+    run(process::cargo().args(["install", "wasm-bindgen-cli", "--version", &version, "--force"]))
 }
 
 fn ensure_npm_packages() -> Result<(), String> {
@@ -74,7 +73,7 @@ fn ensure_npm_packages() -> Result<(), String> {
     {
         return Ok(());
     }
-    step("installing npm packages (wasm-opt, playwright-core)");
+    step("installing npm packages (wasm-opt, playwright-core, wrangler, esbuild)");
     run(command("npm").args(["ci", "--no-audit", "--no-fund", "--loglevel=error"]))
 }
 
@@ -97,38 +96,23 @@ pub fn ensure_browser() -> Result<(), String> {
         }
     };
     run(apt(&["update", "-qq"]).env("DEBIAN_FRONTEND", "noninteractive"))?;
-    run(apt(&[
-        "install",
-        "-y",
-        "-qq",
-        "--no-install-recommends",
-        "chromium",
-    ])
-    .env("DEBIAN_FRONTEND", "noninteractive"))
-    .map_err(|e| {
-        format!(
-            "{e}\n  Chromium is needed for the browser tests: install Debian's `chromium` package"
-        )
-    })
+    run(apt(&["install", "-y", "-qq", "--no-install-recommends", "chromium"]).env("DEBIAN_FRONTEND", "noninteractive"))
+        .map_err(|e| format!("{e}\n  Chromium is needed for the browser tests: install Debian's `chromium` package"))
 }
 
-/// `trunk 0.21.14` → `0.21.14`.
+/// `trunk 0.21.14` or `0.8.7` → the version.
 fn installed_version(program: &str) -> Option<String> {
     let text = output(command(program).arg("--version"))?;
-    text.split_whitespace().nth(1).map(str::to_string)
+    text.split_whitespace().find(|word| word.starts_with(|c: char| c.is_ascii_digit())).map(str::to_string)
 }
 
 /// The version of a package in Cargo.lock.
 pub fn locked_version(package: &str) -> Result<String, String> {
-    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
-        .map_err(|e| format!("Cargo.lock: {e}"))?;
+    let lock = std::fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
         if line.trim() == format!("name = \"{package}\"") {
-            if let Some(version) = lines
-                .next()
-                .and_then(|l| l.trim().strip_prefix("version = "))
-            {
+            if let Some(version) = lines.next().and_then(|l| l.trim().strip_prefix("version = ")) {
                 return Ok(version.trim_matches('"').to_string());
             }
         }

@@ -18,15 +18,9 @@ pub fn CockpitBar(doc: Doc, incident: IncidentRef) -> impl IntoView {
     let store = doc.store;
     let with = move |f: &dyn Fn(&Incident, i64) -> String| {
         let now = clock.now.get();
-        incident
-            .state
-            .with(|i| i.as_ref().map(|i| f(i, now)).unwrap_or_default())
+        incident.state.with(|i| i.as_ref().map(|i| f(i, now)).unwrap_or_default())
     };
-    let resolved = move || {
-        incident
-            .state
-            .with(|i| i.as_ref().is_some_and(Incident::is_resolved))
-    };
+    let resolved = move || incident.state.with(|i| i.as_ref().is_some_and(Incident::is_resolved));
     let elapsed = move || with(&|i, now| stopwatch(i.elapsed(now)));
     let started = move || with(&|i, _| hh_mm(i.started_at, clock.offset_minutes.get()));
     let editing_start = RwSignal::new(false);
@@ -42,27 +36,16 @@ pub fn CockpitBar(doc: Doc, incident: IncidentRef) -> impl IntoView {
             Some(&runbook.phases[index])
         })
     };
-    let severity = move || {
-        incident
-            .state
-            .with(|i| i.as_ref().and_then(|i| i.severity.clone()))
-    };
+    let severity = move || incident.state.with(|i| i.as_ref().and_then(|i| i.severity.clone()));
     let level = move || severity().and_then(|s| runbook.severities.level(&s).cloned());
     let escalation = move || {
         let now = clock.now.get();
-        incident.state.with(|i| {
-            i.as_ref()
-                .filter(|i| !i.is_resolved())
-                .and_then(|i| cockpit::escalation(runbook, i, now))
-        })
+        incident
+            .state
+            .with(|i| i.as_ref().filter(|i| !i.is_resolved()).and_then(|i| cockpit::escalation(runbook, i, now)))
     };
-    let progress = move || {
-        incident.state.with(|i| {
-            i.as_ref()
-                .map(|i| cockpit::progress(runbook, i))
-                .unwrap_or_default()
-        })
-    };
+    let progress =
+        move || incident.state.with(|i| i.as_ref().map(|i| cockpit::progress(runbook, i)).unwrap_or_default());
     let next_update = move || {
         let now = clock.now.get();
         incident.state.with(|i| {
@@ -188,11 +171,9 @@ pub fn CockpitBar(doc: Doc, incident: IncidentRef) -> impl IntoView {
 /// The incident as one link: `/s#s1…`.
 fn share_link(runbook: &'static runbook::Runbook, incident: IncidentRef) -> String {
     let origin = window().location().origin().unwrap_or_default();
-    let token = incident.state.with_untracked(|i| {
-        i.as_ref()
-            .map(|i| runbook::share::encode(i, Some(runbook)))
-            .unwrap_or_default()
-    });
+    let token = incident
+        .state
+        .with_untracked(|i| i.as_ref().map(|i| runbook::share::encode(i, Some(runbook))).unwrap_or_default());
     format!("{origin}/s#{token}")
 }
 
@@ -208,11 +189,7 @@ fn window_text(window: runbook::phases::Window) -> String {
 fn OrphanedSteps(runbook: &'static runbook::Runbook, incident: IncidentRef) -> impl IntoView {
     let clock = use_clock();
     let orphans = Memo::new(move |_| {
-        incident.state.with(|i| {
-            i.as_ref()
-                .map(|i| cockpit::orphaned_checks(runbook, i))
-                .unwrap_or_default()
-        })
+        incident.state.with(|i| i.as_ref().map(|i| cockpit::orphaned_checks(runbook, i)).unwrap_or_default())
     });
     move || {
         let times = orphans.get();

@@ -43,22 +43,14 @@ fn PlainBlock(code: &'static CodeBlock) -> impl IntoView {
 #[component]
 fn ShellBlock(code: &'static CodeBlock, doc: Doc) -> impl IntoView {
     let variables = &doc.runbook.variables;
-    let copy_all = move |_| {
-        doc.variables
-            .with(|values| substitute(&code.code, variables, &|name| values.get(name).cloned()))
-    };
+    let copy_all =
+        move |_| doc.variables.with(|values| substitute(&code.code, variables, &|name| values.get(name).cloned()));
     let rows = code
         .groups
         .iter()
         .enumerate()
         .map(|(index, group)| {
-            let step = step_at(
-                doc.runbook,
-                StepLocation::Command {
-                    block_line: code.line,
-                    group: index,
-                },
-            );
+            let step = step_at(doc.runbook, StepLocation::Command { block_line: code.line, group: index });
             view! { <CommandRow group=group step=step doc=doc/> }
         })
         .collect_view();
@@ -74,28 +66,20 @@ fn ShellBlock(code: &'static CodeBlock, doc: Doc) -> impl IntoView {
 }
 
 #[component]
-fn CommandRow(
-    group: &'static CommandGroup,
-    step: Option<&'static runbook::steps::Step>,
-    doc: Doc,
-) -> impl IntoView {
+fn CommandRow(group: &'static CommandGroup, step: Option<&'static runbook::steps::Step>, doc: Doc) -> impl IntoView {
     let variables = &doc.runbook.variables;
     let check = match (step, doc.incident) {
-        (Some(step), Some(incident)) => {
-            Some(view! { <StepCheck step=step incident=incident store=doc.store/> })
-        }
+        (Some(step), Some(incident)) => Some(view! { <StepCheck step=step incident=incident store=doc.store/> }),
         _ => None,
     };
     let done = move || match (step, doc.incident) {
-        (Some(step), Some(incident)) => incident
-            .state
-            .with(|i| i.as_ref().is_some_and(|i| i.checks.contains_key(&step.id))),
+        (Some(step), Some(incident)) => {
+            incident.state.with(|i| i.as_ref().is_some_and(|i| i.checks.contains_key(&step.id)))
+        }
         _ => false,
     };
-    let copy = move |_| {
-        doc.variables
-            .with(|values| substitute(&group.text, variables, &|name| values.get(name).cloned()))
-    };
+    let copy =
+        move |_| doc.variables.with(|values| substitute(&group.text, variables, &|name| values.get(name).cloned()));
     let has_check = check.is_some();
     view! {
         <div class="command" class:done=done class:has-check=has_check>

@@ -28,11 +28,7 @@ pub fn CopyButton(
         let value = text.run(());
         spawn_local(async move {
             let copied = copy_text(&value).await;
-            state.set(if copied {
-                CopyState::Copied
-            } else {
-                CopyState::Failed
-            });
+            state.set(if copied { CopyState::Copied } else { CopyState::Failed });
             if copied {
                 if let Some(callback) = on_copied {
                     callback.run(());

@@ -11,21 +11,10 @@ pub fn HostsPanel(doc: Doc) -> impl IntoView {
     if runbook.variables.is_empty() && runbook.secrets.is_empty() {
         return ().into_any();
     }
-    let set_count = move || {
-        doc.variables.with(|v| {
-            runbook
-                .variables
-                .iter()
-                .filter(|var| v.contains_key(&var.name))
-                .count()
-        })
-    };
+    let set_count =
+        move || doc.variables.with(|v| runbook.variables.iter().filter(|var| v.contains_key(&var.name)).count());
     let total = runbook.variables.len();
-    let scope = if doc.incident.is_some() {
-        "for this incident"
-    } else {
-        "in this browser"
-    };
+    let scope = if doc.incident.is_some() { "for this incident" } else { "in this browser" };
     view! {
         <details class="hosts" open=true>
             <summary>

@@ -11,11 +11,7 @@ use crate::doc::Doc;
 use crate::site::runbook_href;
 
 pub fn blocks_view(blocks: &'static [Block], doc: Doc) -> AnyView {
-    blocks
-        .iter()
-        .map(|block| block_view(block, doc))
-        .collect_view()
-        .into_any()
+    blocks.iter().map(|block| block_view(block, doc)).collect_view().into_any()
 }
 
 fn block_view(block: &'static Block, doc: Doc) -> AnyView {
@@ -40,14 +36,15 @@ fn block_view(block: &'static Block, doc: Doc) -> AnyView {
             None => view! { <blockquote>{blocks_view(&quote.blocks, doc)}</blockquote> }.into_any(),
         },
         Block::Rule => view! { <hr/> }.into_any(),
-        Block::Html(html) => view! { <pre class="raw-html" title="HTML in the runbook is shown as text">{html.clone()}</pre> }.into_any(),
+        Block::Html(html) => {
+            view! { <pre class="raw-html" title="HTML in the runbook is shown as text">{html.clone()}</pre> }.into_any()
+        }
     }
 }
 
 fn heading_view(heading: &'static Heading) -> AnyView {
     let id = heading.anchor.clone();
-    let link =
-        view! { <a class="anchor" href=format!("#{id}") aria-label="Link to this section">"#"</a> };
+    let link = view! { <a class="anchor" href=format!("#{id}") aria-label="Link to this section">"#"</a> };
     let content = inlines_view(&heading.content);
     match heading.level {
         1 => view! { <h1 id=id>{content}{link}</h1> }.into_any(),
@@ -156,11 +153,7 @@ fn inline_view(inline: &'static Inline) -> AnyView {
     }
 }
 
-fn link_view(
-    target: &'static LinkTarget,
-    title: &'static str,
-    content: &'static [Inline],
-) -> AnyView {
+fn link_view(target: &'static LinkTarget, title: &'static str, content: &'static [Inline]) -> AnyView {
     let title = (!title.is_empty()).then(|| title.to_string());
     match target {
         LinkTarget::External(url) => view! {

@@ -33,10 +33,7 @@ pub fn SearchBox() -> impl IntoView {
     let go = {
         let navigate = navigate.clone();
         move |hit: &Hit| {
-            navigate(
-                &runbook_href(&hit.slug, hit.anchor.as_deref()),
-                NavigateOptions::default(),
-            );
+            navigate(&runbook_href(&hit.slug, hit.anchor.as_deref()), NavigateOptions::default());
             close();
         }
     };
@@ -53,9 +50,7 @@ pub fn SearchBox() -> impl IntoView {
             }
             "Enter" => {
                 event.prevent_default();
-                if let Some(hit) =
-                    results.with_untracked(|r| r.get(selected.get_untracked()).cloned())
-                {
+                if let Some(hit) = results.with_untracked(|r| r.get(selected.get_untracked()).cloned()) {
                     go(&hit);
                 }
             }
@@ -147,13 +142,9 @@ fn focus_on_slash_key(input: NodeRef<Input>) {
         if event.key() != "/" || event.ctrl_key() || event.meta_key() || event.alt_key() {
             return;
         }
-        let typing = event
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .is_some_and(|el| {
-                matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
-                    || el.has_attribute("contenteditable")
-            });
+        let typing = event.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|el| {
+            matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || el.has_attribute("contenteditable")
+        });
         if typing {
             return;
         }

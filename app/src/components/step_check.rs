@@ -11,11 +11,8 @@ use crate::state::store::Store;
 #[component]
 pub fn StepCheck(step: &'static Step, incident: IncidentRef, store: Store) -> impl IntoView {
     let clock = use_clock();
-    let checked_at = Memo::new(move |_| {
-        incident
-            .state
-            .with(|i| i.as_ref().and_then(|i| i.checks.get(&step.id).copied()))
-    });
+    let checked_at =
+        Memo::new(move |_| incident.state.with(|i| i.as_ref().and_then(|i| i.checks.get(&step.id).copied())));
     let toggle = move |_| incident.update(store, |i| i.toggle_step(step.id, now()));
     let id = format!("step-{}", step.id);
     view! {
@@ -30,9 +27,6 @@ pub fn StepCheck(step: &'static Step, incident: IncidentRef, store: Store) -> im
 }
 
 /// The step drawn at a location, if incident mode knows one there.
-pub fn step_at(
-    runbook: &'static runbook::Runbook,
-    location: runbook::steps::StepLocation,
-) -> Option<&'static Step> {
+pub fn step_at(runbook: &'static runbook::Runbook, location: runbook::steps::StepLocation) -> Option<&'static Step> {
     runbook.steps.iter().find(|s| s.location == location)
 }

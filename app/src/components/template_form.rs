@@ -23,16 +23,8 @@ pub fn TemplateForm(template: &'static Template, incident: IncidentRef, doc: Doc
             let Some(state) = state else {
                 return String::new();
             };
-            let context = FieldContext {
-                incident: state,
-                now,
-                offset_minutes: offset,
-            };
-            let timeline = if template.is_post_mortem {
-                cockpit::timeline(runbook, state, offset)
-            } else {
-                Vec::new()
-            };
+            let context = FieldContext { incident: state, now, offset_minutes: offset };
+            let timeline = if template.is_post_mortem { cockpit::timeline(runbook, state, offset) } else { Vec::new() };
             template.render(&|field| context.value(field), &timeline)
         })
     });
@@ -60,12 +52,7 @@ pub fn TemplateForm(template: &'static Template, incident: IncidentRef, doc: Doc
             }
         })
     };
-    let slug = template
-        .title
-        .to_lowercase()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join("-");
+    let slug = template.title.to_lowercase().split_whitespace().collect::<Vec<_>>().join("-");
     view! {
         <section class="template" class:post-mortem=template.is_post_mortem aria-label=template.title.clone() id=format!("template-{slug}")>
             <header class="template-head">
@@ -92,21 +79,11 @@ fn FieldInput(field: &'static Field, incident: IncidentRef, doc: Doc) -> impl In
     let clock = use_clock();
     let store = doc.store;
     let label = field_label(field);
-    let id = format!(
-        "field-{}-{}",
-        field.key.replace(|c: char| !c.is_alphanumeric(), "-"),
-        field_counter()
-    );
+    let id = format!("field-{}-{}", field.key.replace(|c: char| !c.is_alphanumeric(), "-"), field_counter());
     let label_for = id.clone();
     if field.kind == FieldKind::Severity {
         let levels = &doc.runbook.severities.levels;
-        let current = move || {
-            incident.state.with(|i| {
-                i.as_ref()
-                    .and_then(|i| i.severity.clone())
-                    .unwrap_or_default()
-            })
-        };
+        let current = move || incident.state.with(|i| i.as_ref().and_then(|i| i.severity.clone()).unwrap_or_default());
         return view! {
             <label class="field" for=label_for>
                 <span class="field-label">{label}</span>
@@ -123,26 +100,14 @@ fn FieldInput(field: &'static Field, incident: IncidentRef, doc: Doc) -> impl In
         }
         .into_any();
     }
-    let typed = move || {
-        incident.state.with(|i| {
-            i.as_ref()
-                .and_then(|i| i.fields.get(&field.key).cloned())
-                .unwrap_or_default()
-        })
-    };
+    let typed =
+        move || incident.state.with(|i| i.as_ref().and_then(|i| i.fields.get(&field.key).cloned()).unwrap_or_default());
     let suggested = move || {
         let now = clock.now.get();
         let offset = clock.offset_minutes.get();
         incident.state.with(|i| {
             i.as_ref()
-                .and_then(|i| {
-                    FieldContext {
-                        incident: i,
-                        now,
-                        offset_minutes: offset,
-                    }
-                    .derived(field)
-                })
+                .and_then(|i| FieldContext { incident: i, now, offset_minutes: offset }.derived(field))
                 .unwrap_or_else(|| field.placeholder.clone())
         })
     };
@@ -176,11 +141,7 @@ fn field_label(field: &Field) -> String {
         FieldKind::NextUpdate => "Next update".into(),
         FieldKind::Duration { .. } => "Duration".into(),
         FieldKind::Time if field.placeholder == "HH:MM" => "Time".into(),
-        _ => field
-            .placeholder
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .to_string(),
+        _ => field.placeholder.trim_start_matches('[').trim_end_matches(']').to_string(),
     }
 }
 
@@ -192,11 +153,7 @@ fn field_counter() -> usize {
 }
 
 fn file_name(runbook: &runbook::Runbook, incident: IncidentRef) -> String {
-    let date = incident.state.with_untracked(|i| {
-        i.as_ref()
-            .map(|i| clock::date(i.started_at, 0))
-            .unwrap_or_default()
-    });
+    let date = incident.state.with_untracked(|i| i.as_ref().map(|i| clock::date(i.started_at, 0)).unwrap_or_default());
     format!("post-mortem-{date}-{}.md", runbook.slug.replace('/', "-"))
 }
 
@@ -211,18 +168,13 @@ fn download_markdown(name: &str, text: &str) {
     let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
         return;
     };
-    if let Some(link) = document()
-        .create_element("a")
-        .ok()
-        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    if let Some(link) =
+        document().create_element("a").ok().and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
     {
         link.set_href(&url);
         link.set_download(name);
         link.click();
     }
     // The download has started by now; the URL only needs to outlive the click.
-    set_timeout(
-        move || drop(web_sys::Url::revoke_object_url(&url)),
-        std::time::Duration::from_secs(5),
-    );
+    set_timeout(move || drop(web_sys::Url::revoke_object_url(&url)), std::time::Duration::from_secs(5));
 }

@@ -10,12 +10,7 @@ use crate::doc::Doc;
 pub fn TableOfContents(doc: Doc) -> impl IntoView {
     let headings = &doc.runbook.headings;
     // The title (h1) is the page itself; list the sections below it, two levels deep.
-    let top = headings
-        .iter()
-        .filter(|h| h.level > 1)
-        .map(|h| h.level)
-        .min()
-        .unwrap_or(2);
+    let top = headings.iter().filter(|h| h.level > 1).map(|h| h.level).min().unwrap_or(2);
     let entries = headings
         .iter()
         .filter(|h| h.level >= top && h.level <= top + 1)
@@ -23,7 +18,11 @@ pub fn TableOfContents(doc: Doc) -> impl IntoView {
             let class = if heading.level == top { "toc-item" } else { "toc-item sub" };
             let phase = doc.runbook.phases.iter().position(|p| p.anchor == heading.anchor);
             let progress = phase.zip(doc.incident).map(|(phase, incident)| {
-                let counts = move || incident.state.with(|i| i.as_ref().map(|i| phase_progress(doc.runbook, i, phase)).unwrap_or_default());
+                let counts = move || {
+                    incident
+                        .state
+                        .with(|i| i.as_ref().map(|i| phase_progress(doc.runbook, i, phase)).unwrap_or_default())
+                };
                 view! {
                     <span class="toc-progress" class:complete=move || counts().is_complete()>
                         {move || { let p = counts(); format!("{}/{}", p.done, p.total) }}
@@ -45,9 +44,5 @@ pub fn TableOfContents(doc: Doc) -> impl IntoView {
 
 /// Wide screens show the contents as a column; phones start with it folded.
 fn is_wide_screen() -> bool {
-    window()
-        .match_media("(min-width: 64rem)")
-        .ok()
-        .flatten()
-        .is_some_and(|query| query.matches())
+    window().match_media("(min-width: 64rem)").ok().flatten().is_some_and(|query| query.matches())
 }

@@ -34,28 +34,15 @@ fn IncidentList() -> impl IntoView {
     let store = use_store();
     let clock = use_clock();
     let open = Memo::new(move |_| {
-        store.incidents.with(|l| {
-            l.iter()
-                .filter(|i| !i.is_resolved())
-                .cloned()
-                .collect::<Vec<_>>()
-        })
+        store.incidents.with(|l| l.iter().filter(|i| !i.is_resolved()).cloned().collect::<Vec<_>>())
     });
     let recent = Memo::new(move |_| {
-        store.incidents.with(|l| {
-            l.iter()
-                .filter(|i| i.is_resolved())
-                .take(5)
-                .cloned()
-                .collect::<Vec<_>>()
-        })
+        store.incidents.with(|l| l.iter().filter(|i| i.is_resolved()).take(5).cloned().collect::<Vec<_>>())
     });
     let card = move |incident: Incident| {
         let runbook = site::runbook(&incident.runbook);
-        let title = runbook.map_or_else(
-            || format!("{} (runbook no longer in this site)", incident.runbook),
-            |r| r.title.clone(),
-        );
+        let title = runbook
+            .map_or_else(|| format!("{} (runbook no longer in this site)", incident.runbook), |r| r.title.clone());
         let steps = runbook.map(|r| progress(r, &incident));
         let resolved = incident.is_resolved();
         let started = incident.started_at;

@@ -18,9 +18,7 @@ pub fn IncidentPage() -> impl IntoView {
     // through signals without redrawing the runbook (and losing the reader's place).
     let runbook_slug = Memo::new(move |_| {
         let id = id.get();
-        store
-            .incidents
-            .with(|list| list.iter().find(|i| i.id == id).map(|i| i.runbook.clone()))
+        store.incidents.with(|list| list.iter().find(|i| i.id == id).map(|i| i.runbook.clone()))
     });
     move || {
         let id = id.get_untracked();

@@ -36,10 +36,7 @@ pub fn variables_from_link(runbook: &Runbook) -> BTreeMap<String, String> {
         runbook
             .variables
             .iter()
-            .filter_map(|v| {
-                q.get(&v.name)
-                    .map(|value| (v.name.clone(), crate::state::store::clean_value(&value)))
-            })
+            .filter_map(|v| q.get(&v.name).map(|value| (v.name.clone(), crate::state::store::clean_value(&value))))
             .filter(|(_, value)| !value.is_empty())
             .collect()
     })

@@ -30,9 +30,7 @@ pub fn SharedLinkPage() -> impl IntoView {
         let token = share::token_from_fragment(&location.hash.get());
         match share::decode(&token, &|slug| site::runbook(slug)) {
             Err(error) => refusal.set(Some(Refusal::Unreadable(capitalise(&error.to_string())))),
-            Ok(shared) if !shared.runbook_found => {
-                refusal.set(Some(Refusal::UnknownRunbook(shared.incident.runbook)))
-            }
+            Ok(shared) if !shared.runbook_found => refusal.set(Some(Refusal::UnknownRunbook(shared.incident.runbook))),
             Ok(shared) => {
                 let incoming = shared.incident;
                 let id = incoming.id.clone();
@@ -47,8 +45,7 @@ pub fn SharedLinkPage() -> impl IntoView {
                     }
                     None => {
                         store.put(incoming);
-                        "Opened the shared incident. It is now saved in this browser too."
-                            .to_string()
+                        "Opened the shared incident. It is now saved in this browser too.".to_string()
                     }
                 };
                 let orphans = match shared.orphaned {
@@ -56,17 +53,8 @@ pub fn SharedLinkPage() -> impl IntoView {
                     1 => " One checked step in the link is no longer in this runbook.".to_string(),
                     n => format!(" {n} checked steps in the link are no longer in this runbook."),
                 };
-                store.tell(Notice {
-                    text: text + &orphans,
-                    problem: false,
-                });
-                navigate(
-                    &format!("/i/{id}"),
-                    NavigateOptions {
-                        replace: true,
-                        ..Default::default()
-                    },
-                );
+                store.tell(Notice { text: text + &orphans, problem: false });
+                navigate(&format!("/i/{id}"), NavigateOptions { replace: true, ..Default::default() });
             }
         }
     });
@@ -95,8 +83,5 @@ pub fn SharedLinkPage() -> impl IntoView {
 
 fn capitalise(text: &str) -> String {
     let mut chars = text.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }

@@ -22,10 +22,7 @@ fn local_offset_minutes() -> i32 {
 
 impl Clock {
     pub fn start() -> Clock {
-        let clock = Clock {
-            now: RwSignal::new(now()),
-            offset_minutes: RwSignal::new(local_offset_minutes()),
-        };
+        let clock = Clock { now: RwSignal::new(now()), offset_minutes: RwSignal::new(local_offset_minutes()) };
         let tick = move || {
             clock.now.set(now());
             clock.offset_minutes.set(local_offset_minutes());

@@ -27,10 +27,7 @@ pub fn keys_with_prefix(prefix: &str) -> Vec<String> {
         return Vec::new();
     };
     let length = storage.length().unwrap_or(0);
-    (0..length)
-        .filter_map(|i| storage.key(i).ok().flatten())
-        .filter(|k| k.starts_with(prefix))
-        .collect()
+    (0..length).filter_map(|i| storage.key(i).ok().flatten()).filter(|k| k.starts_with(prefix)).collect()
 }
 
 pub fn is_available() -> bool {

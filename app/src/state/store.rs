@@ -60,8 +60,7 @@ impl Store {
     }
 
     pub fn incident(&self, id: &str) -> Option<Incident> {
-        self.incidents
-            .with(|list| list.iter().find(|i| i.id == id).cloned())
+        self.incidents.with(|list| list.iter().find(|i| i.id == id).cloned())
     }
 
     /// Adds or replaces an incident and saves it.
@@ -92,30 +91,21 @@ impl Store {
                 vars.insert(name.to_string(), value);
             }
         });
-        let text: String = self
-            .user_variables
-            .with_untracked(|vars| vars.iter().map(|(k, v)| format!("{k}={v}\n")).collect());
+        let text: String =
+            self.user_variables.with_untracked(|vars| vars.iter().map(|(k, v)| format!("{k}={v}\n")).collect());
         if !storage::set(VARIABLES_KEY, &text) {
-            self.notice(
-                "Could not save your variable values: browser storage is full or disabled.".into(),
-            );
+            self.notice("Could not save your variable values: browser storage is full or disabled.".into());
         }
     }
 
     fn save(&self, incident: &Incident) {
-        if !storage::set(
-            &format!("{INCIDENT_PREFIX}{}", incident.id),
-            &codec::encode(incident),
-        ) {
+        if !storage::set(&format!("{INCIDENT_PREFIX}{}", incident.id), &codec::encode(incident)) {
             self.notice("Could not save the incident: browser storage is full or disabled. Keep this tab open.".into());
         }
     }
 
     fn notice(&self, text: String) {
-        self.tell(Notice {
-            text,
-            problem: true,
-        });
+        self.tell(Notice { text, problem: true });
     }
 
     pub fn tell(&self, notice: Notice) {
@@ -132,11 +122,7 @@ impl Store {
         match codec::decode(&token) {
             Ok(incident) => Some(incident),
             Err(error) => {
-                let aside = format!(
-                    "{SET_ASIDE_PREFIX}{}.{}",
-                    &key[INCIDENT_PREFIX.len()..],
-                    super::clock::now()
-                );
+                let aside = format!("{SET_ASIDE_PREFIX}{}.{}", &key[INCIDENT_PREFIX.len()..], super::clock::now());
                 if storage::set(&aside, &token) {
                     storage::remove(key);
                 }
@@ -176,22 +162,12 @@ fn read_variables() -> BTreeMap<String, String> {
     let text = storage::get(VARIABLES_KEY).unwrap_or_default();
     text.lines()
         .filter_map(|line| line.split_once('='))
-        .filter(|(name, _)| {
-            !name.is_empty()
-                && name
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        })
+        .filter(|(name, _)| !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'))
         .map(|(name, value)| (name.to_string(), clean_value(value)))
         .collect()
 }
 
 /// Variable values are one line of text: hosts, ports, commit hashes.
 pub fn clean_value(value: &str) -> String {
-    value
-        .chars()
-        .filter(|c| !c.is_control())
-        .collect::<String>()
-        .trim()
-        .to_string()
+    value.chars().filter(|c| !c.is_control()).collect::<String>().trim().to_string()
 }

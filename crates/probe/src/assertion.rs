@@ -11,11 +11,7 @@ use serde_json::Value;
 pub enum Assertion {
     Contains(String),
     NotContains(String),
-    Json {
-        path: Vec<Segment>,
-        op: Option<(Op, Value)>,
-        source: String,
-    },
+    Json { path: Vec<Segment>, op: Option<(Op, Value)>, source: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,7 +52,9 @@ pub fn parse(text: &str) -> Result<Assertion, String> {
         return quoted(rest).map(Assertion::Contains);
     }
     if !text.starts_with('.') {
-        return Err("expected `contains \"text\"`, `not contains \"text\"` or a JSON path such as `.status == \"ok\"`".into());
+        return Err(
+            "expected `contains \"text\"`, `not contains \"text\"` or a JSON path such as `.status == \"ok\"`".into()
+        );
     }
     let operators = ["==", "!=", "<=", ">=", "<", ">"];
     let split = operators
@@ -66,8 +64,11 @@ pub fn parse(text: &str) -> Result<Assertion, String> {
     let (path_text, op) = match split {
         Some((at, op)) => {
             let literal = text[at + op.len()..].trim();
-            let value: Value = serde_json::from_str(literal)
-                .map_err(|_| format!("{literal:?} is not a JSON value: quote strings (\"ok\"), or write a number, true, false or null"))?;
+            let value: Value = serde_json::from_str(literal).map_err(|_| {
+                format!(
+                    "{literal:?} is not a JSON value: quote strings (\"ok\"), or write a number, true, false or null"
+                )
+            })?;
             let op = match op {
                 "==" => Op::Eq,
                 "!=" => Op::Ne,
@@ -83,28 +84,19 @@ pub fn parse(text: &str) -> Result<Assertion, String> {
         }
         None => (text, None),
     };
-    Ok(Assertion::Json {
-        path: parse_path(path_text)?,
-        op,
-        source: text.to_string(),
-    })
+    Ok(Assertion::Json { path: parse_path(path_text)?, op, source: text.to_string() })
 }
 
 fn quoted(rest: &str) -> Result<String, String> {
     let rest = rest.trim();
-    serde_json::from_str::<String>(rest).map_err(|_| {
-        format!(
-            "expected a quoted text after contains, such as contains \"healthy\", found {rest:?}"
-        )
-    })
+    serde_json::from_str::<String>(rest)
+        .map_err(|_| format!("expected a quoted text after contains, such as contains \"healthy\", found {rest:?}"))
 }
 
 /// `.checks.db`, `.items[0].state`, `.` (the whole document).
 fn parse_path(text: &str) -> Result<Vec<Segment>, String> {
     let mut segments = Vec::new();
-    let mut rest = text
-        .strip_prefix('.')
-        .ok_or("a JSON path starts with '.'")?;
+    let mut rest = text.strip_prefix('.').ok_or("a JSON path starts with '.'")?;
     while !rest.is_empty() {
         if let Some(after) = rest.strip_prefix('[') {
             let close = after.find(']').ok_or("unclosed '[' in the path")?;
@@ -113,18 +105,12 @@ fn parse_path(text: &str) -> Result<Vec<Segment>, String> {
                 .parse::<usize>()
                 .map_err(|_| format!("{:?} is not an array index", &after[..close]))?;
             segments.push(Segment::Index(index));
-            rest = after[close + 1..]
-                .strip_prefix('.')
-                .unwrap_or(&after[close + 1..]);
+            rest = after[close + 1..].strip_prefix('.').unwrap_or(&after[close + 1..]);
             continue;
         }
         let end = rest.find(['.', '[']).unwrap_or(rest.len());
         let key = &rest[..end];
-        if key.is_empty()
-            || !key
-                .chars()
-                .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
-        {
+        if key.is_empty() || !key.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-') {
             return Err(format!("{key:?} is not a field name in the path {text:?}"));
         }
         segments.push(Segment::Key(key.to_string()));
@@ -146,39 +132,28 @@ impl<'a> Body<'a> {
 
     fn json(&mut self) -> Result<&Value, ()> {
         let text = self.text;
-        self.json
-            .get_or_insert_with(|| serde_json::from_str(text).map_err(|_| ()))
-            .as_ref()
-            .map_err(|_| ())
+        self.json.get_or_insert_with(|| serde_json::from_str(text).map_err(|_| ())).as_ref().map_err(|_| ())
     }
 }
 
 /// `Err` says what was wrong, in words for the status page: `.status is "degraded", expected == "ok"`.
 pub fn check(assertion: &Assertion, body: &mut Body) -> Result<(), String> {
     match assertion {
-        Assertion::Contains(needle) => body
-            .text
-            .contains(needle.as_str())
-            .then_some(())
-            .ok_or_else(|| format!("body does not contain {needle:?}")),
-        Assertion::NotContains(needle) => (!body.text.contains(needle.as_str()))
-            .then_some(())
-            .ok_or_else(|| format!("body contains {needle:?}")),
+        Assertion::Contains(needle) => {
+            body.text.contains(needle.as_str()).then_some(()).ok_or_else(|| format!("body does not contain {needle:?}"))
+        }
+        Assertion::NotContains(needle) => {
+            (!body.text.contains(needle.as_str())).then_some(()).ok_or_else(|| format!("body contains {needle:?}"))
+        }
         Assertion::Json { path, op, source } => {
             let Ok(document) = body.json() else {
                 return Err(format!("body is not JSON (needed for {source})"));
             };
-            let found = path
-                .iter()
-                .try_fold(document, |value, segment| match segment {
-                    Segment::Key(key) => value.get(key),
-                    Segment::Index(index) => value.get(index),
-                });
-            let path_text = source
-                .split(['=', '!', '<', '>'])
-                .next()
-                .unwrap_or(source)
-                .trim();
+            let found = path.iter().try_fold(document, |value, segment| match segment {
+                Segment::Key(key) => value.get(key),
+                Segment::Index(index) => value.get(index),
+            });
+            let path_text = source.split(['=', '!', '<', '>']).next().unwrap_or(source).trim();
             match (found, op) {
                 (None, _) => Err(format!("{path_text} is missing")),
                 (Some(value), None) => (!matches!(value, Value::Null | Value::Bool(false)))

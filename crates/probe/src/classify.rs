@@ -42,8 +42,8 @@ pub enum Outcome {
     },
     Timeout,
     Dns,
-    ConnectionRefused,
-    ConnectionReset,
+    /// Refused or reset: the runtime reports both as one ("Network connection lost").
+    ConnectionFailed,
     Tls,
     AssertionFailed {
         reason: String,
@@ -72,8 +72,7 @@ impl Outcome {
             Outcome::HttpStatus { status } => format!("HTTP {status}"),
             Outcome::Timeout => "timed out".into(),
             Outcome::Dns => "DNS lookup failed".into(),
-            Outcome::ConnectionRefused => "connection refused".into(),
-            Outcome::ConnectionReset => "connection reset".into(),
+            Outcome::ConnectionFailed => "connection refused or reset".into(),
             Outcome::Tls => "TLS handshake failed".into(),
             Outcome::AssertionFailed { reason } => format!("check failed: {reason}"),
             Outcome::BodyTooLarge => "response body too large".into(),
@@ -90,19 +89,12 @@ pub fn classify(endpoint: &Endpoint, observation: &Observation) -> Outcome {
         Err(FetchFailure::Error(message)) => return classify_error(message),
         Ok(response) => response,
     };
-    let expected = endpoint
-        .expect_status
-        .iter()
-        .any(|range| range.contains(&response.status));
+    let expected = endpoint.expect_status.iter().any(|range| range.contains(&response.status));
     if (300..400).contains(&response.status) && !expected && !endpoint.follow_redirects {
-        return Outcome::Redirect {
-            location: response.location.clone(),
-        };
+        return Outcome::Redirect { location: response.location.clone() };
     }
     if !expected {
-        return Outcome::HttpStatus {
-            status: response.status,
-        };
+        return cloudflare_origin_error(response).unwrap_or(Outcome::HttpStatus { status: response.status });
     }
     if response.truncated {
         return Outcome::BodyTooLarge;
@@ -126,35 +118,30 @@ pub fn classify(endpoint: &Endpoint, observation: &Observation) -> Outcome {
 pub fn classify_error(message: &str) -> Outcome {
     let lower = message.to_lowercase();
     let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));
-    if has(&[
-        "dns",
-        "name not resolved",
-        "resolve host",
-        "lookup",
-        "no such host",
-        "name or service not known",
-    ]) {
+    if has(&["dns", "name not resolved", "resolve host", "lookup", "no such host", "name or service not known"]) {
         Outcome::Dns
     } else if has(&["tls", "ssl", "certificate", "handshake"]) {
         Outcome::Tls
-    } else if has(&["refused", "econnrefused"]) {
-        Outcome::ConnectionRefused
-    } else if has(&[
-        "reset",
-        "connection lost",
-        "disconnected",
-        "broken pipe",
-        "closed",
-        "econnreset",
-    ]) {
-        Outcome::ConnectionReset
+    } else if has(&["refused", "reset", "connection lost", "disconnected", "broken pipe", "closed"]) {
+        Outcome::ConnectionFailed
     } else if has(&["timed out", "timeout", "aborted"]) {
         Outcome::Timeout
     } else if has(&["redirect"]) {
         Outcome::Redirect { location: None }
     } else {
-        Outcome::Error {
-            message: message.chars().take(200).collect(),
-        }
+        Outcome::Error { message: message.chars().take(200).collect() }
+    }
+}
+
+/// On Cloudflare, a fetch to an origin that cannot be reached does not throw: the edge
+/// answers with one of its own 52x statuses, and for DNS failures error code 1016.
+fn cloudflare_origin_error(response: &Response) -> Option<Outcome> {
+    let body = String::from_utf8_lossy(&response.body);
+    match response.status {
+        530 if body.contains("1016") => Some(Outcome::Dns),
+        521 | 523 => Some(Outcome::ConnectionFailed),
+        522 | 524 => Some(Outcome::Timeout),
+        525 | 526 => Some(Outcome::Tls),
+        _ => None,
     }
 }

@@ -15,13 +15,13 @@ use toml::Spanned;
 use crate::assertion::Assertion;
 
 /// Where Durable Objects can be placed (Cloudflare location hints).
-pub const LOCATION_HINTS: &[&str] = &[
-    "wnam", "enam", "sam", "weur", "eeur", "apac", "oc", "afr", "me",
-];
+pub const LOCATION_HINTS: &[&str] = &["wnam", "enam", "sam", "weur", "eeur", "apac", "oc", "afr", "me"];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     pub title: String,
+    /// The runbook site's public address (`[site] url`), for links from the status page.
+    pub site_url: Option<String>,
     /// Where the site finds the probe's API (`[site] probe_api`), if deployed.
     pub probe_api: Option<String>,
     /// One Durable Object per region, named and placed by its location hint.
@@ -100,6 +100,7 @@ pub(crate) struct RawConfig {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawSite {
     pub title: Option<String>,
+    pub url: Option<String>,
     pub probe_api: Option<Spanned<String>>,
 }
 
@@ -150,10 +151,7 @@ pub fn parse_config(text: &str) -> (Config, Vec<ConfigError>) {
         Err(error) => {
             let line = error.span().map_or(1, |span| lines.line(span.start));
             let message = error.message().trim().to_string();
-            (
-                crate::validate::validate(RawConfig::default(), &lines).0,
-                vec![ConfigError { line, message }],
-            )
+            (crate::validate::validate(RawConfig::default(), &lines).0, vec![ConfigError { line, message }])
         }
     }
 }

@@ -46,10 +46,7 @@ pub fn observe(results: &[RegionResult], quorum: usize) -> Option<State> {
         State::Down
     } else if failing > 0 {
         State::Regional
-    } else if results
-        .iter()
-        .any(|r| r.outcome == crate::classify::Outcome::Slow)
-    {
+    } else if results.iter().any(|r| r.outcome == crate::classify::Outcome::Slow) {
         State::Degraded
     } else {
         State::Up
@@ -78,21 +75,10 @@ pub struct Transition {
 
 impl Tracker {
     pub fn new(now: i64) -> Tracker {
-        Tracker {
-            state: State::Up,
-            since: now,
-            candidate: None,
-            candidate_since: now,
-            streak: 0,
-        }
+        Tracker { state: State::Up, since: now, candidate: None, candidate_since: now, streak: 0 }
     }
 
-    pub fn step(
-        &mut self,
-        observed: Option<State>,
-        now: i64,
-        thresholds: &Thresholds,
-    ) -> Option<Transition> {
+    pub fn step(&mut self, observed: Option<State>, now: i64, thresholds: &Thresholds) -> Option<Transition> {
         // No region reported (the worker itself failed): nothing is learned, nothing changes.
         let observed = observed?;
         if observed == self.state {
@@ -107,19 +93,11 @@ impl Tracker {
             self.candidate_since = now;
             self.streak = 1;
         }
-        let needed = if observed == State::Up {
-            thresholds.recover_ticks
-        } else {
-            thresholds.fail_ticks
-        };
+        let needed = if observed == State::Up { thresholds.recover_ticks } else { thresholds.fail_ticks };
         if self.streak < needed {
             return None;
         }
-        let transition = Transition {
-            from: self.state,
-            to: observed,
-            since: self.candidate_since,
-        };
+        let transition = Transition { from: self.state, to: observed, since: self.candidate_since };
         self.state = observed;
         self.since = self.candidate_since;
         self.candidate = None;

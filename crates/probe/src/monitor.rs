@@ -24,6 +24,10 @@ pub struct MonitorState {
     pub hour: BTreeMap<String, Rollup>,
     pub day_start: i64,
     pub day: BTreeMap<String, Rollup>,
+    /// `(hour start, ticks, down ticks)` of the last day's finished hours, per endpoint: the
+    /// 24-hour uptime without reading history on every status request.
+    #[serde(default)]
+    pub recent_hours: BTreeMap<String, Vec<(i64, u32, u32)>>,
 }
 
 /// A region's report for one endpoint.
@@ -50,12 +54,7 @@ pub struct TickOutput {
 impl MonitorState {
     /// Applies one tick: `reports` are `(region, that region's reports)`; a region that did
     /// not answer is absent.
-    pub fn tick(
-        &mut self,
-        config: &Config,
-        at: i64,
-        reports: &[(String, Vec<ProbeReport>)],
-    ) -> TickOutput {
+    pub fn tick(&mut self, config: &Config, at: i64, reports: &[(String, Vec<ProbeReport>)]) -> TickOutput {
         let mut output = TickOutput::default();
         self.roll_periods(at, &mut output);
         for endpoint in &config.endpoints {
@@ -71,10 +70,7 @@ impl MonitorState {
                     })
                 })
                 .collect();
-            let tracker = self
-                .trackers
-                .entry(endpoint.name.clone())
-                .or_insert_with(|| Tracker::new(at));
+            let tracker = self.trackers.entry(endpoint.name.clone()).or_insert_with(|| Tracker::new(at));
             let observed = observe(&results, config.thresholds.quorum);
             if let Some(transition) = tracker.step(observed, at, &config.thresholds) {
                 output.transitions.push((endpoint.name.clone(), transition));
@@ -84,19 +80,10 @@ impl MonitorState {
             let tick = EndpointTick {
                 endpoint: endpoint.name.clone(),
                 state,
-                regions: results
-                    .iter()
-                    .map(|r| (r.region.clone(), r.latency_ms, r.outcome.is_healthy()))
-                    .collect(),
+                regions: results.iter().map(|r| (r.region.clone(), r.latency_ms, r.outcome.is_healthy())).collect(),
             };
-            self.hour
-                .entry(endpoint.name.clone())
-                .or_default()
-                .add(&tick);
-            self.day
-                .entry(endpoint.name.clone())
-                .or_default()
-                .add(&tick);
+            self.hour.entry(endpoint.name.clone()).or_default().add(&tick);
+            self.day.entry(endpoint.name.clone()).or_default().add(&tick);
             output.record.push(tick);
             if !results.is_empty() {
                 self.latest.insert(endpoint.name.clone(), results);
@@ -106,6 +93,7 @@ impl MonitorState {
         let names: Vec<&String> = config.endpoints.iter().map(|e| &e.name).collect();
         self.trackers.retain(|name, _| names.contains(&name));
         self.latest.retain(|name, _| names.contains(&name));
+        self.recent_hours.retain(|name, _| names.contains(&name));
         output
     }
 
@@ -114,18 +102,17 @@ impl MonitorState {
         let hour = period_start(at, HOUR);
         if hour != self.hour_start {
             for (endpoint, rollup) in std::mem::take(&mut self.hour) {
-                output
-                    .finished
-                    .push((endpoint, HOUR, self.hour_start, rollup));
+                let recent = self.recent_hours.entry(endpoint.clone()).or_default();
+                recent.push((self.hour_start, rollup.ticks, rollup.down));
+                recent.retain(|(start, _, _)| *start >= hour - DAY);
+                output.finished.push((endpoint, HOUR, self.hour_start, rollup));
             }
             self.hour_start = hour;
         }
         let day = period_start(at, DAY);
         if day != self.day_start {
             for (endpoint, rollup) in std::mem::take(&mut self.day) {
-                output
-                    .finished
-                    .push((endpoint, DAY, self.day_start, rollup));
+                output.finished.push((endpoint, DAY, self.day_start, rollup));
             }
             self.day_start = day;
         }
@@ -141,8 +128,7 @@ impl MonitorState {
         results: &[RegionResult],
         output: &mut TickOutput,
     ) {
-        let failing: Vec<&RegionResult> =
-            results.iter().filter(|r| !r.outcome.is_healthy()).collect();
+        let failing: Vec<&RegionResult> = results.iter().filter(|r| !r.outcome.is_healthy()).collect();
         match (state.is_outage(), self.open_incidents.remove(endpoint)) {
             (true, None) => {
                 self.next_incident_id += 1;
@@ -153,9 +139,7 @@ impl MonitorState {
                     ended_at: None,
                     worst: state,
                     regions: failing.iter().map(|r| r.region.clone()).collect(),
-                    cause: failing
-                        .first()
-                        .map_or_else(|| "no answer".into(), |r| r.outcome.describe()),
+                    cause: failing.first().map_or_else(|| "no answer".into(), |r| r.outcome.describe()),
                 };
                 output.incidents.push(incident.clone());
                 self.open_incidents.insert(endpoint.to_string(), incident);
@@ -182,13 +166,20 @@ impl MonitorState {
         }
     }
 
+    /// Percent of ticks not down over the last day's hours and the current one.
+    pub fn uptime_24h(&self, endpoint: &str) -> Option<f64> {
+        let current = self.hour.get(endpoint).map_or((0, 0), |r| (r.ticks, r.down));
+        let (ticks, down) = self
+            .recent_hours
+            .get(endpoint)
+            .into_iter()
+            .flatten()
+            .fold(current, |(t, d), (_, ticks, down)| (t + ticks, d + down));
+        (ticks > 0).then(|| 100.0 * f64::from(ticks - down) / f64::from(ticks))
+    }
+
     /// `GET /api/status` from what the monitor holds.
-    pub fn status(
-        &self,
-        config: &Config,
-        now: i64,
-        uptime_24h: &dyn Fn(&str) -> Option<f64>,
-    ) -> StatusReport {
+    pub fn status(&self, config: &Config, now: i64) -> StatusReport {
         StatusReport {
             title: config.title.clone(),
             generated_at: now,
@@ -204,7 +195,7 @@ impl MonitorState {
                         since: tracker.map_or(now, |t| t.since),
                         runbook: endpoint.runbook.clone(),
                         regions: self.latest.get(&endpoint.name).cloned().unwrap_or_default(),
-                        uptime_24h: uptime_24h(&endpoint.name),
+                        uptime_24h: self.uptime_24h(&endpoint.name),
                     }
                 })
                 .collect(),

@@ -9,17 +9,8 @@ use crate::status::{DetectedIncident, StatusReport};
 /// Seconds between the page's own reloads.
 pub const REFRESH_SECONDS: u32 = 60;
 
-pub fn render(
-    report: &StatusReport,
-    incidents: &[DetectedIncident],
-    site_url: Option<&str>,
-) -> String {
-    let worst = report
-        .endpoints
-        .iter()
-        .map(|e| e.state)
-        .max()
-        .unwrap_or(State::Up);
+pub fn render(report: &StatusReport, incidents: &[DetectedIncident], site_url: Option<&str>) -> String {
+    let worst = report.endpoints.iter().map(|e| e.state).max().unwrap_or(State::Up);
     let headline = match worst {
         State::Up => "All systems operational",
         State::Degraded => "Some systems are slow",
@@ -42,7 +33,9 @@ pub fn render(
     )
     .unwrap();
     if report.endpoints.is_empty() {
-        html.push_str("<p class=\"empty\">No endpoints are configured: add <code>[[endpoint]]</code> tables to outpost.toml.</p>");
+        html.push_str(
+            "<p class=\"empty\">No endpoints are configured: add <code>[[endpoint]]</code> tables to outpost.toml.</p>",
+        );
     }
     html.push_str("<ul class=\"endpoints\">");
     for endpoint in &report.endpoints {
@@ -68,26 +61,15 @@ pub fn render(
             .unwrap();
         }
         html.push_str("</ul>");
-        if let (Some(runbook), Some(site), false) =
-            (&endpoint.runbook, site_url, endpoint.state == State::Up)
-        {
+        if let (Some(runbook), Some(site), false) = (&endpoint.runbook, site_url, endpoint.state == State::Up) {
             let (slug, anchor) = runbook.split_once('#').unwrap_or((runbook, ""));
             let href = format!(
                 "{}/r/{}{}",
                 site.trim_end_matches('/'),
                 slug,
-                if anchor.is_empty() {
-                    String::new()
-                } else {
-                    format!("#{anchor}")
-                }
+                if anchor.is_empty() { String::new() } else { format!("#{anchor}") }
             );
-            write!(
-                html,
-                "<p class=\"runbook\"><a href=\"{}\">Open the runbook</a></p>",
-                escape(&href)
-            )
-            .unwrap();
+            write!(html, "<p class=\"runbook\"><a href=\"{}\">Open the runbook</a></p>", escape(&href)).unwrap();
         }
         html.push_str("</li>");
     }
@@ -95,9 +77,7 @@ pub fn render(
     if !incidents.is_empty() {
         html.push_str("<h2>Recent incidents</h2><ul class=\"incidents\">");
         for incident in incidents.iter().take(10) {
-            let end = incident
-                .ended_at
-                .map_or_else(|| "ongoing".to_string(), |t| format!("to {}", clock(t)));
+            let end = incident.ended_at.map_or_else(|| "ongoing".to_string(), |t| format!("to {}", clock(t)));
             write!(
                 html,
                 "<li><strong>{}</strong>: {} ({}) from {} {} UTC, {}</li>",
@@ -154,22 +134,13 @@ pub fn escape(text: &str) -> String {
 pub fn clock(at: i64) -> String {
     let (y, m, d) = civil(at.div_euclid(86_400));
     let seconds = at.rem_euclid(86_400);
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}",
-        seconds / 3600,
-        seconds % 3600 / 60
-    )
+    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", seconds / 3600, seconds % 3600 / 60)
 }
 
 fn iso(at: i64) -> String {
     let (y, m, d) = civil(at.div_euclid(86_400));
     let s = at.rem_euclid(86_400);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        s / 3600,
-        s % 3600 / 60,
-        s % 60
-    )
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", s / 3600, s % 3600 / 60, s % 60)
 }
 
 /// Days since 1970-01-01 → (year, month, day), proleptic Gregorian.

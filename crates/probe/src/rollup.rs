@@ -73,14 +73,8 @@ impl Rollup {
         for (region, latency, healthy) in &tick.regions {
             // Failed probes say nothing about how fast the endpoint answers.
             if *healthy {
-                let bucket = BUCKET_BOUNDS_MS
-                    .iter()
-                    .position(|b| latency <= b)
-                    .unwrap_or(BUCKET_BOUNDS_MS.len() - 1);
-                let histogram = self
-                    .latency
-                    .entry(region.clone())
-                    .or_insert_with(|| vec![0; BUCKET_BOUNDS_MS.len()]);
+                let bucket = BUCKET_BOUNDS_MS.iter().position(|b| latency <= b).unwrap_or(BUCKET_BOUNDS_MS.len() - 1);
+                let histogram = self.latency.entry(region.clone()).or_insert_with(|| vec![0; BUCKET_BOUNDS_MS.len()]);
                 histogram[bucket] += 1;
             }
         }
@@ -92,10 +86,7 @@ impl Rollup {
         self.regional += other.regional;
         self.degraded += other.degraded;
         for (region, counts) in &other.latency {
-            let mine = self
-                .latency
-                .entry(region.clone())
-                .or_insert_with(|| vec![0; BUCKET_BOUNDS_MS.len()]);
+            let mine = self.latency.entry(region.clone()).or_insert_with(|| vec![0; BUCKET_BOUNDS_MS.len()]);
             for (a, b) in mine.iter_mut().zip(counts) {
                 *a += b;
             }
@@ -154,20 +145,11 @@ pub fn uptime(hourly: &BTreeMap<i64, Rollup>, daily: &BTreeMap<i64, Rollup>, now
         let from = now - span;
         let mut total = Rollup::default();
         if span <= 7 * DAY {
-            hourly
-                .range(period_start(from, HOUR)..)
-                .for_each(|(_, r)| total.merge(r));
+            hourly.range(period_start(from, HOUR)..).for_each(|(_, r)| total.merge(r));
         } else {
-            daily
-                .range(period_start(from, DAY)..)
-                .for_each(|(_, r)| total.merge(r));
+            daily.range(period_start(from, DAY)..).for_each(|(_, r)| total.merge(r));
         }
         total.uptime()
     };
-    Uptime {
-        last_24h: window(DAY),
-        last_7d: window(7 * DAY),
-        last_30d: window(30 * DAY),
-        last_90d: window(90 * DAY),
-    }
+    Uptime { last_24h: window(DAY), last_7d: window(7 * DAY), last_30d: window(30 * DAY), last_90d: window(90 * DAY) }
 }

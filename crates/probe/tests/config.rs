@@ -35,32 +35,15 @@ fn a_valid_file_gives_its_endpoints_with_variables_filled_in() {
     assert_eq!(errors, []);
     assert_eq!(config.title, "Aragora status");
     assert_eq!(config.regions, ["weur", "enam", "apac"]);
-    assert_eq!(
-        (
-            config.thresholds.quorum,
-            config.thresholds.fail_ticks,
-            config.thresholds.recover_ticks
-        ),
-        (2, 2, 3)
-    );
+    assert_eq!((config.thresholds.quorum, config.thresholds.fail_ticks, config.thresholds.recover_ticks), (2, 2, 3));
     let api = &config.endpoints[0];
     assert_eq!(api.url, "http://api.aragora.example:8765/api/health");
-    assert_eq!(
-        (api.slow_ms, api.timeout_ms, api.line),
-        (1500, 5000, 12),
-        "the line of its [[endpoint]]"
-    );
+    assert_eq!((api.slow_ms, api.timeout_ms, api.line), (1500, 5000, 12), "the line of its [[endpoint]]");
     assert_eq!(
         api.headers,
         [
-            (
-                "Accept".to_string(),
-                HeaderValue::Plain("application/json".into())
-            ),
-            (
-                "Authorization".to_string(),
-                HeaderValue::Secret("HEALTH_TOKEN".into())
-            )
+            ("Accept".to_string(), HeaderValue::Plain("application/json".into())),
+            ("Authorization".to_string(), HeaderValue::Secret("HEALTH_TOKEN".into()))
         ]
     );
     assert_eq!(config.endpoints[1].expect_status, [200..201, 204..205]);
@@ -75,11 +58,7 @@ fn the_site_only_file_is_a_probe_config_with_no_endpoints() {
 }
 
 fn errors(text: &str) -> Vec<String> {
-    parse_config(text)
-        .1
-        .into_iter()
-        .map(|e| e.to_string())
-        .collect()
+    parse_config(text).1.into_iter().map(|e| e.to_string()).collect()
 }
 
 fn endpoint(body: &str) -> String {
@@ -106,7 +85,7 @@ fn each_mistake_is_reported_with_its_line() {
         ("[probe]\nquorum = 5\n".to_string(), "outpost.toml:2: quorum must be between 1 and the number of regions (3)"),
         ("[[endpoint]]\nname = \"a b\"\nurl = \"http://x.io/\"\n".to_string(), "outpost.toml:2: endpoint name \"a b\" must be letters, digits, '-', '_' or '.' (it is part of API addresses)"),
         ("[[endpoint]]\nname = \"api\"\nurl = \"http://x.io/\"\n[[endpoint]]\nname = \"api\"\nurl = \"http://y.io/\"\n".to_string(), "outpost.toml:5: two endpoints are named \"api\": names must be unique"),
-        ("[site]\ntitle = \"x\"\ncolour = \"red\"\n".to_string(), "outpost.toml:3: unknown field `colour`, expected `title` or `probe_api`"),
+        ("[site]\ntitle = \"x\"\ncolour = \"red\"\n".to_string(), "outpost.toml:3: unknown field `colour`, expected one of `title`, `url`, `probe_api`"),
         ("[[endpoint]]\nname = \"api\"\n".to_string(), "outpost.toml:1: missing field `url`"),
         ("title = \n".to_string(), "outpost.toml:1: string values must be quoted, expected literal string"),
     ];
@@ -119,22 +98,14 @@ fn each_mistake_is_reported_with_its_line() {
 fn a_bad_endpoint_is_left_out_and_the_good_ones_kept() {
     let text = "[[endpoint]]\nname = \"good\"\nurl = \"http://x.io/\"\n[[endpoint]]\nname = \"bad\"\nurl = \"http://1.2.3.4/\"\n";
     let (config, errors) = parse_config(text);
-    assert_eq!(
-        config
-            .endpoints
-            .iter()
-            .map(|e| e.name.as_str())
-            .collect::<Vec<_>>(),
-        ["good"]
-    );
+    assert_eq!(config.endpoints.iter().map(|e| e.name.as_str()).collect::<Vec<_>>(), ["good"]);
     assert_eq!(errors.len(), 1);
 }
 
 #[test]
 fn more_endpoints_than_a_region_may_fetch_per_tick_is_refused() {
-    let text: String = (0..51)
-        .map(|i| format!("[[endpoint]]\nname = \"e{i}\"\nurl = \"http://e{i}.example.com/\"\n"))
-        .collect();
+    let text: String =
+        (0..51).map(|i| format!("[[endpoint]]\nname = \"e{i}\"\nurl = \"http://e{i}.example.com/\"\n")).collect();
     let (_, errors) = parse_config(&text);
     assert_eq!(
         errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>(),

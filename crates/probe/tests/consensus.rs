@@ -7,11 +7,7 @@ use probe::consensus::{observe, State, Tracker, Transition};
 use probe::status::RegionResult;
 
 const REGIONS: [&str; 3] = ["weur", "enam", "apac"];
-const THRESHOLDS: Thresholds = Thresholds {
-    quorum: 2,
-    fail_ticks: 2,
-    recover_ticks: 3,
-};
+const THRESHOLDS: Thresholds = Thresholds { quorum: 2, fail_ticks: 2, recover_ticks: 3 };
 
 /// One tick as a string of region outcomes: `o` ok, `s` slow, `x` failing, `-` no report.
 fn tick(pattern: &str) -> Vec<RegionResult> {
@@ -39,11 +35,7 @@ fn run(ticks: &[&str]) -> (Vec<State>, Vec<Transition>) {
     let mut transitions = Vec::new();
     for (minute, pattern) in ticks.iter().enumerate() {
         let now = minute as i64 * 60;
-        transitions.extend(tracker.step(
-            observe(&tick(pattern), THRESHOLDS.quorum),
-            now,
-            &THRESHOLDS,
-        ));
+        transitions.extend(tracker.step(observe(&tick(pattern), THRESHOLDS.quorum), now, &THRESHOLDS));
         states.push(tracker.state);
     }
     (states, transitions)
@@ -57,18 +49,7 @@ fn a_global_outage_is_down_after_the_debounce_and_up_after_recovery() {
     assert_eq!(states, [Up, Up, Down, Down, Down, Down, Up, Up]);
     assert_eq!(
         transitions,
-        [
-            Transition {
-                from: Up,
-                to: Down,
-                since: 60
-            },
-            Transition {
-                from: Down,
-                to: Up,
-                since: 240
-            }
-        ],
+        [Transition { from: Up, to: Down, since: 60 }, Transition { from: Down, to: Up, since: 240 }],
         "states date from the first tick that saw them"
     );
 }
@@ -88,40 +69,25 @@ fn a_single_blip_changes_nothing() {
 
 #[test]
 fn flapping_never_declares_and_recovery_needs_consecutive_successes() {
-    let (states, _) = run(&[
-        "xxx", "xxx", "ooo", "xxx", "ooo", "ooo", "xxx", "ooo", "ooo", "ooo",
-    ]);
-    assert_eq!(
-        states,
-        [Up, Down, Down, Down, Down, Down, Down, Down, Down, Up]
-    );
+    let (states, _) = run(&["xxx", "xxx", "ooo", "xxx", "ooo", "ooo", "xxx", "ooo", "ooo", "ooo"]);
+    assert_eq!(states, [Up, Down, Down, Down, Down, Down, Down, Down, Down, Up]);
 }
 
 #[test]
 fn slowness_everywhere_is_degraded() {
     let (states, transitions) = run(&["ooo", "sso", "sss", "oso", "ooo", "ooo", "ooo"]);
     assert_eq!(states, [Up, Up, Degraded, Degraded, Degraded, Degraded, Up]);
-    assert_eq!(
-        transitions.iter().map(|t| t.to).collect::<Vec<_>>(),
-        [Degraded, Up]
-    );
+    assert_eq!(transitions.iter().map(|t| t.to).collect::<Vec<_>>(), [Degraded, Up]);
 }
 
 #[test]
 fn an_outage_that_narrows_to_one_region_becomes_regional() {
     let (states, _) = run(&["xxx", "xxx", "xxo", "oxo", "oxo", "ooo", "ooo", "ooo"]);
-    assert_eq!(
-        states,
-        [Up, Down, Down, Down, Regional, Regional, Regional, Up]
-    );
+    assert_eq!(states, [Up, Down, Down, Down, Regional, Regional, Regional, Up]);
 }
 
 #[test]
 fn regions_that_do_not_report_neither_fail_nor_pass() {
     let (states, _) = run(&["---", "---", "x--", "x--", "xx-", "xx-"]);
-    assert_eq!(
-        states,
-        [Up, Up, Up, Regional, Regional, Down],
-        "one of one reporting is not a quorum"
-    );
+    assert_eq!(states, [Up, Up, Up, Regional, Regional, Down], "one of one reporting is not a quorum");
 }

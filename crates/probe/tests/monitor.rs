@@ -17,19 +17,8 @@ fn reports(pattern: &str) -> Vec<(String, Vec<ProbeReport>)> {
         .zip(pattern.chars())
         .filter(|(_, c)| *c != '-')
         .map(|(region, c)| {
-            let outcome = if c == 'o' {
-                Outcome::Ok
-            } else {
-                Outcome::HttpStatus { status: 502 }
-            };
-            (
-                region.to_string(),
-                vec![ProbeReport {
-                    endpoint: "api".into(),
-                    outcome,
-                    latency_ms: 120,
-                }],
-            )
+            let outcome = if c == 'o' { Outcome::Ok } else { Outcome::HttpStatus { status: 502 } };
+            (region.to_string(), vec![ProbeReport { endpoint: "api".into(), outcome, latency_ms: 120 }])
         })
         .collect()
 }
@@ -39,9 +28,7 @@ fn an_outage_becomes_one_incident_from_first_failure_to_first_recovery() {
     let (config, errors) = parse_config(CONFIG);
     assert_eq!(errors, []);
     let mut state = MonitorState::default();
-    let script = [
-        "ooo", "oxo", "oxo", "xxx", "xxx", "ooo", "ooo", "ooo", "ooo",
-    ];
+    let script = ["ooo", "oxo", "oxo", "xxx", "xxx", "ooo", "ooo", "ooo", "ooo"];
     let mut incidents = Vec::new();
     let mut transitions = Vec::new();
     for (minute, pattern) in script.iter().enumerate() {
@@ -49,24 +36,14 @@ fn an_outage_becomes_one_incident_from_first_failure_to_first_recovery() {
         incidents.extend(output.incidents);
         transitions.extend(output.transitions.into_iter().map(|(_, t)| (t.from, t.to)));
     }
-    assert_eq!(
-        transitions,
-        [
-            (State::Up, State::Regional),
-            (State::Regional, State::Down),
-            (State::Down, State::Up)
-        ]
-    );
+    assert_eq!(transitions, [(State::Up, State::Regional), (State::Regional, State::Down), (State::Down, State::Up)]);
     let last = incidents.last().expect("an incident");
     assert_eq!(
         incidents.iter().map(|i| i.id).collect::<Vec<_>>(),
         [1, 1, 1, 1],
         "opened, widened, worsened, closed: one incident"
     );
-    assert_eq!(
-        (last.started_at, last.ended_at),
-        (T0 + 60, Some(T0 + 5 * 60))
-    );
+    assert_eq!((last.started_at, last.ended_at), (T0 + 60, Some(T0 + 5 * 60)));
     assert_eq!(last.worst, State::Down);
     assert_eq!(last.regions, ["enam", "weur", "apac"]);
     assert_eq!(last.cause, "HTTP 502");
@@ -80,29 +57,16 @@ fn hours_and_days_are_rolled_up_when_they_end() {
     let mut finished = Vec::new();
     for minute in 0..(25 * 60) {
         let pattern = if minute == 30 { "xxx" } else { "ooo" };
-        finished.extend(
-            state
-                .tick(&config, T0 + 60 * minute, &reports(pattern))
-                .finished,
-        );
+        finished.extend(state.tick(&config, T0 + 60 * minute, &reports(pattern)).finished);
     }
-    let hours: Vec<_> = finished
-        .iter()
-        .filter(|(_, period, _, _)| *period == HOUR)
-        .collect();
-    let days: Vec<_> = finished
-        .iter()
-        .filter(|(_, period, _, _)| *period == DAY)
-        .collect();
+    let hours: Vec<_> = finished.iter().filter(|(_, period, _, _)| *period == HOUR).collect();
+    let days: Vec<_> = finished.iter().filter(|(_, period, _, _)| *period == DAY).collect();
     assert_eq!(hours.len(), 24, "the 25th hour is still open");
+    assert_eq!(state.uptime_24h("api"), Some(100.0), "one failing minute is a blip, not downtime");
     assert_eq!(hours[0].2, T0);
     assert_eq!(hours[0].3.ticks, 60);
     assert_eq!(days.len(), 1);
-    assert_eq!(
-        (days[0].2, days[0].3.ticks),
-        (T0 - 20 * HOUR, 4 * 60),
-        "the first day began at midnight"
-    );
+    assert_eq!((days[0].2, days[0].3.ticks), (T0 - 20 * HOUR, 4 * 60), "the first day began at midnight");
 }
 
 #[test]
@@ -111,25 +75,18 @@ fn the_status_page_shows_states_and_never_markup_from_config_or_probes() {
     let mut state = MonitorState::default();
     for minute in 0..3 {
         let mut list = reports("xxx");
-        list[0].1[0].outcome = Outcome::Error {
-            message: "<script>alert(1)</script>".into(),
-        };
+        list[0].1[0].outcome = Outcome::Error { message: "<script>alert(1)</script>".into() };
         state.tick(&config, T0 + 60 * minute, &list);
     }
-    let report = state.status(&config, T0 + 200, &|_| Some(97.5));
+    let report = state.status(&config, T0 + 200);
     let incidents: Vec<_> = state.open_incidents.values().cloned().collect();
     let html = render(&report, &incidents, Some("https://runbooks.example.com"));
-    assert!(
-        html.contains("<p class=\"headline down\">Major outage</p>"),
-        "{html}"
-    );
+    assert!(html.contains("<p class=\"headline down\">Major outage</p>"), "{html}");
     assert!(html.contains("<span class=\"state\">down</span>"));
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(!html.contains("<script>"));
     assert!(html.contains("Aragora &lt;status&gt;"));
     assert!(html.contains("<meta http-equiv=\"refresh\" content=\"60\">"));
-    assert!(html.contains(
-        "href=\"https://runbooks.example.com/r/incident-response#complete-service-outage-sev1\""
-    ));
-    assert!(html.contains("97.50% up in 24 h"));
+    assert!(html.contains("href=\"https://runbooks.example.com/r/incident-response#complete-service-outage-sev1\""));
+    assert!(html.contains("33.33% up in 24 h"), "one tick up before the debounce, two down");
 }

@@ -2,9 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use probe::budget::{
-    rows_written_per_day, tick_cost, FREE_ROWS_WRITTEN_PER_DAY, FREE_SUBREQUESTS_PER_INVOCATION,
-};
+use probe::budget::{rows_written_per_day, tick_cost, FREE_ROWS_WRITTEN_PER_DAY, FREE_SUBREQUESTS_PER_INVOCATION};
 use probe::consensus::State;
 use probe::rollup::{period_start, uptime, EndpointTick, Rollup, DAY, HOUR};
 
@@ -12,10 +10,7 @@ fn tick(state: State, latencies: &[(&str, u32, bool)]) -> EndpointTick {
     EndpointTick {
         endpoint: "api".into(),
         state,
-        regions: latencies
-            .iter()
-            .map(|(r, l, h)| (r.to_string(), *l, *h))
-            .collect(),
+        regions: latencies.iter().map(|(r, l, h)| (r.to_string(), *l, *h)).collect(),
     }
 }
 
@@ -29,26 +24,13 @@ fn uptime_counts_down_ticks_only_and_latency_percentiles_come_from_healthy_probe
             _ => State::Up,
         };
         let latency = if minute % 10 == 0 { 900 } else { 90 };
-        hour.add(&tick(
-            state,
-            &[
-                ("weur", latency, state != State::Down),
-                ("apac", 5_000, false),
-            ],
-        ));
+        hour.add(&tick(state, &[("weur", latency, state != State::Down), ("apac", 5_000, false)]));
     }
     assert_eq!(hour.uptime(), Some(95.0));
     let summary = hour.summary(0);
-    assert_eq!(
-        summary.latency.len(),
-        1,
-        "apac never answered, so it has no latency"
-    );
+    assert_eq!(summary.latency.len(), 1, "apac never answered, so it has no latency");
     let weur = &summary.latency[0];
-    assert_eq!(
-        (weur.region.as_str(), weur.p50_ms, weur.p95_ms, weur.p99_ms),
-        ("weur", 100, 1_000, 1_000)
-    );
+    assert_eq!((weur.region.as_str(), weur.p50_ms, weur.p95_ms, weur.p99_ms), ("weur", 100, 1_000, 1_000));
 }
 
 #[test]
@@ -77,19 +59,11 @@ fn uptime_windows_use_hours_for_a_week_and_days_beyond() {
     }
     let result = uptime(&hourly, &daily, now);
     let round = |v: Option<f64>| v.map(|v| (v * 1000.0).round() / 1000.0);
-    assert_eq!(
-        round(result.last_24h),
-        Some(98.0),
-        "30 of the 1500 ticks since the start of the hour a day ago"
-    );
+    assert_eq!(round(result.last_24h), Some(98.0), "30 of the 1500 ticks since the start of the hour a day ago");
     assert_eq!(round(result.last_7d), Some(99.702));
     assert_eq!(round(result.last_30d), Some(100.0));
     assert_eq!(round(result.last_90d), Some(99.889));
-    assert_eq!(
-        uptime(&BTreeMap::new(), &BTreeMap::new(), now).last_24h,
-        None,
-        "no data is not 100%"
-    );
+    assert_eq!(uptime(&BTreeMap::new(), &BTreeMap::new(), now).last_24h, None, "no data is not 100%");
 }
 
 #[test]
@@ -100,8 +74,5 @@ fn fifty_endpoints_in_three_regions_fit_the_free_plan() {
     assert_eq!(cost.connections, 6);
     let rows = rows_written_per_day(50, 3);
     assert_eq!(rows, 3 * 1440 + 50 * 24 + 50 * 2 + 50 * 24);
-    assert!(
-        rows * 10 < FREE_ROWS_WRITTEN_PER_DAY,
-        "{rows} rows a day is under a tenth of the allowance"
-    );
+    assert!(rows * 10 < FREE_ROWS_WRITTEN_PER_DAY, "{rows} rows a day is under a tenth of the allowance");
 }

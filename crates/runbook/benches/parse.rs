@@ -12,66 +12,29 @@ use runbook::{share, Library};
 const TEAM_RUNBOOK: &str = include_str!("../../../runbooks/incident-response.md");
 
 fn main() {
-    let large: String = (0..20)
-        .map(|_| {
-            TEAM_RUNBOOK
-                .split_once("\n---\n")
-                .map_or(TEAM_RUNBOOK, |(_, b)| b)
-        })
-        .collect();
+    let large: String = (0..20).map(|_| TEAM_RUNBOOK.split_once("\n---\n").map_or(TEAM_RUNBOOK, |(_, b)| b)).collect();
     let library = Library::build("runbooks", [("incident-response.md", TEAM_RUNBOOK)]);
     let index = SearchIndex::build(&library);
-    let site: Vec<(String, String)> = (0..25)
-        .map(|i| (format!("runbook-{i}.md"), TEAM_RUNBOOK.to_string()))
-        .collect();
-    let site_library = Library::build(
-        "runbooks",
-        site.iter().map(|(p, t)| (p.as_str(), t.as_str())),
-    );
+    let site: Vec<(String, String)> = (0..25).map(|i| (format!("runbook-{i}.md"), TEAM_RUNBOOK.to_string())).collect();
+    let site_library = Library::build("runbooks", site.iter().map(|(p, t)| (p.as_str(), t.as_str())));
     let site_index = SearchIndex::build(&site_library);
 
-    report(
-        "parse_team_runbook",
-        "parse the team's runbook (7.7 KB)",
-        || {
-            black_box(runbook::parse(
-                "incident-response.md",
-                black_box(TEAM_RUNBOOK),
-            ));
-        },
-    );
-    report(
-        "parse_large_runbook",
-        "parse a 20× longer runbook (150 KB)",
-        || {
-            black_box(runbook::parse("large.md", black_box(&large)));
-        },
-    );
-    report(
-        "build_site_25",
-        "parse and link 25 runbooks, build the search index (site start-up)",
-        || {
-            let library = Library::build(
-                "runbooks",
-                site.iter().map(|(p, t)| (p.as_str(), t.as_str())),
-            );
-            black_box(SearchIndex::build(&library));
-        },
-    );
-    report(
-        "search_team_runbook",
-        "search \"circuit breakers\" in the team's runbook",
-        || {
-            black_box(index.search(black_box("circuit breakers"), 12));
-        },
-    );
-    report(
-        "search_site_25",
-        "search \"circuit breakers\" across 25 runbooks",
-        || {
-            black_box(site_index.search(black_box("circuit breakers"), 12));
-        },
-    );
+    report("parse_team_runbook", "parse the team's runbook (7.7 KB)", || {
+        black_box(runbook::parse("incident-response.md", black_box(TEAM_RUNBOOK)));
+    });
+    report("parse_large_runbook", "parse a 20× longer runbook (150 KB)", || {
+        black_box(runbook::parse("large.md", black_box(&large)));
+    });
+    report("build_site_25", "parse and link 25 runbooks, build the search index (site start-up)", || {
+        let library = Library::build("runbooks", site.iter().map(|(p, t)| (p.as_str(), t.as_str())));
+        black_box(SearchIndex::build(&library));
+    });
+    report("search_team_runbook", "search \"circuit breakers\" in the team's runbook", || {
+        black_box(index.search(black_box("circuit breakers"), 12));
+    });
+    report("search_site_25", "search \"circuit breakers\" across 25 runbooks", || {
+        black_box(site_index.search(black_box("circuit breakers"), 12));
+    });
     share_links();
 }
 
@@ -79,13 +42,9 @@ fn share_links() {
     let runbook = runbook::parse("incident-response.md", TEAM_RUNBOOK);
     let full = full_incident(&runbook);
     let full_token = share::encode(&full, Some(&runbook));
-    report(
-        "share_encode_full",
-        "make the share link of a fully checked and filled incident",
-        || {
-            black_box(share::encode(black_box(&full), Some(&runbook)));
-        },
-    );
+    report("share_encode_full", "make the share link of a fully checked and filled incident", || {
+        black_box(share::encode(black_box(&full), Some(&runbook)));
+    });
     report("share_decode_full", "open that link", || {
         black_box(share::decode(black_box(&full_token), &|_| Some(&runbook)).ok());
     });
@@ -99,10 +58,7 @@ fn share_links() {
         full_token.len(),
         runbook.steps.len()
     );
-    println!(
-        "size\tshare_ten_steps\t{}\tten steps checked and a severity",
-        share::encode(&ten, Some(&runbook)).len()
-    );
+    println!("size\tshare_ten_steps\t{}\tten steps checked and a severity", share::encode(&ten, Some(&runbook)).len());
 }
 
 const START: i64 = 1_795_896_420;
@@ -116,8 +72,14 @@ fn full_incident(runbook: &runbook::Runbook) -> Incident {
         ("what fixed it", "Rolled back to release 2.13"),
         ("title", "Checkout outage after release 2.14"),
         ("name", "Dana Reyes"),
-        ("brief description of what happened", "Release 2.14 exhausted the database connection pool; checkout failed with 502 for 41 minutes."),
-        ("technical explanation", "A new retry loop opened a connection per attempt and never closed it, so the pool filled within minutes."),
+        (
+            "brief description of what happened",
+            "Release 2.14 exhausted the database connection pool; checkout failed with 502 for 41 minutes.",
+        ),
+        (
+            "technical explanation",
+            "A new retry loop opened a connection per attempt and never closed it, so the pool filled within minutes.",
+        ),
         ("task 1", "Alert on connection pool use above 80%"),
         ("task 2", "Load test retries before release"),
         ("lesson 1", "A canary stage would have caught this"),
@@ -131,9 +93,7 @@ fn full_incident(runbook: &runbook::Runbook) -> Incident {
     for (i, (key, value)) in fields.into_iter().enumerate() {
         incident.set_field(key, value, START + 300 + i as i64 * 200);
     }
-    incident
-        .variables
-        .insert("EC2_HOST".into(), "10.0.12.7".into());
+    incident.variables.insert("EC2_HOST".into(), "10.0.12.7".into());
     incident.record_copy("Communication template", START + 500);
     incident.record_copy("Update communication", START + 4900);
     incident.next_update_at = Some(START + 2300);

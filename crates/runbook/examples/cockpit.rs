@@ -9,21 +9,12 @@ fn main() {
         }
         println!("steps ({}):", runbook.steps.len());
         for step in &runbook.steps {
-            println!(
-                "  {} {:?} phase={:?} #{} {:?}",
-                step.id, step.kind, step.phase, step.section, step.label
-            );
+            println!("  {} {:?} phase={:?} #{} {:?}", step.id, step.kind, step.phase, step.section, step.label);
         }
         println!("severities: {:#?}", runbook.severities);
         for template in &runbook.templates {
-            let fields: Vec<String> = template
-                .fields()
-                .map(|f| format!("{}:{:?}", f.key, f.kind))
-                .collect();
-            println!(
-                "template {:?} post_mortem={} fields={fields:?}",
-                template.title, template.is_post_mortem
-            );
+            let fields: Vec<String> = template.fields().map(|f| format!("{}:{:?}", f.key, f.kind)).collect();
+            println!("template {:?} post_mortem={} fields={fields:?}", template.title, template.is_post_mortem);
         }
         println!("variables: {:?}", runbook.variables);
         println!("secrets: {:?}", runbook.secrets);

@@ -9,8 +9,7 @@ const START: i64 = 1_795_896_420;
 const HOSTILE: &str = "<img src=x onerror=\"window.__pwned=1\"><script>window.__pwned=2</script>";
 
 fn main() {
-    let source = std::fs::read_to_string("runbooks/incident-response.md")
-        .expect("run from the repository root");
+    let source = std::fs::read_to_string("runbooks/incident-response.md").expect("run from the repository root");
     let runbook = runbook::parse("incident-response.md", &source);
 
     let mut hostile = Incident::new("hostile1", "incident-response", START);
@@ -44,9 +43,6 @@ fn main() {
         ("corrupted", corrupted.as_str()),
         ("truncated", truncated),
     ];
-    let body: Vec<String> = entries
-        .iter()
-        .map(|(k, v)| format!("  {k:?}: {v:?}"))
-        .collect();
+    let body: Vec<String> = entries.iter().map(|(k, v)| format!("  {k:?}: {v:?}")).collect();
     println!("{{\n{}\n}}", body.join(",\n"));
 }

@@ -7,11 +7,7 @@ use crate::incident::Timestamp;
 pub fn hh_mm(at: Timestamp, offset_minutes: i32) -> String {
     let local = at + i64::from(offset_minutes) * 60;
     let seconds_of_day = local.rem_euclid(86_400);
-    format!(
-        "{:02}:{:02}",
-        seconds_of_day / 3600,
-        seconds_of_day % 3600 / 60
-    )
+    format!("{:02}:{:02}", seconds_of_day / 3600, seconds_of_day % 3600 / 60)
 }
 
 /// Local `YYYY-MM-DD` of a timestamp.
@@ -28,11 +24,7 @@ pub fn duration_clock(seconds: u64) -> String {
 
 /// A duration in words: `45m`, `1h 23m`, `2d 3h`.
 pub fn duration_words(seconds: u64) -> String {
-    let (days, hours, minutes) = (
-        seconds / 86_400,
-        seconds % 86_400 / 3600,
-        seconds % 3600 / 60,
-    );
+    let (days, hours, minutes) = (seconds / 86_400, seconds % 86_400 / 3600, seconds % 3600 / 60);
     match (days, hours) {
         (0, 0) => format!("{minutes}m"),
         (0, _) => format!("{hours}h {minutes:02}m"),
@@ -61,20 +53,12 @@ pub fn next_time_of_day(text: &str, after: Timestamp, offset_minutes: i32) -> Op
     let offset = i64::from(offset_minutes) * 60;
     let local_midnight = (after + offset).div_euclid(86_400) * 86_400;
     let candidate = local_midnight + h * 3600 + m * 60 - offset;
-    Some(if candidate + 59 < after {
-        candidate + 86_400
-    } else {
-        candidate
-    })
+    Some(if candidate + 59 < after { candidate + 86_400 } else { candidate })
 }
 
 /// Parses a local `HH:MM` as the latest such moment at or before `before`: an incident
 /// noticed late started earlier today (or, just after midnight, yesterday).
-pub fn previous_time_of_day(
-    text: &str,
-    before: Timestamp,
-    offset_minutes: i32,
-) -> Option<Timestamp> {
+pub fn previous_time_of_day(text: &str, before: Timestamp, offset_minutes: i32) -> Option<Timestamp> {
     let next = next_time_of_day(text, before, offset_minutes)?;
     Some(if next > before { next - 86_400 } else { next })
 }
@@ -124,15 +108,8 @@ mod tests {
     #[test]
     fn next_time_of_day_rolls_over_midnight() {
         assert_eq!(next_time_of_day("20:30", T, 0), Some(T - 7 * 60 + 30 * 60));
-        assert_eq!(
-            next_time_of_day("20:07", T, 0),
-            Some(T),
-            "this very minute still counts"
-        );
-        assert_eq!(
-            next_time_of_day("08:00", T, 0).map(|t| hh_mm(t, 0)),
-            Some("08:00".into())
-        );
+        assert_eq!(next_time_of_day("20:07", T, 0), Some(T), "this very minute still counts");
+        assert_eq!(next_time_of_day("08:00", T, 0).map(|t| hh_mm(t, 0)), Some("08:00".into()));
         assert!(next_time_of_day("08:00", T, 0).unwrap() > T);
         assert_eq!(next_time_of_day("25:00", T, 0), None);
         assert_eq!(next_time_of_day("soon", T, 0), None);
@@ -141,9 +118,6 @@ mod tests {
     #[test]
     fn a_late_start_time_is_the_latest_such_time_before_now() {
         assert_eq!(previous_time_of_day("19:50", T, 0), Some(T - 17 * 60));
-        assert_eq!(
-            previous_time_of_day("23:00", T, 0).map(|t| date(t, 0)),
-            Some("2026-11-27".into())
-        );
+        assert_eq!(previous_time_of_day("23:00", T, 0).map(|t| date(t, 0)), Some("2026-11-27".into()));
     }
 }

@@ -23,23 +23,14 @@ impl Progress {
 
 /// Steps checked out of all steps.
 pub fn progress(runbook: &Runbook, incident: &Incident) -> Progress {
-    let done = runbook
-        .steps
-        .iter()
-        .filter(|s| incident.checks.contains_key(&s.id))
-        .count();
-    Progress {
-        done,
-        total: runbook.steps.len(),
-    }
+    let done = runbook.steps.iter().filter(|s| incident.checks.contains_key(&s.id)).count();
+    Progress { done, total: runbook.steps.len() }
 }
 
 /// Steps checked out of the steps of one phase.
 pub fn phase_progress(runbook: &Runbook, incident: &Incident, phase: usize) -> Progress {
     let steps = runbook.steps.iter().filter(|s| s.phase == Some(phase));
-    let (done, total) = steps.fold((0, 0), |(d, t), s| {
-        (d + incident.checks.contains_key(&s.id) as usize, t + 1)
-    });
+    let (done, total) = steps.fold((0, 0), |(d, t), s| (d + incident.checks.contains_key(&s.id) as usize, t + 1));
     Progress { done, total }
 }
 
@@ -60,15 +51,10 @@ pub enum Escalation {
 
 /// The escalation rule of the incident's severity, counted from the start.
 pub fn escalation(runbook: &Runbook, incident: &Incident, now: Timestamp) -> Option<Escalation> {
-    let rule = runbook
-        .severities
-        .escalation_for(incident.severity.as_deref()?)?;
+    let rule = runbook.severities.escalation_for(incident.severity.as_deref()?)?;
     let to = rule.to.clone();
     Some(match rule.after.seconds() {
-        None => Escalation::Unclocked {
-            to,
-            when: rule.after_text.clone(),
-        },
+        None => Escalation::Unclocked { to, when: rule.after_text.clone() },
         Some(after) => match after.checked_sub(incident.elapsed(now)) {
             Some(seconds) if seconds > 0 => Escalation::In { to, seconds },
             _ => Escalation::Due { to },
@@ -98,17 +84,11 @@ impl FieldContext<'_> {
             FieldKind::Date => Some(clock::date(incident.started_at, self.offset_minutes)),
             FieldKind::Time => Some(clock::hh_mm(self.now, self.offset_minutes)),
             FieldKind::NextUpdate => {
-                let at = incident
-                    .next_update_at
-                    .unwrap_or(self.now + DEFAULT_UPDATE_INTERVAL);
+                let at = incident.next_update_at.unwrap_or(self.now + DEFAULT_UPDATE_INTERVAL);
                 Some(clock::hh_mm(at, self.offset_minutes))
             }
-            FieldKind::Duration { clock_format: true } => {
-                Some(clock::duration_clock(incident.elapsed(self.now)))
-            }
-            FieldKind::Duration {
-                clock_format: false,
-            } => Some(clock::duration_words(incident.elapsed(self.now))),
+            FieldKind::Duration { clock_format: true } => Some(clock::duration_clock(incident.elapsed(self.now))),
+            FieldKind::Duration { clock_format: false } => Some(clock::duration_words(incident.elapsed(self.now))),
         }
     }
 
@@ -123,11 +103,8 @@ pub const DEFAULT_UPDATE_INTERVAL: Timestamp = 30 * 60;
 /// The incident's story for the post-mortem: start, checked steps, severity changes,
 /// messages sent and resolution, in time order, as `- HH:MM - what happened` lines.
 pub fn timeline(runbook: &Runbook, incident: &Incident, offset_minutes: i32) -> Vec<String> {
-    let mut entries: Vec<(Timestamp, u8, String)> = vec![(
-        incident.started_at,
-        0,
-        format!("Incident started ({})", runbook.title),
-    )];
+    let mut entries: Vec<(Timestamp, u8, String)> =
+        vec![(incident.started_at, 0, format!("Incident started ({})", runbook.title))];
     for step in &runbook.steps {
         if let Some(&at) = incident.checks.get(&step.id) {
             entries.push((at, 2, format!("Done: {}", step.label)));
@@ -145,10 +122,7 @@ pub fn timeline(runbook: &Runbook, incident: &Incident, offset_minutes: i32) -> 
     // Times have one-second resolution; within a second the usual order of work decides:
     // start, severity, steps, messages sent, resolution.
     crate::small_sort::sort_by_key(&mut entries, |(at, order, _)| (*at, *order));
-    entries
-        .into_iter()
-        .map(|(at, _, text)| format!("- {} - {text}", clock::hh_mm(at, offset_minutes)))
-        .collect()
+    entries.into_iter().map(|(at, _, text)| format!("- {} - {text}", clock::hh_mm(at, offset_minutes))).collect()
 }
 
 /// Whether a response-time deadline for the severity has passed ("Response Time" column).

@@ -74,23 +74,12 @@ pub fn encode(incident: &Incident) -> String {
         put_varint(&mut out, zigzag(at.wrapping_sub(incident.started_at)));
     }
     // Every typed field has an edit time; an emptied one keeps only its time.
-    let keys: std::collections::BTreeSet<&String> = incident
-        .fields
-        .keys()
-        .chain(incident.field_times.keys())
-        .collect();
+    let keys: std::collections::BTreeSet<&String> = incident.fields.keys().chain(incident.field_times.keys()).collect();
     put_varint(&mut out, keys.len() as u64);
     for key in keys {
-        let at = incident
-            .field_times
-            .get(key)
-            .copied()
-            .unwrap_or(incident.started_at);
+        let at = incident.field_times.get(key).copied().unwrap_or(incident.started_at);
         put_text(&mut out, key);
-        put_text(
-            &mut out,
-            incident.fields.get(key).map_or("", String::as_str),
-        );
+        put_text(&mut out, incident.fields.get(key).map_or("", String::as_str));
         put_varint(&mut out, zigzag(at.wrapping_sub(incident.started_at)));
     }
     put_map(&mut out, &incident.variables);
@@ -152,9 +141,7 @@ pub fn decode(token: &str) -> Result<Incident, DecodeError> {
         let at = started_at.wrapping_add(unzigzag(reader.varint()?));
         let kind = match kind {
             0 => EventKind::SeverityChanged { to: reader.text()? },
-            1 => EventKind::MessageCopied {
-                template: reader.text()?,
-            },
+            1 => EventKind::MessageCopied { template: reader.text()? },
             2 => EventKind::Resolved,
             3 => EventKind::Reopened,
             other => return Err(DecodeError::UnknownEvent(other)),
@@ -188,10 +175,7 @@ fn put_map(out: &mut Vec<u8>, map: &BTreeMap<String, String>) {
 }
 
 fn put_optional_delta(out: &mut Vec<u8>, at: Option<Timestamp>, base: Timestamp) {
-    put_varint(
-        out,
-        at.map_or(0, |at| zigzag(at.wrapping_sub(base)).wrapping_add(1)),
-    );
+    put_varint(out, at.map_or(0, |at| zigzag(at.wrapping_sub(base)).wrapping_add(1)));
 }
 
 fn read_map(reader: &mut Reader) -> Result<BTreeMap<String, String>, DecodeError> {

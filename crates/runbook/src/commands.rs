@@ -14,17 +14,7 @@ pub struct CommandGroup {
 pub fn is_shell(lang: Option<&str>) -> bool {
     matches!(
         lang.map(str::to_ascii_lowercase).as_deref(),
-        Some(
-            "bash"
-                | "sh"
-                | "shell"
-                | "zsh"
-                | "console"
-                | "shell-session"
-                | "fish"
-                | "ksh"
-                | "terminal"
-        )
+        Some("bash" | "sh" | "shell" | "zsh" | "console" | "shell-session" | "fish" | "ksh" | "terminal")
     )
 }
 
@@ -60,22 +50,12 @@ pub fn command_groups(code: &str) -> Vec<CommandGroup> {
 fn group(lines: &[&str]) -> CommandGroup {
     let comments: Vec<&str> = lines
         .iter()
-        .map_while(|l| {
-            l.trim_start()
-                .strip_prefix('#')
-                .filter(|c| !c.starts_with('!'))
-        })
+        .map_while(|l| l.trim_start().strip_prefix('#').filter(|c| !c.starts_with('!')))
         .map(str::trim)
         .filter(|c| !c.is_empty())
         .collect();
-    let has_commands = lines
-        .iter()
-        .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
-    CommandGroup {
-        label: (!comments.is_empty()).then(|| comments.join(" ")),
-        text: lines.join("\n"),
-        has_commands,
-    }
+    let has_commands = lines.iter().any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
+    CommandGroup { label: (!comments.is_empty()).then(|| comments.join(" ")), text: lines.join("\n"), has_commands }
 }
 
 /// `cat <<EOF`, `<<-'END'` → the word that closes the heredoc.
@@ -100,15 +80,11 @@ mod tests {
 
     #[test]
     fn groups_split_at_blank_lines_and_take_their_comment_as_label() {
-        let groups =
-            command_groups("# Check logs\njournalctl -n 5\n\n\nfree -h\ndf -h\n\n# Only a note\n");
+        let groups = command_groups("# Check logs\njournalctl -n 5\n\n\nfree -h\ndf -h\n\n# Only a note\n");
         assert_eq!(groups.len(), 3);
         assert_eq!(groups[0].label.as_deref(), Some("Check logs"));
         assert_eq!(groups[0].text, "# Check logs\njournalctl -n 5");
-        assert_eq!(
-            (groups[1].label.as_deref(), groups[1].text.as_str()),
-            (None, "free -h\ndf -h")
-        );
+        assert_eq!((groups[1].label.as_deref(), groups[1].text.as_str()), (None, "free -h\ndf -h"));
         assert!(!groups[2].has_commands);
     }
 
@@ -116,12 +92,6 @@ mod tests {
     fn a_heredoc_with_blank_lines_stays_in_one_group() {
         let code = "cat <<'EOF' > x.conf\na=1\n\nb=2\nEOF\n\nsystemctl reload x";
         let texts: Vec<String> = command_groups(code).into_iter().map(|g| g.text).collect();
-        assert_eq!(
-            texts,
-            [
-                "cat <<'EOF' > x.conf\na=1\n\nb=2\nEOF",
-                "systemctl reload x"
-            ]
-        );
+        assert_eq!(texts, ["cat <<'EOF' > x.conf\na=1\n\nb=2\nEOF", "systemctl reload x"]);
     }
 }

@@ -21,21 +21,11 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn warning(file: &str, line: u32, message: impl Into<String>) -> Self {
-        Diagnostic {
-            file: file.to_string(),
-            line,
-            severity: Severity::Warning,
-            message: message.into(),
-        }
+        Diagnostic { file: file.to_string(), line, severity: Severity::Warning, message: message.into() }
     }
 
     pub fn info(file: &str, line: u32, message: impl Into<String>) -> Self {
-        Diagnostic {
-            file: file.to_string(),
-            line,
-            severity: Severity::Info,
-            message: message.into(),
-        }
+        Diagnostic { file: file.to_string(), line, severity: Severity::Info, message: message.into() }
     }
 }
 
@@ -45,11 +35,7 @@ impl fmt::Display for Diagnostic {
             Severity::Info => "note",
             Severity::Warning => "warning",
         };
-        write!(
-            f,
-            "{}:{}: {}: {}",
-            self.file, self.line, level, self.message
-        )
+        write!(f, "{}:{}: {}: {}", self.file, self.line, level, self.message)
     }
 }
 
@@ -65,10 +51,7 @@ impl LineIndex {
     pub fn new(text: &str, first_line: u32) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex {
-            line_starts,
-            first_line,
-        }
+        LineIndex { line_starts, first_line }
     }
 
     pub fn line(&self, offset: usize) -> u32 {

@@ -27,14 +27,8 @@ impl Deadline {
 pub fn parse_deadline(text: &str) -> Deadline {
     let cleaned = text.trim();
     let lower = cleaned.to_lowercase();
-    let words: Vec<&str> = lower
-        .split(|c: char| !c.is_alphanumeric() && c != '.')
-        .filter(|w| !w.is_empty())
-        .collect();
-    if matches!(
-        words.as_slice(),
-        ["immediate" | "immediately" | "now" | "asap" | "instant" | "instantly"]
-    ) {
+    let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric() && c != '.').filter(|w| !w.is_empty()).collect();
+    if matches!(words.as_slice(), ["immediate" | "immediately" | "now" | "asap" | "instant" | "instantly"]) {
         return Deadline::Immediate;
     }
     match sum_of_quantities(&lower) {
@@ -81,11 +75,9 @@ fn tokens(text: &str) -> impl Iterator<Item = Token<'_>> {
         rest = rest.trim_start_matches(|c: char| !c.is_alphanumeric());
         let first = rest.chars().next()?;
         let end = if first.is_ascii_digit() {
-            rest.find(|c: char| !(c.is_ascii_digit() || c == '.'))
-                .unwrap_or(rest.len())
+            rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len())
         } else {
-            rest.find(|c: char| !c.is_alphabetic())
-                .unwrap_or(rest.len())
+            rest.find(|c: char| !c.is_alphabetic()).unwrap_or(rest.len())
         };
         let (token, tail) = rest.split_at(end.max(first.len_utf8()));
         rest = tail;
@@ -109,19 +101,7 @@ fn unit_seconds(word: &str) -> Option<f64> {
 fn is_filler(word: &str) -> bool {
     matches!(
         word,
-        "within"
-            | "in"
-            | "under"
-            | "up"
-            | "to"
-            | "after"
-            | "less"
-            | "than"
-            | "max"
-            | "at"
-            | "most"
-            | "and"
-            | "or"
+        "within" | "in" | "under" | "up" | "to" | "after" | "less" | "than" | "max" | "at" | "most" | "and" | "or"
     )
 }
 
@@ -144,17 +124,11 @@ mod tests {
             ("within 15 minutes", Deadline::After(900)),
             ("15-30 min", Deadline::After(900)),
             ("1 day", Deadline::After(86_400)),
-            (
-                "Next business day",
-                Deadline::Unclocked("Next business day".into()),
-            ),
+            ("Next business day", Deadline::Unclocked("Next business day".into())),
             ("Next standup", Deadline::Unclocked("Next standup".into())),
             ("30", Deadline::Unclocked("30".into())),
             ("", Deadline::Unclocked(String::new())),
-            (
-                "2 hours or when paged twice",
-                Deadline::Unclocked("2 hours or when paged twice".into()),
-            ),
+            ("2 hours or when paged twice", Deadline::Unclocked("2 hours or when paged twice".into())),
         ];
         for (text, expected) in cases {
             assert_eq!(parse_deadline(text), expected, "{text:?}");

@@ -38,11 +38,7 @@ pub struct Split<'a> {
 /// Splits `source` into front matter and body. Never fails: problems become diagnostics.
 pub fn split<'a>(file: &str, source: &'a str, diagnostics: &mut Vec<Diagnostic>) -> Split<'a> {
     let source = source.strip_prefix('\u{feff}').unwrap_or(source);
-    let whole = Split {
-        front_matter: FrontMatter::default(),
-        body: source,
-        body_first_line: 1,
-    };
+    let whole = Split { front_matter: FrontMatter::default(), body: source, body_first_line: 1 };
     let mut lines = source.split_inclusive('\n');
     match lines.next() {
         Some(first) if first.trim_end() == "---" => {}
@@ -55,11 +51,7 @@ pub fn split<'a>(file: &str, source: &'a str, diagnostics: &mut Vec<Diagnostic>)
         offset += line.len();
         if content.trim_end() == "---" || content.trim_end() == "..." {
             let front_matter = parse_yaml(file, &yaml_lines, diagnostics);
-            return Split {
-                front_matter,
-                body: &source[offset..],
-                body_first_line: index as u32 + 3,
-            };
+            return Split { front_matter, body: &source[offset..], body_first_line: index as u32 + 3 };
         }
         yaml_lines.push((index as u32 + 2, content));
     }
@@ -81,28 +73,20 @@ fn parse_yaml(file: &str, lines: &[(u32, &str)], diagnostics: &mut Vec<Diagnosti
             continue;
         }
         if line.starts_with([' ', '\t']) {
-            diagnostics.push(Diagnostic::warning(
-                file,
-                line_no,
-                "front matter: unexpected indented line; ignored",
-            ));
+            diagnostics.push(Diagnostic::warning(file, line_no, "front matter: unexpected indented line; ignored"));
             continue;
         }
         let Some((key, rest)) = split_key(line) else {
             diagnostics.push(Diagnostic::warning(
                 file,
                 line_no,
-                format!(
-                    "front matter: expected `key: value`, found `{}`; ignored",
-                    truncate(line, 40)
-                ),
+                format!("front matter: expected `key: value`, found `{}`; ignored", truncate(line, 40)),
             ));
             continue;
         };
         let rest = strip_comment(rest).trim();
-        let nested_end = lines[i..]
-            .iter()
-            .position(|(_, l)| !is_blank_or_comment(l) && !l.starts_with([' ', '\t', '-']));
+        let nested_end =
+            lines[i..].iter().position(|(_, l)| !is_blank_or_comment(l) && !l.starts_with([' ', '\t', '-']));
         let nested = &lines[i..i + nested_end.unwrap_or(lines.len() - i)];
         let value = if rest.starts_with('|') || rest.starts_with('>') {
             i += nested.len();
@@ -136,11 +120,7 @@ fn parse_yaml(file: &str, lines: &[(u32, &str)], diagnostics: &mut Vec<Diagnosti
     interpret(file, entries, diagnostics)
 }
 
-fn interpret(
-    file: &str,
-    entries: Vec<(u32, String, Value)>,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> FrontMatter {
+fn interpret(file: &str, entries: Vec<(u32, String, Value)>, diagnostics: &mut Vec<Diagnostic>) -> FrontMatter {
     let mut front_matter = FrontMatter::default();
     for (line_no, key, value) in entries {
         let mut wrong_shape = |expected: &str| {
@@ -156,11 +136,7 @@ fn interpret(
             ("owner", Value::Text(text)) => front_matter.owner = Some(text),
             ("tags", Value::List(tags)) => front_matter.tags = tags,
             ("tags", Value::Text(text)) => {
-                front_matter.tags = text
-                    .split(',')
-                    .map(|t| t.trim().to_string())
-                    .filter(|t| !t.is_empty())
-                    .collect()
+                front_matter.tags = text.split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect()
             }
             ("variables", Value::Map(map)) => front_matter.variables = map,
             ("title" | "description" | "owner", _) => wrong_shape("text"),
@@ -173,21 +149,15 @@ fn interpret(
 }
 
 fn nested_value(file: &str, lines: &[(u32, &str)], diagnostics: &mut Vec<Diagnostic>) -> Value {
-    let content: Vec<(u32, &str)> = lines
-        .iter()
-        .filter(|(_, l)| !is_blank_or_comment(l))
-        .map(|&(n, l)| (n, l.trim()))
-        .collect();
+    let content: Vec<(u32, &str)> =
+        lines.iter().filter(|(_, l)| !is_blank_or_comment(l)).map(|&(n, l)| (n, l.trim())).collect();
     if content.is_empty() {
         return Value::Text(String::new());
     }
     if content[0].1.starts_with('-') {
         let mut items = Vec::new();
         for (line_no, line) in content {
-            match line
-                .strip_prefix('-')
-                .map(|item| scalar(strip_comment(item).trim()))
-            {
+            match line.strip_prefix('-').map(|item| scalar(strip_comment(item).trim())) {
                 Some(Ok(item)) => items.push(item),
                 _ => diagnostics.push(Diagnostic::warning(
                     file,
@@ -220,23 +190,14 @@ fn block_scalar(indicator: &str, lines: &[(u32, &str)]) -> String {
         .map(|(_, l)| l.len() - l.trim_start().len())
         .min()
         .unwrap_or(0);
-    let body: Vec<&str> = lines
-        .iter()
-        .map(|(_, l)| l.get(indent..).unwrap_or("").trim_end())
-        .collect();
-    let joined = if indicator.starts_with('>') {
-        body.join(" ")
-    } else {
-        body.join("\n")
-    };
+    let body: Vec<&str> = lines.iter().map(|(_, l)| l.get(indent..).unwrap_or("").trim_end()).collect();
+    let joined = if indicator.starts_with('>') { body.join(" ") } else { body.join("\n") };
     joined.trim().to_string()
 }
 
 fn scalar_or_flow(text: &str) -> Result<Value, String> {
     if let Some(inner) = text.strip_prefix('[') {
-        let inner = inner
-            .strip_suffix(']')
-            .ok_or("a `[` list is not closed with `]`")?;
+        let inner = inner.strip_suffix(']').ok_or("a `[` list is not closed with `]`")?;
         return split_flow(inner)
             .into_iter()
             .map(|item| scalar(item.trim()))
@@ -244,14 +205,11 @@ fn scalar_or_flow(text: &str) -> Result<Value, String> {
             .map(Value::List);
     }
     if text.starts_with('{') {
-        let inner = text
-            .strip_prefix('{')
-            .and_then(|t| t.strip_suffix('}'))
-            .ok_or("a `{` map is not closed with `}`")?;
+        let inner =
+            text.strip_prefix('{').and_then(|t| t.strip_suffix('}')).ok_or("a `{` map is not closed with `}`")?;
         let mut map = Vec::new();
         for entry in split_flow(inner) {
-            let (key, value) =
-                split_key(entry.trim()).ok_or("expected `name: value` inside `{ }`")?;
+            let (key, value) = split_key(entry.trim()).ok_or("expected `name: value` inside `{ }`")?;
             map.push((key, scalar(value.trim())?));
         }
         return Ok(Value::Map(map));
@@ -261,9 +219,7 @@ fn scalar_or_flow(text: &str) -> Result<Value, String> {
 
 fn scalar(text: &str) -> Result<String, String> {
     if let Some(inner) = text.strip_prefix('"') {
-        let inner = inner
-            .strip_suffix('"')
-            .ok_or("a double-quoted value is not closed")?;
+        let inner = inner.strip_suffix('"').ok_or("a double-quoted value is not closed")?;
         let mut out = String::with_capacity(inner.len());
         let mut chars = inner.chars();
         while let Some(c) = chars.next() {
@@ -281,9 +237,7 @@ fn scalar(text: &str) -> Result<String, String> {
         return Ok(out);
     }
     if let Some(inner) = text.strip_prefix('\'') {
-        let inner = inner
-            .strip_suffix('\'')
-            .ok_or("a single-quoted value is not closed")?;
+        let inner = inner.strip_suffix('\'').ok_or("a single-quoted value is not closed")?;
         return Ok(inner.replace("''", "'"));
     }
     Ok(text.to_string())
@@ -312,10 +266,7 @@ fn split_flow(inner: &str) -> Vec<&str> {
 fn split_key(line: &str) -> Option<(String, &str)> {
     let (key, rest) = line.split_once(':')?;
     let key = key.trim().trim_matches(['"', '\'']);
-    let valid = !key.is_empty()
-        && key
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    let valid = !key.is_empty() && key.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
     (valid && (rest.is_empty() || rest.starts_with([' ', '\t']))).then(|| (key.to_string(), rest))
 }
 

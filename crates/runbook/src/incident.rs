@@ -44,11 +44,7 @@ pub enum EventKind {
 }
 
 impl Incident {
-    pub fn new(
-        id: impl Into<String>,
-        runbook: impl Into<String>,
-        started_at: Timestamp,
-    ) -> Incident {
+    pub fn new(id: impl Into<String>, runbook: impl Into<String>, started_at: Timestamp) -> Incident {
         Incident {
             id: id.into(),
             runbook: runbook.into(),
@@ -85,40 +81,24 @@ impl Incident {
             return;
         }
         self.severity = Some(level.to_string());
-        self.events.push(Event {
-            at: now,
-            kind: EventKind::SeverityChanged {
-                to: level.to_string(),
-            },
-        });
+        self.events.push(Event { at: now, kind: EventKind::SeverityChanged { to: level.to_string() } });
     }
 
     pub fn resolve(&mut self, now: Timestamp) {
         if self.resolved_at.is_none() {
             self.resolved_at = Some(now.max(self.started_at));
-            self.events.push(Event {
-                at: now,
-                kind: EventKind::Resolved,
-            });
+            self.events.push(Event { at: now, kind: EventKind::Resolved });
         }
     }
 
     pub fn reopen(&mut self, now: Timestamp) {
         if self.resolved_at.take().is_some() {
-            self.events.push(Event {
-                at: now,
-                kind: EventKind::Reopened,
-            });
+            self.events.push(Event { at: now, kind: EventKind::Reopened });
         }
     }
 
     pub fn record_copy(&mut self, template: &str, now: Timestamp) {
-        self.events.push(Event {
-            at: now,
-            kind: EventKind::MessageCopied {
-                template: template.to_string(),
-            },
-        });
+        self.events.push(Event { at: now, kind: EventKind::MessageCopied { template: template.to_string() } });
     }
 
     /// Moves the start (an incident noticed late). A start after the resolution is refused.

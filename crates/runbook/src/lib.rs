@@ -55,30 +55,18 @@ pub fn parse_with(relative_path: &str, source: &str, context: ParseContext) -> R
     let file = context.file.unwrap_or(relative_path);
     let mut diagnostics = Vec::new();
     let split = front_matter::split(file, source, &mut diagnostics);
-    let body_context = markdown::Context {
-        file,
-        relative_path,
-        known: context.known,
-        first_line: split.body_first_line,
-    };
+    let body_context =
+        markdown::Context { file, relative_path, known: context.known, first_line: split.body_first_line };
     let body = markdown::parse_body(split.body, &body_context, &mut diagnostics);
     let front_matter = split.front_matter;
 
-    let first_h1 = body
-        .headings
-        .iter()
-        .find(|h| h.level == 1 && !h.text.is_empty())
-        .map(|h| h.text.clone());
+    let first_h1 = body.headings.iter().find(|h| h.level == 1 && !h.text.is_empty()).map(|h| h.text.clone());
     let title = front_matter
         .title
         .clone()
         .filter(|t| !t.trim().is_empty())
         .or(first_h1)
-        .or_else(|| {
-            Some(file_stem(relative_path))
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-        })
+        .or_else(|| Some(file_stem(relative_path)).filter(|s| !s.is_empty()).map(str::to_string))
         .unwrap_or_else(|| "Untitled runbook".to_string());
     let description = describe(&front_matter, &title, &body.blocks);
     small_sort::sort_by_key(&mut diagnostics, |d| d.line);

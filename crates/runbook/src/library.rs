@@ -36,7 +36,9 @@ impl Library {
                 diagnostics.push(Diagnostic::warning(
                     &display_path(folder, path),
                     1,
-                    format!("has the same page address `/r/{slug}` as {first}; rename one of them. This one is left out"),
+                    format!(
+                        "has the same page address `/r/{slug}` as {first}; rename one of them. This one is left out"
+                    ),
                 ));
                 return false;
             }
@@ -48,21 +50,11 @@ impl Library {
             .into_iter()
             .map(|(path, source)| {
                 let file = display_path(folder, path);
-                parse_with(
-                    path,
-                    source,
-                    ParseContext {
-                        file: Some(&file),
-                        known: Some(&known),
-                    },
-                )
+                parse_with(path, source, ParseContext { file: Some(&file), known: Some(&known) })
             })
             .collect();
         crate::small_sort::sort_by_key(&mut runbooks, |r| (r.title.to_lowercase(), r.slug.clone()));
-        Library {
-            runbooks,
-            diagnostics,
-        }
+        Library { runbooks, diagnostics }
     }
 
     pub fn get(&self, slug: &str) -> Option<&Runbook> {
@@ -71,9 +63,7 @@ impl Library {
 
     /// Every diagnostic of the site, file by file.
     pub fn all_diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.diagnostics
-            .iter()
-            .chain(self.runbooks.iter().flat_map(|r| &r.diagnostics))
+        self.diagnostics.iter().chain(self.runbooks.iter().flat_map(|r| &r.diagnostics))
     }
 
     /// Every link to a runbook the site lacks, in file and line order.
@@ -82,11 +72,7 @@ impl Library {
         for runbook in &self.runbooks {
             runbook.for_each_link(&mut |link| {
                 if let LinkTarget::MissingRunbook { href } = &link.target {
-                    missing.push(MissingLink {
-                        file: runbook.file.clone(),
-                        line: link.line,
-                        href: href.clone(),
-                    });
+                    missing.push(MissingLink { file: runbook.file.clone(), line: link.line, href: href.clone() });
                 }
             });
         }

@@ -11,9 +11,7 @@ pub struct KnownRunbooks {
 
 impl KnownRunbooks {
     pub fn new(slugs: impl IntoIterator<Item = String>) -> Self {
-        KnownRunbooks {
-            slugs: slugs.into_iter().collect(),
-        }
+        KnownRunbooks { slugs: slugs.into_iter().collect() }
     }
 
     /// Finds the runbook a link means. Runbooks are often moved between folders and renamed
@@ -58,9 +56,7 @@ pub fn classify(href: &str, from: &str, known: Option<&KnownRunbooks>) -> LinkTa
     if let Some(scheme) = scheme_of(href) {
         return match scheme.to_ascii_lowercase().as_str() {
             "http" | "https" | "mailto" | "tel" => LinkTarget::External(href.to_string()),
-            _ => LinkTarget::Unsafe {
-                href: href.to_string(),
-            },
+            _ => LinkTarget::Unsafe { href: href.to_string() },
         };
     }
     let (path, anchor) = match href.split_once('#') {
@@ -69,35 +65,21 @@ pub fn classify(href: &str, from: &str, known: Option<&KnownRunbooks>) -> LinkTa
     };
     let path = path.split('?').next().unwrap_or(path);
     let Some(resolved) = resolve_path(from, &percent_decode(path)) else {
-        return LinkTarget::MissingRunbook {
-            href: href.to_string(),
-        };
+        return LinkTarget::MissingRunbook { href: href.to_string() };
     };
     if !is_markdown(&resolved.path) {
         return if resolved.escapes_root {
-            LinkTarget::MissingRunbook {
-                href: href.to_string(),
-            }
+            LinkTarget::MissingRunbook { href: href.to_string() }
         } else {
-            LinkTarget::File {
-                path: resolved.path,
-            }
+            LinkTarget::File { path: resolved.path }
         };
     }
     let candidate = runbook_slug(&resolved.path);
     match known {
-        None => LinkTarget::Runbook {
-            slug: candidate,
-            anchor,
-        },
+        None => LinkTarget::Runbook { slug: candidate, anchor },
         Some(known) => match known.resolve(&candidate) {
-            Some(slug) => LinkTarget::Runbook {
-                slug: slug.to_string(),
-                anchor,
-            },
-            None => LinkTarget::MissingRunbook {
-                href: href.to_string(),
-            },
+            Some(slug) => LinkTarget::Runbook { slug: slug.to_string(), anchor },
+            None => LinkTarget::MissingRunbook { href: href.to_string() },
         },
     }
 }
@@ -111,8 +93,7 @@ fn is_markdown(path: &str) -> bool {
 fn scheme_of(href: &str) -> Option<&str> {
     let (scheme, _) = href.split_once(':')?;
     let mut chars = scheme.chars();
-    let valid = chars.next()?.is_ascii_alphabetic()
-        && chars.all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+    let valid = chars.next()?.is_ascii_alphabetic() && chars.all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
     valid.then_some(scheme)
 }
 
@@ -139,10 +120,7 @@ fn resolve_path(from: &str, path: &str) -> Option<ResolvedPath> {
             other => segments.push(other),
         }
     }
-    (!segments.is_empty()).then(|| ResolvedPath {
-        path: segments.join("/"),
-        escapes_root,
-    })
+    (!segments.is_empty()).then(|| ResolvedPath { path: segments.join("/"), escapes_root })
 }
 
 /// Decodes `%XX` escapes, as in a URL fragment; invalid UTF-8 becomes U+FFFD.
@@ -170,105 +148,54 @@ mod tests {
     use super::*;
 
     fn known() -> KnownRunbooks {
-        KnownRunbooks::new(
-            ["incident-response", "database-issues", "db/failover"].map(String::from),
-        )
+        KnownRunbooks::new(["incident-response", "database-issues", "db/failover"].map(String::from))
     }
 
     #[test]
     fn links_leaving_the_runbooks_folder_resolve_by_file_name() {
-        let target = classify(
-            "../RUNBOOK_DATABASE_ISSUES.md#replica-lag",
-            "incident-response.md",
-            Some(&known()),
-        );
-        assert_eq!(
-            target,
-            LinkTarget::Runbook {
-                slug: "database-issues".into(),
-                anchor: Some("replica-lag".into())
-            }
-        );
+        let target = classify("../RUNBOOK_DATABASE_ISSUES.md#replica-lag", "incident-response.md", Some(&known()));
+        assert_eq!(target, LinkTarget::Runbook { slug: "database-issues".into(), anchor: Some("replica-lag".into()) });
     }
 
     #[test]
     fn links_to_runbooks_the_site_lacks_are_missing() {
-        let target = classify(
-            "../RUNBOOK_DEPLOYMENT.md",
-            "incident-response.md",
-            Some(&known()),
-        );
-        assert_eq!(
-            target,
-            LinkTarget::MissingRunbook {
-                href: "../RUNBOOK_DEPLOYMENT.md".into()
-            }
-        );
+        let target = classify("../RUNBOOK_DEPLOYMENT.md", "incident-response.md", Some(&known()));
+        assert_eq!(target, LinkTarget::MissingRunbook { href: "../RUNBOOK_DEPLOYMENT.md".into() });
     }
 
     #[test]
     fn relative_links_resolve_within_folders() {
         assert_eq!(
             classify("failover.md", "db/replicas.md", Some(&known())),
-            LinkTarget::Runbook {
-                slug: "db/failover".into(),
-                anchor: None
-            }
+            LinkTarget::Runbook { slug: "db/failover".into(), anchor: None }
         );
         assert_eq!(
-            classify(
-                "../incident-response.md#escalation-matrix",
-                "db/replicas.md",
-                Some(&known())
-            ),
-            LinkTarget::Runbook {
-                slug: "incident-response".into(),
-                anchor: Some("escalation-matrix".into())
-            }
+            classify("../incident-response.md#escalation-matrix", "db/replicas.md", Some(&known())),
+            LinkTarget::Runbook { slug: "incident-response".into(), anchor: Some("escalation-matrix".into()) }
         );
     }
 
     #[test]
     fn only_safe_schemes_leave_the_site() {
-        assert_eq!(
-            classify("https://x.io/a", "a.md", None),
-            LinkTarget::External("https://x.io/a".into())
-        );
-        assert_eq!(
-            classify("mailto:oncall@x.io", "a.md", None),
-            LinkTarget::External("mailto:oncall@x.io".into())
-        );
+        assert_eq!(classify("https://x.io/a", "a.md", None), LinkTarget::External("https://x.io/a".into()));
+        assert_eq!(classify("mailto:oncall@x.io", "a.md", None), LinkTarget::External("mailto:oncall@x.io".into()));
         assert_eq!(
             classify("JavaScript:alert(1)", "a.md", None),
-            LinkTarget::Unsafe {
-                href: "JavaScript:alert(1)".into()
-            }
+            LinkTarget::Unsafe { href: "JavaScript:alert(1)".into() }
         );
-        assert_eq!(
-            classify("data:text/html,x", "a.md", None),
-            LinkTarget::Unsafe {
-                href: "data:text/html,x".into()
-            }
-        );
+        assert_eq!(classify("data:text/html,x", "a.md", None), LinkTarget::Unsafe { href: "data:text/html,x".into() });
     }
 
     #[test]
     fn anchors_and_files_are_told_apart() {
-        assert_eq!(
-            classify("#escalation-matrix", "a.md", None),
-            LinkTarget::Anchor("escalation-matrix".into())
-        );
+        assert_eq!(classify("#escalation-matrix", "a.md", None), LinkTarget::Anchor("escalation-matrix".into()));
         assert_eq!(
             classify("scripts/restart%20all.sh", "a.md", None),
-            LinkTarget::File {
-                path: "scripts/restart all.sh".into()
-            }
+            LinkTarget::File { path: "scripts/restart all.sh".into() }
         );
         assert_eq!(
             classify("../../etc/passwd", "a.md", None),
-            LinkTarget::MissingRunbook {
-                href: "../../etc/passwd".into()
-            }
+            LinkTarget::MissingRunbook { href: "../../etc/passwd".into() }
         );
     }
 }

@@ -4,9 +4,7 @@
 use std::iter::Peekable;
 use std::ops::Range;
 
-use pulldown_cmark::{
-    BlockQuoteKind, BrokenLink, CodeBlockKind, Event, LinkType, Options, Parser, Tag,
-};
+use pulldown_cmark::{BlockQuoteKind, BrokenLink, CodeBlockKind, Event, LinkType, Options, Parser, Tag};
 
 use crate::commands::{command_groups, is_shell};
 use crate::diagnostic::{Diagnostic, LineIndex};
@@ -78,11 +76,7 @@ pub(crate) fn parse_body(body: &str, context: &Context, diagnostics: &mut Vec<Di
             format!("link reference `[{reference}]` is not defined; shown as text"),
         ));
     }
-    Body {
-        blocks,
-        footnotes,
-        headings,
-    }
+    Body { blocks, footnotes, headings }
 }
 
 struct Builder<'a, 'd, I: Iterator<Item = (Event<'a>, Range<usize>)>> {
@@ -121,26 +115,19 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Builder<'a, '_, I> {
                 Event::End(_) => break,
                 Event::Start(Tag::Paragraph) => Block::Paragraph(self.inlines()),
                 Event::Start(Tag::Heading { level, .. }) => self.heading(level as u8, line),
-                Event::Start(Tag::BlockQuote(kind)) => Block::Quote(Quote {
-                    callout: kind.map(callout),
-                    blocks: self.blocks(),
-                }),
+                Event::Start(Tag::BlockQuote(kind)) => {
+                    Block::Quote(Quote { callout: kind.map(callout), blocks: self.blocks() })
+                }
                 Event::Start(Tag::CodeBlock(kind)) => self.code_block(kind, range, line),
                 Event::Start(Tag::HtmlBlock) => match self.html_block() {
                     Some(html) => Block::Html(html),
                     None => continue,
                 },
-                Event::Start(Tag::List(start)) => Block::List(List {
-                    start,
-                    items: self.list_items(),
-                }),
+                Event::Start(Tag::List(start)) => Block::List(List { start, items: self.list_items() }),
                 Event::Start(Tag::Table(alignments)) => self.table(alignments, line),
                 Event::Start(Tag::FootnoteDefinition(label)) => {
                     let blocks = self.blocks();
-                    self.footnotes.push(FootnoteDefinition {
-                        label: label.to_string(),
-                        blocks,
-                    });
+                    self.footnotes.push(FootnoteDefinition { label: label.to_string(), blocks });
                     continue;
                 }
                 Event::Rule => Block::Rule,
@@ -205,12 +192,8 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Builder<'a, '_, I> {
             Event::Start(Tag::Emphasis) => Inline::Emphasis(self.inlines()),
             Event::Start(Tag::Strong) => Inline::Strong(self.inlines()),
             Event::Start(Tag::Strikethrough) => Inline::Strikethrough(self.inlines()),
-            Event::Start(Tag::Link {
-                dest_url, title, ..
-            }) => self.link(&dest_url, &title, line),
-            Event::Start(Tag::Image {
-                dest_url, title, ..
-            }) => self.image(&dest_url, &title, line),
+            Event::Start(Tag::Link { dest_url, title, .. }) => self.link(&dest_url, &title, line),
+            Event::Start(Tag::Image { dest_url, title, .. }) => self.image(&dest_url, &title, line),
             // Any other container inside inline content: keep its text, drop the wrapper.
             Event::Start(_) => {
                 out.extend(self.inlines());
@@ -225,18 +208,8 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Builder<'a, '_, I> {
         let content = self.inlines();
         let text = plain_text(&content);
         let anchor = self.anchors.unique(heading_anchor(&text));
-        self.headings.push(HeadingRef {
-            level,
-            text: text.trim().to_string(),
-            anchor: anchor.clone(),
-            line,
-        });
-        Block::Heading(Heading {
-            level,
-            content,
-            anchor,
-            line,
-        })
+        self.headings.push(HeadingRef { level, text: text.trim().to_string(), anchor: anchor.clone(), line });
+        Block::Heading(Heading { level, content, anchor, line })
     }
 
     fn code_block(&mut self, kind: CodeBlockKind<'a>, range: Range<usize>, line: u32) -> Block {
@@ -264,17 +237,8 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Builder<'a, '_, I> {
             }
             CodeBlockKind::Indented => None,
         };
-        let groups = if is_shell(lang.as_deref()) {
-            command_groups(&code)
-        } else {
-            Vec::new()
-        };
-        Block::Code(CodeBlock {
-            lang,
-            code,
-            line,
-            groups,
-        })
+        let groups = if is_shell(lang.as_deref()) { command_groups(&code) } else { Vec::new() };
+        Block::Code(CodeBlock { lang, code, line, groups })
     }
 
     /// Raw HTML is kept as text; a block that is only HTML comments is dropped.
@@ -282,9 +246,7 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Builder<'a, '_, I> {
         let mut html = String::new();
         for (event, _) in self.events.by_ref() {
             match event {
-                Event::Html(text) | Event::Text(text) | Event::InlineHtml(text) => {
-                    html.push_str(&text)
-                }
+                Event::Html(text) | Event::Text(text) | Event::InlineHtml(text) => html.push_str(&text),
                 Event::End(_) => break,
                 _ => {}
             }
@@ -301,11 +263,7 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Builder<'a, '_, I> {
                     let outer_marker = self.task_marker.take();
                     let blocks = self.blocks();
                     let task = std::mem::replace(&mut self.task_marker, outer_marker);
-                    items.push(ListItem {
-                        task,
-                        blocks,
-                        line: self.lines.line(range.start),
-                    });
+                    items.push(ListItem { task, blocks, line: self.lines.line(range.start) });
                 }
                 Event::End(_) => break,
                 _ => {}
@@ -316,12 +274,7 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Builder<'a, '_, I> {
 
     fn table(&mut self, alignments: Vec<pulldown_cmark::Alignment>, line: u32) -> Block {
         let alignments = alignments.into_iter().map(alignment).collect();
-        let mut table = Table {
-            alignments,
-            header: Vec::new(),
-            rows: Vec::new(),
-            line,
-        };
+        let mut table = Table { alignments, header: Vec::new(), rows: Vec::new(), line };
         while let Some((event, _)) = self.events.next() {
             match event {
                 Event::Start(Tag::TableHead) => table.header = self.table_cells(),
@@ -364,12 +317,7 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Builder<'a, '_, I> {
             )),
             _ => {}
         }
-        Inline::Link(Link {
-            target,
-            title: title.to_string(),
-            content: self.inlines(),
-            line,
-        })
+        Inline::Link(Link { target, title: title.to_string(), content: self.inlines(), line })
     }
 
     fn image(&mut self, src: &str, title: &str, line: u32) -> Inline {
@@ -379,9 +327,7 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Builder<'a, '_, I> {
             ImageSource::Url(src.trim().to_string())
         } else {
             match classify(src, self.context.relative_path, None) {
-                LinkTarget::External(url)
-                    if !url.starts_with("mailto:") && !url.starts_with("tel:") =>
-                {
+                LinkTarget::External(url) if !url.starts_with("mailto:") && !url.starts_with("tel:") => {
                     ImageSource::Url(url)
                 }
                 LinkTarget::File { path } => ImageSource::File(path),
@@ -395,21 +341,12 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Builder<'a, '_, I> {
                 }
             }
         };
-        Inline::Image(Image {
-            src,
-            alt,
-            title: title.to_string(),
-            line,
-        })
+        Inline::Image(Image { src, alt, title: title.to_string(), line })
     }
 }
 
 fn inline_html(html: &str) -> Option<Inline> {
-    let compact: String = html
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_ascii_lowercase();
+    let compact: String = html.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
     if matches!(compact.as_str(), "<br>" | "<br/>") {
         return Some(Inline::HardBreak);
     }
@@ -439,9 +376,7 @@ fn fence_is_closed(block_source: &str) -> bool {
     lines.next();
     lines.last().is_some_and(|last| {
         // Inside a block quote the closing fence line starts with `>`.
-        let last = last
-            .trim_start_matches(|c: char| c == '>' || c.is_whitespace())
-            .trim_end();
+        let last = last.trim_start_matches(|c: char| c == '>' || c.is_whitespace()).trim_end();
         last.len() >= fence_len && last.chars().all(|c| c == fence_char)
     })
 }

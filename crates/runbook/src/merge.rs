@@ -68,8 +68,7 @@ pub fn merge(local: &mut Incident, incoming: &Incident) -> MergeReport {
     for (key, &at) in &incoming.field_times {
         let local_at = local.field_times.get(key).copied();
         let incoming_value = incoming.fields.get(key);
-        if local_at.is_none_or(|local_at| at > local_at) && local.fields.get(key) != incoming_value
-        {
+        if local_at.is_none_or(|local_at| at > local_at) && local.fields.get(key) != incoming_value {
             match incoming_value {
                 Some(value) => local.fields.insert(key.clone(), value.clone()),
                 None => local.fields.remove(key),
@@ -87,8 +86,7 @@ pub fn merge(local: &mut Incident, incoming: &Incident) -> MergeReport {
     let before = (local.severity.clone(), local.resolved_at);
     for event in &incoming.events {
         // Links carry times to the minute: an event already here within that minute is the same.
-        let same_minute =
-            |e: &Event| e.kind == event.kind && e.at.div_euclid(60) == event.at.div_euclid(60);
+        let same_minute = |e: &Event| e.kind == event.kind && e.at.div_euclid(60) == event.at.div_euclid(60);
         if !local.events.iter().any(same_minute) {
             local.events.push(event.clone());
         }
@@ -102,21 +100,9 @@ pub fn merge(local: &mut Incident, incoming: &Incident) -> MergeReport {
     }) {
         local.severity = Some(to);
     }
-    match local
-        .events
-        .iter()
-        .rev()
-        .find(|e| matches!(e.kind, EventKind::Resolved | EventKind::Reopened))
-    {
-        Some(Event {
-            kind: EventKind::Resolved,
-            at,
-        }) => {
-            let resolved = [local.resolved_at, incoming.resolved_at]
-                .into_iter()
-                .flatten()
-                .max()
-                .unwrap_or(*at);
+    match local.events.iter().rev().find(|e| matches!(e.kind, EventKind::Resolved | EventKind::Reopened)) {
+        Some(Event { kind: EventKind::Resolved, at }) => {
+            let resolved = [local.resolved_at, incoming.resolved_at].into_iter().flatten().max().unwrap_or(*at);
             local.resolved_at = Some(resolved);
         }
         Some(_) => local.resolved_at = None,

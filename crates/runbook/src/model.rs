@@ -167,10 +167,7 @@ pub enum LinkTarget {
     /// `#anchor` within the same runbook.
     Anchor(String),
     /// Another runbook of this site (or this one, by file name).
-    Runbook {
-        slug: String,
-        anchor: Option<String>,
-    },
+    Runbook { slug: String, anchor: Option<String> },
     /// A runbook file the site does not have; shown as missing, never as a dead page.
     MissingRunbook { href: String },
     /// A relative link to a file that is not a runbook (a script, a PDF): served from the

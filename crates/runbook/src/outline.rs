@@ -29,20 +29,14 @@ impl Runbook {
         for (i, block) in self.blocks.iter().enumerate() {
             if let Block::Heading(h) = block {
                 if heading.is_some() || i > start {
-                    sections.push(Section {
-                        heading,
-                        blocks: &self.blocks[start..i],
-                    });
+                    sections.push(Section { heading, blocks: &self.blocks[start..i] });
                 }
                 heading = Some(h);
                 start = i + 1;
             }
         }
         if heading.is_some() || start < self.blocks.len() {
-            sections.push(Section {
-                heading,
-                blocks: &self.blocks[start..],
-            });
+            sections.push(Section { heading, blocks: &self.blocks[start..] });
         }
         sections
     }
@@ -59,11 +53,7 @@ impl Runbook {
             let (title, severity) = split_severity_tag(&heading.text);
             let under_parent = scenario_parent.is_some_and(|level| heading.level == level + 1);
             if under_parent || (severity.is_some() && heading.level > 1) {
-                scenarios.push(Scenario {
-                    title: title.to_string(),
-                    anchor: heading.anchor.clone(),
-                    severity,
-                });
+                scenarios.push(Scenario { title: title.to_string(), anchor: heading.anchor.clone(), severity });
             }
             if scenario_parent.is_none() && heading.text.to_lowercase().contains("scenario") {
                 scenario_parent = Some(heading.level);
@@ -84,17 +74,13 @@ impl Runbook {
 fn for_each_link_in(blocks: &[Block], visit: &mut dyn FnMut(&Link)) {
     for block in blocks {
         match block {
-            Block::Heading(Heading { content, .. })
-            | Block::Paragraph(content)
-            | Block::Plain(content) => inline_links(content, visit),
-            Block::List(list) => list
-                .items
-                .iter()
-                .for_each(|item| for_each_link_in(&item.blocks, visit)),
-            Block::Table(table) => std::iter::once(&table.header)
-                .chain(&table.rows)
-                .flatten()
-                .for_each(|cell| inline_links(cell, visit)),
+            Block::Heading(Heading { content, .. }) | Block::Paragraph(content) | Block::Plain(content) => {
+                inline_links(content, visit)
+            }
+            Block::List(list) => list.items.iter().for_each(|item| for_each_link_in(&item.blocks, visit)),
+            Block::Table(table) => {
+                std::iter::once(&table.header).chain(&table.rows).flatten().for_each(|cell| inline_links(cell, visit))
+            }
             Block::Quote(quote) => for_each_link_in(&quote.blocks, visit),
             Block::Code(_) | Block::Rule | Block::Html(_) => {}
         }
@@ -108,9 +94,9 @@ fn inline_links(inlines: &[Inline], visit: &mut dyn FnMut(&Link)) {
                 visit(link);
                 inline_links(&link.content, visit);
             }
-            Inline::Emphasis(children)
-            | Inline::Strong(children)
-            | Inline::Strikethrough(children) => inline_links(children, visit),
+            Inline::Emphasis(children) | Inline::Strong(children) | Inline::Strikethrough(children) => {
+                inline_links(children, visit)
+            }
             _ => {}
         }
     }
@@ -121,10 +107,7 @@ pub fn split_severity_tag(text: &str) -> (&str, Option<String>) {
     let trimmed = text.trim();
     let tag = trimmed
         .strip_suffix(')')
-        .and_then(|rest| {
-            rest.rfind('(')
-                .map(|open| (&rest[..open], &rest[open + 1..]))
-        })
+        .and_then(|rest| rest.rfind('(').map(|open| (&rest[..open], &rest[open + 1..])))
         .and_then(|(title, inner)| severity_tag(inner).map(|tag| (title.trim_end(), tag)));
     match tag {
         Some((title, tag)) if !title.is_empty() => (title, Some(tag)),
@@ -133,16 +116,10 @@ pub fn split_severity_tag(text: &str) -> (&str, Option<String>) {
 }
 
 fn severity_tag(inner: &str) -> Option<String> {
-    let compact: String = inner
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .collect::<String>()
-        .to_uppercase();
+    let compact: String = inner.chars().filter(|c| !c.is_whitespace() && *c != '-').collect::<String>().to_uppercase();
     let digits_from = compact.find(|c: char| c.is_ascii_digit())?;
     let (prefix, digits) = compact.split_at(digits_from);
-    let valid = matches!(prefix, "SEV" | "P" | "S")
-        && !digits.is_empty()
-        && digits.chars().all(|c| c.is_ascii_digit());
+    let valid = matches!(prefix, "SEV" | "P" | "S") && !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit());
     valid.then_some(compact)
 }
 
@@ -156,14 +133,8 @@ mod tests {
             split_severity_tag("Complete Service Outage (SEV1)"),
             ("Complete Service Outage", Some("SEV1".into()))
         );
-        assert_eq!(
-            split_severity_tag("Queue backed up (p 2)"),
-            ("Queue backed up", Some("P2".into()))
-        );
-        assert_eq!(
-            split_severity_tag("Detection & Triage (0-5 minutes)"),
-            ("Detection & Triage (0-5 minutes)", None)
-        );
+        assert_eq!(split_severity_tag("Queue backed up (p 2)"), ("Queue backed up", Some("P2".into())));
+        assert_eq!(split_severity_tag("Detection & Triage (0-5 minutes)"), ("Detection & Triage (0-5 minutes)", None));
         assert_eq!(split_severity_tag("(SEV1)"), ("(SEV1)", None));
     }
 }

@@ -31,18 +31,10 @@ pub fn find_phases(headings: &[HeadingRef]) -> Vec<Phase> {
     };
     let level = headings[first].level;
     let parent = headings[..first].iter().rposition(|h| h.level < level);
-    let siblings_end = headings[first..]
-        .iter()
-        .position(|h| h.level < level)
-        .map_or(headings.len(), |i| first + i);
+    let siblings_end = headings[first..].iter().position(|h| h.level < level).map_or(headings.len(), |i| first + i);
     let siblings_start = parent.map_or(0, |p| p + 1);
     let mut phases = Vec::new();
-    for (index, heading) in headings
-        .iter()
-        .enumerate()
-        .take(siblings_end)
-        .skip(siblings_start)
-    {
+    for (index, heading) in headings.iter().enumerate().take(siblings_end).skip(siblings_start) {
         if heading.level != level {
             continue;
         }
@@ -76,10 +68,7 @@ pub fn phase_at(phases: &[Phase], elapsed: u64) -> Option<usize> {
             }
             Some(_) => return current.or(Some(index)),
             None => {
-                let previous_end = index
-                    .checked_sub(1)
-                    .and_then(|i| phases[i].window)
-                    .and_then(|w| w.end);
+                let previous_end = index.checked_sub(1).and_then(|i| phases[i].window).and_then(|w| w.end);
                 if previous_end.is_some_and(|end| elapsed >= end) {
                     return Some(index);
                 }
@@ -101,26 +90,14 @@ pub fn time_window(heading: &str) -> Option<Window> {
         "h" | "hr" | "hrs" | "hour" | "hours" => 3600,
         _ => return None,
     };
-    let numbers = numbers
-        .trim()
-        .strip_prefix("first ")
-        .unwrap_or(numbers.trim());
+    let numbers = numbers.trim().strip_prefix("first ").unwrap_or(numbers.trim());
     let number = |text: &str| text.trim().parse::<u64>().ok();
     let window = if let Some(start) = numbers.strip_suffix('+') {
-        Window {
-            start: number(start)? * unit,
-            end: None,
-        }
+        Window { start: number(start)? * unit, end: None }
     } else if let Some((start, end)) = numbers.split_once(['-', '–', '—']) {
-        Window {
-            start: number(start)? * unit,
-            end: Some(number(end)? * unit),
-        }
+        Window { start: number(start)? * unit, end: Some(number(end)? * unit) }
     } else {
-        Window {
-            start: 0,
-            end: Some(number(numbers)? * unit),
-        }
+        Window { start: 0, end: Some(number(numbers)? * unit) }
     };
     (window.end.is_none_or(|end| end > window.start)).then_some(window)
 }
@@ -156,10 +133,7 @@ mod tests {
     #[test]
     fn time_windows_parse_in_their_common_spellings() {
         let w = |start, end| Some(Window { start, end });
-        assert_eq!(
-            time_window("1. Detection & Triage (0-5 minutes)"),
-            w(0, Some(300))
-        );
+        assert_eq!(time_window("1. Detection & Triage (0-5 minutes)"), w(0, Some(300)));
         assert_eq!(time_window("Communicate (5–10 min)"), w(300, Some(600)));
         assert_eq!(time_window("Recover (30+ minutes)"), w(1800, None));
         assert_eq!(time_window("Triage (first 15 minutes)"), w(0, Some(900)));
@@ -170,10 +144,7 @@ mod tests {
 
     #[test]
     fn titles_lose_their_number_and_window() {
-        assert_eq!(
-            bare_title("1. Detection & Triage (0-5 minutes)"),
-            "Detection & Triage"
-        );
+        assert_eq!(bare_title("1. Detection & Triage (0-5 minutes)"), "Detection & Triage");
         assert_eq!(bare_title("4) Mitigation"), "Mitigation");
         assert_eq!(bare_title("Post-Incident"), "Post-Incident");
     }

@@ -51,10 +51,7 @@ impl SearchIndex {
                     text.push('\n');
                 }
                 blocks_text(section.blocks, &mut text);
-                let heading = section
-                    .heading
-                    .map(|h| crate::text::plain_text(&h.content))
-                    .unwrap_or_default();
+                let heading = section.heading.map(|h| crate::text::plain_text(&h.content)).unwrap_or_default();
                 entries.push(Entry {
                     slug: runbook.slug.clone(),
                     runbook_title: runbook.title.clone(),
@@ -105,14 +102,8 @@ impl SearchIndex {
             scored.push((score, position));
         }
         // Best score first; ties keep document order.
-        crate::small_sort::sort_by_key(&mut scored, |&(score, position)| {
-            (std::cmp::Reverse(score), position)
-        });
-        scored
-            .into_iter()
-            .take(limit)
-            .map(|(_, position)| self.hit(&self.entries[position], &terms, &phrase))
-            .collect()
+        crate::small_sort::sort_by_key(&mut scored, |&(score, position)| (std::cmp::Reverse(score), position));
+        scored.into_iter().take(limit).map(|(_, position)| self.hit(&self.entries[position], &terms, &phrase)).collect()
     }
 
     fn hit(&self, entry: &Entry, terms: &[&str], phrase: &str) -> Hit {
@@ -164,24 +155,15 @@ fn fold(text: &str) -> String {
 }
 
 fn starts_word(text: &str, term: &str) -> bool {
-    text.match_indices(term)
-        .any(|(i, _)| i == 0 || !text[..i].ends_with(char::is_alphanumeric))
+    text.match_indices(term).any(|(i, _)| i == 0 || !text[..i].ends_with(char::is_alphanumeric))
 }
 
 const SNIPPET_BEFORE: usize = 40;
 const SNIPPET_LEN: usize = 160;
 
 /// About one line of `text` around the best match, with every term's matches marked.
-fn snippet(
-    text: &str,
-    folded: &Folded,
-    terms: &[&str],
-    phrase: &str,
-) -> (String, Vec<Range<usize>>) {
-    let first_match = folded
-        .text
-        .find(phrase)
-        .or_else(|| terms.iter().filter_map(|t| folded.text.find(t)).min());
+fn snippet(text: &str, folded: &Folded, terms: &[&str], phrase: &str) -> (String, Vec<Range<usize>>) {
+    let first_match = folded.text.find(phrase).or_else(|| terms.iter().filter_map(|t| folded.text.find(t)).min());
     let center = first_match.map_or(0, |m| folded.origin[m]);
     let mut start = floor_boundary(text, center.saturating_sub(SNIPPET_BEFORE));
     if let Some(line_start) = text[start..center].rfind('\n') {

@@ -50,11 +50,7 @@ pub fn same_level(a: &str, b: &str) -> bool {
 }
 
 fn normalise(level: &str) -> String {
-    level
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_uppercase)
-        .collect()
+    level.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_uppercase).collect()
 }
 
 pub fn find_severities(blocks: &[Block]) -> Severities {
@@ -67,11 +63,7 @@ pub fn find_severities(blocks: &[Block]) -> Severities {
         .collect();
     let mut severities = Severities::default();
     for table in &tables {
-        let header: Vec<String> = table
-            .header
-            .iter()
-            .map(|c| plain_text(c).to_lowercase())
-            .collect();
+        let header: Vec<String> = table.header.iter().map(|c| plain_text(c).to_lowercase()).collect();
         let Some(key_column) = key_column(table, &header) else {
             continue;
         };
@@ -106,15 +98,9 @@ fn key_column(table: &Table, header: &[String]) -> Option<usize> {
         return None;
     }
     (0..header.len()).find(|&column| {
-        let named_levels = matches!(
-            header[column].as_str(),
-            "severity" | "priority" | "level" | "sev" | "severity level"
-        );
-        let matching = table
-            .rows
-            .iter()
-            .filter(|row| is_level(&cell(row, column), named_levels))
-            .count();
+        let named_levels =
+            matches!(header[column].as_str(), "severity" | "priority" | "level" | "sev" | "severity level");
+        let matching = table.rows.iter().filter(|row| is_level(&cell(row, column), named_levels)).count();
         matching >= 2 && matching * 2 >= table.rows.len()
     })
 }
@@ -122,9 +108,9 @@ fn key_column(table: &Table, header: &[String]) -> Option<usize> {
 fn is_level(text: &str, header_names_levels: bool) -> bool {
     let compact = normalise(text);
     let coded = ["SEV", "S", "P"].iter().any(|prefix| {
-        compact.strip_prefix(prefix).is_some_and(|digits| {
-            !digits.is_empty() && digits.len() <= 2 && digits.chars().all(|c| c.is_ascii_digit())
-        })
+        compact
+            .strip_prefix(prefix)
+            .is_some_and(|digits| !digits.is_empty() && digits.len() <= 2 && digits.chars().all(|c| c.is_ascii_digit()))
     });
     let worded = header_names_levels
         && matches!(
@@ -144,39 +130,10 @@ fn is_level(text: &str, header_names_levels: bool) -> bool {
     coded || worded
 }
 
-fn escalation_rules(
-    table: &Table,
-    header: &[String],
-    key_column: usize,
-) -> Option<Vec<EscalationRule>> {
-    let after = find_column(
-        header,
-        &[
-            "escalate after",
-            "after",
-            "within",
-            "when",
-            "escalat",
-            "time",
-        ],
-        key_column,
-    )?;
-    let to = find_column(
-        header,
-        &[
-            "escalate to",
-            "to",
-            "who",
-            "contact",
-            "notify",
-            "page",
-            "owner",
-        ],
-        key_column,
-    )?;
-    let is_escalation = header
-        .iter()
-        .any(|h| h.contains("escalat") || h == "after" || h == "to");
+fn escalation_rules(table: &Table, header: &[String], key_column: usize) -> Option<Vec<EscalationRule>> {
+    let after = find_column(header, &["escalate after", "after", "within", "when", "escalat", "time"], key_column)?;
+    let to = find_column(header, &["escalate to", "to", "who", "contact", "notify", "page", "owner"], key_column)?;
+    let is_escalation = header.iter().any(|h| h.contains("escalat") || h == "after" || h == "to");
     if !is_escalation || after == to {
         return None;
     }
@@ -199,17 +156,9 @@ fn escalation_rules(
 }
 
 fn severity_levels(table: &Table, header: &[String], key_column: usize) -> Vec<SeverityLevel> {
-    let definition = find_column(
-        header,
-        &["definition", "description", "impact", "meaning", "criteria"],
-        key_column,
-    )
-    .or_else(|| (0..header.len()).find(|&c| c != key_column));
-    let response = find_column(
-        header,
-        &["response", "sla", "acknowledge", "ack"],
-        key_column,
-    );
+    let definition = find_column(header, &["definition", "description", "impact", "meaning", "criteria"], key_column)
+        .or_else(|| (0..header.len()).find(|&c| c != key_column));
+    let response = find_column(header, &["response", "sla", "acknowledge", "ack"], key_column);
     let examples = find_column(header, &["example"], key_column);
     table
         .rows
@@ -231,18 +180,11 @@ fn severity_levels(table: &Table, header: &[String], key_column: usize) -> Vec<S
 /// The first column (other than the key) whose header equals, then contains, a keyword.
 fn find_column(header: &[String], keywords: &[&str], key_column: usize) -> Option<usize> {
     let candidates = || (0..header.len()).filter(move |&c| c != key_column);
-    keywords
-        .iter()
-        .find_map(|k| candidates().find(|&c| header[c] == *k))
-        .or_else(|| {
-            keywords.iter().find_map(|k| {
-                candidates().find(|&c| header[c].split_whitespace().any(|w| w.starts_with(k)))
-            })
-        })
+    keywords.iter().find_map(|k| candidates().find(|&c| header[c] == *k)).or_else(|| {
+        keywords.iter().find_map(|k| candidates().find(|&c| header[c].split_whitespace().any(|w| w.starts_with(k))))
+    })
 }
 
 fn cell(row: &[Vec<Inline>], column: usize) -> String {
-    row.get(column)
-        .map(|c| plain_text(c).trim().to_string())
-        .unwrap_or_default()
+    row.get(column).map(|c| plain_text(c).trim().to_string()).unwrap_or_default()
 }

@@ -25,11 +25,7 @@ pub struct AnchorSet {
 
 impl AnchorSet {
     pub fn unique(&mut self, anchor: String) -> String {
-        let anchor = if anchor.is_empty() {
-            "section".to_string()
-        } else {
-            anchor
-        };
+        let anchor = if anchor.is_empty() { "section".to_string() } else { anchor };
         let mut candidate = anchor.clone();
         if self.seen.contains_key(&candidate) {
             let mut count = self.seen[&anchor];
@@ -47,16 +43,9 @@ impl AnchorSet {
 /// The route name of a runbook from its path under `runbooks/`:
 /// `incident-response.md` → `incident-response`, `db/RUNBOOK_FAILOVER.md` → `db/runbook-failover`.
 pub fn runbook_slug(relative_path: &str) -> String {
-    let without_ext = relative_path
-        .strip_suffix(".md")
-        .or_else(|| relative_path.strip_suffix(".markdown"))
-        .unwrap_or(relative_path);
-    without_ext
-        .split(['/', '\\'])
-        .filter(|s| !s.is_empty())
-        .map(slug_segment)
-        .collect::<Vec<_>>()
-        .join("/")
+    let without_ext =
+        relative_path.strip_suffix(".md").or_else(|| relative_path.strip_suffix(".markdown")).unwrap_or(relative_path);
+    without_ext.split(['/', '\\']).filter(|s| !s.is_empty()).map(slug_segment).collect::<Vec<_>>().join("/")
 }
 
 fn slug_segment(segment: &str) -> String {
@@ -77,22 +66,10 @@ mod tests {
 
     #[test]
     fn heading_anchors_match_github() {
-        assert_eq!(
-            heading_anchor("1. Detection & Triage (0-5 minutes)"),
-            "1-detection--triage-0-5-minutes"
-        );
-        assert_eq!(
-            heading_anchor("Complete Service Outage (SEV1)"),
-            "complete-service-outage-sev1"
-        );
-        assert_eq!(
-            heading_anchor("Useful Commands Cheat Sheet"),
-            "useful-commands-cheat-sheet"
-        );
-        assert_eq!(
-            heading_anchor("Über `curl` -- tips_2"),
-            "über-curl----tips_2"
-        );
+        assert_eq!(heading_anchor("1. Detection & Triage (0-5 minutes)"), "1-detection--triage-0-5-minutes");
+        assert_eq!(heading_anchor("Complete Service Outage (SEV1)"), "complete-service-outage-sev1");
+        assert_eq!(heading_anchor("Useful Commands Cheat Sheet"), "useful-commands-cheat-sheet");
+        assert_eq!(heading_anchor("Über `curl` -- tips_2"), "über-curl----tips_2");
     }
 
     #[test]
@@ -108,10 +85,7 @@ mod tests {
     #[test]
     fn runbook_slugs_come_from_file_paths() {
         assert_eq!(runbook_slug("incident-response.md"), "incident-response");
-        assert_eq!(
-            runbook_slug("RUNBOOK_DATABASE_ISSUES.md"),
-            "runbook-database-issues"
-        );
+        assert_eq!(runbook_slug("RUNBOOK_DATABASE_ISSUES.md"), "runbook-database-issues");
         assert_eq!(runbook_slug("db/Fail Over!.md"), "db/fail-over");
     }
 }

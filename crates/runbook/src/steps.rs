@@ -58,15 +58,8 @@ enum SectionKind {
 
 pub fn find_steps(blocks: &[Block], phases: &[Phase], scenario_anchors: &[String]) -> Vec<Step> {
     let all_procedure = phases.is_empty() && scenario_anchors.is_empty();
-    let mut finder = Finder {
-        steps: Vec::new(),
-        seen: HashMap::new(),
-    };
-    let mut kind = if all_procedure {
-        SectionKind::Procedure
-    } else {
-        SectionKind::Prose
-    };
+    let mut finder = Finder { steps: Vec::new(), seen: HashMap::new() };
+    let mut kind = if all_procedure { SectionKind::Procedure } else { SectionKind::Prose };
     let mut section = String::new();
     let mut phase = None;
     // (level, kind) of the heading that set the current kind, so subsections inherit it.
@@ -81,10 +74,7 @@ pub fn find_steps(blocks: &[Block], phases: &[Phase], scenario_anchors: &[String
             let text = plain_text(&heading.content).to_lowercase();
             let own_kind = if is_reference(&text) {
                 Some(SectionKind::Reference)
-            } else if phase_here.is_some()
-                || scenario_anchors.contains(&heading.anchor)
-                || is_procedure(&text)
-            {
+            } else if phase_here.is_some() || scenario_anchors.contains(&heading.anchor) || is_procedure(&text) {
                 Some(SectionKind::Procedure)
             } else {
                 None
@@ -100,11 +90,7 @@ pub fn find_steps(blocks: &[Block], phases: &[Phase], scenario_anchors: &[String
                     phase = p;
                 }
                 (None, None) => {
-                    kind = if all_procedure {
-                        SectionKind::Procedure
-                    } else {
-                        SectionKind::Prose
-                    };
+                    kind = if all_procedure { SectionKind::Procedure } else { SectionKind::Prose };
                     phase = None;
                 }
             }
@@ -137,33 +123,14 @@ impl Finder {
                     self.item(item, kind, section, phase);
                 }
             }
-            Block::Quote(quote) => quote
-                .blocks
-                .iter()
-                .for_each(|b| self.block(b, kind, section, phase, None)),
-            Block::Code(code)
-                if kind == SectionKind::Procedure && is_shell(code.lang.as_deref()) =>
-            {
+            Block::Quote(quote) => quote.blocks.iter().for_each(|b| self.block(b, kind, section, phase, None)),
+            Block::Code(code) if kind == SectionKind::Procedure && is_shell(code.lang.as_deref()) => {
                 let single = code.groups.len() == 1;
                 for (group, commands) in code.groups.iter().enumerate() {
                     let fallback = item_label.filter(|_| single).map(str::to_string);
-                    let label = commands
-                        .label
-                        .clone()
-                        .or(fallback)
-                        .unwrap_or_else(|| first_line(&commands.text));
-                    let location = StepLocation::Command {
-                        block_line: code.line,
-                        group,
-                    };
-                    self.push(
-                        StepKind::Command,
-                        label,
-                        &commands.text,
-                        location,
-                        section,
-                        phase,
-                    );
+                    let label = commands.label.clone().or(fallback).unwrap_or_else(|| first_line(&commands.text));
+                    let location = StepLocation::Command { block_line: code.line, group };
+                    self.push(StepKind::Command, label, &commands.text, location, section, phase);
                 }
             }
             _ => {}
@@ -175,25 +142,16 @@ impl Finder {
             .blocks
             .iter()
             .find_map(|b| match b {
-                Block::Plain(inlines) | Block::Paragraph(inlines) => Some(
-                    plain_text(inlines)
-                        .trim()
-                        .trim_end_matches(':')
-                        .trim_end()
-                        .to_string(),
-                ),
+                Block::Plain(inlines) | Block::Paragraph(inlines) => {
+                    Some(plain_text(inlines).trim().trim_end_matches(':').trim_end().to_string())
+                }
                 _ => None,
             })
             .unwrap_or_default();
-        let has_commands = item
-            .blocks
-            .iter()
-            .any(|b| matches!(b, Block::Code(c) if is_shell(c.lang.as_deref())));
+        let has_commands = item.blocks.iter().any(|b| matches!(b, Block::Code(c) if is_shell(c.lang.as_deref())));
         let step_kind = match item.task {
             Some(_) if kind != SectionKind::Reference => Some(StepKind::Task),
-            None if kind == SectionKind::Procedure && !has_commands && !label.is_empty() => {
-                Some(StepKind::Item)
-            }
+            None if kind == SectionKind::Procedure && !has_commands && !label.is_empty() => Some(StepKind::Item),
             _ => None,
         };
         if let Some(step_kind) = step_kind {
@@ -215,10 +173,7 @@ impl Finder {
         phase: Option<usize>,
     ) {
         let normalised: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-        let count = self
-            .seen
-            .entry((section.to_string(), normalised.clone()))
-            .or_insert(0);
+        let count = self.seen.entry((section.to_string(), normalised.clone())).or_insert(0);
         let key = format!("{section}\u{0}{normalised}\u{0}{count}");
         *count += 1;
         let label = if label.chars().count() > 120 {
@@ -238,11 +193,7 @@ impl Finder {
 }
 
 fn first_line(text: &str) -> String {
-    text.lines()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("")
-        .trim()
-        .to_string()
+    text.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim().to_string()
 }
 
 fn is_reference(heading: &str) -> bool {
@@ -266,15 +217,7 @@ fn is_reference(heading: &str) -> bool {
 }
 
 fn is_procedure(heading: &str) -> bool {
-    [
-        "steps",
-        "procedure",
-        "checklist",
-        "mitigation",
-        "recovery",
-        "rollback",
-        "remediation",
-    ]
-    .iter()
-    .any(|k| heading.contains(k))
+    ["steps", "procedure", "checklist", "mitigation", "recovery", "rollback", "remediation"]
+        .iter()
+        .any(|k| heading.contains(k))
 }

@@ -65,9 +65,7 @@ impl Template {
         for segment in &self.segments {
             match segment {
                 Segment::Text(text) => out.push_str(text),
-                Segment::Field(field) => {
-                    out.push_str(&value(field).unwrap_or_else(|| field.placeholder.clone()))
-                }
+                Segment::Field(field) => out.push_str(&value(field).unwrap_or_else(|| field.placeholder.clone())),
                 Segment::Timeline(written) if timeline.is_empty() => out.push_str(written),
                 Segment::Timeline(_) => out.push_str(&timeline.join("\n")),
             }
@@ -79,11 +77,7 @@ impl Template {
 /// Templates among the blocks: non-shell fenced blocks that hold at least one field.
 pub fn find_templates(blocks: &[Block]) -> Vec<Template> {
     let mut templates = Vec::new();
-    let mut walker = Walker {
-        section: String::new(),
-        section_title: String::new(),
-        last_label: String::new(),
-    };
+    let mut walker = Walker { section: String::new(), section_title: String::new(), last_label: String::new() };
     walker.walk(blocks, &mut templates);
     templates
 }
@@ -104,13 +98,8 @@ impl Walker {
                     self.section_title = crate::phases::bare_title(&plain_text(&h.content));
                     self.last_label.clear();
                 }
-                Block::Paragraph(inlines) | Block::Plain(inlines) => {
-                    self.last_label = plain_text(inlines)
-                }
-                Block::List(list) => list
-                    .items
-                    .iter()
-                    .for_each(|item| self.walk(&item.blocks, out)),
+                Block::Paragraph(inlines) | Block::Plain(inlines) => self.last_label = plain_text(inlines),
+                Block::List(list) => list.items.iter().for_each(|item| self.walk(&item.blocks, out)),
                 Block::Quote(quote) => self.walk(&quote.blocks, out),
                 Block::Code(code) => {
                     if let Some(template) = self.template(code) {
@@ -127,34 +116,19 @@ impl Walker {
             return None;
         }
         let segments = parse_segments(&code.code);
-        if !segments
-            .iter()
-            .any(|s| matches!(s, Segment::Field(_) | Segment::Timeline(_)))
-        {
+        if !segments.iter().any(|s| matches!(s, Segment::Field(_) | Segment::Timeline(_))) {
             return None;
         }
-        let label = self
-            .last_label
-            .trim()
-            .trim_end_matches(':')
-            .trim()
-            .to_string();
+        let label = self.last_label.trim().trim_end_matches(':').trim().to_string();
         let title = match label.to_lowercase().as_str() {
             "" | "template" => format!("{} template", self.section_title),
             _ => label,
         };
         let lower = format!("{title} {}", code.code).to_lowercase();
-        let is_post_mortem = ["post-mortem", "postmortem", "post mortem", "retrospective"]
-            .iter()
-            .any(|k| lower.contains(k))
-            || segments.iter().any(|s| matches!(s, Segment::Timeline(_)));
-        Some(Template {
-            title,
-            line: code.line,
-            section: self.section.clone(),
-            segments,
-            is_post_mortem,
-        })
+        let is_post_mortem =
+            ["post-mortem", "postmortem", "post mortem", "retrospective"].iter().any(|k| lower.contains(k))
+                || segments.iter().any(|s| matches!(s, Segment::Timeline(_)));
+        Some(Template { title, line: code.line, section: self.section.clone(), segments, is_post_mortem })
     }
 }
 
@@ -181,9 +155,7 @@ fn parse_segments(code: &str) -> Vec<Segment> {
     }
     if !timeline.is_empty() {
         flush(&mut segments, &mut text);
-        segments.push(Segment::Timeline(
-            timeline.trim_end_matches('\n').to_string(),
-        ));
+        segments.push(Segment::Timeline(timeline.trim_end_matches('\n').to_string()));
     }
     flush(&mut segments, &mut text);
     segments
@@ -205,10 +177,7 @@ fn parse_line(line: &str, segments: &mut Vec<Segment>, text: &mut String) {
     let label = line_label(line);
     let mut rest = line;
     while !rest.is_empty() {
-        let next = [rest.find('['), rest.find("YYYY-MM-DD"), rest.find("HH:MM")]
-            .into_iter()
-            .flatten()
-            .min();
+        let next = [rest.find('['), rest.find("YYYY-MM-DD"), rest.find("HH:MM")].into_iter().flatten().min();
         let Some(at) = next else {
             text.push_str(rest);
             break;
@@ -225,10 +194,7 @@ fn parse_line(line: &str, segments: &mut Vec<Segment>, text: &mut String) {
         text.push_str(&rest[..field_start]);
         let placeholder = rest[field_start..at + length].to_string();
         flush(segments, text);
-        segments.push(Segment::Field(Field {
-            placeholder,
-            ..field
-        }));
+        segments.push(Segment::Field(Field { placeholder, ..field }));
         rest = &rest[at + length..];
     }
 }
@@ -238,31 +204,19 @@ fn severity_prefix_len(before: &str, field: &Field) -> usize {
     if field.kind != FieldKind::Severity {
         return 0;
     }
-    before.len()
-        - before
-            .trim_end_matches(|c: char| c.is_ascii_alphabetic())
-            .len()
+    before.len() - before.trim_end_matches(|c: char| c.is_ascii_alphabetic()).len()
 }
 
 /// The field starting at `text` (which begins with `[`, `YYYY-MM-DD` or `HH:MM`), and how
 /// many bytes it covers; `None` with a length to skip when it is not a field.
 fn field_at(text: &str, label: &str) -> (Option<Field>, usize) {
-    let field = |key: &str, kind| {
-        Some(Field {
-            key: key.to_string(),
-            placeholder: String::new(),
-            kind,
-        })
-    };
+    let field = |key: &str, kind| Some(Field { key: key.to_string(), placeholder: String::new(), kind });
     if text.starts_with("YYYY-MM-DD") {
         return (field("date", FieldKind::Date), 10);
     }
     if text.starts_with("HH:MM") {
         return match label {
-            "duration" => (
-                field("duration", FieldKind::Duration { clock_format: true }),
-                5,
-            ),
+            "duration" => (field("duration", FieldKind::Duration { clock_format: true }), 5),
             _ => (field("time", FieldKind::Time), 5),
         };
     }
@@ -281,16 +235,10 @@ fn field_at(text: &str, label: &str) -> (Option<Field>, usize) {
     if is_range {
         return (field("severity", FieldKind::Severity), close + 1);
     }
-    let key = inner
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase();
+    let key = inner.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
     let kind = match (key.as_str(), label) {
         ("time", "next update") => FieldKind::NextUpdate,
-        (_, "duration") => FieldKind::Duration {
-            clock_format: false,
-        },
+        (_, "duration") => FieldKind::Duration { clock_format: false },
         ("time", _) => FieldKind::Time,
         ("date", _) => FieldKind::Date,
         _ => FieldKind::Text,
@@ -300,14 +248,7 @@ fn field_at(text: &str, label: &str) -> (Option<Field>, usize) {
         FieldKind::Duration { .. } => "duration".to_string(),
         _ => key,
     };
-    (
-        Some(Field {
-            key,
-            placeholder: String::new(),
-            kind,
-        }),
-        close + 1,
-    )
+    (Some(Field { key, placeholder: String::new(), kind }), close + 1)
 }
 
 /// `**Duration:** HH:MM` → `duration`; `NEXT UPDATE: [Time]` → `next update`.
@@ -315,13 +256,6 @@ fn line_label(line: &str) -> String {
     let Some((label, _)) = line.split_once(':') else {
         return String::new();
     };
-    let label: String = label
-        .chars()
-        .filter(|c| c.is_alphanumeric() || c.is_whitespace())
-        .collect();
-    label
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    let label: String = label.chars().filter(|c| c.is_alphanumeric() || c.is_whitespace()).collect();
+    label.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }

@@ -13,9 +13,9 @@ fn push_inlines(inlines: &[Inline], out: &mut String) {
     for inline in inlines {
         match inline {
             Inline::Text(text) | Inline::Code(text) | Inline::Html(text) => out.push_str(text),
-            Inline::Emphasis(children)
-            | Inline::Strong(children)
-            | Inline::Strikethrough(children) => push_inlines(children, out),
+            Inline::Emphasis(children) | Inline::Strong(children) | Inline::Strikethrough(children) => {
+                push_inlines(children, out)
+            }
             Inline::Link(link) => push_inlines(&link.content, out),
             Inline::Image(image) => out.push_str(&image.alt),
             Inline::FootnoteReference(_) => {}

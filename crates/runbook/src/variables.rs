@@ -25,9 +25,8 @@ pub enum Piece<'a> {
 }
 
 /// Host names are ALL_CAPS words ending like these, or standing where a host goes.
-const HOST_SUFFIXES: &[&str] = &[
-    "HOST", "HOSTNAME", "IP", "ADDR", "ADDRESS", "DOMAIN", "ENDPOINT", "SERVER", "URL", "PORT",
-];
+const HOST_SUFFIXES: &[&str] =
+    &["HOST", "HOSTNAME", "IP", "ADDR", "ADDRESS", "DOMAIN", "ENDPOINT", "SERVER", "URL", "PORT"];
 
 /// The variables of a runbook's shell blocks, in order of first use, and its secrets' names.
 pub fn find_variables(blocks: &[Block]) -> (Vec<Variable>, Vec<String>) {
@@ -46,28 +45,17 @@ pub fn find_variables(blocks: &[Block]) -> (Vec<Variable>, Vec<String>) {
     let mut variables: Vec<Variable> = Vec::new();
     for code in &codes {
         for (start, word) in caps_words(code) {
-            let host_like = HOST_SUFFIXES
-                .iter()
-                .any(|s| word == *s || word.ends_with(&format!("_{s}")));
+            let host_like = HOST_SUFFIXES.iter().any(|s| word == *s || word.ends_with(&format!("_{s}")));
             let before = &code[..start];
             let in_host_position = before.ends_with("://") || before.ends_with('@');
             let is_secret = secrets.iter().any(|s| s == word);
-            if (host_like || in_host_position)
-                && !is_secret
-                && !variables.iter().any(|v| v.name == word)
-            {
-                variables.push(Variable {
-                    name: word.to_string(),
-                    written: word.to_string(),
-                });
+            if (host_like || in_host_position) && !is_secret && !variables.iter().any(|v| v.name == word) {
+                variables.push(Variable { name: word.to_string(), written: word.to_string() });
             }
         }
         for (written, name) in angle_placeholders(code) {
             if !variables.iter().any(|v| v.name == name) {
-                variables.push(Variable {
-                    name: name.to_string(),
-                    written: written.to_string(),
-                });
+                variables.push(Variable { name: name.to_string(), written: written.to_string() });
             }
         }
     }
@@ -78,10 +66,7 @@ fn collect_shell<'a>(blocks: &'a [Block], out: &mut Vec<&'a str>) {
     for block in blocks {
         match block {
             Block::Code(code) if is_shell(code.lang.as_deref()) => out.push(&code.code),
-            Block::List(list) => list
-                .items
-                .iter()
-                .for_each(|item| collect_shell(&item.blocks, out)),
+            Block::List(list) => list.items.iter().for_each(|item| collect_shell(&item.blocks, out)),
             Block::Quote(quote) => collect_shell(&quote.blocks, out),
             _ => {}
         }
@@ -114,18 +99,14 @@ pub fn pieces<'a>(code: &'a str, variables: &'a [Variable]) -> Vec<Piece<'a>> {
 }
 
 /// The command with variables replaced by their values; unset ones stay as written.
-pub fn substitute(
-    code: &str,
-    variables: &[Variable],
-    value: &dyn Fn(&str) -> Option<String>,
-) -> String {
+pub fn substitute(code: &str, variables: &[Variable], value: &dyn Fn(&str) -> Option<String>) -> String {
     pieces(code, variables)
         .into_iter()
         .map(|piece| match piece {
             Piece::Text(text) | Piece::Secret { written: text, .. } => text.to_string(),
-            Piece::Variable { name, written } => value(name)
-                .filter(|v| !v.is_empty())
-                .unwrap_or_else(|| written.to_string()),
+            Piece::Variable { name, written } => {
+                value(name).filter(|v| !v.is_empty()).unwrap_or_else(|| written.to_string())
+            }
         })
         .collect()
 }
@@ -143,31 +124,14 @@ fn secret_at(code: &str, i: usize) -> Option<(Piece<'_>, usize)> {
         }
         let name_offset = i + 2 + name_start;
         let end = i + 2 + close + 1;
-        return Some((
-            Piece::Secret {
-                name: &code[name_offset..name_offset + name_len],
-                written: &code[i..end],
-            },
-            end,
-        ));
+        return Some((Piece::Secret { name: &code[name_offset..name_offset + name_len], written: &code[i..end] }, end));
     }
     let len = identifier_len(rest);
-    (len > 0 && !rest.starts_with(|c: char| c.is_ascii_digit())).then(|| {
-        (
-            Piece::Secret {
-                name: &code[i + 1..i + 1 + len],
-                written: &code[i..i + 1 + len],
-            },
-            i + 1 + len,
-        )
-    })
+    (len > 0 && !rest.starts_with(|c: char| c.is_ascii_digit()))
+        .then(|| (Piece::Secret { name: &code[i + 1..i + 1 + len], written: &code[i..i + 1 + len] }, i + 1 + len))
 }
 
-fn variable_at<'a>(
-    code: &'a str,
-    i: usize,
-    variables: &'a [Variable],
-) -> Option<(Piece<'a>, usize)> {
+fn variable_at<'a>(code: &'a str, i: usize, variables: &'a [Variable]) -> Option<(Piece<'a>, usize)> {
     let rest = &code[i..];
     let previous = code[..i].chars().next_back();
     if previous.is_some_and(is_identifier_char) || previous == Some('$') {
@@ -177,13 +141,7 @@ fn variable_at<'a>(
         let after = rest.strip_prefix(v.written.as_str())?;
         let boundary = v.written.starts_with('<') || !after.starts_with(is_identifier_char);
         boundary.then(|| {
-            (
-                Piece::Variable {
-                    name: v.name.as_str(),
-                    written: &rest[..v.written.len()],
-                },
-                i + v.written.len(),
-            )
+            (Piece::Variable { name: v.name.as_str(), written: &rest[..v.written.len()] }, i + v.written.len())
         })
     })
 }
@@ -202,8 +160,7 @@ fn caps_words(code: &str) -> impl Iterator<Item = (usize, &str)> {
             i += len;
             let word = &code[start..i];
             let preceded = code[..start].ends_with(['$', '{', '#']);
-            let caps = word.chars().any(|c| c.is_ascii_uppercase())
-                && !word.chars().any(|c| c.is_ascii_lowercase());
+            let caps = word.chars().any(|c| c.is_ascii_uppercase()) && !word.chars().any(|c| c.is_ascii_lowercase());
             if caps && !preceded && !word.starts_with(|c: char| c.is_ascii_digit()) {
                 return Some((start, word));
             }
@@ -223,9 +180,7 @@ fn angle_placeholders(code: &str) -> Vec<(&str, &str)> {
         let len = rest.find('>').unwrap_or(0);
         let name = &rest[..len];
         let valid = name.starts_with(|c: char| c.is_ascii_lowercase())
-            && name
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+            && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
         if valid {
             found.push((&code[start..start + len + 2], name));
         }
@@ -234,8 +189,7 @@ fn angle_placeholders(code: &str) -> Vec<(&str, &str)> {
 }
 
 fn identifier_len(text: &str) -> usize {
-    text.find(|c: char| !is_identifier_char(c))
-        .unwrap_or(text.len())
+    text.find(|c: char| !is_identifier_char(c)).unwrap_or(text.len())
 }
 
 fn is_identifier_char(c: char) -> bool {

@@ -11,15 +11,9 @@ fn sample() -> Incident {
     incident.set_severity("SEV2", 1_795_896_600);
     incident.toggle_step(StepId(0x3afd_7022), 1_795_896_500);
     incident.toggle_step(StepId(7), 1_795_896_900);
-    incident.set_field(
-        "brief description",
-        "Checkout API returns 502 <img src=x onerror=alert(1)>",
-        1_795_896_700,
-    );
+    incident.set_field("brief description", "Checkout API returns 502 <img src=x onerror=alert(1)>", 1_795_896_700);
     incident.set_field("impact", "", 1_795_896_710);
-    incident
-        .variables
-        .insert("EC2_HOST".into(), "10.0.0.5".into());
+    incident.variables.insert("EC2_HOST".into(), "10.0.0.5".into());
     incident.record_copy("Communication template", 1_795_897_000);
     incident.next_update_at = Some(1_795_898_800);
     incident.resolve(1_795_901_400);
@@ -32,9 +26,7 @@ fn a_full_incident_round_trips() {
     let token = encode(&incident);
     assert!(token.starts_with("o1"));
     assert!(
-        token
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'),
+        token.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'),
         "safe in a URL fragment: {token}"
     );
     assert_eq!(decode(&token), Ok(incident));
@@ -63,65 +55,44 @@ fn bad_tokens_are_refused_with_their_reason() {
 #[test]
 fn implausible_sizes_are_refused_before_allocating() {
     // id length = 2^40: a hostile token must not make the decoder reserve memory for it.
-    let token = format!(
-        "o1{}",
-        base64url_encode(&[0x80, 0x80, 0x80, 0x80, 0x80, 0x20])
-    );
+    let token = format!("o1{}", base64url_encode(&[0x80, 0x80, 0x80, 0x80, 0x80, 0x20]));
     assert_eq!(decode(&token), Err(DecodeError::Implausible));
 }
 
 fn incident_strategy() -> impl Strategy<Value = Incident> {
     let text = || "\\PC{0,40}";
     (
-        (
-            text(),
-            text(),
-            any::<i64>(),
-            proptest::option::of(any::<i64>()),
-            proptest::option::of(text()),
-        ),
+        (text(), text(), any::<i64>(), proptest::option::of(any::<i64>()), proptest::option::of(text())),
         proptest::collection::btree_map(any::<u32>(), -1000i64..10_000_000, 0..50),
         proptest::collection::btree_map(text(), "\\PC{1,40}", 0..8),
         proptest::collection::btree_map("[A-Z_]{1,12}", text(), 0..4),
         proptest::collection::vec((0u8..4, -1000i64..10_000_000, text()), 0..10),
         proptest::option::of(-1000i64..10_000_000),
     )
-        .prop_map(
-            |(
-                (id, runbook, start, resolved, severity),
-                checks,
-                fields,
-                variables,
-                events,
-                next,
-            )| Incident {
-                id,
-                runbook,
-                started_at: start,
-                resolved_at: resolved,
-                severity: severity.filter(|s| !s.is_empty()),
-                checks: checks
-                    .into_iter()
-                    .map(|(id, d)| (StepId(id), start.wrapping_add(d)))
-                    .collect(),
-                field_times: fields.keys().map(|k| (k.clone(), start)).collect(),
-                fields,
-                variables,
-                events: events
-                    .into_iter()
-                    .map(|(kind, d, text)| Event {
-                        at: start.wrapping_add(d),
-                        kind: match kind {
-                            0 => EventKind::SeverityChanged { to: text },
-                            1 => EventKind::MessageCopied { template: text },
-                            2 => EventKind::Resolved,
-                            _ => EventKind::Reopened,
-                        },
-                    })
-                    .collect(),
-                next_update_at: next.map(|d| start.wrapping_add(d)),
-            },
-        )
+        .prop_map(|((id, runbook, start, resolved, severity), checks, fields, variables, events, next)| Incident {
+            id,
+            runbook,
+            started_at: start,
+            resolved_at: resolved,
+            severity: severity.filter(|s| !s.is_empty()),
+            checks: checks.into_iter().map(|(id, d)| (StepId(id), start.wrapping_add(d))).collect(),
+            field_times: fields.keys().map(|k| (k.clone(), start)).collect(),
+            fields,
+            variables,
+            events: events
+                .into_iter()
+                .map(|(kind, d, text)| Event {
+                    at: start.wrapping_add(d),
+                    kind: match kind {
+                        0 => EventKind::SeverityChanged { to: text },
+                        1 => EventKind::MessageCopied { template: text },
+                        2 => EventKind::Resolved,
+                        _ => EventKind::Reopened,
+                    },
+                })
+                .collect(),
+            next_update_at: next.map(|d| start.wrapping_add(d)),
+        })
 }
 
 proptest! {

@@ -8,13 +8,7 @@ use runbook::{Block, Callout, ImageSource, Inline, Library, LinkTarget, Runbook}
 fn constructs() -> Runbook {
     let source = fixture("constructs.md");
     let other = fixture("other.md");
-    let library = Library::build(
-        "runbooks",
-        [
-            ("constructs.md", source.as_str()),
-            ("other.md", other.as_str()),
-        ],
-    );
+    let library = Library::build("runbooks", [("constructs.md", source.as_str()), ("other.md", other.as_str())]);
     library.get("constructs").cloned().expect("parsed")
 }
 
@@ -25,10 +19,7 @@ fn find<'a, T>(blocks: &'a [Block], pick: &dyn Fn(&'a Block) -> Option<T>) -> Ve
             found.push(hit);
         }
         match block {
-            Block::List(list) => list
-                .items
-                .iter()
-                .for_each(|i| found.extend(find(&i.blocks, pick))),
+            Block::List(list) => list.items.iter().for_each(|i| found.extend(find(&i.blocks, pick))),
             Block::Quote(quote) => found.extend(find(&quote.blocks, pick)),
             _ => {}
         }
@@ -44,9 +35,7 @@ fn whole_model_matches_its_snapshot() {
 #[test]
 fn emphasis_strong_strikethrough_and_inline_code_keep_their_kind() {
     let runbook = constructs();
-    let Block::Paragraph(first) = &runbook.blocks[1] else {
-        panic!("paragraph expected")
-    };
+    let Block::Paragraph(first) = &runbook.blocks[1] else { panic!("paragraph expected") };
     assert_eq!(
         inlines(first),
         "Text with *emphasis*, **strong**, ~~struck~~ and `inline code`.↵A second line⤶after a break."
@@ -90,20 +79,11 @@ fn links_resolve_to_anchors_runbooks_files_or_refusal() {
         targets,
         [
             LinkTarget::Anchor("escalation".into()),
-            LinkTarget::Runbook {
-                slug: "other".into(),
-                anchor: Some("step-2".into())
-            },
+            LinkTarget::Runbook { slug: "other".into(), anchor: Some("step-2".into()) },
             LinkTarget::External("https://example.com/docs".into()),
-            LinkTarget::File {
-                path: "scripts/restart.sh".into()
-            },
-            LinkTarget::MissingRunbook {
-                href: "../RUNBOOK_GONE.md".into()
-            },
-            LinkTarget::Unsafe {
-                href: "javascript:alert(1)".into()
-            },
+            LinkTarget::File { path: "scripts/restart.sh".into() },
+            LinkTarget::MissingRunbook { href: "../RUNBOOK_GONE.md".into() },
+            LinkTarget::Unsafe { href: "javascript:alert(1)".into() },
             LinkTarget::Anchor("tasks".into()),
         ]
     );
@@ -125,18 +105,9 @@ fn images_load_only_from_the_site_or_the_web() {
     assert_eq!(
         sources,
         [
-            (
-                "Topology".to_string(),
-                ImageSource::File("images/topology.png".into())
-            ),
-            (
-                "Logo".to_string(),
-                ImageSource::Url("https://example.com/logo.png".into())
-            ),
-            (
-                "x".to_string(),
-                ImageSource::Blocked("javascript:alert(2)".into())
-            ),
+            ("Topology".to_string(), ImageSource::File("images/topology.png".into())),
+            ("Logo".to_string(), ImageSource::Url("https://example.com/logo.png".into())),
+            ("x".to_string(), ImageSource::Blocked("javascript:alert(2)".into())),
         ]
     );
 }
@@ -146,9 +117,7 @@ fn footnotes_are_collected_for_the_end_of_the_page() {
     let runbook = constructs();
     assert_eq!(runbook.footnotes.len(), 1);
     assert_eq!(runbook.footnotes[0].label, "why");
-    let Block::Paragraph(text) = &runbook.footnotes[0].blocks[0] else {
-        panic!("paragraph expected")
-    };
+    let Block::Paragraph(text) = &runbook.footnotes[0].blocks[0] else { panic!("paragraph expected") };
     assert_eq!(inlines(text), "Because **the** runbook says so.");
 }
 
@@ -161,35 +130,15 @@ fn tables_keep_alignment_and_empty_cells() {
     assert_eq!(tables.len(), 1);
     let table = &tables[0];
     use runbook::Alignment;
-    assert_eq!(
-        table.alignments,
-        [
-            Alignment::Left,
-            Alignment::Center,
-            Alignment::Right,
-            Alignment::None
-        ]
-    );
-    assert_eq!(
-        table.rows[1].iter().map(|c| inlines(c)).collect::<Vec<_>>(),
-        ["`e`", "[f](#tasks)", "", "h"]
-    );
+    assert_eq!(table.alignments, [Alignment::Left, Alignment::Center, Alignment::Right, Alignment::None]);
+    assert_eq!(table.rows[1].iter().map(|c| inlines(c)).collect::<Vec<_>>(), ["`e`", "[f](#tasks)", "", "h"]);
 }
 
 #[test]
 fn repeated_headings_get_distinct_anchors() {
     let runbook = constructs();
     let anchors: Vec<&str> = runbook.headings.iter().map(|h| h.anchor.as_str()).collect();
-    assert_eq!(
-        anchors,
-        [
-            "every-construct",
-            "tasks",
-            "links-and-media",
-            "tables",
-            "tables-1"
-        ]
-    );
+    assert_eq!(anchors, ["every-construct", "tasks", "links-and-media", "tables", "tables-1"]);
 }
 
 #[test]
@@ -199,14 +148,10 @@ fn raw_html_is_kept_as_text_and_comments_are_dropped() {
         Block::Html(h) => Some(h.clone()),
         _ => None,
     });
-    assert_eq!(
-        html,
-        [r#"<div onclick="alert(3)"><script>alert(4)</script></div>"#]
-    );
+    assert_eq!(html, [r#"<div onclick="alert(3)"><script>alert(4)</script></div>"#]);
     let rendered = render(&runbook);
     assert!(!rendered.contains("an HTML comment"));
-    assert!(rendered
-        .contains(r#"p: Inline ‹html:<span onmouseover="x()">›html‹html:</span>› is text."#));
+    assert!(rendered.contains(r#"p: Inline ‹html:<span onmouseover="x()">›html‹html:</span>› is text."#));
 }
 
 #[test]
@@ -220,11 +165,7 @@ fn indented_code_has_no_language() {
 
 #[test]
 fn problems_are_reported_with_lines() {
-    let messages: Vec<String> = constructs()
-        .diagnostics
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let messages: Vec<String> = constructs().diagnostics.iter().map(ToString::to_string).collect();
     assert_eq!(
         messages,
         [

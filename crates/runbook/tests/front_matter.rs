@@ -7,11 +7,7 @@ use runbook::front_matter::Value;
 use runbook::{parse, Block};
 
 fn messages(source: &str) -> Vec<String> {
-    parse("r.md", source)
-        .diagnostics
-        .iter()
-        .map(ToString::to_string)
-        .collect()
+    parse("r.md", source).diagnostics.iter().map(ToString::to_string).collect()
 }
 
 #[test]
@@ -30,17 +26,8 @@ sidebar_position: 3\n\
     assert_eq!(fm.description.as_deref(), Some("It's the one for replicas"));
     assert_eq!(fm.owner.as_deref(), Some("dba-team"));
     assert_eq!(fm.tags, ["db", "sev1, critical"]);
-    assert_eq!(
-        fm.variables,
-        [
-            ("DB_HOST".to_string(), "10.0.0.5".to_string()),
-            ("DB_PORT".into(), "5432".into())
-        ]
-    );
-    assert_eq!(
-        fm.other,
-        [("sidebar_position".to_string(), Value::Text("3".into()))]
-    );
+    assert_eq!(fm.variables, [("DB_HOST".to_string(), "10.0.0.5".to_string()), ("DB_PORT".into(), "5432".into())]);
+    assert_eq!(fm.other, [("sidebar_position".to_string(), Value::Text("3".into()))]);
     assert!(runbook.diagnostics.is_empty(), "{:?}", runbook.diagnostics);
     assert_eq!(runbook.title, "Database: failover");
 }
@@ -55,10 +42,7 @@ fn block_lists_and_block_scalars_are_read() {
 
 #[test]
 fn a_file_without_front_matter_takes_its_title_from_the_first_heading() {
-    let runbook = parse(
-        "notes/on-call.md",
-        "Intro line.\n\n# On-call handbook\n\nText.\n",
-    );
+    let runbook = parse("notes/on-call.md", "Intro line.\n\n# On-call handbook\n\nText.\n");
     assert_eq!(runbook.title, "On-call handbook");
     assert_eq!(runbook.description, "Intro line.");
     assert!(runbook.diagnostics.is_empty());
@@ -95,13 +79,7 @@ fn lines_that_are_not_yaml_are_reported_by_line_and_skipped() {
         ]
     );
     assert!(render(&runbook).contains("p: Still here."));
-    assert_eq!(
-        runbook
-            .blocks
-            .first()
-            .map(|b| matches!(b, Block::Heading(h) if h.line == 7)),
-        Some(true)
-    );
+    assert_eq!(runbook.blocks.first().map(|b| matches!(b, Block::Heading(h) if h.line == 7)), Some(true));
 }
 
 #[test]

@@ -7,26 +7,18 @@ use runbook::{parse, Block};
 
 #[test]
 fn an_unclosed_code_fence_is_reported_and_its_text_kept() {
-    let runbook = parse(
-        "r.md",
-        "# Restart\n\n```bash\nsudo systemctl restart app\n\n## Not a heading\n",
-    );
+    let runbook = parse("r.md", "# Restart\n\n```bash\nsudo systemctl restart app\n\n## Not a heading\n");
     assert_eq!(
         runbook.diagnostics.iter().map(ToString::to_string).collect::<Vec<_>>(),
         ["r.md:3: warning: code block has no closing fence, so the text after it is shown as code"]
     );
-    let Some(Block::Code(code)) = runbook.blocks.last() else {
-        panic!("code block expected")
-    };
+    let Some(Block::Code(code)) = runbook.blocks.last() else { panic!("code block expected") };
     assert_eq!(code.code, "sudo systemctl restart app\n\n## Not a heading");
 }
 
 #[test]
 fn closed_fences_inside_quotes_and_lists_are_not_reported() {
-    let runbook = parse(
-        "r.md",
-        "> ```\n> quoted code\n> ```\n\n1. Step\n   ~~~~sh\n   ls\n   ~~~~\n",
-    );
+    let runbook = parse("r.md", "> ```\n> quoted code\n> ```\n\n1. Step\n   ~~~~sh\n   ls\n   ~~~~\n");
     assert!(runbook.diagnostics.is_empty(), "{:?}", runbook.diagnostics);
 }
 
@@ -51,9 +43,7 @@ fn thousands_of_nested_quotes_are_flattened_not_overflowed() {
 
 #[test]
 fn deeply_nested_lists_and_emphasis_keep_their_text() {
-    let lists: String = (0..300)
-        .map(|i| format!("{}- level {i}\n", "  ".repeat(i)))
-        .collect();
+    let lists: String = (0..300).map(|i| format!("{}- level {i}\n", "  ".repeat(i))).collect();
     assert!(render(&parse("r.md", &lists)).contains("level 299"));
     let emphasis = format!("{}core{}", "*_".repeat(2000), "_*".repeat(2000));
     assert!(render(&parse("r.md", &emphasis)).contains("core"));
@@ -70,17 +60,8 @@ fn empty_and_whitespace_files_are_empty_runbooks() {
 
 #[test]
 fn script_in_headings_and_tables_stays_text() {
-    let runbook = parse(
-        "r.md",
-        "# <img src=x onerror=alert(1)>\n\n| a |\n|---|\n| <script>alert(2)</script> |\n",
-    );
+    let runbook = parse("r.md", "# <img src=x onerror=alert(1)>\n\n| a |\n|---|\n| <script>alert(2)</script> |\n");
     let rendered = render(&runbook);
-    assert!(
-        rendered.contains("h1 #img-srcx-onerroralert1 L1: ‹html:<img src=x onerror=alert(1)>›"),
-        "{rendered}"
-    );
-    assert!(
-        rendered.contains("row: ‹html:<script>›alert(2)‹html:</script>›"),
-        "{rendered}"
-    );
+    assert!(rendered.contains("h1 #img-srcx-onerroralert1 L1: ‹html:<img src=x onerror=alert(1)>›"), "{rendered}");
+    assert!(rendered.contains("row: ‹html:<script>›alert(2)‹html:</script>›"), "{rendered}");
 }

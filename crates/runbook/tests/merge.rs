@@ -22,15 +22,8 @@ fn checks_are_united_and_local_progress_is_never_lost() {
     incoming.toggle_step(StepId(3), T + 300);
     incoming.toggle_step(StepId(1), T + 400); // unchecked in the link: still checked here
     let report = merge(&mut local, &incoming);
-    assert_eq!(
-        local.checks.keys().copied().collect::<Vec<_>>(),
-        [StepId(1), StepId(2), StepId(3)]
-    );
-    assert_eq!(
-        local.checks[&StepId(1)],
-        T + 60,
-        "a step checked on both sides keeps this browser's time"
-    );
+    assert_eq!(local.checks.keys().copied().collect::<Vec<_>>(), [StepId(1), StepId(2), StepId(3)]);
+    assert_eq!(local.checks[&StepId(1)], T + 60, "a step checked on both sides keeps this browser's time");
     assert_eq!(report.added_checks, 1);
 }
 
@@ -42,14 +35,8 @@ fn each_field_keeps_its_newer_value() {
     incoming.set_field("brief description", "Checkout API returns 502", T + 600);
     incoming.set_field("impact", "Some users", T + 400);
     let report = merge(&mut local, &incoming);
-    assert_eq!(
-        local.fields["brief description"],
-        "Checkout API returns 502"
-    );
-    assert_eq!(
-        local.fields["impact"], "All users",
-        "the local edit is newer"
-    );
+    assert_eq!(local.fields["brief description"], "Checkout API returns 502");
+    assert_eq!(local.fields["impact"], "All users", "the local edit is newer");
     assert_eq!(report.updated_fields, ["brief description"]);
 }
 
@@ -64,18 +51,12 @@ fn severity_and_resolution_follow_the_latest_change_of_either_copy() {
     assert_eq!(local.resolved_at, Some(T + 3000));
     assert_eq!(report.severity, Some((Some("SEV2".into()), "SEV1".into())));
     assert!(report.resolution_changed);
-    assert_eq!(
-        report.summary(),
-        "severity SEV1 (was SEV2), resolution state updated"
-    );
+    assert_eq!(report.summary(), "severity SEV1 (was SEV2), resolution state updated");
 
     let mut reopened_here = local.clone();
     reopened_here.reopen(T + 4000);
     let report = merge(&mut reopened_here, &incoming);
-    assert_eq!(
-        reopened_here.resolved_at, None,
-        "reopening here is newer than the link's resolution"
-    );
+    assert_eq!(reopened_here.resolved_at, None, "reopening here is newer than the link's resolution");
     assert!(!report.resolution_changed);
 }
 
@@ -90,10 +71,7 @@ fn merging_the_same_link_twice_changes_nothing_the_second_time() {
     let report = merge(&mut local, &incoming);
     assert_eq!(local, once);
     assert!(report.is_empty());
-    assert_eq!(
-        report.summary(),
-        "nothing new: this browser already had everything in the link"
-    );
+    assert_eq!(report.summary(), "nothing new: this browser already had everything in the link");
 }
 
 #[test]
@@ -102,17 +80,10 @@ fn the_earlier_start_and_new_hosts_are_taken() {
     local.variables.insert("EC2_HOST".into(), "10.0.0.5".into());
     let mut incoming = base();
     incoming.set_start(T - 600);
-    incoming
-        .variables
-        .insert("EC2_HOST".into(), "10.9.9.9".into());
-    incoming
-        .variables
-        .insert("LIGHTSAIL_HOST".into(), "10.0.0.6".into());
+    incoming.variables.insert("EC2_HOST".into(), "10.9.9.9".into());
+    incoming.variables.insert("LIGHTSAIL_HOST".into(), "10.0.0.6".into());
     let report = merge(&mut local, &incoming);
     assert_eq!(local.started_at, T - 600);
-    assert_eq!(
-        local.variables["EC2_HOST"], "10.0.0.5",
-        "this browser's own host value stays"
-    );
+    assert_eq!(local.variables["EC2_HOST"], "10.0.0.5", "this browser's own host value stays");
     assert_eq!(report.added_variables, ["LIGHTSAIL_HOST"]);
 }

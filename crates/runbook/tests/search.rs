@@ -11,10 +11,7 @@ fn index() -> SearchIndex {
 # Database Issues\n\n## Replica lag\n\nCheck `pg_stat_replication`.\n\n## Database locked\n\nFind the blocking query.\n";
     SearchIndex::build(&Library::build(
         "runbooks",
-        [
-            ("incident-response.md", team_runbook_source()),
-            ("database-issues.md", database),
-        ],
+        [("incident-response.md", team_runbook_source()), ("database-issues.md", database)],
     ))
 }
 
@@ -22,16 +19,9 @@ fn index() -> SearchIndex {
 fn circuit_breakers_lands_on_the_section_that_checks_them() {
     let hits = index().search("circuit breakers", 10);
     let top = &hits[0];
-    assert_eq!(
-        (top.slug.as_str(), top.anchor.as_deref()),
-        ("incident-response", Some("all-debates-failing-sev2"))
-    );
+    assert_eq!((top.slug.as_str(), top.anchor.as_deref()), ("incident-response", Some("all-debates-failing-sev2")));
     assert_eq!(top.heading, "All Debates Failing (SEV2)");
-    assert!(
-        top.snippet.contains("Check circuit breakers"),
-        "{}",
-        top.snippet
-    );
+    assert!(top.snippet.contains("Check circuit breakers"), "{}", top.snippet);
 }
 
 #[test]
@@ -66,16 +56,10 @@ fn highlights_mark_the_matched_words_in_the_snippet() {
 
 #[test]
 fn non_ascii_text_is_matched_case_insensitively_and_highlighted_exactly() {
-    let library = Library::build(
-        "runbooks",
-        [("de.md", "# Störung\n\nDIENST ÜBERLASTET: Straße prüfen.\n")],
-    );
+    let library = Library::build("runbooks", [("de.md", "# Störung\n\nDIENST ÜBERLASTET: Straße prüfen.\n")]);
     let hits = SearchIndex::build(&library).search("überlastet", 5);
     assert_eq!(hits.len(), 1);
-    assert_eq!(
-        &hits[0].snippet[hits[0].highlights[0].clone()],
-        "ÜBERLASTET"
-    );
+    assert_eq!(&hits[0].snippet[hits[0].highlights[0].clone()], "ÜBERLASTET");
 }
 
 #[test]

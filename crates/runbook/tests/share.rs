@@ -50,9 +50,7 @@ pub fn full_incident(runbook: &Runbook) -> Incident {
     for (i, (key, value)) in realistic_fields().into_iter().enumerate() {
         incident.set_field(key, value, START + 300 + i as i64 * 200);
     }
-    incident
-        .variables
-        .insert("EC2_HOST".into(), "10.0.12.7".into());
+    incident.variables.insert("EC2_HOST".into(), "10.0.12.7".into());
     incident.record_copy("Communication template", START + 500);
     incident.record_copy("Update communication", START + 4900);
     incident.next_update_at = Some(START + 2300);
@@ -94,36 +92,16 @@ fn the_shared_incident_is_the_same_incident_to_the_minute() {
     assert!(shared.runbook_found);
     assert_eq!(shared.orphaned, 0);
     let copy = shared.incident;
-    assert_eq!(
-        (copy.id.as_str(), copy.runbook.as_str()),
-        ("k3x9q2ma", "incident-response")
-    );
-    assert_eq!(
-        (copy.started_at, copy.resolved_at),
-        (original.started_at, original.resolved_at)
-    );
+    assert_eq!((copy.id.as_str(), copy.runbook.as_str()), ("k3x9q2ma", "incident-response"));
+    assert_eq!((copy.started_at, copy.resolved_at), (original.started_at, original.resolved_at));
     assert_eq!(copy.severity, original.severity);
     assert_eq!(copy.fields, original.fields);
     assert_eq!(copy.variables, original.variables);
     let to_minute = |t: i64| t - t.rem_euclid(60);
-    let checks: Vec<_> = original
-        .checks
-        .iter()
-        .map(|(id, at)| (*id, to_minute(*at)))
-        .collect();
+    let checks: Vec<_> = original.checks.iter().map(|(id, at)| (*id, to_minute(*at))).collect();
     assert_eq!(copy.checks.into_iter().collect::<Vec<_>>(), checks);
-    let events: Vec<_> = original
-        .events
-        .iter()
-        .map(|e| (to_minute(e.at), e.kind.clone()))
-        .collect();
-    assert_eq!(
-        copy.events
-            .into_iter()
-            .map(|e| (e.at, e.kind))
-            .collect::<Vec<_>>(),
-        events
-    );
+    let events: Vec<_> = original.events.iter().map(|e| (to_minute(e.at), e.kind.clone())).collect();
+    assert_eq!(copy.events.into_iter().map(|e| (e.at, e.kind)).collect::<Vec<_>>(), events);
     assert_eq!(copy.next_update_at, original.next_update_at.map(to_minute));
 }
 
@@ -131,56 +109,24 @@ fn the_shared_incident_is_the_same_incident_to_the_minute() {
 fn a_link_still_applies_after_the_runbook_is_edited_and_lost_steps_are_counted() {
     let runbook = team();
     let mut incident = Incident::new("abc", "incident-response", START);
-    let labels = [
-        "Quick health check all services",
-        "Notify stakeholders",
-        "Check resource usage",
-        "Revenue impact",
-    ];
+    let labels = ["Quick health check all services", "Notify stakeholders", "Check resource usage", "Revenue impact"];
     for label in labels {
-        let step = runbook
-            .steps
-            .iter()
-            .find(|s| s.label == label)
-            .expect("step");
+        let step = runbook.steps.iter().find(|s| s.label == label).expect("step");
         incident.toggle_step(step.id, START + 60);
     }
     let token = encode(&incident, Some(&runbook));
     let edited = parse(
         "incident-response.md",
         &team_runbook_source()
-            .replace(
-                "- Revenue impact\n",
-                "- Revenue impact\n- Regulatory exposure\n",
-            )
-            .replace(
-                "### 1. Detection",
-                "- [ ] Open the incident doc\n\n### 1. Detection",
-            )
-            .replace(
-                "# Check resource usage\nfree -h",
-                "# Check memory and disk\nfree -h",
-            ),
+            .replace("- Revenue impact\n", "- Revenue impact\n- Regulatory exposure\n")
+            .replace("### 1. Detection", "- [ ] Open the incident doc\n\n### 1. Detection")
+            .replace("# Check resource usage\nfree -h", "# Check memory and disk\nfree -h"),
     );
     let shared = decode(&token, &|_| Some(&edited)).expect("decodes");
-    let labels_now: Vec<&str> = edited
-        .steps
-        .iter()
-        .filter(|s| shared.incident.checks.contains_key(&s.id))
-        .map(|s| s.label.as_str())
-        .collect();
-    assert_eq!(
-        labels_now,
-        [
-            "Quick health check all services",
-            "Revenue impact",
-            "Notify stakeholders"
-        ]
-    );
-    assert_eq!(
-        shared.orphaned, 1,
-        "the edited step is listed as gone, not dropped"
-    );
+    let labels_now: Vec<&str> =
+        edited.steps.iter().filter(|s| shared.incident.checks.contains_key(&s.id)).map(|s| s.label.as_str()).collect();
+    assert_eq!(labels_now, ["Quick health check all services", "Revenue impact", "Notify stakeholders"]);
+    assert_eq!(shared.orphaned, 1, "the edited step is listed as gone, not dropped");
     assert_eq!(shared.incident.checks.len(), 4);
 }
 
@@ -200,34 +146,23 @@ fn a_link_for_a_runbook_the_site_lacks_says_so_and_keeps_its_state() {
 fn secrets_never_enter_a_link_even_when_typed_into_a_variable() {
     let runbook = team();
     let mut incident = Incident::new("abc", "incident-response", START);
-    incident
-        .variables
-        .insert("ANTHROPIC_API_KEY".into(), "sk-secret-value".into());
-    incident
-        .variables
-        .insert("EC2_HOST".into(), "10.0.0.5".into());
+    incident.variables.insert("ANTHROPIC_API_KEY".into(), "sk-secret-value".into());
+    incident.variables.insert("EC2_HOST".into(), "10.0.0.5".into());
     let shared = round_trip(&incident, &runbook);
-    assert_eq!(
-        shared.incident.variables.into_iter().collect::<Vec<_>>(),
-        [("EC2_HOST".into(), "10.0.0.5".into())]
-    );
+    assert_eq!(shared.incident.variables.into_iter().collect::<Vec<_>>(), [("EC2_HOST".into(), "10.0.0.5".into())]);
 }
 
 #[test]
 fn text_from_a_link_comes_back_exactly_as_it_went_in() {
     let runbook = team();
     let mut incident = Incident::new("<script>alert(1)</script>", "incident-response", START);
-    let hostile =
-        "<img src=x onerror=alert(document.cookie)> \"quotes\" & ampersands \u{202e} ✓ \r\n\t end";
+    let hostile = "<img src=x onerror=alert(document.cookie)> \"quotes\" & ampersands \u{202e} ✓ \r\n\t end";
     incident.set_field("brief description", hostile, START);
     incident.set_field("a field this runbook never had", "kept by name", START);
     let shared = round_trip(&incident, &runbook);
     assert_eq!(shared.incident.id, "<script>alert(1)</script>");
     assert_eq!(shared.incident.fields["brief description"], hostile);
-    assert_eq!(
-        shared.incident.fields["a field this runbook never had"],
-        "kept by name"
-    );
+    assert_eq!(shared.incident.fields["a field this runbook never had"], "kept by name");
 }
 
 #[test]
@@ -239,25 +174,15 @@ fn damaged_and_foreign_links_are_refused_with_their_reason() {
     flipped[40] = if flipped[40] == b'A' { b'B' } else { b'A' };
     let cases = [
         (String::new(), DecodeError::Empty),
-        (
-            "s9AAAA".to_string(),
-            DecodeError::UnknownVersion("s9".into()),
-        ),
-        (
-            "o1AAAA".to_string(),
-            DecodeError::UnknownVersion("o1".into()),
-        ),
+        ("s9AAAA".to_string(), DecodeError::UnknownVersion("s9".into())),
+        ("o1AAAA".to_string(), DecodeError::UnknownVersion("o1".into())),
         ("s1<script>".to_string(), DecodeError::NotBase64),
         ("s1AA".to_string(), DecodeError::Truncated),
         (token[..token.len() - 7].to_string(), DecodeError::Damaged),
         (String::from_utf8(flipped).unwrap(), DecodeError::Damaged),
     ];
     for (input, expected) in cases {
-        assert_eq!(
-            decode(&input, &find).map(|_| ()),
-            Err(expected),
-            "{input:?}"
-        );
+        assert_eq!(decode(&input, &find).map(|_| ()), Err(expected), "{input:?}");
     }
 }
 
@@ -317,21 +242,11 @@ mod fuzz {
 #[test]
 fn links_made_with_format_s1_keep_opening() {
     let runbook = team();
-    let token =
-        "s1N9rI0dmwDQQoAQAAAACVCgAB45AMAAEABAH7g9oomL59c5TaEoZkETjY8WFNXKgG8aExEwKJByn1eiwLck4";
+    let token = "s1N9rI0dmwDQQoAQAAAACVCgAB45AMAAEABAH7g9oomL59c5TaEoZkETjY8WFNXKgG8aExEwKJByn1eiwLck4";
     let shared = decode(token, &|_| Some(&runbook)).expect("an s1 link decodes");
     let incident = shared.incident;
-    assert_eq!(
-        (incident.id.as_str(), incident.started_at),
-        ("gold1", START)
-    );
+    assert_eq!((incident.id.as_str(), incident.started_at), ("gold1", START));
     assert_eq!(incident.severity.as_deref(), Some("SEV2"));
-    assert_eq!(
-        incident.checks.into_iter().collect::<Vec<_>>(),
-        [(runbook.steps[0].id, START + 300)]
-    );
-    assert_eq!(
-        incident.fields["brief description"],
-        "Checkout API returns 502"
-    );
+    assert_eq!(incident.checks.into_iter().collect::<Vec<_>>(), [(runbook.steps[0].id, START + 300)]);
+    assert_eq!(incident.fields["brief description"], "Checkout API returns 502");
 }

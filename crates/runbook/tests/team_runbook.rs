@@ -7,16 +7,11 @@ use runbook::library::MissingLink;
 use runbook::{Block, Library, LinkTarget, Runbook};
 
 fn team_library() -> Library {
-    Library::build(
-        "runbooks",
-        [("incident-response.md", team_runbook_source())],
-    )
+    Library::build("runbooks", [("incident-response.md", team_runbook_source())])
 }
 
 fn team_runbook(library: &Library) -> &Runbook {
-    library
-        .get("incident-response")
-        .expect("the team's runbook is in the site")
+    library.get("incident-response").expect("the team's runbook is in the site")
 }
 
 fn count_blocks(blocks: &[Block], predicate: &dyn Fn(&Block) -> bool) -> usize {
@@ -24,11 +19,7 @@ fn count_blocks(blocks: &[Block], predicate: &dyn Fn(&Block) -> bool) -> usize {
         .iter()
         .map(|block| {
             let nested = match block {
-                Block::List(list) => list
-                    .items
-                    .iter()
-                    .map(|item| count_blocks(&item.blocks, predicate))
-                    .sum(),
+                Block::List(list) => list.items.iter().map(|item| count_blocks(&item.blocks, predicate)).sum(),
                 Block::Quote(quote) => count_blocks(&quote.blocks, predicate),
                 _ => 0,
             };
@@ -43,10 +34,7 @@ fn title_and_description_come_from_front_matter_and_first_paragraph() {
     let runbook = team_runbook(&library);
     assert_eq!(runbook.title, "Incident Response Runbook");
     // The front matter's description only repeats the title, so the first paragraph says more.
-    assert_eq!(
-        runbook.description,
-        "Standard procedures for handling incidents affecting Aragora services."
-    );
+    assert_eq!(runbook.description, "Standard procedures for handling incidents affecting Aragora services.");
 }
 
 #[test]
@@ -54,21 +42,8 @@ fn every_section_heading_is_found_with_its_level() {
     let library = team_library();
     let runbook = team_runbook(&library);
     let by_level = |level| runbook.headings.iter().filter(|h| h.level == level).count();
-    assert_eq!(
-        (
-            by_level(1),
-            by_level(2),
-            by_level(3),
-            runbook.headings.len()
-        ),
-        (1, 6, 11, 18)
-    );
-    let h2: Vec<&str> = runbook
-        .headings
-        .iter()
-        .filter(|h| h.level == 2)
-        .map(|h| h.text.as_str())
-        .collect();
+    assert_eq!((by_level(1), by_level(2), by_level(3), runbook.headings.len()), (1, 6, 11, 18));
+    let h2: Vec<&str> = runbook.headings.iter().filter(|h| h.level == 2).map(|h| h.text.as_str()).collect();
     assert_eq!(
         h2,
         [
@@ -81,10 +56,7 @@ fn every_section_heading_is_found_with_its_level() {
         ]
     );
     // The post-mortem template's `## Incident:` is inside a code block, not a heading.
-    assert!(runbook
-        .headings
-        .iter()
-        .all(|h| !h.text.starts_with("Incident:")));
+    assert!(runbook.headings.iter().all(|h| !h.text.starts_with("Incident:")));
 }
 
 #[test]
@@ -137,11 +109,8 @@ fn every_code_block_is_found_including_those_inside_list_items() {
 #[test]
 fn links_to_runbooks_the_site_lacks_are_listed_with_their_lines() {
     let library = team_library();
-    let missing = |line: u32, href: &str| MissingLink {
-        file: "runbooks/incident-response.md".into(),
-        line,
-        href: href.into(),
-    };
+    let missing =
+        |line: u32, href: &str| MissingLink { file: "runbooks/incident-response.md".into(), line, href: href.into() };
     assert_eq!(
         library.missing_links(),
         [
@@ -177,22 +146,10 @@ fn the_only_diagnostics_are_the_missing_runbook_links() {
 #[test]
 fn a_sibling_runbook_added_later_turns_missing_links_into_routes() {
     let database = "---\ntitle: Database Issues\n---\n# Database Issues\n";
-    let library = Library::build(
-        "runbooks",
-        [
-            ("incident-response.md", team_runbook_source()),
-            ("database-issues.md", database),
-        ],
-    );
-    let hrefs: Vec<String> = library
-        .missing_links()
-        .into_iter()
-        .map(|m| m.href)
-        .collect();
-    assert_eq!(
-        hrefs,
-        ["../RUNBOOK_DEPLOYMENT.md", "../RUNBOOK_PROVIDER_FAILURE.md"]
-    );
+    let library =
+        Library::build("runbooks", [("incident-response.md", team_runbook_source()), ("database-issues.md", database)]);
+    let hrefs: Vec<String> = library.missing_links().into_iter().map(|m| m.href).collect();
+    assert_eq!(hrefs, ["../RUNBOOK_DEPLOYMENT.md", "../RUNBOOK_PROVIDER_FAILURE.md"]);
     let mut routes = Vec::new();
     team_runbook(&library).for_each_link(&mut |link| {
         if let LinkTarget::Runbook { slug, .. } = &link.target {
@@ -205,11 +162,8 @@ fn a_sibling_runbook_added_later_turns_missing_links_into_routes() {
 #[test]
 fn scenarios_are_the_common_incident_sections() {
     let library = team_library();
-    let scenarios: Vec<(String, Option<String>)> = team_runbook(&library)
-        .scenarios()
-        .into_iter()
-        .map(|s| (s.title, s.severity))
-        .collect();
+    let scenarios: Vec<(String, Option<String>)> =
+        team_runbook(&library).scenarios().into_iter().map(|s| (s.title, s.severity)).collect();
     let expected = [
         ("Complete Service Outage", "SEV1"),
         ("All Debates Failing", "SEV2"),
@@ -217,10 +171,7 @@ fn scenarios_are_the_common_incident_sections() {
         ("Authentication Broken", "SEV2"),
         ("High Latency", "SEV3"),
     ];
-    assert_eq!(
-        scenarios,
-        expected.map(|(t, s)| (t.to_string(), Some(s.to_string())))
-    );
+    assert_eq!(scenarios, expected.map(|(t, s)| (t.to_string(), Some(s.to_string()))));
 }
 
 #[test]

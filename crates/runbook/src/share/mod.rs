@@ -68,11 +68,7 @@ pub fn encode(incident: &Incident, runbook: Option<&Runbook>) -> String {
         put_varint(&mut out, zigzag(minute(*at).wrapping_sub(start_minute)));
     }
     let known: HashSet<StepId> = steps.iter().map(|s| s.id).collect();
-    let extra: Vec<(&StepId, &Timestamp)> = incident
-        .checks
-        .iter()
-        .filter(|(id, _)| !known.contains(id))
-        .collect();
+    let extra: Vec<(&StepId, &Timestamp)> = incident.checks.iter().filter(|(id, _)| !known.contains(id)).collect();
     put_varint(&mut out, extra.len() as u64);
     for (id, at) in extra {
         out.extend_from_slice(&id.0.to_le_bytes());
@@ -81,27 +77,18 @@ pub fn encode(incident: &Incident, runbook: Option<&Runbook>) -> String {
 
     // Fields: key hashes here, values (and unknown keys) in the text.
     let field_keys = runbook.map(field_keys).unwrap_or_default();
-    let keys: std::collections::BTreeSet<&String> = incident
-        .fields
-        .keys()
-        .chain(incident.field_times.keys())
-        .collect();
+    let keys: std::collections::BTreeSet<&String> = incident.fields.keys().chain(incident.field_times.keys()).collect();
     put_varint(&mut out, keys.len() as u64);
     let mut escaped_keys = Vec::new();
     for key in keys {
         let hash = hash16(key);
-        if field_keys.iter().filter(|k| hash16(k) == hash).count() == 1 && field_keys.contains(key)
-        {
+        if field_keys.iter().filter(|k| hash16(k) == hash).count() == 1 && field_keys.contains(key) {
             out.extend_from_slice(&hash.to_le_bytes());
         } else {
             out.extend_from_slice(&ESCAPE16.to_le_bytes());
             escaped_keys.push(key.as_str());
         }
-        let at = incident
-            .field_times
-            .get(key)
-            .copied()
-            .unwrap_or(incident.started_at);
+        let at = incident.field_times.get(key).copied().unwrap_or(incident.started_at);
         put_varint(&mut out, zigzag(minute(at).wrapping_sub(start_minute)));
         texts.push(incident.fields.get(key).map_or("", String::as_str));
     }
@@ -126,8 +113,7 @@ pub fn encode(incident: &Incident, runbook: Option<&Runbook>) -> String {
             EventKind::SeverityChanged { to } => {
                 out.push(0);
                 put_varint(&mut out, delta);
-                let index =
-                    runbook.and_then(|r| r.severities.levels.iter().position(|l| &l.key == to));
+                let index = runbook.and_then(|r| r.severities.levels.iter().position(|l| &l.key == to));
                 match index.filter(|&i| i < usize::from(ESCAPE8)) {
                     Some(i) => out.push(i as u8),
                     None => {
@@ -139,13 +125,10 @@ pub fn encode(incident: &Incident, runbook: Option<&Runbook>) -> String {
             EventKind::MessageCopied { template } => {
                 out.push(1);
                 put_varint(&mut out, delta);
-                let titles: Vec<&str> = runbook
-                    .map(|r| r.templates.iter().map(|t| t.title.as_str()).collect())
-                    .unwrap_or_default();
+                let titles: Vec<&str> =
+                    runbook.map(|r| r.templates.iter().map(|t| t.title.as_str()).collect()).unwrap_or_default();
                 let hash = hash16(template);
-                if titles.iter().filter(|t| hash16(t) == hash).count() == 1
-                    && titles.contains(&template.as_str())
-                {
+                if titles.iter().filter(|t| hash16(t) == hash).count() == 1 && titles.contains(&template.as_str()) {
                     out.extend_from_slice(&hash.to_le_bytes());
                 } else {
                     out.extend_from_slice(&ESCAPE16.to_le_bytes());
@@ -181,10 +164,7 @@ enum PendingEvent {
     Reopened,
 }
 
-pub fn decode<'r>(
-    token: &str,
-    find_runbook: &dyn Fn(&str) -> Option<&'r Runbook>,
-) -> Result<Shared, DecodeError> {
+pub fn decode<'r>(token: &str, find_runbook: &dyn Fn(&str) -> Option<&'r Runbook>) -> Result<Shared, DecodeError> {
     let token = token.trim();
     if token.is_empty() {
         return Err(DecodeError::Empty);
@@ -207,23 +187,13 @@ pub fn decode<'r>(
     let start_minute = minute(started_at);
     let at_minute = |delta: i64| start_minute.wrapping_add(delta).wrapping_mul(60);
     let flags = reader.byte()?;
-    let resolved_at = if flags & 1 != 0 {
-        Some(started_at.wrapping_add(reader.signed()?))
-    } else {
-        None
-    };
-    let next_update_at = if flags & 2 != 0 {
-        Some(at_minute(reader.signed()?))
-    } else {
-        None
-    };
+    let resolved_at = if flags & 1 != 0 { Some(started_at.wrapping_add(reader.signed()?)) } else { None };
+    let next_update_at = if flags & 2 != 0 { Some(at_minute(reader.signed()?)) } else { None };
     let has_severity = flags & 4 != 0;
 
     let step_count = reader.count()? as usize;
     let bitmap = reader.take(step_count.div_ceil(8))?;
-    let checked: Vec<usize> = (0..step_count)
-        .filter(|i| bitmap[i / 8] & 1 << (i % 8) != 0)
-        .collect();
+    let checked: Vec<usize> = (0..step_count).filter(|i| bitmap[i / 8] & 1 << (i % 8) != 0).collect();
     let fingerprints = reader.take(checked.len())?.to_vec();
     let mut check_times = Vec::with_capacity(checked.len());
     for _ in &checked {
@@ -256,42 +226,22 @@ pub fn decode<'r>(
         };
         pending_events.push((event, at));
     }
-    let escaped_keys = pending_fields
-        .iter()
-        .filter(|(k, _)| matches!(k, PendingKey::Text))
-        .count();
+    let escaped_keys = pending_fields.iter().filter(|(k, _)| matches!(k, PendingKey::Text)).count();
     let escaped_events = pending_events
         .iter()
-        .filter(|(e, _)| {
-            matches!(
-                e,
-                PendingEvent::Severity(ESCAPE8) | PendingEvent::Message(ESCAPE16)
-            )
-        })
+        .filter(|(e, _)| matches!(e, PendingEvent::Severity(ESCAPE8) | PendingEvent::Message(ESCAPE16)))
         .count();
-    let text_count = 2
-        + usize::from(has_severity)
-        + pending_fields.len()
-        + escaped_keys
-        + 2 * variable_count
-        + escaped_events;
-    let texts = text_coder::decompress(reader.rest(), text_count, MAX_TEXT_TOTAL)
-        .ok_or(DecodeError::Damaged)?;
+    let text_count =
+        2 + usize::from(has_severity) + pending_fields.len() + escaped_keys + 2 * variable_count + escaped_events;
+    let texts = text_coder::decompress(reader.rest(), text_count, MAX_TEXT_TOTAL).ok_or(DecodeError::Damaged)?;
     let mut texts = texts.into_iter();
     let mut next_text = || texts.next().ok_or(DecodeError::Damaged);
 
     let id = next_text()?;
     let slug = next_text()?;
     let runbook = find_runbook(&slug);
-    let severity = if has_severity {
-        Some(next_text()?)
-    } else {
-        None
-    };
-    let values: Vec<String> = pending_fields
-        .iter()
-        .map(|_| next_text())
-        .collect::<Result<_, _>>()?;
+    let severity = if has_severity { Some(next_text()?) } else { None };
+    let values: Vec<String> = pending_fields.iter().map(|_| next_text()).collect::<Result<_, _>>()?;
     let field_keys = runbook.map(field_keys).unwrap_or_default();
     let (mut fields, mut field_times) = (BTreeMap::new(), BTreeMap::new());
     for ((key, at), value) in pending_fields.into_iter().zip(values) {
@@ -327,12 +277,9 @@ pub fn decode<'r>(
                     to: level.map_or_else(|| format!("level {}", index + 1), |l| l.key.clone()),
                 }
             }
-            PendingEvent::Message(ESCAPE16) => EventKind::MessageCopied {
-                template: next_text()?,
-            },
+            PendingEvent::Message(ESCAPE16) => EventKind::MessageCopied { template: next_text()? },
             PendingEvent::Message(hash) => {
-                let title =
-                    runbook.and_then(|r| r.templates.iter().find(|t| hash16(&t.title) == hash));
+                let title = runbook.and_then(|r| r.templates.iter().find(|t| hash16(&t.title) == hash));
                 EventKind::MessageCopied {
                     template: title.map_or_else(|| "a message".to_string(), |t| t.title.clone()),
                 }
@@ -344,25 +291,14 @@ pub fn decode<'r>(
     }
 
     let current_steps: &[crate::steps::Step] = runbook.map_or(&[], |r| &r.steps);
-    let entries: Vec<(usize, u8, Timestamp)> = checked
-        .iter()
-        .zip(&fingerprints)
-        .zip(&check_times)
-        .map(|((&i, &f), &t)| (i, f, t))
-        .collect();
-    for (matched, (old_index, print, at)) in
-        align(&entries, current_steps).into_iter().zip(&entries)
-    {
+    let entries: Vec<(usize, u8, Timestamp)> =
+        checked.iter().zip(&fingerprints).zip(&check_times).map(|((&i, &f), &t)| (i, f, t)).collect();
+    for (matched, (old_index, print, at)) in align(&entries, current_steps).into_iter().zip(&entries) {
         // A step the runbook lost keeps a made-up id, so it is listed, never dropped.
-        let id = matched.unwrap_or(StepId(
-            0x8000_0000 | (*old_index as u32 & 0x7f_ffff) << 8 | u32::from(*print),
-        ));
+        let id = matched.unwrap_or(StepId(0x8000_0000 | (*old_index as u32 & 0x7f_ffff) << 8 | u32::from(*print)));
         checks.insert(id, *at);
     }
-    let orphaned = checks
-        .keys()
-        .filter(|id| !current_steps.iter().any(|s| s.id == **id))
-        .count();
+    let orphaned = checks.keys().filter(|id| !current_steps.iter().any(|s| s.id == **id)).count();
 
     let incident = Incident {
         id,
@@ -377,11 +313,7 @@ pub fn decode<'r>(
         events,
         next_update_at,
     };
-    Ok(Shared {
-        incident,
-        orphaned,
-        runbook_found: runbook.is_some(),
-    })
+    Ok(Shared { incident, orphaned, runbook_found: runbook.is_some() })
 }
 
 /// Matches the link's checked steps (old position, fingerprint) to the runbook's steps now:
@@ -419,11 +351,7 @@ fn minute(at: Timestamp) -> i64 {
 
 /// Every template field key of a runbook, once each.
 fn field_keys(runbook: &Runbook) -> Vec<String> {
-    let mut keys: Vec<String> = runbook
-        .templates
-        .iter()
-        .flat_map(|t| t.fields().map(|f| f.key.clone()))
-        .collect();
+    let mut keys: Vec<String> = runbook.templates.iter().flat_map(|t| t.fields().map(|f| f.key.clone())).collect();
     crate::small_sort::sort_by_key(&mut keys, |k| k.clone());
     keys.dedup();
     keys

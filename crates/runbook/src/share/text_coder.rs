@@ -95,22 +95,11 @@ impl Model {
         let [older, previous] = self.history;
         // u32 on purpose: usize is 32 bits in WebAssembly and 64 natively, and every platform
         // must compute the same contexts.
-        let hash =
-            ((u32::from(older) << 8 | u32::from(previous)).wrapping_mul(0x9E37_79B1) >> 7) as usize;
-        self.slots = [
-            node,
-            usize::from(previous) << 8 | node,
-            (hash ^ node) & (ORDER2_SLOTS - 1),
-        ];
-        let probabilities = [
-            self.order0[self.slots[0]],
-            self.order1[self.slots[1]],
-            self.order2[self.slots[2]],
-        ];
+        let hash = ((u32::from(older) << 8 | u32::from(previous)).wrapping_mul(0x9E37_79B1) >> 7) as usize;
+        self.slots = [node, usize::from(previous) << 8 | node, (hash ^ node) & (ORDER2_SLOTS - 1)];
+        let probabilities = [self.order0[self.slots[0]], self.order1[self.slots[1]], self.order2[self.slots[2]]];
         let mut dot = 0i64;
-        for ((input, probability), weight) in
-            self.inputs.iter_mut().zip(probabilities).zip(self.weights)
-        {
+        for ((input, probability), weight) in self.inputs.iter_mut().zip(probabilities).zip(self.weights) {
             *input = i32::from(self.stretch[usize::from(probability)]);
             dot += i64::from(*input) * i64::from(weight);
         }
@@ -124,11 +113,9 @@ impl Model {
         for (weight, input) in self.weights.iter_mut().zip(self.inputs) {
             *weight += (input * error) >> 10;
         }
-        for (table, slot) in [
-            (&mut self.order0, self.slots[0]),
-            (&mut self.order1, self.slots[1]),
-            (&mut self.order2, self.slots[2]),
-        ] {
+        for (table, slot) in
+            [(&mut self.order0, self.slots[0]), (&mut self.order1, self.slots[1]), (&mut self.order2, self.slots[2])]
+        {
             let p = i32::from(table[slot]);
             table[slot] = (p + ((target - p) >> ADAPT_SHIFT)) as u16;
         }
@@ -165,8 +152,8 @@ impl Model {
 /// 1 / (1 + e^-d) for d in 1/256 units, as a 12-bit probability (table interpolation).
 fn squash(d: i32) -> i32 {
     const TABLE: [i32; 33] = [
-        1, 2, 3, 6, 10, 16, 27, 45, 73, 120, 194, 310, 488, 747, 1101, 1546, 2047, 2549, 2994,
-        3348, 3607, 3785, 3901, 3975, 4022, 4050, 4068, 4079, 4085, 4089, 4092, 4093, 4094,
+        1, 2, 3, 6, 10, 16, 27, 45, 73, 120, 194, 310, 488, 747, 1101, 1546, 2047, 2549, 2994, 3348, 3607, 3785, 3901,
+        3975, 4022, 4050, 4068, 4079, 4085, 4089, 4092, 4093, 4094,
     ];
     if d > 2047 {
         return 4095;
@@ -255,12 +242,7 @@ struct Decoder<'a> {
 
 impl Decoder<'_> {
     fn new(input: &[u8]) -> Decoder<'_> {
-        let mut decoder = Decoder {
-            input,
-            at: 0,
-            range: u32::MAX,
-            code: 0,
-        };
+        let mut decoder = Decoder { input, at: 0, range: u32::MAX, code: 0 };
         for _ in 0..4 {
             decoder.code = decoder.code << 8 | u32::from(decoder.next_byte());
         }
@@ -294,20 +276,9 @@ impl Decoder<'_> {
 /// Compresses texts that contain no NUL byte; they are kept apart by NULs.
 pub fn compress(texts: &[&str]) -> Vec<u8> {
     let mut model = Model::trained();
-    let mut encoder = Encoder {
-        low: 0,
-        range: u32::MAX,
-        cache: 0,
-        cache_size: 1,
-        out: Vec::new(),
-    };
+    let mut encoder = Encoder { low: 0, range: u32::MAX, cache: 0, cache_size: 1, out: Vec::new() };
     for text in texts {
-        for &byte in text
-            .as_bytes()
-            .iter()
-            .filter(|&&b| b != 0)
-            .chain(std::iter::once(&0))
-        {
+        for &byte in text.as_bytes().iter().filter(|&&b| b != 0).chain(std::iter::once(&0)) {
             model.code_byte(byte, &mut |p1, bit| encoder.bit(p1, bit));
         }
     }
@@ -343,23 +314,10 @@ mod tests {
 
     #[test]
     fn texts_round_trip_without_their_nul_bytes() {
-        let texts = [
-            "Checkout API returns 502 for all users",
-            "",
-            "NUL\0inside",
-            "ünïcödé ✓ \u{202e}",
-        ];
+        let texts = ["Checkout API returns 502 for all users", "", "NUL\0inside", "ünïcödé ✓ \u{202e}"];
         let packed = compress(&texts);
-        let expected = [
-            "Checkout API returns 502 for all users",
-            "",
-            "NULinside",
-            "ünïcödé ✓ \u{202e}",
-        ];
-        assert_eq!(
-            decompress(&packed, texts.len(), 10_000),
-            Some(expected.map(String::from).to_vec())
-        );
+        let expected = ["Checkout API returns 502 for all users", "", "NULinside", "ünïcödé ✓ \u{202e}"];
+        assert_eq!(decompress(&packed, texts.len(), 10_000), Some(expected.map(String::from).to_vec()));
     }
 
     #[test]
@@ -375,15 +333,8 @@ mod tests {
         ];
         let raw: usize = texts.iter().map(|t| t.len() + 1).sum();
         let packed = compress(&texts);
-        assert!(
-            packed.len() * 8 < raw * 4,
-            "{} bytes from {raw} characters",
-            packed.len()
-        );
-        assert_eq!(
-            decompress(&packed, texts.len(), 10_000),
-            Some(texts.map(String::from).to_vec())
-        );
+        assert!(packed.len() * 8 < raw * 4, "{} bytes from {raw} characters", packed.len());
+        assert_eq!(decompress(&packed, texts.len(), 10_000), Some(texts.map(String::from).to_vec()));
     }
 
     #[test]

@@ -11,27 +11,19 @@ pub fn team_runbook_source() -> &'static str {
 }
 
 pub fn fixture(name: &str) -> String {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("fixture {}: {e}", path.display()))
 }
 
 /// Compares `actual` with `tests/snapshots/<name>.txt`; `UPDATE_SNAPSHOTS=1` rewrites it.
 pub fn assert_snapshot(name: &str, actual: &str) {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/snapshots")
-        .join(format!("{name}.txt"));
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots").join(format!("{name}.txt"));
     if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
         std::fs::write(&path, actual).expect("snapshot written");
         return;
     }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
-        panic!(
-            "no snapshot {}; run with UPDATE_SNAPSHOTS=1 and review it",
-            path.display()
-        )
-    });
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("no snapshot {}; run with UPDATE_SNAPSHOTS=1 and review it", path.display()));
     if expected != actual {
         let first_difference = expected
             .lines()
@@ -67,15 +59,9 @@ fn render_blocks(blocks: &[Block], depth: usize, out: &mut String) {
     let pad = "  ".repeat(depth);
     for block in blocks {
         match block {
-            Block::Heading(h) => writeln!(
-                out,
-                "{pad}h{} #{} L{}: {}",
-                h.level,
-                h.anchor,
-                h.line,
-                inlines(&h.content)
-            )
-            .unwrap(),
+            Block::Heading(h) => {
+                writeln!(out, "{pad}h{} #{} L{}: {}", h.level, h.anchor, h.line, inlines(&h.content)).unwrap()
+            }
             Block::Paragraph(content) => writeln!(out, "{pad}p: {}", inlines(content)).unwrap(),
             Block::Plain(content) => writeln!(out, "{pad}plain: {}", inlines(content)).unwrap(),
             Block::List(list) => {
@@ -94,26 +80,14 @@ fn render_blocks(blocks: &[Block], depth: usize, out: &mut String) {
                 }
             }
             Block::Code(code) => {
-                writeln!(
-                    out,
-                    "{pad}code {} L{}",
-                    code.lang.as_deref().unwrap_or("-"),
-                    code.line
-                )
-                .unwrap();
+                writeln!(out, "{pad}code {} L{}", code.lang.as_deref().unwrap_or("-"), code.line).unwrap();
                 for line in code.code.lines() {
                     writeln!(out, "{pad}  | {line}").unwrap();
                 }
             }
             Block::Table(table) => {
                 writeln!(out, "{pad}table L{} {:?}", table.line, table.alignments).unwrap();
-                let row = |cells: &Vec<Vec<Inline>>| {
-                    cells
-                        .iter()
-                        .map(|c| inlines(c))
-                        .collect::<Vec<_>>()
-                        .join(" | ")
-                };
+                let row = |cells: &Vec<Vec<Inline>>| cells.iter().map(|c| inlines(c)).collect::<Vec<_>>().join(" | ");
                 writeln!(out, "{pad}  head: {}", row(&table.header)).unwrap();
                 for cells in &table.rows {
                     writeln!(out, "{pad}  row: {}", row(cells)).unwrap();
@@ -138,13 +112,7 @@ pub fn inlines(content: &[Inline]) -> String {
             Inline::Emphasis(c) => write!(out, "*{}*", inlines(c)).unwrap(),
             Inline::Strong(c) => write!(out, "**{}**", inlines(c)).unwrap(),
             Inline::Strikethrough(c) => write!(out, "~~{}~~", inlines(c)).unwrap(),
-            Inline::Link(link) => write!(
-                out,
-                "[{}]({})",
-                inlines(&link.content),
-                target(&link.target)
-            )
-            .unwrap(),
+            Inline::Link(link) => write!(out, "[{}]({})", inlines(&link.content), target(&link.target)).unwrap(),
             Inline::Image(image) => {
                 let src = match &image.src {
                     ImageSource::Url(url) => format!("url:{url}"),

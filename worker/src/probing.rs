@@ -1,0 +1,112 @@
+//! Probing one endpoint from one region: its own timeout, a bounded read of the body, then
+//! the body is cancelled so the connection is freed. Never fetches a URL a request supplied:
+//! only the configured endpoints.
+
+use std::time::Duration;
+
+use futures_util::future::{select, Either};
+use futures_util::{pin_mut, StreamExt};
+use probe::budget::FREE_CONNECTIONS;
+use probe::classify::{classify, FetchFailure, Observation, Outcome, Response as Observed};
+use probe::config::{Config, Endpoint, HeaderValue};
+use probe::monitor::ProbeReport;
+use worker::{
+    AbortController, Date, Delay, Env, Fetch, Headers, Method, Request, RequestInit, RequestRedirect, Response,
+};
+
+/// The header naming the probing region, so the team's servers can log who probed.
+pub const REGION_HEADER: &str = "X-Outpost-Region";
+
+/// Every endpoint, at most six at a time (the platform's open-connection limit).
+pub async fn probe_all(config: &Config, region: &str, env: &Env) -> Vec<ProbeReport> {
+    futures_util::stream::iter(config.endpoints.iter())
+        .map(|endpoint| probe_one(endpoint, region, env))
+        .buffer_unordered(FREE_CONNECTIONS)
+        .collect()
+        .await
+}
+
+async fn probe_one(endpoint: &Endpoint, region: &str, env: &Env) -> ProbeReport {
+    let (outcome, latency_ms) = match build_request(endpoint, region, env) {
+        Ok(request) => {
+            let observation = observe(endpoint, request).await;
+            (classify(endpoint, &observation), observation.elapsed_ms)
+        }
+        Err(message) => (Outcome::Error { message }, 0),
+    };
+    ProbeReport { endpoint: endpoint.name.clone(), outcome, latency_ms }
+}
+
+fn build_request(endpoint: &Endpoint, region: &str, env: &Env) -> Result<Request, String> {
+    let headers = Headers::new();
+    let set = |name: &str, value: &str| headers.set(name, value).map_err(|e| format!("header {name}: {e}"));
+    set(REGION_HEADER, region)?;
+    set("User-Agent", &format!("Outpost-Probe/{} (region {region})", env!("CARGO_PKG_VERSION")))?;
+    for (name, value) in &endpoint.headers {
+        let value = match value {
+            HeaderValue::Plain(text) => text.clone(),
+            HeaderValue::Secret(secret) => env
+                .secret(secret)
+                .map(|s| s.to_string())
+                .map_err(|_| format!("the Worker secret {secret} is not set (wrangler secret put {secret})"))?,
+        };
+        set(name, &value)?;
+    }
+    let method = Method::from(endpoint.method.clone());
+    let mut init = RequestInit::new();
+    init.with_method(method).with_headers(headers).with_redirect(if endpoint.follow_redirects {
+        RequestRedirect::Follow
+    } else {
+        RequestRedirect::Manual
+    });
+    Request::new_with_init(&endpoint.url, &init).map_err(|e| e.to_string())
+}
+
+async fn observe(endpoint: &Endpoint, request: Request) -> Observation {
+    let started = Date::now().as_millis();
+    let controller = AbortController::default();
+    let signal = controller.signal();
+    let limit = endpoint.max_body_bytes as usize;
+    let work = async move {
+        let mut response = Fetch::Request(request).send_with_signal(&signal).await?;
+        read(&mut response, limit).await
+    };
+    let timeout = Delay::from(Duration::from_millis(u64::from(endpoint.timeout_ms)));
+    pin_mut!(work);
+    let result = match select(work, timeout).await {
+        Either::Left((Ok(response), _)) => Ok(response),
+        Either::Left((Err(error), _)) => {
+            worker::console_warn!("probe of {} failed: {error}", endpoint.name);
+            Err(FetchFailure::Error(error.to_string()))
+        }
+        Either::Right(((), _)) => {
+            // Stop the request: a hanging endpoint must not hold a connection.
+            controller.abort();
+            Err(FetchFailure::TimedOut)
+        }
+    };
+    let elapsed_ms = Date::now().as_millis().saturating_sub(started).min(u64::from(u32::MAX)) as u32;
+    Observation { elapsed_ms, result }
+}
+
+/// Reads at most `limit` bytes of the body, then cancels the rest.
+async fn read(response: &mut Response, limit: usize) -> worker::Result<Observed> {
+    let status = response.status_code();
+    let location = response.headers().get("location").ok().flatten();
+    let mut body = Vec::new();
+    let mut truncated = false;
+    if let Ok(mut stream) = response.stream() {
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk?;
+            let room = limit.saturating_sub(body.len());
+            if chunk.len() > room {
+                body.extend_from_slice(&chunk[..room]);
+                truncated = true;
+                break;
+            }
+            body.extend_from_slice(&chunk);
+        }
+        // Dropping the stream cancels what is left of the body.
+    }
+    Ok(Observed { status, location, body, truncated })
+}
