@@ -11,7 +11,8 @@ pub fn run() -> Result<(), String> {
     let (dist, bundle) = crate::build_all()?;
     step("measuring dist/ and the worker bundle");
     let sizes = dist_sizes(&dist)?;
-    let worker_sizes = dist_sizes(&bundle)?;
+    let mut worker_sizes = dist_sizes(&bundle)?;
+    worker_sizes.retain(|f| f.path.ends_with(".wasm") || f.path.ends_with(".js"));
     step("measuring parser and search speed (cargo bench)");
     let speed = output(process::cargo().args(["bench", "--quiet", "--package", "runbook", "--bench", "parse"]))
         .ok_or("cargo bench failed")?;
