@@ -19,6 +19,21 @@ const PREFIX: &str = "o1";
 /// Far above any real incident, far below what would hurt a browser tab.
 pub(crate) const MAX_TOKEN_LEN: usize = 256 * 1024;
 
+/// The bytes of a token `prefix` + base64url, or why there are none.
+pub(crate) fn open_token(token: &str, prefix: &str) -> Result<Vec<u8>, DecodeError> {
+    let token = token.trim();
+    if token.is_empty() {
+        return Err(DecodeError::Empty);
+    }
+    if token.len() > MAX_TOKEN_LEN {
+        return Err(DecodeError::TooLong);
+    }
+    let Some(body) = token.strip_prefix(prefix) else {
+        return Err(DecodeError::UnknownVersion(token.chars().take(2).collect()));
+    };
+    base64url_decode(body).ok_or_else(|| crate::bytes::base64_error(body))
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DecodeError {
     Empty,
@@ -101,18 +116,7 @@ pub fn encode(incident: &Incident) -> String {
 }
 
 pub fn decode(token: &str) -> Result<Incident, DecodeError> {
-    let token = token.trim();
-    if token.is_empty() {
-        return Err(DecodeError::Empty);
-    }
-    if token.len() > MAX_TOKEN_LEN {
-        return Err(DecodeError::TooLong);
-    }
-    let Some(body) = token.strip_prefix(PREFIX) else {
-        let prefix: String = token.chars().take(2).collect();
-        return Err(DecodeError::UnknownVersion(prefix));
-    };
-    let bytes = base64url_decode(body).ok_or_else(|| crate::bytes::base64_error(body))?;
+    let bytes = open_token(token, PREFIX)?;
     let mut reader = Reader::new(&bytes);
     let id = reader.text()?;
     let runbook = reader.text()?;

@@ -11,8 +11,8 @@ mod text_coder;
 
 use std::collections::{BTreeMap, HashSet};
 
-use crate::bytes::{base64url_decode, base64url_encode, fnv1a, put_varint, zigzag, Reader};
-use crate::codec::{DecodeError, MAX_TOKEN_LEN};
+use crate::bytes::{base64url_encode, fnv1a, put_varint, zigzag, Reader};
+use crate::codec::DecodeError;
 use crate::incident::{Event, EventKind, Incident, Timestamp};
 use crate::model::Runbook;
 use crate::steps::StepId;
@@ -165,17 +165,7 @@ enum PendingEvent {
 }
 
 pub fn decode<'r>(token: &str, find_runbook: &dyn Fn(&str) -> Option<&'r Runbook>) -> Result<Shared, DecodeError> {
-    let token = token.trim();
-    if token.is_empty() {
-        return Err(DecodeError::Empty);
-    }
-    if token.len() > MAX_TOKEN_LEN {
-        return Err(DecodeError::TooLong);
-    }
-    let Some(body) = token.strip_prefix(PREFIX) else {
-        return Err(DecodeError::UnknownVersion(token.chars().take(2).collect()));
-    };
-    let bytes = base64url_decode(body).ok_or_else(|| crate::bytes::base64_error(body))?;
+    let bytes = crate::codec::open_token(token, PREFIX)?;
     if bytes.len() < 3 {
         return Err(DecodeError::Truncated);
     }

@@ -1,6 +1,8 @@
 //! Test helpers: a compact, reviewable text form of the model, and snapshot files.
 #![allow(dead_code)]
 
+pub mod realistic;
+
 use std::fmt::Write;
 use std::path::PathBuf;
 
