@@ -28,6 +28,55 @@ pub struct Config {
     pub regions: Vec<String>,
     pub thresholds: Thresholds,
     pub endpoints: Vec<Endpoint>,
+    pub alerts: Vec<AlertTarget>,
+    pub maintenance: Vec<Maintenance>,
+    /// Choices worth telling that are not mistakes (a raw IP probed over a TCP socket).
+    pub notes: Vec<ConfigError>,
+}
+
+/// Where state changes are announced. The webhook URL is a Worker secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlertTarget {
+    pub kind: AlertKind,
+    /// The Worker secret holding the webhook URL.
+    pub url_secret: String,
+    /// Endpoints this target hears about; empty means all.
+    pub endpoints: Vec<String>,
+    /// Undelivered messages older than this are dropped (with a log line).
+    pub max_age_minutes: u32,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertKind {
+    Slack,
+    Discord,
+    Webhook,
+}
+
+/// A planned window in which alerts are held back; probing and history carry on.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Maintenance {
+    pub title: String,
+    /// Unix seconds.
+    pub start: i64,
+    pub end: i64,
+    /// Endpoints under maintenance; empty means all.
+    pub endpoints: Vec<String>,
+}
+
+impl Maintenance {
+    pub fn covers(&self, endpoint: &str, at: i64) -> bool {
+        self.start <= at && at < self.end && (self.endpoints.is_empty() || self.endpoints.iter().any(|e| e == endpoint))
+    }
+}
+
+impl Config {
+    /// The maintenance window covering `endpoint` at `at`, if any.
+    pub fn maintenance_of(&self, endpoint: &str, at: i64) -> Option<&Maintenance> {
+        self.maintenance.iter().find(|m| m.covers(endpoint, at))
+    }
 }
 
 /// How many regions and ticks it takes to change an endpoint's state.
@@ -56,6 +105,7 @@ pub struct Endpoint {
     /// A runbook section on the site, such as `incident-response#complete-service-outage-sev1`.
     pub runbook: Option<String>,
     pub follow_redirects: bool,
+    pub transport: crate::transport::Transport,
     pub line: u32,
 }
 
@@ -94,6 +144,30 @@ pub(crate) struct RawConfig {
     pub probe: Option<Spanned<RawProbe>>,
     #[serde(default, rename = "endpoint")]
     pub endpoints: Vec<Spanned<RawEndpoint>>,
+    #[serde(default, rename = "alert")]
+    pub alerts: Vec<Spanned<RawAlert>>,
+    #[serde(default)]
+    pub maintenance: Vec<Spanned<RawMaintenance>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawAlert {
+    pub kind: Spanned<String>,
+    pub url: Spanned<String>,
+    #[serde(default)]
+    pub endpoints: Vec<String>,
+    pub max_age_minutes: Option<u32>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawMaintenance {
+    pub title: String,
+    pub start: Spanned<toml::value::Datetime>,
+    pub end: Spanned<toml::value::Datetime>,
+    #[serde(default)]
+    pub endpoints: Vec<String>,
 }
 
 #[derive(Deserialize, Default)]

@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::alerts::{Alert, Outbox};
 use crate::classify::Outcome;
-use crate::config::Config;
+use crate::config::{Config, Endpoint};
 use crate::consensus::{observe, State, Tracker, Transition};
 use crate::rollup::{period_start, EndpointTick, Rollup, DAY, HOUR};
 use crate::status::{DetectedIncident, EndpointStatus, RegionResult, StatusReport};
@@ -28,6 +29,9 @@ pub struct MonitorState {
     /// 24-hour uptime without reading history on every status request.
     #[serde(default)]
     pub recent_hours: BTreeMap<String, Vec<(i64, u32, u32)>>,
+    /// Alert messages not delivered yet.
+    #[serde(default)]
+    pub outbox: Outbox,
 }
 
 /// A region's report for one endpoint.
@@ -73,6 +77,8 @@ impl MonitorState {
             let tracker = self.trackers.entry(endpoint.name.clone()).or_insert_with(|| Tracker::new(at));
             let observed = observe(&results, config.thresholds.quorum);
             if let Some(transition) = tracker.step(observed, at, &config.thresholds) {
+                let alert = alert_for(config, endpoint, &transition, &results);
+                self.outbox.announce(config, &transition, &alert, at);
                 output.transitions.push((endpoint.name.clone(), transition));
             }
             let (state, since) = (tracker.state, tracker.since);
@@ -196,9 +202,45 @@ impl MonitorState {
                         runbook: endpoint.runbook.clone(),
                         regions: self.latest.get(&endpoint.name).cloned().unwrap_or_default(),
                         uptime_24h: self.uptime_24h(&endpoint.name),
+                        maintenance: config.maintenance_of(&endpoint.name, now).cloned(),
                     }
                 })
                 .collect(),
         }
+    }
+}
+
+/// The message for a declared change: which regions fail and why, and where to look.
+fn alert_for(config: &Config, endpoint: &Endpoint, transition: &Transition, results: &[RegionResult]) -> Alert {
+    let failing: Vec<&RegionResult> = results.iter().filter(|r| !r.outcome.is_healthy()).collect();
+    let slow: Vec<&RegionResult> = results.iter().filter(|r| r.outcome == Outcome::Slow).collect();
+    let (regions, cause) = match transition.to {
+        State::Up => (Vec::new(), "healthy again".to_string()),
+        State::Degraded => {
+            (slow.iter().map(|r| r.region.clone()).collect(), format!("slower than {} ms", endpoint.slow_ms))
+        }
+        _ => (
+            failing.iter().map(|r| r.region.clone()).collect(),
+            failing.first().map_or_else(|| "no answer".to_string(), |r| r.outcome.describe()),
+        ),
+    };
+    let runbook = match (&config.site_url, &endpoint.runbook) {
+        (Some(site), Some(link)) => {
+            let (slug, anchor) = link.split_once('#').unwrap_or((link, ""));
+            let anchor = if anchor.is_empty() { String::new() } else { format!("#{anchor}") };
+            Some(format!("{}/r/{slug}{anchor}", site.trim_end_matches('/')))
+        }
+        (None, Some(link)) => Some(link.clone()),
+        _ => None,
+    };
+    Alert {
+        endpoint: endpoint.name.clone(),
+        from: transition.from,
+        to: transition.to,
+        since: transition.since,
+        regions,
+        cause,
+        status_page: config.probe_api.as_ref().map(|api| format!("{}/", api.trim_end_matches('/'))),
+        runbook,
     }
 }

@@ -137,7 +137,7 @@ pub fn clock(at: i64) -> String {
     format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", seconds / 3600, seconds % 3600 / 60)
 }
 
-fn iso(at: i64) -> String {
+pub(crate) fn iso(at: i64) -> String {
     let (y, m, d) = civil(at.div_euclid(86_400));
     let s = at.rem_euclid(86_400);
     format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", s / 3600, s % 3600 / 60, s % 60)

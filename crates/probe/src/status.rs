@@ -35,6 +35,9 @@ pub struct EndpointStatus {
     pub regions: Vec<RegionResult>,
     /// Uptime over the last 24 hours, 0 to 100, if any ticks were seen.
     pub uptime_24h: Option<f64>,
+    /// The maintenance window it is in now, if any: alerts are held back.
+    #[serde(default)]
+    pub maintenance: Option<crate::config::Maintenance>,
 }
 
 /// An outage the probe detected: from the first failing tick to the first healthy one.

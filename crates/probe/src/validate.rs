@@ -9,6 +9,7 @@ use toml::Spanned;
 use crate::assertion;
 use crate::budget::FREE_SUBREQUESTS_PER_INVOCATION;
 use crate::config::*;
+use crate::transport::{transport_of, Transport};
 
 struct Errors<'a> {
     list: Vec<ConfigError>,
@@ -23,6 +24,7 @@ impl Errors<'_> {
 
 pub(crate) fn validate(raw: RawConfig, lines: &LineIndex) -> (Config, Vec<ConfigError>) {
     let mut errors = Errors { list: Vec::new(), lines };
+    let mut notes = Vec::new();
     let line_of = |span: Range<usize>| lines.line(span.start);
 
     let variables: BTreeMap<String, String> =
@@ -105,9 +107,19 @@ pub(crate) fn validate(raw: RawConfig, lines: &LineIndex) -> (Config, Vec<Config
                 String::new()
             }
         };
+        let mut transport = Transport::Fetch;
         if !url.is_empty() {
-            if let Err(message) = check_url(&url) {
-                errors.add(raw.url.span(), message);
+            match transport_of(&url) {
+                Ok((chosen, note)) => {
+                    transport = chosen;
+                    if let Some(note) = note {
+                        notes.push(ConfigError {
+                            line: line_of(raw.url.span()),
+                            message: format!("endpoint {name:?}: {note}"),
+                        });
+                    }
+                }
+                Err(message) => errors.add(raw.url.span(), message),
             }
         }
         let method = raw.method.as_ref().map_or("GET".to_string(), |m| m.get_ref().to_ascii_uppercase());
@@ -183,6 +195,7 @@ pub(crate) fn validate(raw: RawConfig, lines: &LineIndex) -> (Config, Vec<Config
                 max_body_bytes: raw.max_body_bytes.unwrap_or(defaults.2),
                 headers,
                 runbook: raw.runbook,
+                transport,
                 follow_redirects: raw.follow_redirects,
                 line: line_of(table_span),
             });
@@ -197,10 +210,72 @@ pub(crate) fn validate(raw: RawConfig, lines: &LineIndex) -> (Config, Vec<Config
             ),
         });
     }
+    let names: Vec<String> = endpoints.iter().map(|e| e.name.clone()).collect();
+    let unknown_endpoint = |list: &[String]| list.iter().find(|name| !names.contains(name)).cloned();
+    let mut alerts = Vec::new();
+    for spanned in raw.alerts {
+        let span = spanned.span();
+        let alert = spanned.into_inner();
+        let kind = match alert.kind.get_ref().as_str() {
+            "slack" => AlertKind::Slack,
+            "discord" => AlertKind::Discord,
+            "webhook" => AlertKind::Webhook,
+            other => {
+                errors.add(
+                    alert.kind.span(),
+                    format!("unknown alert kind {other:?}: use \"slack\", \"discord\" or \"webhook\""),
+                );
+                continue;
+            }
+        };
+        let Some(secret) = alert
+            .url
+            .get_ref()
+            .strip_prefix("secret:")
+            .filter(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        else {
+            errors.add(alert.url.span(), "a webhook URL is a secret: store it with `wrangler secret put SLACK_WEBHOOK_URL` and write url = \"secret:SLACK_WEBHOOK_URL\"".into());
+            continue;
+        };
+        if let Some(name) = unknown_endpoint(&alert.endpoints) {
+            errors.add(span.clone(), format!("alert names the endpoint {name:?}, which is not configured"));
+        }
+        alerts.push(AlertTarget {
+            kind,
+            url_secret: secret.to_string(),
+            endpoints: alert.endpoints,
+            max_age_minutes: alert.max_age_minutes.unwrap_or(24 * 60),
+            line: line_of(span),
+        });
+    }
+    let mut maintenance = Vec::new();
+    for spanned in raw.maintenance {
+        let span = spanned.span();
+        let window = spanned.into_inner();
+        let (start, end) = match (unix_seconds(window.start.get_ref()), unix_seconds(window.end.get_ref())) {
+            (Ok(start), Ok(end)) => (start, end),
+            (Err(message), _) => {
+                errors.add(window.start.span(), message);
+                continue;
+            }
+            (_, Err(message)) => {
+                errors.add(window.end.span(), message);
+                continue;
+            }
+        };
+        if end <= start {
+            errors.add(window.end.span(), "a maintenance window must end after it starts".into());
+            continue;
+        }
+        if let Some(name) = unknown_endpoint(&window.endpoints) {
+            errors.add(span, format!("maintenance names the endpoint {name:?}, which is not configured"));
+        }
+        maintenance.push(Maintenance { title: window.title, start, end, endpoints: window.endpoints });
+    }
     let probe_api = raw.site.probe_api.map(Spanned::into_inner);
     let title = raw.site.title.unwrap_or_else(|| "Outpost".to_string());
     let site_url = raw.site.url.filter(|u| !u.trim().is_empty());
-    (Config { title, site_url, probe_api, regions, thresholds, endpoints }, errors.list)
+    (Config { title, site_url, probe_api, regions, thresholds, endpoints, alerts, maintenance, notes }, errors.list)
 }
 
 /// `http://{EC2_HOST}:8765/x` with the site's variables filled in.
@@ -224,52 +299,28 @@ fn substitute(url: &str, variables: &BTreeMap<String, String>) -> Result<String,
     Ok(out)
 }
 
-/// What Workers `fetch()` can reach: http(s) to a host name, any port.
-fn check_url(url: &str) -> Result<(), String> {
-    let (scheme, rest) =
-        url.split_once("://").ok_or_else(|| format!("{url:?} is not a URL: write it as http://host/path"))?;
-    if !matches!(scheme, "http" | "https") {
-        return Err(format!("{url:?}: only http and https endpoints can be probed"));
-    }
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    if authority.contains('@') {
-        return Err(format!("{url:?} carries credentials: send them as a header with a secret, such as Authorization = \"secret:HEALTH_TOKEN\""));
-    }
-    let host = if let Some(v6) = authority.strip_prefix('[') {
-        let end = v6.find(']').ok_or_else(|| format!("{url:?}: unclosed '[' in the host"))?;
-        let port = &v6[end + 1..];
-        check_port(url, port.strip_prefix(':'))?;
-        return Err(raw_ip_message(url, &v6[..end]));
-    } else {
-        let (host, port) = match authority.rsplit_once(':') {
-            Some((host, port)) => (host, Some(port)),
-            None => (authority, None),
-        };
-        check_port(url, port)?;
-        host
+/// A TOML date-time with a time and an offset (`2026-12-01T02:00:00Z`) as Unix seconds.
+fn unix_seconds(datetime: &toml::value::Datetime) -> Result<i64, String> {
+    let (Some(date), Some(time)) = (datetime.date, datetime.time) else {
+        return Err(format!("{datetime} needs a date and a time, such as 2026-12-01T02:00:00Z"));
     };
-    if host.is_empty() {
-        return Err(format!("{url:?} has no host"));
-    }
-    if host.split('.').count() == 4 && host.split('.').all(|part| part.parse::<u8>().is_ok()) {
-        return Err(raw_ip_message(url, host));
-    }
-    if !host.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.') {
-        return Err(format!("{url:?}: {host:?} is not a valid host name"));
-    }
-    Ok(())
+    let offset_minutes = match datetime.offset {
+        Some(toml::value::Offset::Z) => 0,
+        Some(toml::value::Offset::Custom { minutes }) => i64::from(minutes),
+        None => return Err(format!("{datetime} has no time zone: add Z for UTC, such as 2026-12-01T02:00:00Z")),
+    };
+    let days = days_from_civil(i64::from(date.year), u32::from(date.month), u32::from(date.day));
+    let seconds = i64::from(time.hour) * 3600 + i64::from(time.minute) * 60 + i64::from(time.second);
+    Ok(days * 86_400 + seconds - offset_minutes * 60)
 }
 
-fn check_port(url: &str, port: Option<&str>) -> Result<(), String> {
-    match port {
-        None => Ok(()),
-        Some(port) if port.parse::<u16>().is_ok_and(|p| p > 0) => Ok(()),
-        Some(port) => Err(format!("{url:?}: {port:?} is not a port number")),
-    }
-}
-
-fn raw_ip_message(url: &str, ip: &str) -> String {
-    format!(
-        "{url:?} uses the raw IP address {ip}, which Workers fetch() refuses. Give the host a DNS name (an A record pointing at {ip}) and use that name here"
-    )
+/// (year, month, day) → days since 1970-01-01, proleptic Gregorian (Howard Hinnant's algorithm).
+pub(crate) fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let yoe = year.rem_euclid(400);
+    let mp = (i64::from(month) + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
 }

@@ -68,11 +68,11 @@ fn endpoint(body: &str) -> String {
 #[test]
 fn each_mistake_is_reported_with_its_line() {
     let cases: Vec<(String, &str)> = vec![
-        (endpoint("url = \"ftp://example.com\""), "outpost.toml:6: \"ftp://example.com\": only http and https endpoints can be probed"),
+        (endpoint("url = \"ftp://example.com\""), "outpost.toml:6: \"ftp://example.com\": only http, https and tcp endpoints can be probed"),
         (endpoint("url = \"example.com/health\""), "outpost.toml:6: \"example.com/health\" is not a URL: write it as http://host/path"),
         (endpoint("url = \"http://{NOPE}/x\""), "outpost.toml:6: unknown variable {NOPE}: define it under [variables], such as NOPE = \"api.example.com\""),
-        (endpoint("url = \"http://10.0.0.5:8765/api/health\""), "outpost.toml:6: \"http://10.0.0.5:8765/api/health\" uses the raw IP address 10.0.0.5, which Workers fetch() refuses. Give the host a DNS name (an A record pointing at 10.0.0.5) and use that name here"),
-        (endpoint("url = \"http://[::1]:80/\""), "outpost.toml:6: \"http://[::1]:80/\" uses the raw IP address ::1, which Workers fetch() refuses. Give the host a DNS name (an A record pointing at ::1) and use that name here"),
+        (endpoint("url = \"https://10.0.0.5/health\""), "outpost.toml:6: \"https://10.0.0.5/health\": https to a raw IP address cannot be verified (certificates name hosts). Use the host's DNS name, or http:// to probe the IP over a TCP socket"),
+        (endpoint("url = \"tcp://db.example.com\""), "outpost.toml:6: \"tcp://db.example.com\": a tcp check needs a port, such as tcp://db.example.com:5432"),
         (endpoint("url = \"http://user:pw@example.com/\""), "outpost.toml:6: \"http://user:pw@example.com/\" carries credentials: send them as a header with a secret, such as Authorization = \"secret:HEALTH_TOKEN\""),
         (endpoint("url = \"http://example.com:99999/\""), "outpost.toml:6: \"http://example.com:99999/\": \"99999\" is not a port number"),
         (endpoint("url = \"http://{HOST}/\"\nassert = ['.status = \"ok\"']"), "outpost.toml:7: assert \".status = \\\"ok\\\"\": \"status = \\\"ok\\\"\" is not a field name in the path \".status = \\\"ok\\\"\""),
@@ -95,8 +95,25 @@ fn each_mistake_is_reported_with_its_line() {
 }
 
 #[test]
+fn raw_ip_hosts_are_probed_over_tcp_and_the_config_says_so() {
+    use probe::transport::Transport;
+    let text = "[[endpoint]]\nname = \"ec2\"\nurl = \"http://10.0.0.5:8765/api/health\"\n[[endpoint]]\nname = \"db\"\nurl = \"tcp://db.internal:5432\"\n";
+    let (config, errors) = parse_config(text);
+    assert_eq!(errors, []);
+    assert_eq!(
+        config.endpoints[0].transport,
+        Transport::Http1 { host: "10.0.0.5".into(), port: 8765, path: "/api/health".into() }
+    );
+    assert_eq!(config.endpoints[1].transport, Transport::Tcp { host: "db.internal".into(), port: 5432 });
+    assert_eq!(
+        config.notes.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        ["outpost.toml:3: endpoint \"ec2\": 10.0.0.5 is an IP address, which Workers fetch() refuses: this endpoint is probed with plain HTTP/1.1 over a TCP socket (connect()), with the same checks"]
+    );
+}
+
+#[test]
 fn a_bad_endpoint_is_left_out_and_the_good_ones_kept() {
-    let text = "[[endpoint]]\nname = \"good\"\nurl = \"http://x.io/\"\n[[endpoint]]\nname = \"bad\"\nurl = \"http://1.2.3.4/\"\n";
+    let text = "[[endpoint]]\nname = \"good\"\nurl = \"http://x.io/\"\n[[endpoint]]\nname = \"bad\"\nurl = \"ftp://1.2.3.4/\"\n";
     let (config, errors) = parse_config(text);
     assert_eq!(config.endpoints.iter().map(|e| e.name.as_str()).collect::<Vec<_>>(), ["good"]);
     assert_eq!(errors.len(), 1);

@@ -1,0 +1,44 @@
+//! Badges for READMEs and dashboards: an SVG, and the JSON shields.io's endpoint badge reads.
+
+use serde_json::{json, Value};
+
+use crate::consensus::State;
+use crate::page::escape;
+
+/// `(message, colour name, hex)`.
+fn look(state: State, in_maintenance: bool) -> (&'static str, &'static str, &'static str) {
+    if in_maintenance {
+        return ("maintenance", "blue", "#007ec6");
+    }
+    match state {
+        State::Up => ("up", "brightgreen", "#4c1"),
+        State::Degraded => ("degraded", "yellow", "#dfb317"),
+        State::Regional => ("regional outage", "orange", "#fe7d37"),
+        State::Down => ("down", "red", "#e05d44"),
+    }
+}
+
+/// shields.io endpoint JSON: `{"schemaVersion": 1, "label", "message", "color"}`.
+pub fn shields(label: &str, state: State, in_maintenance: bool) -> Value {
+    let (message, colour, _) = look(state, in_maintenance);
+    json!({ "schemaVersion": 1, "label": label, "message": message, "color": colour })
+}
+
+/// A flat badge in the shields.io style; widths estimated from character counts.
+pub fn svg(label: &str, state: State, in_maintenance: bool) -> String {
+    let (message, _, colour) = look(state, in_maintenance);
+    let width = |text: &str| 10 + text.chars().count() as u32 * 7;
+    let (left, right) = (width(label), width(message));
+    let total = left + right;
+    let (label, message) = (escape(label), escape(message));
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{total}\" height=\"20\" role=\"img\" aria-label=\"{label}: {message}\">\
+<title>{label}: {message}</title><linearGradient id=\"s\" x2=\"0\" y2=\"100%\"><stop offset=\"0\" stop-color=\"#bbb\" stop-opacity=\".1\"/><stop offset=\"1\" stop-opacity=\".1\"/></linearGradient>\
+<clipPath id=\"r\"><rect width=\"{total}\" height=\"20\" rx=\"3\" fill=\"#fff\"/></clipPath><g clip-path=\"url(#r)\">\
+<rect width=\"{left}\" height=\"20\" fill=\"#555\"/><rect x=\"{left}\" width=\"{right}\" height=\"20\" fill=\"{colour}\"/><rect width=\"{total}\" height=\"20\" fill=\"url(#s)\"/></g>\
+<g fill=\"#fff\" text-anchor=\"middle\" font-family=\"Verdana,Geneva,DejaVu Sans,sans-serif\" font-size=\"11\">\
+<text x=\"{}\" y=\"14\">{label}</text><text x=\"{}\" y=\"14\">{message}</text></g></svg>",
+        left / 2,
+        left + right / 2,
+    )
+}

@@ -1,0 +1,187 @@
+//! `/api/v2/summary.json` and `/api/v2/status.json` in the shape of Atlassian Statuspage's
+//! public API, so existing readers (status aggregators, chat integrations) work unchanged.
+
+use serde_json::{json, Value};
+
+use crate::config::{Config, Maintenance};
+use crate::consensus::State;
+use crate::page::iso;
+use crate::status::{DetectedIncident, EndpointStatus, StatusReport};
+
+const PAGE_ID: &str = "outpost";
+
+fn time(at: i64) -> String {
+    iso(at).replace('Z', ".000Z")
+}
+
+fn page(config: &Config, report: &StatusReport) -> Value {
+    json!({
+        "id": PAGE_ID,
+        "name": report.title,
+        "url": config.probe_api.clone().or_else(|| config.site_url.clone()).unwrap_or_default(),
+        "time_zone": "Etc/UTC",
+        "updated_at": time(report.generated_at),
+    })
+}
+
+/// up → operational, degraded → degraded_performance, regional → partial_outage,
+/// down → major_outage; in a maintenance window, under_maintenance.
+pub fn component_status(endpoint: &EndpointStatus) -> &'static str {
+    if endpoint.maintenance.is_some() {
+        return "under_maintenance";
+    }
+    match endpoint.state {
+        State::Up => "operational",
+        State::Degraded => "degraded_performance",
+        State::Regional => "partial_outage",
+        State::Down => "major_outage",
+    }
+}
+
+fn component(endpoint: &EndpointStatus, position: usize, created_at: i64) -> Value {
+    json!({
+        "id": component_id(&endpoint.name),
+        "name": endpoint.name,
+        "status": component_status(endpoint),
+        "created_at": time(created_at),
+        "updated_at": time(endpoint.since),
+        "position": position,
+        "description": null,
+        "showcase": true,
+        "start_date": null,
+        "group_id": null,
+        "page_id": PAGE_ID,
+        "group": false,
+        "only_show_if_degraded": false,
+    })
+}
+
+fn component_id(name: &str) -> String {
+    format!("component-{name}")
+}
+
+/// none / minor / major / critical, with Statuspage's own words.
+pub fn indicator(state: State) -> (&'static str, &'static str) {
+    match state {
+        State::Up => ("none", "All Systems Operational"),
+        State::Degraded => ("minor", "Partially Degraded Service"),
+        State::Regional => ("major", "Partial System Outage"),
+        State::Down => ("critical", "Major System Outage"),
+    }
+}
+
+fn incident(incident: &DetectedIncident, report: &StatusReport, shortlink: &str) -> Value {
+    let id = format!("incident-{}", incident.id);
+    let resolved = incident.ended_at.is_some();
+    let status = if resolved { "resolved" } else { "investigating" };
+    let updated_at = incident.ended_at.unwrap_or(incident.started_at);
+    let endpoint = report.endpoints.iter().find(|e| e.name == incident.endpoint);
+    let components: Vec<Value> = endpoint.map(|e| component(e, 1, e.since)).into_iter().collect();
+    let impact = if incident.worst == State::Down { "critical" } else { "major" };
+    let mut updates = vec![json!({
+        "id": format!("{id}-start"),
+        "status": "investigating",
+        "body": format!("{} is {} from {}: {}.", incident.endpoint, incident.worst.label(), incident.regions.join(", "), incident.cause),
+        "incident_id": id,
+        "created_at": time(incident.started_at),
+        "updated_at": time(incident.started_at),
+        "display_at": time(incident.started_at),
+        "affected_components": [{ "code": component_id(&incident.endpoint), "name": incident.endpoint, "old_status": "operational", "new_status": if incident.worst == State::Down { "major_outage" } else { "partial_outage" } }],
+        "deliver_notifications": true,
+        "custom_tweet": null,
+        "tweet_id": null,
+    })];
+    if let Some(end) = incident.ended_at {
+        updates.insert(0, json!({
+            "id": format!("{id}-end"),
+            "status": "resolved",
+            "body": format!("{} is healthy again.", incident.endpoint),
+            "incident_id": id,
+            "created_at": time(end),
+            "updated_at": time(end),
+            "display_at": time(end),
+            "affected_components": [{ "code": component_id(&incident.endpoint), "name": incident.endpoint, "old_status": "major_outage", "new_status": "operational" }],
+            "deliver_notifications": true,
+            "custom_tweet": null,
+            "tweet_id": null,
+        }));
+    }
+    json!({
+        "id": id,
+        "name": format!("{} {}", incident.endpoint, incident.worst.label()),
+        "status": status,
+        "created_at": time(incident.started_at),
+        "updated_at": time(updated_at),
+        "monitoring_at": null,
+        "resolved_at": incident.ended_at.map(time),
+        "impact": impact,
+        "shortlink": shortlink,
+        "started_at": time(incident.started_at),
+        "page_id": PAGE_ID,
+        "incident_updates": updates,
+        "components": components,
+    })
+}
+
+fn maintenance(window: &Maintenance, index: usize, report: &StatusReport, shortlink: &str) -> Value {
+    let now = report.generated_at;
+    let status = if now < window.start {
+        "scheduled"
+    } else if now < window.end {
+        "in_progress"
+    } else {
+        "completed"
+    };
+    let components: Vec<Value> = report
+        .endpoints
+        .iter()
+        .filter(|e| window.endpoints.is_empty() || window.endpoints.contains(&e.name))
+        .enumerate()
+        .map(|(i, e)| component(e, i + 1, e.since))
+        .collect();
+    json!({
+        "id": format!("maintenance-{}", index + 1),
+        "name": window.title,
+        "status": status,
+        "created_at": time(window.start),
+        "updated_at": time(window.start.min(now)),
+        "monitoring_at": null,
+        "resolved_at": (status == "completed").then(|| time(window.end)),
+        "impact": "maintenance",
+        "shortlink": shortlink,
+        "started_at": time(window.start),
+        "page_id": PAGE_ID,
+        "incident_updates": [],
+        "components": components,
+        "scheduled_for": time(window.start),
+        "scheduled_until": time(window.end),
+    })
+}
+
+/// `GET /api/v2/summary.json`: page, components, unresolved incidents, upcoming and current
+/// maintenance, and the page indicator.
+pub fn summary(config: &Config, report: &StatusReport, incidents: &[DetectedIncident]) -> Value {
+    let shortlink = page(config, report)["url"].as_str().unwrap_or_default().to_string();
+    let (indicator, description) = indicator(super::overall(&report.endpoints));
+    json!({
+        "page": page(config, report),
+        "components": report.endpoints.iter().enumerate().map(|(i, e)| component(e, i + 1, e.since)).collect::<Vec<_>>(),
+        "incidents": incidents.iter().filter(|i| i.ended_at.is_none()).map(|i| incident(i, report, &shortlink)).collect::<Vec<_>>(),
+        "scheduled_maintenances": config.maintenance.iter().enumerate()
+            .filter(|(_, m)| m.end > report.generated_at)
+            .map(|(i, m)| maintenance(m, i, report, &shortlink)).collect::<Vec<_>>(),
+        "status": { "indicator": indicator, "description": description },
+    })
+}
+
+/// `GET /api/v2/status.json`: the page and its indicator only.
+pub fn status(config: &Config, report: &StatusReport) -> Value {
+    let (indicator, description) = indicator(super::overall(&report.endpoints));
+    json!({ "page": page(config, report), "status": { "indicator": indicator, "description": description } })
+}
+
+/// `GET /api/v2/incidents.json`: every recent incident, resolved ones too.
+pub fn incidents(config: &Config, report: &StatusReport, list: &[DetectedIncident]) -> Value {
+    let shortlink = page(config, report)["url"].as_str().unwrap_or_default().to_string();
+    json!({ "page": page(config, report), "incidents": list.iter().map(|i| incident(i, report, &shortlink)).collect::<Vec<_>>() })
+}
