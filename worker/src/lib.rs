@@ -3,11 +3,13 @@
 //! incidents and history, and serves them. All decisions are in `crates/probe`; this crate
 //! does the I/O.
 
+mod alerts;
 mod config;
 mod monitor;
 mod probing;
 mod region;
 mod routes;
+mod socket;
 mod storage;
 mod tick;
 

@@ -9,7 +9,7 @@ use probe::status::{History, IncidentList};
 use serde::Deserialize;
 use worker::*;
 
-use crate::{config, storage};
+use crate::{alerts, config, storage};
 
 #[durable_object]
 pub struct Monitor {
@@ -38,7 +38,7 @@ impl DurableObject for Monitor {
         match (request.method(), path.as_str()) {
             (Method::Post, "/ingest") => {
                 let ingest: Ingest = request.json().await?;
-                self.ingest(ingest)
+                self.ingest(ingest).await
             }
             (Method::Get, "/status") => self.status(),
             (Method::Get, "/incidents") => {
@@ -63,32 +63,35 @@ impl Monitor {
         use_state(memory.as_mut().expect("loaded above"))
     }
 
-    fn ingest(&self, ingest: Ingest) -> Result<Response> {
+    async fn ingest(&self, ingest: Ingest) -> Result<Response> {
         let config = config::load(&self.env);
         let sql = self.sql();
-        self.with_state(|state| {
-            let output = state.tick(&config, ingest.at, &ingest.reports);
-            storage::save_tick(&sql, ingest.at, &output.record)?;
-            for incident in &output.incidents {
-                storage::save_incident(&sql, incident)?;
-            }
-            for (endpoint, period, start, rollup) in &output.finished {
-                storage::save_rollup(&sql, endpoint, *period, *start, rollup)?;
-            }
-            if output.finished.iter().any(|(_, period, _, _)| *period == HOUR) {
-                storage::prune_hours(&sql, ingest.at)?;
-            }
-            for (endpoint, transition) in &output.transitions {
-                console_log!(
-                    "{endpoint}: {} -> {} since {}",
-                    transition.from.label(),
-                    transition.to.label(),
-                    transition.since
-                );
-            }
-            storage::save_state(&sql, state)?;
-            Response::from_json(&state.status(&config, ingest.at))
-        })
+        // Work on a copy: the state is saved once, after the alerts went out.
+        let mut state = self.with_state(|state| Ok(state.clone()))?;
+        let output = state.tick(&config, ingest.at, &ingest.reports);
+        storage::save_tick(&sql, ingest.at, &output.record)?;
+        for incident in &output.incidents {
+            storage::save_incident(&sql, incident)?;
+        }
+        for (endpoint, period, start, rollup) in &output.finished {
+            storage::save_rollup(&sql, endpoint, *period, *start, rollup)?;
+        }
+        if output.finished.iter().any(|(_, period, _, _)| *period == HOUR) {
+            storage::prune_hours(&sql, ingest.at)?;
+        }
+        for (endpoint, transition) in &output.transitions {
+            console_log!(
+                "{endpoint}: {} -> {} since {}",
+                transition.from.label(),
+                transition.to.label(),
+                transition.since
+            );
+        }
+        alerts::deliver(&self.env, &config, &mut state, ingest.at).await;
+        storage::save_state(&sql, &state)?;
+        let report = state.status(&config, ingest.at);
+        *self.memory.borrow_mut() = Some(state);
+        Response::from_json(&report)
     }
 
     fn status(&self) -> Result<Response> {

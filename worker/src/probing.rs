@@ -10,6 +10,7 @@ use probe::budget::FREE_CONNECTIONS;
 use probe::classify::{classify, FetchFailure, Observation, Outcome, Response as Observed};
 use probe::config::{Config, Endpoint, HeaderValue};
 use probe::monitor::ProbeReport;
+use probe::transport::Transport;
 use worker::{
     AbortController, Date, Delay, Env, Fetch, Headers, Method, Request, RequestInit, RequestRedirect, Response,
 };
@@ -27,21 +28,31 @@ pub async fn probe_all(config: &Config, region: &str, env: &Env) -> Vec<ProbeRep
 }
 
 async fn probe_one(endpoint: &Endpoint, region: &str, env: &Env) -> ProbeReport {
-    let (outcome, latency_ms) = match build_request(endpoint, region, env) {
-        Ok(request) => {
-            let observation = observe(endpoint, request).await;
-            (classify(endpoint, &observation), observation.elapsed_ms)
-        }
+    let observation = match &endpoint.transport {
+        Transport::Fetch => match build_request(endpoint, region, env) {
+            Ok(request) => Ok(observe(endpoint, request).await),
+            Err(message) => Err(message),
+        },
+        Transport::Http1 { host, port, path } => match headers_for(endpoint, region, env) {
+            Ok(headers) => Ok(crate::socket::http1(endpoint, host, *port, path, &headers).await),
+            Err(message) => Err(message),
+        },
+        Transport::Tcp { host, port } => Ok(crate::socket::connect_only(endpoint, host, *port).await),
+    };
+    let (outcome, latency_ms) = match observation {
+        Ok(observation) => (classify(endpoint, &observation), observation.elapsed_ms),
         Err(message) => (Outcome::Error { message }, 0),
     };
     ProbeReport { endpoint: endpoint.name.clone(), outcome, latency_ms }
 }
 
-fn build_request(endpoint: &Endpoint, region: &str, env: &Env) -> Result<Request, String> {
-    let headers = Headers::new();
-    let set = |name: &str, value: &str| headers.set(name, value).map_err(|e| format!("header {name}: {e}"));
-    set(REGION_HEADER, region)?;
-    set("User-Agent", &format!("Outpost-Probe/{} (region {region})", env!("CARGO_PKG_VERSION")))?;
+/// The headers every probe sends: the region's name, a user agent, and the endpoint's own
+/// (secrets read from the Worker's environment, never stored).
+fn headers_for(endpoint: &Endpoint, region: &str, env: &Env) -> Result<Vec<(String, String)>, String> {
+    let mut headers = vec![
+        (REGION_HEADER.to_string(), region.to_string()),
+        ("User-Agent".to_string(), format!("Outpost-Probe/{} (region {region})", env!("CARGO_PKG_VERSION"))),
+    ];
     for (name, value) in &endpoint.headers {
         let value = match value {
             HeaderValue::Plain(text) => text.clone(),
@@ -50,7 +61,15 @@ fn build_request(endpoint: &Endpoint, region: &str, env: &Env) -> Result<Request
                 .map(|s| s.to_string())
                 .map_err(|_| format!("the Worker secret {secret} is not set (wrangler secret put {secret})"))?,
         };
-        set(name, &value)?;
+        headers.push((name.clone(), value));
+    }
+    Ok(headers)
+}
+
+fn build_request(endpoint: &Endpoint, region: &str, env: &Env) -> Result<Request, String> {
+    let headers = Headers::new();
+    for (name, value) in headers_for(endpoint, region, env)? {
+        headers.set(&name, &value).map_err(|e| format!("header {name}: {e}"))?;
     }
     let method = Method::from(endpoint.method.clone());
     let mut init = RequestInit::new();

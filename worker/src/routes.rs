@@ -2,8 +2,9 @@
 //! status page, and `POST /api/probe` for whoever holds the token. One small function per
 //! route; the monitor object answers the questions.
 
+use probe::formats::{self, statuspage};
 use probe::page;
-use probe::status::{IncidentList, StatusReport};
+use probe::status::{DetectedIncident, IncidentList, StatusReport};
 use worker::*;
 
 use crate::{config, tick};
@@ -19,17 +20,75 @@ pub async fn handle(request: Request, env: Env) -> Result<Response> {
             ask_monitor(&env, &format!("/history/{}", &p["/api/history/".len()..])).await
         }
         (Method::Post, "/api/probe") => probe_now(&request, &env).await,
+        (Method::Get, "/api/v2/summary.json" | "/api/v2/status.json" | "/api/v2/incidents.json") => {
+            statuspage(&env, &path).await
+        }
+        (Method::Get, "/feed.atom") => feed(&request, &env).await,
+        (Method::Get, p) if p.starts_with("/badge") => badge(&env, p).await,
         (Method::Get | Method::Post, _) => not_found(),
         _ => Response::error("method not allowed", 405),
     }?;
     Ok(with_common_headers(response, &path))
 }
 
-async fn status_page(env: &Env) -> Result<Response> {
-    let config = config::load(env);
+/// The monitor's status report and recent incidents, which every view is made from.
+async fn status_and_incidents(env: &Env) -> Result<(StatusReport, Vec<DetectedIncident>)> {
     let report: StatusReport = ask_monitor(env, "/status").await?.json().await?;
     let incidents: IncidentList = ask_monitor(env, "/incidents").await?.json().await?;
-    let html = page::render(&report, &incidents.incidents, config.site_url.as_deref());
+    Ok((report, incidents.incidents))
+}
+
+/// Atlassian Statuspage v2 shapes, for tools that already read them.
+async fn statuspage(env: &Env, path: &str) -> Result<Response> {
+    let config = config::load(env);
+    let (report, incidents) = status_and_incidents(env).await?;
+    let body = match path {
+        "/api/v2/summary.json" => statuspage::summary(&config, &report, &incidents),
+        "/api/v2/incidents.json" => statuspage::incidents(&config, &report, &incidents),
+        _ => statuspage::status(&config, &report),
+    };
+    Response::from_json(&body)
+}
+
+/// `/badge.svg`, `/badge.json` for the whole page; `/badge/{endpoint}.svg|.json` for one.
+async fn badge(env: &Env, path: &str) -> Result<Response> {
+    let (report, _) = status_and_incidents(env).await?;
+    let name = path.strip_prefix("/badge/").or_else(|| path.strip_prefix("/badge")).unwrap_or_default();
+    let (stem, svg) = match (name.strip_suffix(".svg"), name.strip_suffix(".json")) {
+        (Some(stem), _) => (stem, true),
+        (None, Some(stem)) => (stem, false),
+        _ => return not_found(),
+    };
+    let (label, state, maintenance) = if stem.is_empty() {
+        (report.title.clone(), formats::overall(&report.endpoints), false)
+    } else {
+        match report.endpoints.iter().find(|e| e.name == stem) {
+            Some(endpoint) => (endpoint.name.clone(), endpoint.state, endpoint.maintenance.is_some()),
+            None => return not_found(),
+        }
+    };
+    if svg {
+        let mut response = Response::ok(formats::badge::svg(&label, state, maintenance))?;
+        response.headers_mut().set("Content-Type", "image/svg+xml")?;
+        Ok(response)
+    } else {
+        Response::from_json(&formats::badge::shields(&label, state, maintenance))
+    }
+}
+
+async fn feed(request: &Request, env: &Env) -> Result<Response> {
+    let config = config::load(env);
+    let (report, incidents) = status_and_incidents(env).await?;
+    let self_url = request.url()?.to_string();
+    let mut response = Response::ok(formats::atom::feed(&config, &incidents, report.generated_at, &self_url))?;
+    response.headers_mut().set("Content-Type", "application/atom+xml; charset=utf-8")?;
+    Ok(response)
+}
+
+async fn status_page(env: &Env) -> Result<Response> {
+    let config = config::load(env);
+    let (report, incidents) = status_and_incidents(env).await?;
+    let html = page::render(&report, &incidents, config.site_url.as_deref());
     let mut response = Response::from_html(html)?;
     // The page needs no script: forbid it outright.
     response.headers_mut().set(
@@ -76,7 +135,11 @@ fn same_secret(given: &[u8], expected: &[u8]) -> bool {
 }
 
 fn not_found() -> Result<Response> {
-    let body = serde_json::json!({ "error": "not found", "routes": ["/", "/api/status", "/api/history/{endpoint}", "/api/incidents", "POST /api/probe"] });
+    let body = serde_json::json!({ "error": "not found", "routes": [
+        "/", "/api/status", "/api/history/{endpoint}", "/api/incidents", "/api/v2/summary.json", "/api/v2/status.json",
+        "/api/v2/incidents.json", "/badge.svg", "/badge.json", "/badge/{endpoint}.svg", "/badge/{endpoint}.json", "/feed.atom",
+        "POST /api/probe"
+    ] });
     Ok(Response::from_json(&body)?.with_status(404))
 }
 

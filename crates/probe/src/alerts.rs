@@ -105,19 +105,21 @@ pub struct Pending {
     pub body: String,
     pub created_at: i64,
     pub attempts: u32,
-    pub next_attempt_at: i64,
+    /// The tick from which it may be tried again (ticks are a minute apart when deployed).
+    pub next_attempt_tick: u64,
     pub last_error: Option<String>,
 }
 
-/// Retry after 1, 2, 4, 8, 16 minutes, then every 30.
-pub fn backoff(attempts: u32) -> i64 {
-    60 * (1i64 << attempts.saturating_sub(1).min(5)).min(30)
+/// Ticks to wait after the n-th failed attempt: 1, 1, 2, 4, 8, 16, then every 30.
+pub fn backoff(attempts: u32) -> u64 {
+    const SCHEDULE: [u64; 6] = [1, 1, 2, 4, 8, 16];
+    SCHEDULE.get(attempts.saturating_sub(1) as usize).copied().unwrap_or(30)
 }
 
 impl Outbox {
     /// Queues one message per target that hears about this endpoint, unless the endpoint is
     /// under maintenance.
-    pub fn announce(&mut self, config: &Config, transition: &Transition, alert: &Alert, now: i64) -> usize {
+    pub fn announce(&mut self, config: &Config, transition: &Transition, alert: &Alert, now: i64, tick: u64) -> usize {
         if config.maintenance_of(&alert.endpoint, transition.since).is_some() {
             return 0;
         }
@@ -131,7 +133,7 @@ impl Outbox {
                     body: payload(target.kind, alert, self.next_id),
                     created_at: now,
                     attempts: 0,
-                    next_attempt_at: now,
+                    next_attempt_tick: tick,
                     last_error: None,
                 });
                 queued += 1;
@@ -142,18 +144,18 @@ impl Outbox {
 
     /// The next message to send to `target` now, if its turn has come. Only the oldest
     /// message of a target is ever sent, so they arrive in order.
-    pub fn next_for(&self, target: usize, now: i64) -> Option<&Pending> {
-        self.pending.iter().find(|p| p.target == target).filter(|p| p.next_attempt_at <= now)
+    pub fn next_for(&self, target: usize, tick: u64) -> Option<&Pending> {
+        self.pending.iter().find(|p| p.target == target).filter(|p| p.next_attempt_tick <= tick)
     }
 
     pub fn delivered(&mut self, id: u64) {
         self.pending.retain(|p| p.id != id);
     }
 
-    pub fn failed(&mut self, id: u64, now: i64, error: &str) {
+    pub fn failed(&mut self, id: u64, tick: u64, error: &str) {
         if let Some(pending) = self.pending.iter_mut().find(|p| p.id == id) {
             pending.attempts += 1;
-            pending.next_attempt_at = now + backoff(pending.attempts);
+            pending.next_attempt_tick = tick + backoff(pending.attempts);
             pending.last_error = Some(error.chars().take(200).collect());
         }
     }

@@ -122,7 +122,7 @@ pub fn classify_error(message: &str) -> Outcome {
         Outcome::Dns
     } else if has(&["tls", "ssl", "certificate", "handshake"]) {
         Outcome::Tls
-    } else if has(&["refused", "reset", "connection lost", "disconnected", "broken pipe", "closed"]) {
+    } else if has(&["refused", "reset", "connection lost", "disconnected", "broken pipe", "closed", "cannot connect"]) {
         Outcome::ConnectionFailed
     } else if has(&["timed out", "timeout", "aborted"]) {
         Outcome::Timeout

@@ -32,6 +32,9 @@ pub struct MonitorState {
     /// Alert messages not delivered yet.
     #[serde(default)]
     pub outbox: Outbox,
+    /// Ticks so far: alert retries are counted in ticks.
+    #[serde(default)]
+    pub tick_count: u64,
 }
 
 /// A region's report for one endpoint.
@@ -60,6 +63,7 @@ impl MonitorState {
     /// not answer is absent.
     pub fn tick(&mut self, config: &Config, at: i64, reports: &[(String, Vec<ProbeReport>)]) -> TickOutput {
         let mut output = TickOutput::default();
+        self.tick_count += 1;
         self.roll_periods(at, &mut output);
         for endpoint in &config.endpoints {
             let results: Vec<RegionResult> = reports
@@ -78,7 +82,7 @@ impl MonitorState {
             let observed = observe(&results, config.thresholds.quorum);
             if let Some(transition) = tracker.step(observed, at, &config.thresholds) {
                 let alert = alert_for(config, endpoint, &transition, &results);
-                self.outbox.announce(config, &transition, &alert, at);
+                self.outbox.announce(config, &transition, &alert, at, self.tick_count);
                 output.transitions.push((endpoint.name.clone(), transition));
             }
             let (state, since) = (tracker.state, tracker.since);

@@ -61,6 +61,15 @@ pub fn render(report: &StatusReport, incidents: &[DetectedIncident], site_url: O
             .unwrap();
         }
         html.push_str("</ul>");
+        if let Some(window) = &endpoint.maintenance {
+            write!(
+                html,
+                "<p class=\"maintenance\">Under maintenance: {} until {} UTC (alerts paused)</p>",
+                escape(&window.title),
+                clock(window.end)
+            )
+            .unwrap();
+        }
         if let (Some(runbook), Some(site), false) = (&endpoint.runbook, site_url, endpoint.state == State::Up) {
             let (slug, anchor) = runbook.split_once('#').unwrap_or((runbook, ""));
             let href = format!(
@@ -103,7 +112,7 @@ h1{margin:.5rem 0 0;font-size:1.5rem}.headline{font-size:1.2rem;font-weight:650;
 .row{display:flex;justify-content:space-between;gap:1rem}.name{font-weight:650}.state{font-weight:650;text-transform:uppercase;font-size:.85rem}\
 .regions li{font-size:.9rem}.region{font-family:ui-monospace,monospace;display:inline-block;min-width:3.5rem}.latency{color:#6b7380}.failing{color:#c4320a}\
 .up .state,.headline.up{color:#1f7a4d}.degraded{border-left-color:#a37f00!important}.degraded .state,.headline.degraded{color:#a37f00}\
-.regional{border-left-color:#d26a00!important}.regional .state,.headline.regional{color:#d26a00}.down{border-left-color:#c4320a!important}.down .state,.headline.down{color:#c4320a}";
+.maintenance{color:#007ec6;font-size:.9rem}.regional{border-left-color:#d26a00!important}.regional .state,.headline.regional{color:#d26a00}.down{border-left-color:#c4320a!important}.down .state,.headline.down{color:#c4320a}";
 
 fn class(state: State) -> &'static str {
     match state {

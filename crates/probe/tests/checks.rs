@@ -130,6 +130,7 @@ fn runtime_errors_are_classified_by_their_words() {
         ("DNS lookup failed for api.example.com", Outcome::Dns),
         ("Connection refused", Outcome::ConnectionFailed),
         ("Network connection lost.", Outcome::ConnectionFailed),
+        ("proxy request failed, cannot connect to the specified address", Outcome::ConnectionFailed),
         ("TLS handshake failure: certificate expired", Outcome::Tls),
         ("The operation was aborted", Outcome::Timeout),
         ("Too many redirects", Outcome::Redirect { location: None }),
