@@ -5,12 +5,11 @@ use std::time::Duration;
 
 use futures_util::future::{select, Either};
 use futures_util::pin_mut;
+use probe::budget::MAX_DELIVERIES_PER_TICK;
 use probe::monitor::MonitorState;
 use probe::Config;
 use worker::*;
 
-/// A tick's deliveries stay well inside the 50 requests an invocation may make.
-const MAX_DELIVERIES_PER_TICK: usize = 20;
 const DELIVERY_TIMEOUT: Duration = Duration::from_secs(5);
 
 pub async fn deliver(env: &Env, config: &Config, state: &mut MonitorState, now: i64) {

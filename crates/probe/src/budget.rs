@@ -6,6 +6,8 @@ pub const FREE_SUBREQUESTS_PER_INVOCATION: usize = 50;
 pub const FREE_CONNECTIONS: usize = 6;
 pub const FREE_ROWS_WRITTEN_PER_DAY: u64 = 100_000;
 pub const TICKS_PER_DAY: u64 = 24 * 60;
+/// Alert deliveries the monitor makes per tick at most (each is a subrequest).
+pub const MAX_DELIVERIES_PER_TICK: usize = 20;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TickCost {
