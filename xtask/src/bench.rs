@@ -156,7 +156,11 @@ fn render_worker(sizes: &[FileSize]) -> String {
     )
     .unwrap();
     writeln!(out, "| connections open at once in a region | {} | {FREE_CONNECTIONS} |", cost.connections).unwrap();
-    writeln!(out, "| alert deliveries by the monitor, at most | {MAX_DELIVERIES_PER_TICK} | {FREE_SUBREQUESTS_PER_INVOCATION} |").unwrap();
+    writeln!(
+        out,
+        "| alert deliveries by the monitor, at most | {MAX_DELIVERIES_PER_TICK} | {FREE_SUBREQUESTS_PER_INVOCATION} |"
+    )
+    .unwrap();
     writeln!(out, "| SQLite rows written (tick record, state, expiry) | {} | |", cost.rows_written).unwrap();
     writeln!(out, "\nPer day: {rows} rows written ({TICKS_PER_DAY} ticks, plus hourly and daily rollups and their expiry) of the {FREE_ROWS_WRITTEN_PER_DAY} allowed; Durable Object requests {} of 100,000.", TICKS_PER_DAY * (regions as u64 + 1)).unwrap();
     out

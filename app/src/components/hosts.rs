@@ -16,7 +16,8 @@ pub fn HostsPanel(doc: Doc) -> impl IntoView {
     let total = runbook.variables.len();
     let scope = if doc.incident.is_some() { "for this incident" } else { "in this browser" };
     view! {
-        <details class="hosts" open=true>
+        // Open while running an incident; folded when just reading.
+        <details class="hosts" open=doc.incident.is_some()>
             <summary>
                 <span class="hosts-title">"Hosts"</span>
                 <span class="hosts-count">{move || format!("{} of {total} set {scope}", set_count())}</span>
