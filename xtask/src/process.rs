@@ -45,7 +45,7 @@ pub fn node() -> Command {
 
 pub fn trunk() -> Command {
     let mut command = command("trunk");
-    command.env("TRUNK_SKIP_VERSION_CHECK", "true").env("NO_COLOR", "true");
+    command.env("TRUNK_SKIP_VERSION_CHECK", "true").env("NO_COLOR", "true").env("CARGO_TERM_QUIET", "true");
     command
 }
 

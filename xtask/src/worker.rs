@@ -57,7 +57,9 @@ fn worker_build() -> Command {
         .current_dir(root.join("worker"))
         .env("WASM_BINDGEN_BIN", process::cargo_bin_dir().join("wasm-bindgen"))
         .env("WASM_OPT_BIN", root.join("node_modules/.bin/wasm-opt"))
-        .env("ESBUILD_BIN", root.join("node_modules/.bin/esbuild"));
+        .env("ESBUILD_BIN", root.join("node_modules/.bin/esbuild"))
+        // Keep CI logs readable: the crate list of every build is noise.
+        .env("CARGO_TERM_QUIET", "true");
     command
 }
 

@@ -57,11 +57,12 @@ fn ReadRunbook(runbook: &'static Runbook) -> impl IntoView {
         navigate(&format!("/i/{id}"), NavigateOptions::default());
     };
     view! {
-        <div class="runbook-actions">
-            <button type="button" class="start" on:click=start>"Start incident"</button>
-            <OpenIncidents runbook=runbook store=store/>
-        </div>
-        <RunbookBody doc=doc/>
+        <RunbookBody doc=doc>
+            <div class="runbook-actions">
+                <button type="button" class="start" on:click=start>"Start incident"</button>
+                <OpenIncidents runbook=runbook store=store/>
+            </div>
+        </RunbookBody>
     }
 }
 
@@ -91,15 +92,17 @@ fn OpenIncidents(runbook: &'static Runbook, store: Store) -> impl IntoView {
     }
 }
 
-/// The runbook itself, with its contents, hosts panel and source notes.
+/// The runbook itself, with its contents, hosts panel and source notes; `children` go at
+/// the top of the article (the page's own actions).
 #[component]
-pub fn RunbookBody(doc: Doc) -> impl IntoView {
+pub fn RunbookBody(doc: Doc, #[prop(optional)] children: Option<Children>) -> impl IntoView {
     let runbook = doc.runbook;
     scroll_to_fragment_after_render();
     view! {
         <div class="page runbook-page">
             <TableOfContents doc=doc/>
             <article class="doc">
+                {children.map(|c| c())}
                 <HostsPanel doc=doc/>
                 {blocks_view(&runbook.blocks, doc)}
                 <Footnotes runbook=runbook doc=doc/>
