@@ -14,8 +14,13 @@ pub fn run() -> Result<(), String> {
     let mut worker_sizes = dist_sizes(&bundle)?;
     worker_sizes.retain(|f| f.path.ends_with(".wasm") || f.path.ends_with(".js"));
     step("measuring parser and search speed (cargo bench)");
-    let speed = output(process::cargo().args(["bench", "--quiet", "--package", "runbook", "--bench", "parse"]))
+    let mut speed = output(process::cargo().args(["bench", "--quiet", "--package", "runbook", "--bench", "parse"]))
         .ok_or("cargo bench failed")?;
+    speed.push('\n');
+    speed.push_str(
+        &output(process::cargo().args(["bench", "--quiet", "--package", "probe", "--bench", "tick"]))
+            .ok_or("cargo bench failed")?,
+    );
     let mut report = render(&sizes, &speed);
     report.push_str(&render_worker(&worker_sizes));
     print!("{report}");
@@ -91,7 +96,7 @@ fn render(sizes: &[FileSize], speed: &str) -> String {
         total = (total.0 + file.raw, total.1 + file.gzip, total.2 + file.brotli);
     }
     writeln!(out, "| **total** | **{}** | **{}** | **{}** |\n", kb(total.0), kb(total.1), kb(total.2)).unwrap();
-    writeln!(out, "## Parser and search (native, release)\n").unwrap();
+    writeln!(out, "## Parser, search, share links and the probe's monitor (native, release)\n").unwrap();
     writeln!(out, "Median of 21 samples, native code. The site runs the same code compiled to WebAssembly.\n").unwrap();
     writeln!(out, "| measure | median | what |\n|---|---:|---|").unwrap();
     for line in speed.lines().filter(|l| !l.starts_with("size\t")) {

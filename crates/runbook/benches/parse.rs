@@ -3,15 +3,17 @@
 //! `size<TAB>name<TAB>characters<TAB>what` lines for share links.
 
 use std::hint::black_box;
-use std::time::Instant;
 
 use runbook::incident::Incident;
 
 #[path = "../tests/common/realistic.rs"]
 mod realistic;
+#[path = "support/timing.rs"]
+mod timing;
 use realistic::{full_incident, START};
 use runbook::search::SearchIndex;
 use runbook::{share, Library};
+use timing::report;
 
 const TEAM_RUNBOOK: &str = include_str!("../../../runbooks/incident-response.md");
 
@@ -63,26 +65,4 @@ fn share_links() {
         runbook.steps.len()
     );
     println!("size\tshare_ten_steps\t{}\tten steps checked and a severity", share::encode(&ten, Some(&runbook)).len());
-}
-
-/// Median of 21 samples, each timing enough iterations to last about 20 ms.
-fn report(name: &str, what: &str, mut op: impl FnMut()) {
-    let start = Instant::now();
-    let mut calibration = 0u32;
-    while start.elapsed().as_millis() < 20 {
-        op();
-        calibration += 1;
-    }
-    let iterations = calibration.max(1);
-    let mut samples: Vec<f64> = (0..21)
-        .map(|_| {
-            let t = Instant::now();
-            for _ in 0..iterations {
-                op();
-            }
-            t.elapsed().as_secs_f64() * 1e6 / f64::from(iterations)
-        })
-        .collect();
-    samples.sort_by(f64::total_cmp);
-    println!("{name}\t{:.1}\t{what}", samples[samples.len() / 2]);
 }
