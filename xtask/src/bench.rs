@@ -97,7 +97,7 @@ fn render(sizes: &[FileSize], speed: &str) -> String {
     }
     writeln!(out, "| **total** | **{}** | **{}** | **{}** |\n", kb(total.0), kb(total.1), kb(total.2)).unwrap();
     writeln!(out, "## Parser, search, share links and the probe's monitor (native, release)\n").unwrap();
-    writeln!(out, "Median of 21 samples, native code. The site and the worker run the same code compiled to WebAssembly, typically a few times slower.\n").unwrap();
+    writeln!(out, "Median of 21 samples of native code. The site and the worker run this code compiled to WebAssembly, which these figures do not measure.\n").unwrap();
     writeln!(out, "| measure | median | what |\n|---|---:|---|").unwrap();
     for line in speed.lines().filter(|l| !l.starts_with("size\t")) {
         let mut parts = line.split('\t');
