@@ -36,10 +36,7 @@ pub fn site_title() -> &'static str {
     embedded::SITE_TITLE
 }
 
-/// The in-site address of a runbook, optionally at a heading.
+/// The in-site address of a runbook, optionally at a heading: see [`runbook::slug::runbook_path`].
 pub fn runbook_href(slug: &str, anchor: Option<&str>) -> String {
-    match anchor {
-        Some(anchor) => format!("/r/{slug}#{anchor}"),
-        None => format!("/r/{slug}"),
-    }
+    runbook::slug::runbook_path(slug, anchor)
 }

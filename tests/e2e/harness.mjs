@@ -1,5 +1,7 @@
 // Shared set-up for the browser tests: a static server for dist/ and a real Chromium.
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 import { after, before } from 'node:test';
@@ -46,12 +48,17 @@ async function headerRules(dist) {
   return rules;
 }
 
-/** Serves dist/ on 127.0.0.1 like a static host with a single-page-app fallback. */
+/**
+ * Serves dist/ on 127.0.0.1 like a plain static host (nginx, `python -m http.server`) with a
+ * single-page-app fallback: a directory asked for without its trailing slash is redirected
+ * to it, as every such host does.
+ */
 export async function serveDist(dist = DIST) {
   const rules = await headerRules(dist);
   const headersFor = (path) => Object.assign({}, ...rules.filter(([pattern]) => pattern.test(path)).map(([, h]) => h));
   const server = createServer(async (request, response) => {
-    const path = decodeURIComponent(new URL(request.url, 'http://x').pathname);
+    const url = new URL(request.url, 'http://x');
+    const path = decodeURIComponent(url.pathname);
     const file = normalize(join(dist, path));
     if (!file.startsWith(dist)) {
       response.writeHead(403).end();
@@ -59,7 +66,13 @@ export async function serveDist(dist = DIST) {
     }
     let target = file;
     try {
-      if ((await stat(target)).isDirectory()) target = join(target, 'index.html');
+      if ((await stat(target)).isDirectory()) {
+        if (!path.endsWith('/')) {
+          response.writeHead(301, { location: `${url.pathname}/${url.search}` }).end();
+          return;
+        }
+        target = join(target, 'index.html');
+      }
     } catch {
       target = extname(path) ? null : join(dist, 'index.html');
     }
@@ -74,6 +87,54 @@ export async function serveDist(dist = DIST) {
   await new Promise((ready) => server.listen(0, '127.0.0.1', ready));
   const origin = `http://127.0.0.1:${server.address().port}`;
   return { origin, close: () => new Promise((done) => server.close(done)) };
+}
+
+/**
+ * Serves dist/ with `wrangler pages dev`: Cloudflare Pages' own routing (`/dir` redirected
+ * to `/dir/`, `dir/index.html` served there, `index.html` for unknown paths) and `_headers`.
+ */
+export async function servePagesDev(dist = DIST) {
+  const server = createNetServer();
+  await new Promise((ready) => server.listen(0, '127.0.0.1', ready));
+  const { port } = server.address();
+  await new Promise((done) => server.close(done));
+  const child = spawn(
+    join(ROOT, 'node_modules/.bin/wrangler'),
+    // The newest date the bundled workerd supports; Pages routing does not depend on it.
+    ['pages', 'dev', dist, '--ip', '127.0.0.1', '--port', String(port), '--compatibility-date', '2026-05-01'],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        WRANGLER_SEND_METRICS: 'false',
+        WRANGLER_HIDE_BANNER: 'true',
+        WRANGLER_SEND_ERROR_REPORTS: 'false',
+        CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+        NO_UPDATE_NOTIFIER: '1',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let log = '';
+  child.stdout.on('data', (d) => (log += d));
+  child.stderr.on('data', (d) => (log += d));
+  const origin = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      if ((await fetch(origin)).ok) break;
+    } catch {}
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`wrangler pages dev did not start:\n${log}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    origin,
+    log: () => log,
+    close: async () => {
+      child.kill('SIGTERM');
+      await new Promise((done) => (child.exitCode !== null ? done() : child.once('exit', done)));
+    },
+  };
 }
 
 export async function launchBrowser() {

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { gotoApp, openPage, useSiteInBrowser } from './harness.mjs';
 
 const START = new Date('2026-11-28T20:07:00Z');
-const RUNBOOK = '/r/incident-response';
+const RUNBOOK = '/r/incident-response/';
 
 const site = useSiteInBrowser();
 

@@ -10,9 +10,9 @@ const server = await serveDist();
 const browser = await launchBrowser();
 const shots = [
   ['home-desktop', '/', { width: 1280, height: 800 }, 'light'],
-  ['runbook-desktop', '/r/incident-response', { width: 1280, height: 900 }, 'light'],
-  ['runbook-desktop-dark', '/r/incident-response#4-mitigation', { width: 1280, height: 900 }, 'dark'],
-  ['runbook-phone', '/r/incident-response#1-detection--triage-0-5-minutes', { width: 390, height: 844 }, 'light'],
+  ['runbook-desktop', '/r/incident-response/', { width: 1280, height: 900 }, 'light'],
+  ['runbook-desktop-dark', '/r/incident-response/#4-mitigation', { width: 1280, height: 900 }, 'dark'],
+  ['runbook-phone', '/r/incident-response/#1-detection--triage-0-5-minutes', { width: 390, height: 844 }, 'light'],
   ['home-phone-dark', '/', { width: 390, height: 844 }, 'dark'],
 ];
 for (const [name, path, viewport, colorScheme] of shots) {
@@ -29,7 +29,7 @@ await page.keyboard.type('circuit breakers');
 await page.waitForSelector('.search-hit');
 await page.screenshot({ path: join(out, 'search.png') });
 const incident = await openPage(browser, server.origin, { viewport: { width: 1280, height: 900 } });
-await gotoApp(incident, '/r/incident-response?EC2_HOST=10.0.0.5');
+await gotoApp(incident, '/r/incident-response/?EC2_HOST=10.0.0.5');
 await incident.click('button.start');
 await incident.waitForSelector('.cockpit');
 await incident.selectOption('#severity-picker', 'SEV2');

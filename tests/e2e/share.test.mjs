@@ -52,7 +52,7 @@ describe('share by link', () => {
 
   test('1. make an incident and copy its link', async () => {
     sender = await browserPage();
-    await gotoApp(sender, '/r/incident-response?EC2_HOST=10.0.0.5');
+    await gotoApp(sender, '/r/incident-response/?EC2_HOST=10.0.0.5');
     await sender.getByRole('button', { name: 'Start incident' }).click();
     await sender.waitForSelector('.cockpit');
     await sender.selectOption('#severity-picker', 'SEV2');

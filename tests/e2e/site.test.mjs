@@ -5,7 +5,7 @@ import { codeBlockFromSource, gotoApp, openPage, useSiteInBrowser } from './harn
 
 const site = useSiteInBrowser();
 
-const RUNBOOK = '/r/incident-response';
+const RUNBOOK = '/r/incident-response/';
 
 describe('home', () => {
   test('lists the runbook with its description and scenarios', async () => {

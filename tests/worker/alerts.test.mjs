@@ -119,10 +119,10 @@ describe('alerts', () => {
     const down = sink.state.received.find((r) => r.path === '/hook').body;
     assert.deepEqual(down.regions.sort(), ['apac', 'enam', 'weur']);
     assert.equal(down.cause, 'HTTP 503');
-    assert.equal(down.runbook, 'https://runbooks.example.com/r/incident-response#complete-service-outage-sev1');
+    assert.equal(down.runbook, 'https://runbooks.example.com/r/incident-response/#complete-service-outage-sev1');
     assert.equal(down.status_page, 'https://probe.example.com/');
     const slack = sink.state.received.find((r) => r.path === '/slack').body;
-    assert.match(slack.text, /Runbook: https:\/\/runbooks\.example\.com\/r\/incident-response#complete-service-outage-sev1/);
+    assert.match(slack.text, /Runbook: https:\/\/runbooks\.example\.com\/r\/incident-response\/#complete-service-outage-sev1/);
     // www has been failing all along, but it is in maintenance: no message about it.
     assert.ok(sink.state.received.every((r) => JSON.stringify(r.body).includes('api')));
   });

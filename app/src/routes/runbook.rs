@@ -21,7 +21,9 @@ use crate::state::store::{use_store, Store};
 #[component]
 pub fn RunbookPage() -> impl IntoView {
     let params = use_params_map();
-    let slug = Memo::new(move |_| params.with(|p| p.get("slug").unwrap_or_default()));
+    // Static hosts serve `r/<slug>/index.html` at `/r/<slug>/` (Cloudflare Pages redirects
+    // `/r/<slug>` there): the trailing slash is part of the address, not of the slug.
+    let slug = Memo::new(move |_| params.with(|p| p.get("slug").unwrap_or_default().trim_end_matches('/').to_string()));
     move || match site::runbook(&slug.get()) {
         Some(runbook) => view! { <ReadRunbook runbook=runbook/> }.into_any(),
         None => view! { <NotFound/> }.into_any(),

@@ -232,7 +232,7 @@ fn alert_for(config: &Config, endpoint: &Endpoint, transition: &Transition, resu
         (Some(site), Some(link)) => {
             let (slug, anchor) = link.split_once('#').unwrap_or((link, ""));
             let anchor = if anchor.is_empty() { String::new() } else { format!("#{anchor}") };
-            Some(format!("{}/r/{slug}{anchor}", site.trim_end_matches('/')))
+            Some(format!("{}/r/{slug}/{anchor}", site.trim_end_matches('/')))
         }
         (None, Some(link)) => Some(link.clone()),
         _ => None,

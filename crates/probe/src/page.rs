@@ -73,7 +73,7 @@ pub fn render(report: &StatusReport, incidents: &[DetectedIncident], site_url: O
         if let (Some(runbook), Some(site), false) = (&endpoint.runbook, site_url, endpoint.state == State::Up) {
             let (slug, anchor) = runbook.split_once('#').unwrap_or((runbook, ""));
             let href = format!(
-                "{}/r/{}{}",
+                "{}/r/{}/{}",
                 site.trim_end_matches('/'),
                 slug,
                 if anchor.is_empty() { String::new() } else { format!("#{anchor}") }

@@ -86,7 +86,7 @@ fn one_message_per_transition_per_target_and_none_while_the_error_text_changes()
     assert!(details.contains("State: down since 2026-11-28 20:01 UTC"), "{details}");
     assert!(details.contains("Failing in: weur, enam, apac"));
     assert!(details.contains("Cause: HTTP 502"));
-    assert!(details.contains("Runbook: https://runbooks.example.com/r/incident-response#complete-service-outage-sev1"));
+    assert!(details.contains("Runbook: https://runbooks.example.com/r/incident-response/#complete-service-outage-sev1"));
     assert!(details.contains("Status: https://probe.example.com/"));
     let hook: serde_json::Value = serde_json::from_str(bodies[1].1).unwrap();
     assert_eq!(

@@ -87,6 +87,6 @@ fn the_status_page_shows_states_and_never_markup_from_config_or_probes() {
     assert!(!html.contains("<script>"));
     assert!(html.contains("Aragora &lt;status&gt;"));
     assert!(html.contains("<meta http-equiv=\"refresh\" content=\"60\">"));
-    assert!(html.contains("href=\"https://runbooks.example.com/r/incident-response#complete-service-outage-sev1\""));
+    assert!(html.contains("href=\"https://runbooks.example.com/r/incident-response/#complete-service-outage-sev1\""));
     assert!(html.contains("33.33% up in 24 h"), "one tick up before the debounce, two down");
 }

@@ -60,6 +60,17 @@ fn slug_segment(segment: &str) -> String {
     slug.trim_end_matches('-').to_string()
 }
 
+/// A runbook's address in the site, optionally at a heading: `/r/<slug>/#<anchor>`.
+/// The trailing slash is the address static hosts serve `r/<slug>/index.html` at without a
+/// redirect (Cloudflare Pages, Netlify, nginx and `python -m http.server` all redirect
+/// `/r/<slug>` there), so every link the site or an alert makes lands in one request.
+pub fn runbook_path(slug: &str, anchor: Option<&str>) -> String {
+    match anchor.filter(|a| !a.is_empty()) {
+        Some(anchor) => format!("/r/{slug}/#{anchor}"),
+        None => format!("/r/{slug}/"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,5 +98,12 @@ mod tests {
         assert_eq!(runbook_slug("incident-response.md"), "incident-response");
         assert_eq!(runbook_slug("RUNBOOK_DATABASE_ISSUES.md"), "runbook-database-issues");
         assert_eq!(runbook_slug("db/Fail Over!.md"), "db/fail-over");
+    }
+
+    #[test]
+    fn runbook_paths_end_in_the_slash_static_hosts_serve_directories_at() {
+        assert_eq!(runbook_path("incident-response", None), "/r/incident-response/");
+        assert_eq!(runbook_path("db/fail-over", Some("steps")), "/r/db/fail-over/#steps");
+        assert_eq!(runbook_path("db/fail-over", Some("")), "/r/db/fail-over/");
     }
 }
