@@ -23,22 +23,24 @@ fn main() {
     std::fs::write(out_dir.join("runbook_files.rs"), out).unwrap();
 }
 
-/// `[site] title` and `[variables]` from outpost.toml, as Rust statics.
+/// `[site] title` and `[variables]` from outpost.toml, as Rust statics. The file is read by
+/// the `config` crate, as `cargo xtask` and the worker read it; a mistake stops the build
+/// with the same line-numbered message they give.
 fn site_config(path: &Path) -> String {
     println!("cargo:rerun-if-changed={}", path.display());
     let text = std::fs::read_to_string(path).unwrap_or_default();
-    let table: toml::Table =
-        text.parse().unwrap_or_else(|error| panic!("\n\noutpost.toml is not valid TOML: {error}\n"));
-    let title = table.get("site").and_then(|s| s.get("title")).and_then(|t| t.as_str()).unwrap_or("Outpost");
-    let mut out = format!("pub static SITE_TITLE: &str = {title:?};\n");
-    out.push_str("pub static VARIABLE_DEFAULTS: &[(&str, &str)] = &[\n");
-    if let Some(variables) = table.get("variables").and_then(|v| v.as_table()) {
-        for (name, value) in variables {
-            let Some(value) = value.as_str() else {
-                panic!("\n\noutpost.toml: [variables] {name} must be a string, such as {name} = \"10.0.0.5\"\n");
-            };
-            writeln!(out, "    ({name:?}, {value:?}),").unwrap();
+    let (config, errors) = config::parse_config(&text);
+    if !errors.is_empty() {
+        for error in &errors {
+            eprintln!("{error}");
         }
+        eprintln!("\noutpost.toml has {} mistake(s); the site is not built until they are fixed", errors.len());
+        std::process::exit(1);
+    }
+    let mut out = format!("pub static SITE_TITLE: &str = {:?};\n", config.title);
+    out.push_str("pub static VARIABLE_DEFAULTS: &[(&str, &str)] = &[\n");
+    for (name, value) in &config.variables {
+        writeln!(out, "    ({name:?}, {value:?}),").unwrap();
     }
     out.push_str("];\n");
     out

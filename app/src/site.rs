@@ -2,7 +2,7 @@
 
 use std::sync::OnceLock;
 
-use runbook::search::SearchIndex;
+use document::search::SearchIndex;
 use runbook::{Library, Runbook};
 
 mod embedded {
@@ -17,8 +17,8 @@ pub struct Site {
 pub fn site() -> &'static Site {
     static SITE: OnceLock<Site> = OnceLock::new();
     SITE.get_or_init(|| {
-        let library = Library::build("runbooks", embedded::RUNBOOK_FILES.iter().copied());
-        let search = SearchIndex::build(&library);
+        let library = runbook::library("runbooks", embedded::RUNBOOK_FILES.iter().copied());
+        let search = SearchIndex::build(library.documents());
         Site { library, search }
     })
 }
@@ -36,7 +36,7 @@ pub fn site_title() -> &'static str {
     embedded::SITE_TITLE
 }
 
-/// The in-site address of a runbook, optionally at a heading: see [`runbook::slug::runbook_path`].
+/// The in-site address of a runbook, optionally at a heading.
 pub fn runbook_href(slug: &str, anchor: Option<&str>) -> String {
-    runbook::slug::runbook_path(slug, anchor)
+    api::site::runbook_path(slug, anchor)
 }

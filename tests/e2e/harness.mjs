@@ -1,11 +1,10 @@
 // Shared set-up for the browser tests: a static server for dist/ and a real Chromium.
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
+import { startWrangler } from '../wrangler.mjs';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -94,47 +93,9 @@ export async function serveDist(dist = DIST) {
  * to `/dir/`, `dir/index.html` served there, `index.html` for unknown paths) and `_headers`.
  */
 export async function servePagesDev(dist = DIST) {
-  const server = createNetServer();
-  await new Promise((ready) => server.listen(0, '127.0.0.1', ready));
-  const { port } = server.address();
-  await new Promise((done) => server.close(done));
-  const child = spawn(
-    join(ROOT, 'node_modules/.bin/wrangler'),
-    // The newest date the bundled workerd supports; Pages routing does not depend on it.
-    ['pages', 'dev', dist, '--ip', '127.0.0.1', '--port', String(port), '--compatibility-date', '2026-05-01'],
-    {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        WRANGLER_SEND_METRICS: 'false',
-        WRANGLER_HIDE_BANNER: 'true',
-        WRANGLER_SEND_ERROR_REPORTS: 'false',
-        CLOUDFLARE_CF_FETCH_ENABLED: 'false',
-        NO_UPDATE_NOTIFIER: '1',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let log = '';
-  child.stdout.on('data', (d) => (log += d));
-  child.stderr.on('data', (d) => (log += d));
-  const origin = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      if ((await fetch(origin)).ok) break;
-    } catch {}
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`wrangler pages dev did not start:\n${log}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return {
-    origin,
-    log: () => log,
-    close: async () => {
-      child.kill('SIGTERM');
-      await new Promise((done) => (child.exitCode !== null ? done() : child.once('exit', done)));
-    },
-  };
+  // The newest compatibility date the bundled workerd supports; Pages routing ignores it.
+  const pages = await startWrangler(['pages', 'dev', dist, '--compatibility-date', '2026-05-01']);
+  return { origin: pages.origin, log: pages.log, close: pages.stop };
 }
 
 export async function launchBrowser() {

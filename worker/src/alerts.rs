@@ -3,11 +3,11 @@
 
 use std::time::Duration;
 
+use config::limits::MAX_DELIVERIES_PER_TICK;
+use config::Config;
 use futures_util::future::{select, Either};
 use futures_util::pin_mut;
-use probe::budget::MAX_DELIVERIES_PER_TICK;
 use probe::monitor::MonitorState;
-use probe::Config;
 use worker::*;
 
 const DELIVERY_TIMEOUT: Duration = Duration::from_secs(5);

@@ -4,7 +4,7 @@
 //! does the I/O.
 
 mod alerts;
-mod config;
+mod config_source;
 mod monitor;
 mod probing;
 mod region;

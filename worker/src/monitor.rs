@@ -3,13 +3,13 @@
 
 use std::cell::RefCell;
 
-use probe::monitor::{MonitorState, ProbeReport};
+use api::Ingest;
+use api::{History, IncidentList};
+use probe::monitor::MonitorState;
 use probe::rollup::{period_start, uptime, DAY, HOUR};
-use probe::status::{History, IncidentList};
-use serde::Deserialize;
 use worker::*;
 
-use crate::{alerts, config, storage};
+use crate::{alerts, config_source, storage};
 
 #[durable_object]
 pub struct Monitor {
@@ -17,12 +17,6 @@ pub struct Monitor {
     env: Env,
     /// The state row, read once per object lifetime.
     memory: RefCell<Option<MonitorState>>,
-}
-
-#[derive(Deserialize)]
-struct Ingest {
-    at: i64,
-    reports: Vec<(String, Vec<ProbeReport>)>,
 }
 
 impl DurableObject for Monitor {
@@ -36,7 +30,7 @@ impl DurableObject for Monitor {
     async fn fetch(&self, mut request: Request) -> Result<Response> {
         let path = request.path();
         match (request.method(), path.as_str()) {
-            (Method::Post, "/ingest") => {
+            (Method::Post, Ingest::PATH) => {
                 let ingest: Ingest = request.json().await?;
                 self.ingest(ingest).await
             }
@@ -64,7 +58,7 @@ impl Monitor {
     }
 
     async fn ingest(&self, ingest: Ingest) -> Result<Response> {
-        let config = config::load(&self.env);
+        let config = config_source::load(&self.env);
         let sql = self.sql();
         // Work on a copy: the state is saved once, after the alerts went out.
         let mut state = self.with_state(|state| Ok(state.clone()))?;
@@ -95,13 +89,13 @@ impl Monitor {
     }
 
     fn status(&self) -> Result<Response> {
-        let config = config::load(&self.env);
+        let config = config_source::load(&self.env);
         let now = crate::tick::now();
         self.with_state(|state| Response::from_json(&state.status(&config, now)))
     }
 
     fn history(&self, endpoint: &str) -> Result<Response> {
-        let config = config::load(&self.env);
+        let config = config_source::load(&self.env);
         if !config.endpoints.iter().any(|e| e.name == endpoint) {
             return Response::error("no such endpoint", 404);
         }

@@ -4,13 +4,13 @@
 
 use std::time::Duration;
 
+use api::{Outcome, ProbeReport};
+use config::limits::FREE_CONNECTIONS;
+use config::transport::Transport;
+use config::{Config, Endpoint, HeaderValue};
 use futures_util::future::{select, Either};
 use futures_util::{pin_mut, StreamExt};
-use probe::budget::FREE_CONNECTIONS;
-use probe::classify::{classify, FetchFailure, Observation, Outcome, Response as Observed};
-use probe::config::{Config, Endpoint, HeaderValue};
-use probe::monitor::ProbeReport;
-use probe::transport::Transport;
+use probe::classify::{classify, FetchFailure, Observation, Response as Observed};
 use worker::{
     AbortController, Date, Delay, Env, Fetch, Headers, Method, Request, RequestInit, RequestRedirect, Response,
 };

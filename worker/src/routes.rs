@@ -2,12 +2,12 @@
 //! status page, and `POST /api/probe` for whoever holds the token. One small function per
 //! route; the monitor object answers the questions.
 
+use api::{DetectedIncident, IncidentList, StatusReport};
 use probe::formats::{self, statuspage};
 use probe::page;
-use probe::status::{DetectedIncident, IncidentList, StatusReport};
 use worker::*;
 
-use crate::{config, tick};
+use crate::{config_source, tick};
 
 pub async fn handle(request: Request, env: Env) -> Result<Response> {
     let path = request.path();
@@ -40,7 +40,7 @@ async fn status_and_incidents(env: &Env) -> Result<(StatusReport, Vec<DetectedIn
 
 /// Atlassian Statuspage v2 shapes, for tools that already read them.
 async fn statuspage(env: &Env, path: &str) -> Result<Response> {
-    let config = config::load(env);
+    let config = config_source::load(env);
     let (report, incidents) = status_and_incidents(env).await?;
     let body = match path {
         "/api/v2/summary.json" => statuspage::summary(&config, &report, &incidents),
@@ -77,7 +77,7 @@ async fn badge(env: &Env, path: &str) -> Result<Response> {
 }
 
 async fn feed(request: &Request, env: &Env) -> Result<Response> {
-    let config = config::load(env);
+    let config = config_source::load(env);
     let (report, incidents) = status_and_incidents(env).await?;
     let self_url = request.url()?.to_string();
     let mut response = Response::ok(formats::atom::feed(&config, &incidents, report.generated_at, &self_url))?;
@@ -86,7 +86,7 @@ async fn feed(request: &Request, env: &Env) -> Result<Response> {
 }
 
 async fn status_page(env: &Env) -> Result<Response> {
-    let config = config::load(env);
+    let config = config_source::load(env);
     let (report, incidents) = status_and_incidents(env).await?;
     let html = page::render(&report, &incidents, config.site_url.as_deref());
     let mut response = Response::from_html(html)?;

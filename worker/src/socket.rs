@@ -4,10 +4,10 @@
 
 use std::time::Duration;
 
+use config::Endpoint;
 use futures_util::future::{select, Either};
 use futures_util::pin_mut;
 use probe::classify::{FetchFailure, Observation};
-use probe::config::Endpoint;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use worker::{Date, Delay, Socket};
 

@@ -1,9 +1,9 @@
 //! The monitor's SQLite tables. Writes per tick are fixed (see `probe::budget`): the tick
 //! record, the monitor state, and the removal of the record that aged out.
 
+use api::DetectedIncident;
 use probe::monitor::MonitorState;
 use probe::rollup::{Rollup, DAY, HOUR, RAW_RETENTION, ROLLUP_RETENTION};
-use probe::status::DetectedIncident;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use worker::{Result, SqlStorage, SqlStorageValue};

@@ -7,6 +7,9 @@ use std::path::Path;
 
 use crate::process::{self, output, root, step};
 
+/// The heading of the hand-written part of docs/benchmarks.md, kept by every run.
+const NOTES: &str = "## Notes kept between runs";
+
 pub fn run() -> Result<(), String> {
     let (dist, bundle) = crate::build_all()?;
     step("measuring dist/ and the worker bundle");
@@ -14,17 +17,25 @@ pub fn run() -> Result<(), String> {
     let mut worker_sizes = dist_sizes(&bundle)?;
     worker_sizes.retain(|f| f.path.ends_with(".wasm") || f.path.ends_with(".js"));
     step("measuring parser and search speed (cargo bench)");
-    let mut speed = output(process::cargo().args(["bench", "--quiet", "--package", "runbook", "--bench", "parse"]))
-        .ok_or("cargo bench failed")?;
-    speed.push('\n');
-    speed.push_str(
-        &output(process::cargo().args(["bench", "--quiet", "--package", "probe", "--bench", "tick"]))
-            .ok_or("cargo bench failed")?,
-    );
+    let mut speed = String::new();
+    for (package, bench) in [("document", "parse"), ("tokens", "share"), ("probe", "tick")] {
+        let figures = output(process::cargo().args(["bench", "--quiet", "--package", package, "--bench", bench]))
+            .ok_or_else(|| format!("cargo bench --package {package} --bench {bench} failed"))?;
+        speed.push_str(&figures);
+        speed.push('\n');
+    }
     let mut report = render(&sizes, &speed);
     report.push_str(&render_worker(&worker_sizes));
     print!("{report}");
     let path = root().join("docs/benchmarks.md");
+    // Measurements of one-off decisions (before/after a change) are written by hand at the
+    // end of the file, under NOTES; a run keeps them.
+    if let Some(at) =
+        std::fs::read_to_string(&path).ok().and_then(|old| old.find(NOTES).map(|at| old[at..].to_string()))
+    {
+        report.push('\n');
+        report.push_str(&at);
+    }
     std::fs::write(&path, report).map_err(|e| format!("{}: {e}", path.display()))?;
     println!("\nwritten to docs/benchmarks.md");
     Ok(())

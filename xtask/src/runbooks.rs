@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use runbook::{Library, Severity};
+use document::{Library, Severity};
 
 use crate::process::{root, step};
 

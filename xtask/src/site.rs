@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use runbook::Library;
+use document::Library;
 
 use crate::process::{self, root, run, step};
 use crate::worker;

@@ -1,5 +1,5 @@
 //! Installs what the build and tests need, each only when missing or at the wrong version.
-//! Versions and recipes are the ones proven on this machine kind (see TOOLCHAIN.md).
+//! Versions are pinned to ones proven together on the machines CI runs on.
 
 use std::path::Path;
 

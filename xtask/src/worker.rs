@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::process::{Child, Command};
 
-use runbook::Library;
+use document::Library;
 
 use crate::process::{self, root, run, step};
 use crate::tools;
@@ -17,7 +17,7 @@ pub fn check_config(library: &Library) -> Result<(), String> {
     step("checking outpost.toml");
     let path = root().join("outpost.toml");
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let (config, errors) = probe::parse_config(&text);
+    let (config, errors) = config::parse_config(&text);
     if !errors.is_empty() {
         let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
         return Err(format!("outpost.toml has errors:\n  {}", list.join("\n  ")));

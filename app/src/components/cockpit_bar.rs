@@ -173,7 +173,7 @@ fn share_link(runbook: &'static runbook::Runbook, incident: IncidentRef) -> Stri
     let origin = window().location().origin().unwrap_or_default();
     let token = incident
         .state
-        .with_untracked(|i| i.as_ref().map(|i| runbook::share::encode(i, Some(runbook))).unwrap_or_default());
+        .with_untracked(|i| i.as_ref().map(|i| tokens::share::encode(i, Some(runbook))).unwrap_or_default());
     format!("{origin}/s#{token}")
 }
 

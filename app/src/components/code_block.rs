@@ -2,11 +2,11 @@
 //! (and checkbox during an incident), with the team's hosts filled in and secrets marked.
 //! Templates become forms during an incident. Everything else copies exactly as written.
 
+use document::commands::{is_shell, CommandGroup};
+use document::CodeBlock;
 use leptos::prelude::*;
-use runbook::commands::{is_shell, CommandGroup};
 use runbook::steps::StepLocation;
 use runbook::variables::{pieces, substitute, Piece};
-use runbook::CodeBlock;
 
 use crate::components::copy_button::CopyButton;
 use crate::components::step_check::{step_at, StepCheck};

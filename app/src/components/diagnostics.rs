@@ -1,7 +1,7 @@
 //! What the parser noticed in a runbook's source, shown to whoever maintains it.
 
+use document::{Diagnostic, Severity};
 use leptos::prelude::*;
-use runbook::{Diagnostic, Severity};
 
 #[component]
 pub fn DiagnosticsList(diagnostics: &'static [Diagnostic]) -> impl IntoView {

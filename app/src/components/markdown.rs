@@ -1,9 +1,9 @@
 //! Draws the runbook model. Text always goes in as text nodes, never as HTML, so nothing in
 //! a runbook can become markup or script.
 
+use document::{Alignment, Block, Callout, Heading, ImageSource, Inline, LinkTarget, List, Table};
 use leptos::prelude::*;
 use runbook::steps::StepLocation;
-use runbook::{Alignment, Block, Callout, Heading, ImageSource, Inline, LinkTarget, List, Table};
 
 use crate::components::code_block::CodeBlockView;
 use crate::components::step_check::{step_at, StepCheck};

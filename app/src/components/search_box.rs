@@ -1,11 +1,11 @@
 //! Search across every runbook, in the header. `/` focuses it; arrows and Enter pick a result.
 
+use document::search::Hit;
 use leptos::ev;
 use leptos::html::Input;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
-use runbook::search::Hit;
 use wasm_bindgen::JsCast;
 
 use crate::site::{runbook_href, site};

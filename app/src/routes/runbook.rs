@@ -153,7 +153,7 @@ fn scroll_to_fragment_after_render() {
             let Some(id) = hash.strip_prefix('#').filter(|id| !id.is_empty()) else {
                 return;
             };
-            let id = runbook::links::percent_decode(id);
+            let id = document::links::percent_decode(id);
             if let Some(element) = document().get_element_by_id(&id) {
                 element.scroll_into_view();
             }

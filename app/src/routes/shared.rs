@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
 use runbook::merge::merge;
-use runbook::share;
+use tokens::share;
 
 use crate::site;
 use crate::state::store::{use_store, Notice};

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use leptos::ev;
 use leptos::prelude::*;
-use runbook::codec;
 use runbook::incident::Incident;
+use tokens::codec;
 
 use super::storage;
 
@@ -155,7 +155,7 @@ impl Store {
 }
 
 fn newest_first(incidents: &mut [Incident]) {
-    runbook::small_sort::sort_by_key(incidents, |i| std::cmp::Reverse(i.started_at));
+    document::small_sort::sort_by_key(incidents, |i| std::cmp::Reverse(i.started_at));
 }
 
 fn read_variables() -> BTreeMap<String, String> {

@@ -4,12 +4,11 @@
 
 use std::hint::black_box;
 
-use probe::classify::Outcome;
-use probe::monitor::{MonitorState, ProbeReport};
+use api::Outcome;
+use api::ProbeReport;
+use probe::monitor::MonitorState;
 
-#[path = "../../runbook/benches/support/timing.rs"]
-mod timing;
-use timing::report;
+use bench_timing::report;
 
 fn main() {
     let endpoints: String = (0..50)

@@ -5,8 +5,10 @@
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::config::{AlertKind, AlertTarget, Config};
-use crate::consensus::{State, Transition};
+use api::State;
+use config::{AlertKind, AlertTarget, Config};
+
+use crate::consensus::Transition;
 
 /// What a message says.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,13 +1,9 @@
 //! What a tick costs on Cloudflare's free plan, so the design can show it fits.
-//! Limits are from TOOLCHAIN.md: 50 subrequests and 6 open connections per invocation,
-//! Durable Object SQLite rows written per day as D1's free allowance (100,000).
+//! The limits themselves are in `config::limits`, where validation also uses them.
 
-pub const FREE_SUBREQUESTS_PER_INVOCATION: usize = 50;
-pub const FREE_CONNECTIONS: usize = 6;
-pub const FREE_ROWS_WRITTEN_PER_DAY: u64 = 100_000;
+pub use config::limits::*;
+
 pub const TICKS_PER_DAY: u64 = 24 * 60;
-/// Alert deliveries the monitor makes per tick at most (each is a subrequest).
-pub const MAX_DELIVERIES_PER_TICK: usize = 20;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TickCost {

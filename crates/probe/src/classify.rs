@@ -1,9 +1,9 @@
 //! One probe's result, classified: what the worker saw, turned into what it means.
 
-use serde::{Deserialize, Serialize};
+use api::Outcome;
+use config::Endpoint;
 
 use crate::assertion::{check, Body};
-use crate::config::Endpoint;
 
 /// What the worker observed, before any judgement.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,59 +28,6 @@ pub enum FetchFailure {
     TimedOut,
     /// fetch() threw: the runtime's message, classified by [`classify_error`].
     Error(String),
-}
-
-/// The verdict on one probe from one region.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Outcome {
-    Ok,
-    /// Healthy, but slower than the endpoint's `slow_ms`.
-    Slow,
-    HttpStatus {
-        status: u16,
-    },
-    Timeout,
-    Dns,
-    /// Refused or reset: the runtime reports both as one ("Network connection lost").
-    ConnectionFailed,
-    Tls,
-    AssertionFailed {
-        reason: String,
-    },
-    BodyTooLarge,
-    Redirect {
-        location: Option<String>,
-    },
-    /// A failure the runtime reported in words we do not recognise.
-    Error {
-        message: String,
-    },
-}
-
-impl Outcome {
-    /// Up (possibly slow) rather than failing.
-    pub fn is_healthy(&self) -> bool {
-        matches!(self, Outcome::Ok | Outcome::Slow)
-    }
-
-    /// A short phrase for the status page and alerts.
-    pub fn describe(&self) -> String {
-        match self {
-            Outcome::Ok => "ok".into(),
-            Outcome::Slow => "slow".into(),
-            Outcome::HttpStatus { status } => format!("HTTP {status}"),
-            Outcome::Timeout => "timed out".into(),
-            Outcome::Dns => "DNS lookup failed".into(),
-            Outcome::ConnectionFailed => "connection refused or reset".into(),
-            Outcome::Tls => "TLS handshake failed".into(),
-            Outcome::AssertionFailed { reason } => format!("check failed: {reason}"),
-            Outcome::BodyTooLarge => "response body too large".into(),
-            Outcome::Redirect { location: Some(to) } => format!("redirected to {to}"),
-            Outcome::Redirect { location: None } => "redirected".into(),
-            Outcome::Error { message } => message.clone(),
-        }
-    }
 }
 
 pub fn classify(endpoint: &Endpoint, observation: &Observation) -> Outcome {

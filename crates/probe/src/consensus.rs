@@ -8,33 +8,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::Thresholds;
-use crate::status::RegionResult;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum State {
-    Up,
-    Degraded,
-    Regional,
-    Down,
-}
-
-impl State {
-    pub fn label(self) -> &'static str {
-        match self {
-            State::Up => "up",
-            State::Degraded => "degraded",
-            State::Regional => "regional outage",
-            State::Down => "down",
-        }
-    }
-
-    /// An outage (some region cannot use the endpoint), not merely slowness.
-    pub fn is_outage(self) -> bool {
-        matches!(self, State::Regional | State::Down)
-    }
-}
+use api::{Outcome, RegionResult, State};
+use config::Thresholds;
 
 /// This tick's state from the regions that reported. `None` when none did.
 pub fn observe(results: &[RegionResult], quorum: usize) -> Option<State> {
@@ -46,7 +21,7 @@ pub fn observe(results: &[RegionResult], quorum: usize) -> Option<State> {
         State::Down
     } else if failing > 0 {
         State::Regional
-    } else if results.iter().any(|r| r.outcome == crate::classify::Outcome::Slow) {
+    } else if results.iter().any(|r| r.outcome == Outcome::Slow) {
         State::Degraded
     } else {
         State::Up

@@ -1,21 +1,19 @@
-//! The edge probe's decisions, as pure functions: what to probe (config), whether a response
-//! is healthy (assertions, classification), what the regions together say (consensus), what
-//! to keep (rollups), and the JSON the worker serves (status). No network, no clock, no
-//! storage: the worker does the I/O and passes the time in.
+//! The edge probe's decisions, as pure functions: whether a response is healthy (assertions,
+//! classification), what the regions together say (consensus), what to keep (rollups), what
+//! to announce (alerts) and how to show it (page, formats). No network, no clock, no storage:
+//! the worker does the I/O and passes the time in. The config comes from the `config` crate
+//! and the JSON it serves is typed in the `api` crate.
+#![forbid(unsafe_code)]
 
 pub mod alerts;
 pub mod assertion;
 pub mod budget;
 pub mod classify;
-pub mod config;
 pub mod consensus;
 pub mod formats;
 pub mod http1;
 pub mod monitor;
 pub mod page;
 pub mod rollup;
-pub mod status;
-pub mod transport;
-mod validate;
 
 pub use config::{parse_config, Config, ConfigError, Endpoint};

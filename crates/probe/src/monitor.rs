@@ -7,11 +7,13 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::alerts::{Alert, Outbox};
-use crate::classify::Outcome;
-use crate::config::{Config, Endpoint};
-use crate::consensus::{observe, State, Tracker, Transition};
+use api::Outcome;
+use api::State;
+use config::{Config, Endpoint};
+
+use crate::consensus::{observe, Tracker, Transition};
 use crate::rollup::{period_start, EndpointTick, Rollup, DAY, HOUR};
-use crate::status::{DetectedIncident, EndpointStatus, RegionResult, StatusReport};
+use api::{DetectedIncident, EndpointStatus, ProbeReport, RegionResult, StatusReport};
 
 /// What the monitor remembers between ticks.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -35,14 +37,6 @@ pub struct MonitorState {
     /// Ticks so far: alert retries are counted in ticks.
     #[serde(default)]
     pub tick_count: u64,
-}
-
-/// A region's report for one endpoint.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ProbeReport {
-    pub endpoint: String,
-    pub outcome: Outcome,
-    pub latency_ms: u32,
 }
 
 /// Everything a tick produced that must be stored or announced.
@@ -229,11 +223,7 @@ fn alert_for(config: &Config, endpoint: &Endpoint, transition: &Transition, resu
         ),
     };
     let runbook = match (&config.site_url, &endpoint.runbook) {
-        (Some(site), Some(link)) => {
-            let (slug, anchor) = link.split_once('#').unwrap_or((link, ""));
-            let anchor = if anchor.is_empty() { String::new() } else { format!("#{anchor}") };
-            Some(format!("{}/r/{slug}/{anchor}", site.trim_end_matches('/')))
-        }
+        (Some(site), Some(link)) => Some(api::site::runbook_url(site, link)),
         (None, Some(link)) => Some(link.clone()),
         _ => None,
     };

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::consensus::State;
-use crate::status::{PeriodSummary, RegionLatency, Uptime};
+use api::State;
+use api::{PeriodSummary, RegionLatency, Uptime};
 
 pub const HOUR: i64 = 3_600;
 pub const DAY: i64 = 86_400;

@@ -1,9 +1,10 @@
 //! Alerts: one message per declared change per target, in order, retried until delivered,
 //! never twice, held back during maintenance, dropped (and said so) when too old.
 
+use api::Outcome;
+use api::ProbeReport;
 use probe::alerts::{backoff, Outbox};
-use probe::classify::Outcome;
-use probe::monitor::{MonitorState, ProbeReport};
+use probe::monitor::MonitorState;
 use probe::parse_config;
 
 const T0: i64 = 1_795_896_000; // 2026-11-28 20:00 UTC
@@ -101,7 +102,7 @@ fn one_message_per_transition_per_target_and_none_while_the_error_text_changes()
 fn maintenance_holds_alerts_back_but_not_the_state() {
     let state = run(&[("ooo", "xxx"), ("ooo", "xxx"), ("ooo", "xxx")]);
     assert!(state.outbox.pending.is_empty());
-    assert_eq!(state.trackers["www"].state, probe::consensus::State::Down);
+    assert_eq!(state.trackers["www"].state, api::State::Down);
 }
 
 #[test]

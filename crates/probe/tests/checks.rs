@@ -1,7 +1,9 @@
 //! Assertions and classification: what a response means.
 
-use probe::assertion::{check, parse, Body};
-use probe::classify::{classify, classify_error, FetchFailure, Observation, Outcome, Response};
+use api::Outcome;
+use config::assertion::parse;
+use probe::assertion::{check, Body};
+use probe::classify::{classify, classify_error, FetchFailure, Observation, Response};
 use probe::parse_config;
 
 fn assert_on(assertion: &str, body: &str) -> Result<(), String> {

@@ -1,10 +1,11 @@
 //! Region consensus over scripted timelines: outages, partitions, flapping, slowness and
 //! recovery, with debounce both ways.
 
-use probe::classify::Outcome;
-use probe::config::Thresholds;
-use probe::consensus::{observe, State, Tracker, Transition};
-use probe::status::RegionResult;
+use api::Outcome;
+use api::RegionResult;
+use api::State;
+use config::Thresholds;
+use probe::consensus::{observe, Tracker, Transition};
 
 const REGIONS: [&str; 3] = ["weur", "enam", "apac"];
 const THRESHOLDS: Thresholds = Thresholds { quorum: 2, fail_ticks: 2, recover_ticks: 3 };

@@ -1,15 +1,16 @@
 //! Statuspage v2 JSON, badges and the Atom feed, from one scripted outage.
 
-use probe::classify::Outcome;
+use api::DetectedIncident;
+use api::Outcome;
+use api::ProbeReport;
 use probe::formats::{atom, badge, statuspage};
-use probe::monitor::{MonitorState, ProbeReport};
+use probe::monitor::MonitorState;
 use probe::parse_config;
-use probe::status::DetectedIncident;
 
 const T0: i64 = 1_795_896_000; // 2026-11-28 20:00 UTC
 const CONFIG: &str = "[site]\ntitle = \"Aragora\"\nprobe_api = \"https://probe.example.com\"\n[[endpoint]]\nname = \"api\"\nurl = \"http://api.example.com/\"\n[[endpoint]]\nname = \"www\"\nurl = \"http://www.example.com/\"\n[[maintenance]]\ntitle = \"DB <upgrade>\"\nstart = 2026-11-29T02:00:00Z\nend = 2026-11-29T03:00:00Z\n";
 
-fn scripted() -> (probe::Config, probe::status::StatusReport, Vec<DetectedIncident>) {
+fn scripted() -> (probe::Config, api::StatusReport, Vec<DetectedIncident>) {
     let (config, errors) = parse_config(CONFIG);
     assert_eq!(errors, []);
     let mut state = MonitorState::default();
@@ -55,7 +56,7 @@ fn statuspage_summary_maps_states_and_lists_unresolved_incidents_and_maintenance
 
 #[test]
 fn badges_say_the_state_in_svg_and_shields_json() {
-    use probe::consensus::State;
+    use api::State;
     assert_eq!(
         badge::shields("api", State::Regional, false),
         serde_json::json!({ "schemaVersion": 1, "label": "api", "message": "regional outage", "color": "orange" })

@@ -1,9 +1,10 @@
 //! The monitor over scripted ticks: incidents open and close with the declared state,
 //! rollups close with their hour and day, and the status page shows it all as text.
 
-use probe::classify::Outcome;
-use probe::consensus::State;
-use probe::monitor::{MonitorState, ProbeReport};
+use api::Outcome;
+use api::ProbeReport;
+use api::State;
+use probe::monitor::MonitorState;
 use probe::page::render;
 use probe::parse_config;
 use probe::rollup::{DAY, HOUR};

@@ -2,8 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use api::State;
 use probe::budget::{rows_written_per_day, tick_cost, FREE_ROWS_WRITTEN_PER_DAY, FREE_SUBREQUESTS_PER_INVOCATION};
-use probe::consensus::State;
 use probe::rollup::{period_start, uptime, EndpointTick, Rollup, DAY, HOUR};
 
 fn tick(state: State, latencies: &[(&str, u32, bool)]) -> EndpointTick {

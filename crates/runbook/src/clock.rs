@@ -1,20 +1,18 @@
 //! Times and durations as an incident shows them. The UTC offset is passed in: this crate
 //! has no clock and no time zone database.
 
+use calendar::DateTime;
+
 use crate::incident::Timestamp;
 
 /// Local wall-clock `HH:MM` of a timestamp, `offset_minutes` east of UTC.
 pub fn hh_mm(at: Timestamp, offset_minutes: i32) -> String {
-    let local = at + i64::from(offset_minutes) * 60;
-    let seconds_of_day = local.rem_euclid(86_400);
-    format!("{:02}:{:02}", seconds_of_day / 3600, seconds_of_day % 3600 / 60)
+    DateTime::local(at, offset_minutes).hh_mm()
 }
 
 /// Local `YYYY-MM-DD` of a timestamp.
 pub fn date(at: Timestamp, offset_minutes: i32) -> String {
-    let local = at + i64::from(offset_minutes) * 60;
-    let (year, month, day) = civil_from_days(local.div_euclid(86_400));
-    format!("{year:04}-{month:02}-{day:02}")
+    DateTime::local(at, offset_minutes).date()
 }
 
 /// `HH:MM` of a duration: 83 minutes → `01:23`.
@@ -61,20 +59,6 @@ pub fn next_time_of_day(text: &str, after: Timestamp, offset_minutes: i32) -> Op
 pub fn previous_time_of_day(text: &str, before: Timestamp, offset_minutes: i32) -> Option<Timestamp> {
     let next = next_time_of_day(text, before, offset_minutes)?;
     Some(if next > before { next - 86_400 } else { next })
-}
-
-/// Days since 1970-01-01 → (year, month, day), proleptic Gregorian (Howard Hinnant's algorithm).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 #[cfg(test)]

@@ -5,9 +5,9 @@
 use crate::clock;
 use crate::duration::Deadline;
 use crate::incident::{EventKind, Incident, Timestamp};
-use crate::model::Runbook;
 use crate::phases::phase_at;
 use crate::templates::{Field, FieldKind};
+use crate::Runbook;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Progress {
@@ -121,7 +121,7 @@ pub fn timeline(runbook: &Runbook, incident: &Incident, offset_minutes: i32) -> 
     }
     // Times have one-second resolution; within a second the usual order of work decides:
     // start, severity, steps, messages sent, resolution.
-    crate::small_sort::sort_by_key(&mut entries, |(at, order, _)| (*at, *order));
+    document::small_sort::sort_by_key(&mut entries, |(at, order, _)| (*at, *order));
     entries.into_iter().map(|(at, _, text)| format!("- {} - {text}", clock::hh_mm(at, offset_minutes))).collect()
 }
 
@@ -144,6 +144,6 @@ pub fn orphaned_checks(runbook: &Runbook, incident: &Incident) -> Vec<Timestamp>
         .filter(|(id, _)| !runbook.steps.iter().any(|s| s.id == **id))
         .map(|(_, at)| *at)
         .collect();
-    crate::small_sort::sort_by_key(&mut times, |t| *t);
+    document::small_sort::sort_by_key(&mut times, |t| *t);
     times
 }

@@ -1,134 +1,90 @@
-//! The runbook engine: plain markdown runbooks in, a model of what they mean out.
+//! The incident layer: what incident mode makes of a runbook as written. A [`Runbook`] is a
+//! [`Document`] (the `document` crate) plus its phases, steps, severities, templates and
+//! variables; an [`incident::Incident`] is one run of it, and [`cockpit`] says what the
+//! cockpit shows at a given time.
 //!
-//! Pure: no I/O, no browser, no clock. Parsing never fails and never panics; what it cannot
-//! make sense of becomes a [`Diagnostic`] next to the best model it can build.
+//! Pure: no I/O, no browser, no clock (times are passed in). Deriving never fails: a runbook
+//! without phases or severities simply has none.
 
-pub mod bytes;
 pub mod clock;
 pub mod cockpit;
-pub mod codec;
-pub mod commands;
-pub mod diagnostic;
 pub mod duration;
-pub mod front_matter;
 pub mod incident;
-pub mod library;
-pub mod links;
-mod markdown;
 pub mod merge;
-pub mod model;
-pub mod outline;
 pub mod phases;
-pub mod search;
 pub mod severity;
-pub mod share;
-pub mod slug;
-pub mod small_sort;
 pub mod steps;
 pub mod templates;
-pub mod text;
 pub mod variables;
 
-pub use diagnostic::{Diagnostic, Severity};
-pub use front_matter::FrontMatter;
-pub use library::Library;
-pub use links::KnownRunbooks;
-pub use model::*;
+use std::ops::Deref;
 
-/// Where a runbook comes from and what it may link to.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct ParseContext<'a> {
-    /// The name shown in diagnostics, e.g. `runbooks/incident-response.md`.
-    /// Defaults to the relative path.
-    pub file: Option<&'a str>,
-    /// The runbooks of the site; without it, links to `.md` files are taken as present.
-    pub known: Option<&'a KnownRunbooks>,
+pub use document::{self, Diagnostic, Document, KnownRunbooks, ParseContext};
+
+use crate::phases::Phase;
+use crate::severity::Severities;
+use crate::steps::Step;
+use crate::templates::Template;
+use crate::variables::Variable;
+
+/// A runbook for incident mode: the document as written, and everything derived from it.
+/// It dereferences to its [`Document`], so `runbook.title` and `runbook.blocks` read as the
+/// document's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Runbook {
+    pub document: Document,
+    pub phases: Vec<Phase>,
+    pub steps: Vec<Step>,
+    pub severities: Severities,
+    pub templates: Vec<Template>,
+    /// Host variables and placeholders in commands, in order of first use.
+    pub variables: Vec<Variable>,
+    /// Names of shell references (`$API_KEY`): never substituted, stored or shared.
+    pub secrets: Vec<String>,
 }
+
+impl Runbook {
+    /// Derives incident mode from a parsed document.
+    pub fn from_document(document: Document) -> Runbook {
+        let phases = phases::find_phases(&document.headings);
+        let severities = severity::find_severities(&document.blocks);
+        let templates = templates::find_templates(&document.blocks);
+        let (variables, secrets) = variables::find_variables(&document.blocks);
+        let scenario_anchors: Vec<String> = document.scenarios().into_iter().map(|s| s.anchor).collect();
+        let steps = steps::find_steps(&document.blocks, &phases, &scenario_anchors);
+        Runbook { document, phases, steps, severities, templates, variables, secrets }
+    }
+}
+
+impl Deref for Runbook {
+    type Target = Document;
+
+    fn deref(&self) -> &Document {
+        &self.document
+    }
+}
+
+impl AsRef<Document> for Runbook {
+    fn as_ref(&self) -> &Document {
+        &self.document
+    }
+}
+
+/// All the runbooks of a site, with links between them resolved.
+pub type Library = document::Library<Runbook>;
 
 /// Parses one runbook on its own. `relative_path` is its path within the runbooks folder.
 pub fn parse(relative_path: &str, source: &str) -> Runbook {
-    parse_with(relative_path, source, ParseContext::default())
+    Runbook::from_document(document::parse(relative_path, source))
 }
 
 /// Parses one runbook as part of a site: the single entry point every caller uses.
 pub fn parse_with(relative_path: &str, source: &str, context: ParseContext) -> Runbook {
-    let file = context.file.unwrap_or(relative_path);
-    let mut diagnostics = Vec::new();
-    let split = front_matter::split(file, source, &mut diagnostics);
-    let body_context =
-        markdown::Context { file, relative_path, known: context.known, first_line: split.body_first_line };
-    let body = markdown::parse_body(split.body, &body_context, &mut diagnostics);
-    let front_matter = split.front_matter;
-
-    let first_h1 = body.headings.iter().find(|h| h.level == 1 && !h.text.is_empty()).map(|h| h.text.clone());
-    let title = front_matter
-        .title
-        .clone()
-        .filter(|t| !t.trim().is_empty())
-        .or(first_h1)
-        .or_else(|| Some(file_stem(relative_path)).filter(|s| !s.is_empty()).map(str::to_string))
-        .unwrap_or_else(|| "Untitled runbook".to_string());
-    let description = describe(&front_matter, &title, &body.blocks);
-    small_sort::sort_by_key(&mut diagnostics, |d| d.line);
-    let phases = phases::find_phases(&body.headings);
-    let severities = severity::find_severities(&body.blocks);
-    let templates = templates::find_templates(&body.blocks);
-    let (variables, secrets) = variables::find_variables(&body.blocks);
-    let mut runbook = Runbook {
-        slug: slug::runbook_slug(relative_path),
-        path: relative_path.to_string(),
-        file: file.to_string(),
-        title,
-        description,
-        front_matter,
-        blocks: body.blocks,
-        footnotes: body.footnotes,
-        headings: body.headings,
-        phases,
-        steps: Vec::new(),
-        severities,
-        templates,
-        variables,
-        secrets,
-        diagnostics,
-    };
-    let scenario_anchors: Vec<String> = runbook.scenarios().into_iter().map(|s| s.anchor).collect();
-    runbook.steps = steps::find_steps(&runbook.blocks, &runbook.phases, &scenario_anchors);
-    runbook
+    Runbook::from_document(document::parse_with(relative_path, source, context))
 }
 
-/// The front matter's description, unless it only repeats the title: then the first
-/// paragraph, which usually says what the runbook is for.
-fn describe(front_matter: &FrontMatter, title: &str, blocks: &[Block]) -> String {
-    if let Some(description) = &front_matter.description {
-        let description = description.trim();
-        if !description.is_empty() && !description.eq_ignore_ascii_case(title.trim()) {
-            return description.to_string();
-        }
-    }
-    blocks
-        .iter()
-        .find_map(|block| match block {
-            Block::Paragraph(inlines) => Some(text::plain_text(inlines)),
-            _ => None,
-        })
-        .map(|text| truncate_words(text.trim(), 240))
-        .unwrap_or_default()
-}
-
-fn truncate_words(text: &str, max: usize) -> String {
-    if text.len() <= max {
-        return text.to_string();
-    }
-    let mut end = max;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    let cut = text[..end].rfind(' ').unwrap_or(end);
-    format!("{}…", &text[..cut])
-}
-
-fn file_stem(path: &str) -> &str {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    name.rsplit_once('.').map_or(name, |(stem, _)| stem)
+/// Parses every runbook of a site: `files` are `(path relative to the folder, markdown)`,
+/// `folder` prefixes file names in diagnostics (`runbooks`).
+pub fn library<'s>(folder: &str, files: impl IntoIterator<Item = (&'s str, &'s str)>) -> Library {
+    document::Library::build(folder, files).map(Runbook::from_document)
 }

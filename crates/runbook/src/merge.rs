@@ -91,7 +91,7 @@ pub fn merge(local: &mut Incident, incoming: &Incident) -> MergeReport {
             local.events.push(event.clone());
         }
     }
-    crate::small_sort::sort_by_key(&mut local.events, |e| e.at);
+    document::small_sort::sort_by_key(&mut local.events, |e| e.at);
     local.next_update_at = local.next_update_at.max(incoming.next_update_at);
     // Severity and resolution follow the latest event of either copy.
     if let Some(to) = local.events.iter().rev().find_map(|e| match &e.kind {

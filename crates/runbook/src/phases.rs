@@ -1,7 +1,7 @@
 //! Phases: the numbered stages of a response, some with a time window such as
 //! `### 1. Detection & Triage (0-5 minutes)`, so the clock can say where the team should be.
 
-use crate::model::HeadingRef;
+use document::model::HeadingRef;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Phase {

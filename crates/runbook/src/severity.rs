@@ -5,8 +5,8 @@
 //! keyed by the same levels and has an "after" column and a "to" column.
 
 use crate::duration::{parse_deadline, Deadline};
-use crate::model::{Block, Inline, Table};
-use crate::text::plain_text;
+use document::model::{Block, Inline, Table};
+use document::text::plain_text;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SeverityLevel {

@@ -7,15 +7,23 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use crate::bytes::fnv1a;
-use crate::commands::is_shell;
-use crate::model::{Block, ListItem};
+use document::commands::is_shell;
+use document::model::{Block, ListItem};
+use document::text::plain_text;
+
 use crate::phases::Phase;
-use crate::text::plain_text;
 
 /// Stable across edits of other steps: a hash of the step's section and its own text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct StepId(pub u32);
+
+impl StepId {
+    /// FNV-1a, 32 bits, of the step's key: tiny and stable across platforms and versions.
+    /// Saved incidents and share links hold these ids, so this function never changes.
+    fn of(key: &str) -> StepId {
+        StepId(key.bytes().fold(0x811c_9dc5u32, |hash, byte| (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)))
+    }
+}
 
 impl fmt::Display for StepId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -181,14 +189,7 @@ impl Finder {
         } else {
             label
         };
-        self.steps.push(Step {
-            id: StepId(fnv1a(key.as_bytes())),
-            kind,
-            label,
-            location,
-            section: section.to_string(),
-            phase,
-        });
+        self.steps.push(Step { id: StepId::of(&key), kind, label, location, section: section.to_string(), phase });
     }
 }
 

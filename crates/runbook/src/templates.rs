@@ -1,9 +1,9 @@
 //! Communication templates: fenced blocks with `[Placeholder]` fields, such as
 //! `INCIDENT: [Brief description]`, `SEVERITY: SEV[1-4]`, `**Date:** YYYY-MM-DD`.
 
-use crate::commands::is_shell;
-use crate::model::{Block, CodeBlock};
-use crate::text::plain_text;
+use document::commands::is_shell;
+use document::model::{Block, CodeBlock};
+use document::text::plain_text;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Template {

@@ -5,8 +5,8 @@
 //! references (`$ANTHROPIC_API_KEY`, `${#ARAGORA_JWT_SECRET}`): never substituted, stored or
 //! shared; they are marked so users set them in their own shell.
 
-use crate::commands::is_shell;
-use crate::model::Block;
+use document::commands::is_shell;
+use document::model::Block;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Variable {

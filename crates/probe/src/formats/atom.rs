@@ -3,9 +3,10 @@
 
 use std::fmt::Write;
 
-use crate::config::Config;
-use crate::page::{escape, iso};
-use crate::status::DetectedIncident;
+use super::escape;
+use crate::page::iso;
+use api::DetectedIncident;
+use config::Config;
 
 pub fn feed(config: &Config, incidents: &[DetectedIncident], now: i64, self_url: &str) -> String {
     let base = config.probe_api.clone().unwrap_or_default();

@@ -2,8 +2,8 @@
 
 use serde_json::{json, Value};
 
-use crate::consensus::State;
-use crate::page::escape;
+use super::escape;
+use api::State;
 
 /// `(message, colour name, hex)`.
 fn look(state: State, in_maintenance: bool) -> (&'static str, &'static str, &'static str) {

@@ -5,10 +5,27 @@ pub mod atom;
 pub mod badge;
 pub mod statuspage;
 
-use crate::consensus::State;
-use crate::status::EndpointStatus;
+use api::EndpointStatus;
+use api::State;
 
 /// The worst state among the endpoints (maintenance aside), or up when there are none.
 pub fn overall(endpoints: &[EndpointStatus]) -> State {
     endpoints.iter().filter(|e| e.maintenance.is_none()).map(|e| e.state).max().unwrap_or(State::Up)
+}
+
+/// Text into XML (the Atom feed, SVG badges): nothing from config or the network becomes
+/// markup. The HTML status page is escaped by its template engine.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }

@@ -3,10 +3,10 @@
 
 use serde_json::{json, Value};
 
-use crate::config::{Config, Maintenance};
-use crate::consensus::State;
 use crate::page::iso;
-use crate::status::{DetectedIncident, EndpointStatus, StatusReport};
+use api::State;
+use api::{DetectedIncident, EndpointStatus, StatusReport};
+use config::{Config, Maintenance};
 
 const PAGE_ID: &str = "outpost";
 

@@ -1,0 +1,16 @@
+//! The types that cross a boundary, defined once: the JSON the worker serves and the site
+//! reads (`status`), the verdicts inside it (`verdict`), and the messages between the
+//! worker's Durable Objects (`messages`).
+//!
+//! Serde only: the site's WebAssembly uses this crate, so it never pulls in a TOML parser or
+//! the probe's logic.
+#![forbid(unsafe_code)]
+
+pub mod messages;
+pub mod site;
+pub mod status;
+pub mod verdict;
+
+pub use messages::{Ingest, ProbeAsk, ProbeReport};
+pub use status::*;
+pub use verdict::{Outcome, State};

@@ -1,0 +1,12 @@
+//! Cloudflare's free-plan limits the probe must live within, as the platform documents them
+//! (Workers limits, Durable Objects pricing). Validation refuses a config that would break
+//! them; `probe::budget` shows what a configuration costs against them.
+
+/// Subrequests one Worker invocation may make (fetch and connect each count one).
+pub const FREE_SUBREQUESTS_PER_INVOCATION: usize = 50;
+/// Connections one invocation may hold open at once; an unread body holds one.
+pub const FREE_CONNECTIONS: usize = 6;
+/// Durable Object SQLite rows written per day on the free plan.
+pub const FREE_ROWS_WRITTEN_PER_DAY: u64 = 100_000;
+/// Alert deliveries the monitor makes per tick at most (each is a subrequest).
+pub const MAX_DELIVERIES_PER_TICK: usize = 20;

@@ -1,0 +1,107 @@
+//! `outpost.toml` as written: serde's view of the file, with spans for error lines. Only
+//! `validate` reads these; everyone else gets a [`crate::Config`].
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawConfig {
+    #[serde(default)]
+    pub site: RawSite,
+    #[serde(default)]
+    pub variables: BTreeMap<String, Spanned<String>>,
+    #[serde(default)]
+    pub probe: Option<Spanned<RawProbe>>,
+    #[serde(default, rename = "endpoint")]
+    pub endpoints: Vec<Spanned<RawEndpoint>>,
+    #[serde(default, rename = "alert")]
+    pub alerts: Vec<Spanned<RawAlert>>,
+    #[serde(default)]
+    pub maintenance: Vec<Spanned<RawMaintenance>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawAlert {
+    pub kind: Spanned<String>,
+    pub url: Spanned<String>,
+    #[serde(default)]
+    pub endpoints: Vec<String>,
+    pub max_age_minutes: Option<u32>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawMaintenance {
+    pub title: String,
+    pub start: Spanned<toml::value::Datetime>,
+    pub end: Spanned<toml::value::Datetime>,
+    #[serde(default)]
+    pub endpoints: Vec<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawSite {
+    pub title: Option<String>,
+    pub url: Option<String>,
+    pub probe_api: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawProbe {
+    pub regions: Option<Spanned<Vec<String>>>,
+    pub quorum: Option<Spanned<u32>>,
+    pub fail_ticks: Option<Spanned<u32>>,
+    pub recover_ticks: Option<Spanned<u32>>,
+    pub slow_ms: Option<u32>,
+    pub timeout_ms: Option<u32>,
+    pub max_body_bytes: Option<u32>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawEndpoint {
+    pub name: Spanned<String>,
+    pub url: Spanned<String>,
+    pub method: Option<Spanned<String>>,
+    pub expect_status: Option<Spanned<StatusSpec>>,
+    #[serde(default, rename = "assert")]
+    pub assertions: Vec<Spanned<String>>,
+    pub slow_ms: Option<Spanned<u32>>,
+    pub timeout_ms: Option<Spanned<u32>>,
+    pub max_body_bytes: Option<u32>,
+    #[serde(default)]
+    pub headers: BTreeMap<String, Spanned<String>>,
+    pub runbook: Option<String>,
+    #[serde(default)]
+    pub follow_redirects: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+pub(crate) enum StatusSpec {
+    One(u16),
+    Many(Vec<u16>),
+}
+
+/// Byte offset → 1-based line.
+pub(crate) struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub(crate) fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    pub(crate) fn line(&self, offset: usize) -> u32 {
+        self.starts.partition_point(|&s| s <= offset) as u32
+    }
+}

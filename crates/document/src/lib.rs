@@ -1,0 +1,110 @@
+//! Markdown runbooks in, documents out: front matter, blocks, links between runbooks, slugs,
+//! the outline and search. This is the first stage; it knows nothing of incidents (the
+//! `runbook` crate wraps a [`Document`] with what incident mode derives from it).
+//!
+//! Pure: no I/O, no browser, no clock. Parsing never fails and never panics; what it cannot
+//! make sense of becomes a [`Diagnostic`] next to the best document it can build.
+
+pub mod commands;
+pub mod diagnostic;
+pub mod front_matter;
+pub mod library;
+pub mod links;
+mod markdown;
+pub mod model;
+pub mod outline;
+pub mod search;
+pub mod slug;
+pub mod small_sort;
+pub mod text;
+
+pub use diagnostic::{Diagnostic, Severity};
+pub use front_matter::FrontMatter;
+pub use library::Library;
+pub use links::KnownRunbooks;
+pub use model::*;
+
+/// Where a runbook comes from and what it may link to.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ParseContext<'a> {
+    /// The name shown in diagnostics, e.g. `runbooks/incident-response.md`.
+    /// Defaults to the relative path.
+    pub file: Option<&'a str>,
+    /// The runbooks of the site; without it, links to `.md` files are taken as present.
+    pub known: Option<&'a KnownRunbooks>,
+}
+
+/// Parses one runbook on its own. `relative_path` is its path within the runbooks folder.
+pub fn parse(relative_path: &str, source: &str) -> Document {
+    parse_with(relative_path, source, ParseContext::default())
+}
+
+/// Parses one runbook as part of a site: the single entry point every caller uses.
+pub fn parse_with(relative_path: &str, source: &str, context: ParseContext) -> Document {
+    let file = context.file.unwrap_or(relative_path);
+    let mut diagnostics = Vec::new();
+    let split = front_matter::split(file, source, &mut diagnostics);
+    let body_context =
+        markdown::Context { file, relative_path, known: context.known, first_line: split.body_first_line };
+    let body = markdown::parse_body(split.body, &body_context, &mut diagnostics);
+    let front_matter = split.front_matter;
+
+    let first_h1 = body.headings.iter().find(|h| h.level == 1 && !h.text.is_empty()).map(|h| h.text.clone());
+    let title = front_matter
+        .title
+        .clone()
+        .filter(|t| !t.trim().is_empty())
+        .or(first_h1)
+        .or_else(|| Some(file_stem(relative_path)).filter(|s| !s.is_empty()).map(str::to_string))
+        .unwrap_or_else(|| "Untitled runbook".to_string());
+    let description = describe(&front_matter, &title, &body.blocks);
+    small_sort::sort_by_key(&mut diagnostics, |d| d.line);
+    Document {
+        slug: slug::runbook_slug(relative_path),
+        path: relative_path.to_string(),
+        file: file.to_string(),
+        title,
+        description,
+        front_matter,
+        blocks: body.blocks,
+        footnotes: body.footnotes,
+        headings: body.headings,
+        diagnostics,
+    }
+}
+
+/// The front matter's description, unless it only repeats the title: then the first
+/// paragraph, which usually says what the runbook is for.
+fn describe(front_matter: &FrontMatter, title: &str, blocks: &[Block]) -> String {
+    if let Some(description) = &front_matter.description {
+        let description = description.trim();
+        if !description.is_empty() && !description.eq_ignore_ascii_case(title.trim()) {
+            return description.to_string();
+        }
+    }
+    blocks
+        .iter()
+        .find_map(|block| match block {
+            Block::Paragraph(inlines) => Some(text::plain_text(inlines)),
+            _ => None,
+        })
+        .map(|text| truncate_words(text.trim(), 240))
+        .unwrap_or_default()
+}
+
+fn truncate_words(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_string();
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let cut = text[..end].rfind(' ').unwrap_or(end);
+    format!("{}…", &text[..cut])
+}
+
+fn file_stem(path: &str) -> &str {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.rsplit_once('.').map_or(name, |(stem, _)| stem)
+}

@@ -1,0 +1,183 @@
+//! The document model: what a markdown runbook says, independent of how it is drawn and of
+//! what incident mode makes of it (that is the `runbook` crate, which wraps a [`Document`]).
+
+use crate::commands::CommandGroup;
+use crate::diagnostic::Diagnostic;
+use crate::front_matter::FrontMatter;
+
+/// One runbook file, parsed: its text as blocks, and what is wrong with it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    /// Route name, from the file name: `incident-response.md` → `incident-response`.
+    pub slug: String,
+    /// Path as given to [`crate::parse`], relative to the runbooks folder.
+    pub path: String,
+    /// The name diagnostics use, e.g. `runbooks/incident-response.md`.
+    pub file: String,
+    pub title: String,
+    /// Front matter `description`, or the first paragraph when that says more.
+    pub description: String,
+    pub front_matter: FrontMatter,
+    pub blocks: Vec<Block>,
+    /// Footnote definitions in the order written; drawn at the end, as GitHub does.
+    pub footnotes: Vec<FootnoteDefinition>,
+    /// Every heading in document order, with its anchor: the table of contents.
+    pub headings: Vec<HeadingRef>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A heading as listed in the table of contents and the search index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeadingRef {
+    pub level: u8,
+    pub text: String,
+    pub anchor: String,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    Heading(Heading),
+    Paragraph(Vec<Inline>),
+    /// Inline content of a tight list item: drawn without paragraph spacing.
+    Plain(Vec<Inline>),
+    List(List),
+    Code(CodeBlock),
+    Table(Table),
+    Quote(Quote),
+    Rule,
+    /// Raw HTML from the source, always shown as literal text, never interpreted.
+    Html(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quote {
+    /// GitHub alert kind for `> [!WARNING]` quotes.
+    pub callout: Option<Callout>,
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Callout {
+    Note,
+    Tip,
+    Important,
+    Warning,
+    Caution,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Heading {
+    pub level: u8,
+    pub content: Vec<Inline>,
+    pub anchor: String,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct List {
+    /// `Some(n)` for an ordered list starting at `n`.
+    pub start: Option<u64>,
+    pub items: Vec<ListItem>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListItem {
+    /// `Some(checked)` for a task item `- [ ]` / `- [x]`.
+    pub task: Option<bool>,
+    pub blocks: Vec<Block>,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeBlock {
+    /// The info string's first word (`bash`, `markdown`), if any.
+    pub lang: Option<String>,
+    /// The code exactly as written, with a trailing newline removed.
+    pub code: String,
+    pub line: u32,
+    /// For shell blocks: the command groups, each one step. Empty for other languages.
+    pub groups: Vec<CommandGroup>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Alignment {
+    None,
+    Left,
+    Center,
+    Right,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub alignments: Vec<Alignment>,
+    pub header: Vec<Vec<Inline>>,
+    pub rows: Vec<Vec<Vec<Inline>>>,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FootnoteDefinition {
+    pub label: String,
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Inline {
+    Text(String),
+    Code(String),
+    Emphasis(Vec<Inline>),
+    Strong(Vec<Inline>),
+    Strikethrough(Vec<Inline>),
+    Link(Link),
+    Image(Image),
+    FootnoteReference(String),
+    SoftBreak,
+    HardBreak,
+    /// Inline raw HTML, shown as literal text.
+    Html(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Link {
+    pub target: LinkTarget,
+    pub title: String,
+    pub content: Vec<Inline>,
+    pub line: u32,
+}
+
+/// Where a link goes, resolved against the runbooks the site has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkTarget {
+    /// `https://…`, `mailto:…`: leaves the site.
+    External(String),
+    /// `#anchor` within the same runbook.
+    Anchor(String),
+    /// Another runbook of this site (or this one, by file name).
+    Runbook { slug: String, anchor: Option<String> },
+    /// A runbook file the site does not have; shown as missing, never as a dead page.
+    MissingRunbook { href: String },
+    /// A relative link to a file that is not a runbook (a script, a PDF): served from the
+    /// runbooks folder when it exists there.
+    File { path: String },
+    /// A scheme the site refuses to follow (`javascript:`, `data:`…). Shown as text.
+    Unsafe { href: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Image {
+    pub src: ImageSource,
+    pub alt: String,
+    pub title: String,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImageSource {
+    /// `https://…` or a `data:image/…` URL.
+    Url(String),
+    /// A path relative to the runbooks folder, published with the site.
+    File(String),
+    /// Anything else (`javascript:`, a path outside the runbooks folder): not loaded.
+    Blocked(String),
+}

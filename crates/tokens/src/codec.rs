@@ -1,0 +1,141 @@
+//! The incident as one compact, versioned text token: what the browser saves, and what a
+//! share link will carry. Decoding never panics and says what is wrong with a bad token.
+//!
+//! Token: `o1` + base64url (no padding) of a byte string:
+//! id, runbook, start (unix s), resolved (+1 delta), severity, next update (+1 delta),
+//! checks (u32 step id, time delta), fields (key, value, edit time), variables, events. Text is length-prefixed
+//! UTF-8; integers are LEB128 varints, signed ones zigzag-encoded; times are deltas from
+//! the start so they stay small.
+
+use std::collections::BTreeMap;
+
+use runbook::incident::{Event, EventKind, Incident, Timestamp};
+use runbook::steps::StepId;
+
+use crate::bytes::{base64url_encode, open_token, put_text, put_varint, unzigzag, zigzag, Reader};
+use crate::error::DecodeError;
+
+const PREFIX: &str = "o1";
+
+pub fn encode(incident: &Incident) -> String {
+    let mut out = Vec::with_capacity(256);
+    put_text(&mut out, &incident.id);
+    put_text(&mut out, &incident.runbook);
+    put_varint(&mut out, zigzag(incident.started_at));
+    put_optional_delta(&mut out, incident.resolved_at, incident.started_at);
+    put_text(&mut out, incident.severity.as_deref().unwrap_or(""));
+    put_optional_delta(&mut out, incident.next_update_at, incident.started_at);
+    put_varint(&mut out, incident.checks.len() as u64);
+    for (step, at) in &incident.checks {
+        out.extend_from_slice(&step.0.to_le_bytes());
+        put_varint(&mut out, zigzag(at.wrapping_sub(incident.started_at)));
+    }
+    // Every typed field has an edit time; an emptied one keeps only its time.
+    let keys: std::collections::BTreeSet<&String> = incident.fields.keys().chain(incident.field_times.keys()).collect();
+    put_varint(&mut out, keys.len() as u64);
+    for key in keys {
+        let at = incident.field_times.get(key).copied().unwrap_or(incident.started_at);
+        put_text(&mut out, key);
+        put_text(&mut out, incident.fields.get(key).map_or("", String::as_str));
+        put_varint(&mut out, zigzag(at.wrapping_sub(incident.started_at)));
+    }
+    put_map(&mut out, &incident.variables);
+    put_varint(&mut out, incident.events.len() as u64);
+    for event in &incident.events {
+        let (kind, text) = match &event.kind {
+            EventKind::SeverityChanged { to } => (0u8, Some(to.as_str())),
+            EventKind::MessageCopied { template } => (1, Some(template.as_str())),
+            EventKind::Resolved => (2, None),
+            EventKind::Reopened => (3, None),
+        };
+        out.push(kind);
+        put_varint(&mut out, zigzag(event.at.wrapping_sub(incident.started_at)));
+        if let Some(text) = text {
+            put_text(&mut out, text);
+        }
+    }
+    format!("{PREFIX}{}", base64url_encode(&out))
+}
+
+pub fn decode(token: &str) -> Result<Incident, DecodeError> {
+    let bytes = open_token(token, PREFIX)?;
+    let mut reader = Reader::new(&bytes);
+    let id = reader.text()?;
+    let runbook = reader.text()?;
+    let started_at = unzigzag(reader.varint()?);
+    let resolved_at = optional_delta(&mut reader, started_at)?;
+    let severity = Some(reader.text()?).filter(|s| !s.is_empty());
+    let next_update_at = optional_delta(&mut reader, started_at)?;
+    let mut checks = BTreeMap::new();
+    for _ in 0..reader.count()? {
+        let id = reader.u32()?;
+        checks.insert(StepId(id), started_at.wrapping_add(reader.signed()?));
+    }
+    let (mut fields, mut field_times) = (BTreeMap::new(), BTreeMap::new());
+    for _ in 0..reader.count()? {
+        let key = reader.text()?;
+        let value = reader.text()?;
+        field_times.insert(key.clone(), started_at.wrapping_add(reader.signed()?));
+        if !value.is_empty() {
+            fields.insert(key, value);
+        }
+    }
+    let variables = read_map(&mut reader)?;
+    let mut events = Vec::new();
+    for _ in 0..reader.count()? {
+        let kind = reader.byte()?;
+        let at = started_at.wrapping_add(unzigzag(reader.varint()?));
+        let kind = match kind {
+            0 => EventKind::SeverityChanged { to: reader.text()? },
+            1 => EventKind::MessageCopied { template: reader.text()? },
+            2 => EventKind::Resolved,
+            3 => EventKind::Reopened,
+            other => return Err(DecodeError::UnknownEvent(other)),
+        };
+        events.push(Event { at, kind });
+    }
+    if !reader.is_done() {
+        return Err(DecodeError::TrailingData);
+    }
+    Ok(Incident {
+        id,
+        runbook,
+        started_at,
+        resolved_at,
+        severity,
+        checks,
+        fields,
+        field_times,
+        variables,
+        events,
+        next_update_at,
+    })
+}
+
+fn put_map(out: &mut Vec<u8>, map: &BTreeMap<String, String>) {
+    put_varint(out, map.len() as u64);
+    for (key, value) in map {
+        put_text(out, key);
+        put_text(out, value);
+    }
+}
+
+fn put_optional_delta(out: &mut Vec<u8>, at: Option<Timestamp>, base: Timestamp) {
+    put_varint(out, at.map_or(0, |at| zigzag(at.wrapping_sub(base)).wrapping_add(1)));
+}
+
+fn read_map(reader: &mut Reader) -> Result<BTreeMap<String, String>, DecodeError> {
+    let mut map = BTreeMap::new();
+    for _ in 0..reader.count()? {
+        let key = reader.text()?;
+        map.insert(key, reader.text()?);
+    }
+    Ok(map)
+}
+
+fn optional_delta(reader: &mut Reader, base: Timestamp) -> Result<Option<Timestamp>, DecodeError> {
+    Ok(match reader.varint()? {
+        0 => None,
+        n => Some(base.wrapping_add(unzigzag(n - 1))),
+    })
+}

@@ -1,0 +1,124 @@
+//! The incident token: every incident survives the round trip; bad tokens are refused with
+//! the reason, never a panic.
+
+use proptest::prelude::*;
+use runbook::incident::{Event, EventKind, Incident};
+use runbook::steps::StepId;
+use tokens::bytes::base64url_encode;
+use tokens::codec::{decode, encode};
+use tokens::DecodeError;
+
+fn sample() -> Incident {
+    let mut incident = Incident::new("k3x9q2", "incident-response", 1_795_896_420);
+    incident.set_severity("SEV2", 1_795_896_600);
+    incident.toggle_step(StepId(0x3afd_7022), 1_795_896_500);
+    incident.toggle_step(StepId(7), 1_795_896_900);
+    incident.set_field("brief description", "Checkout API returns 502 <img src=x onerror=alert(1)>", 1_795_896_700);
+    incident.set_field("impact", "", 1_795_896_710);
+    incident.variables.insert("EC2_HOST".into(), "10.0.0.5".into());
+    incident.record_copy("Communication template", 1_795_897_000);
+    incident.next_update_at = Some(1_795_898_800);
+    incident.resolve(1_795_901_400);
+    incident
+}
+
+#[test]
+fn a_full_incident_round_trips() {
+    let incident = sample();
+    let token = encode(&incident);
+    assert!(token.starts_with("o1"));
+    assert!(
+        token.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'),
+        "safe in a URL fragment: {token}"
+    );
+    assert_eq!(decode(&token), Ok(incident));
+}
+
+#[test]
+fn bad_tokens_are_refused_with_their_reason() {
+    let token = encode(&sample());
+    let cases = [
+        ("", DecodeError::Empty),
+        ("o9AAAA", DecodeError::UnknownVersion("o9".into())),
+        ("hello", DecodeError::UnknownVersion("he".into())),
+        ("o1AB$D", DecodeError::NotBase64),
+        (&token[..token.len() / 2], DecodeError::Truncated),
+        ("o1", DecodeError::Truncated),
+    ];
+    for (input, expected) in cases {
+        assert_eq!(decode(input), Err(expected.clone()), "{input:?}");
+    }
+    let mut trailing = token.clone();
+    trailing.push_str("AAAA");
+    assert_eq!(decode(&trailing), Err(DecodeError::TrailingData));
+    assert_eq!(decode(&"o1A".repeat(200_000)), Err(DecodeError::TooLong));
+}
+
+#[test]
+fn implausible_sizes_are_refused_before_allocating() {
+    // id length = 2^40: a hostile token must not make the decoder reserve memory for it.
+    let token = format!("o1{}", base64url_encode(&[0x80, 0x80, 0x80, 0x80, 0x80, 0x20]));
+    assert_eq!(decode(&token), Err(DecodeError::Implausible));
+}
+
+fn incident_strategy() -> impl Strategy<Value = Incident> {
+    let text = || "\\PC{0,40}";
+    (
+        (text(), text(), any::<i64>(), proptest::option::of(any::<i64>()), proptest::option::of(text())),
+        proptest::collection::btree_map(any::<u32>(), -1000i64..10_000_000, 0..50),
+        proptest::collection::btree_map(text(), "\\PC{1,40}", 0..8),
+        proptest::collection::btree_map("[A-Z_]{1,12}", text(), 0..4),
+        proptest::collection::vec((0u8..4, -1000i64..10_000_000, text()), 0..10),
+        proptest::option::of(-1000i64..10_000_000),
+    )
+        .prop_map(|((id, runbook, start, resolved, severity), checks, fields, variables, events, next)| Incident {
+            id,
+            runbook,
+            started_at: start,
+            resolved_at: resolved,
+            severity: severity.filter(|s| !s.is_empty()),
+            checks: checks.into_iter().map(|(id, d)| (StepId(id), start.wrapping_add(d))).collect(),
+            field_times: fields.keys().map(|k| (k.clone(), start)).collect(),
+            fields,
+            variables,
+            events: events
+                .into_iter()
+                .map(|(kind, d, text)| Event {
+                    at: start.wrapping_add(d),
+                    kind: match kind {
+                        0 => EventKind::SeverityChanged { to: text },
+                        1 => EventKind::MessageCopied { template: text },
+                        2 => EventKind::Resolved,
+                        _ => EventKind::Reopened,
+                    },
+                })
+                .collect(),
+            next_update_at: next.map(|d| start.wrapping_add(d)),
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 500, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_incident_round_trips(incident in incident_strategy()) {
+        prop_assert_eq!(decode(&encode(&incident)), Ok(incident));
+    }
+
+    #[test]
+    fn decoding_any_text_never_panics(text in "\\PC{0,300}") {
+        let _ = decode(&text);
+        let _ = decode(&format!("o1{text}"));
+    }
+
+    #[test]
+    fn decoding_corrupted_tokens_never_panics(flips in proptest::collection::vec((any::<usize>(), 0u8..64), 1..6)) {
+        let mut token: Vec<u8> = encode(&sample()).into_bytes();
+        const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        for (position, value) in flips {
+            let i = 2 + position % (token.len() - 2);
+            token[i] = A[value as usize];
+        }
+        let _ = decode(std::str::from_utf8(&token).unwrap());
+    }
+}

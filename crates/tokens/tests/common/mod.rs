@@ -1,0 +1,8 @@
+//! Test inputs: the team's runbook, and a realistic incident on it.
+#![allow(dead_code)]
+
+pub mod realistic;
+
+pub fn team_runbook_source() -> &'static str {
+    include_str!("../../../../runbooks/incident-response.md")
+}

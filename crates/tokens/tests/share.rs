@@ -1,0 +1,209 @@
+//! Share links: whole incidents in a few hundred characters, surviving runbook edits, and
+//! refusing damaged or hostile input with a reason.
+
+mod common;
+
+use common::realistic::{full_incident, START};
+
+use common::team_runbook_source;
+use runbook::incident::Incident;
+use runbook::{parse, Runbook};
+use tokens::share::{decode, encode, token_from_fragment};
+use tokens::DecodeError;
+
+fn team() -> Runbook {
+    parse("incident-response.md", team_runbook_source())
+}
+
+fn round_trip(incident: &Incident, runbook: &Runbook) -> tokens::share::Shared {
+    let token = encode(incident, Some(runbook));
+    decode(&token, &|slug| (slug == runbook.slug).then_some(runbook)).expect("decodes")
+}
+
+#[test]
+fn a_fully_checked_and_filled_incident_fits_in_600_characters() {
+    let runbook = team();
+    let token = encode(&full_incident(&runbook), Some(&runbook));
+    println!("full incident: {} characters", token.len());
+    assert!(token.len() <= 600, "{} characters", token.len());
+}
+
+#[test]
+fn ten_checked_steps_fit_in_200_characters() {
+    let runbook = team();
+    let mut incident = Incident::new("k3x9q2ma", "incident-response", START);
+    incident.set_severity("SEV1", START + 30);
+    for step in runbook.steps.iter().take(10) {
+        incident.toggle_step(step.id, START + 200);
+    }
+    let token = encode(&incident, Some(&runbook));
+    println!("ten steps: {} characters", token.len());
+    assert!(token.len() <= 200, "{} characters", token.len());
+}
+
+#[test]
+fn the_shared_incident_is_the_same_incident_to_the_minute() {
+    let runbook = team();
+    let original = full_incident(&runbook);
+    let shared = round_trip(&original, &runbook);
+    assert!(shared.runbook_found);
+    assert_eq!(shared.orphaned, 0);
+    let copy = shared.incident;
+    assert_eq!((copy.id.as_str(), copy.runbook.as_str()), ("k3x9q2ma", "incident-response"));
+    assert_eq!((copy.started_at, copy.resolved_at), (original.started_at, original.resolved_at));
+    assert_eq!(copy.severity, original.severity);
+    assert_eq!(copy.fields, original.fields);
+    assert_eq!(copy.variables, original.variables);
+    let to_minute = |t: i64| t - t.rem_euclid(60);
+    let checks: Vec<_> = original.checks.iter().map(|(id, at)| (*id, to_minute(*at))).collect();
+    assert_eq!(copy.checks.into_iter().collect::<Vec<_>>(), checks);
+    let events: Vec<_> = original.events.iter().map(|e| (to_minute(e.at), e.kind.clone())).collect();
+    assert_eq!(copy.events.into_iter().map(|e| (e.at, e.kind)).collect::<Vec<_>>(), events);
+    assert_eq!(copy.next_update_at, original.next_update_at.map(to_minute));
+}
+
+#[test]
+fn a_link_still_applies_after_the_runbook_is_edited_and_lost_steps_are_counted() {
+    let runbook = team();
+    let mut incident = Incident::new("abc", "incident-response", START);
+    let labels = ["Quick health check all services", "Notify stakeholders", "Check resource usage", "Revenue impact"];
+    for label in labels {
+        let step = runbook.steps.iter().find(|s| s.label == label).expect("step");
+        incident.toggle_step(step.id, START + 60);
+    }
+    let token = encode(&incident, Some(&runbook));
+    let edited = parse(
+        "incident-response.md",
+        &team_runbook_source()
+            .replace("- Revenue impact\n", "- Revenue impact\n- Regulatory exposure\n")
+            .replace("### 1. Detection", "- [ ] Open the incident doc\n\n### 1. Detection")
+            .replace("# Check resource usage\nfree -h", "# Check memory and disk\nfree -h"),
+    );
+    let shared = decode(&token, &|_| Some(&edited)).expect("decodes");
+    let labels_now: Vec<&str> =
+        edited.steps.iter().filter(|s| shared.incident.checks.contains_key(&s.id)).map(|s| s.label.as_str()).collect();
+    assert_eq!(labels_now, ["Quick health check all services", "Revenue impact", "Notify stakeholders"]);
+    assert_eq!(shared.orphaned, 1, "the edited step is listed as gone, not dropped");
+    assert_eq!(shared.incident.checks.len(), 4);
+}
+
+#[test]
+fn a_link_for_a_runbook_the_site_lacks_says_so_and_keeps_its_state() {
+    let runbook = team();
+    let incident = full_incident(&runbook);
+    let token = encode(&incident, Some(&runbook));
+    let shared = decode(&token, &|_| None).expect("decodes");
+    assert!(!shared.runbook_found);
+    assert_eq!(shared.incident.runbook, "incident-response");
+    assert_eq!(shared.orphaned, runbook.steps.len());
+    assert_eq!(shared.incident.checks.len(), runbook.steps.len());
+}
+
+#[test]
+fn secrets_never_enter_a_link_even_when_typed_into_a_variable() {
+    let runbook = team();
+    let mut incident = Incident::new("abc", "incident-response", START);
+    incident.variables.insert("ANTHROPIC_API_KEY".into(), "sk-secret-value".into());
+    incident.variables.insert("EC2_HOST".into(), "10.0.0.5".into());
+    let shared = round_trip(&incident, &runbook);
+    assert_eq!(shared.incident.variables.into_iter().collect::<Vec<_>>(), [("EC2_HOST".into(), "10.0.0.5".into())]);
+}
+
+#[test]
+fn text_from_a_link_comes_back_exactly_as_it_went_in() {
+    let runbook = team();
+    let mut incident = Incident::new("<script>alert(1)</script>", "incident-response", START);
+    let hostile = "<img src=x onerror=alert(document.cookie)> \"quotes\" & ampersands \u{202e} ✓ \r\n\t end";
+    incident.set_field("brief description", hostile, START);
+    incident.set_field("a field this runbook never had", "kept by name", START);
+    let shared = round_trip(&incident, &runbook);
+    assert_eq!(shared.incident.id, "<script>alert(1)</script>");
+    assert_eq!(shared.incident.fields["brief description"], hostile);
+    assert_eq!(shared.incident.fields["a field this runbook never had"], "kept by name");
+}
+
+#[test]
+fn damaged_and_foreign_links_are_refused_with_their_reason() {
+    let runbook = team();
+    let token = encode(&full_incident(&runbook), Some(&runbook));
+    let find = |_: &str| Some(&runbook);
+    let mut flipped = token.clone().into_bytes();
+    flipped[40] = if flipped[40] == b'A' { b'B' } else { b'A' };
+    let cases = [
+        (String::new(), DecodeError::Empty),
+        ("s9AAAA".to_string(), DecodeError::UnknownVersion("s9".into())),
+        ("o1AAAA".to_string(), DecodeError::UnknownVersion("o1".into())),
+        ("s1<script>".to_string(), DecodeError::NotBase64),
+        ("s1AA".to_string(), DecodeError::Truncated),
+        (token[..token.len() - 7].to_string(), DecodeError::Damaged),
+        (String::from_utf8(flipped).unwrap(), DecodeError::Damaged),
+    ];
+    for (input, expected) in cases {
+        assert_eq!(decode(&input, &find).map(|_| ()), Err(expected), "{input:?}");
+    }
+}
+
+#[test]
+fn fragments_are_read_as_people_paste_them() {
+    assert_eq!(token_from_fragment("#s1AbC-_"), "s1AbC-_");
+    assert_eq!(token_from_fragment("  #s1AbC%2D_ \n"), "s1AbC-_");
+    assert_eq!(token_from_fragment(""), "");
+}
+
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+        #[test]
+        fn decoding_any_fragment_never_panics(text in "\\PC{0,400}") {
+            let runbook = team();
+            let token = token_from_fragment(&text);
+            let _ = decode(&token, &|_| Some(&runbook));
+            let _ = decode(&format!("s1{token}"), &|_| Some(&runbook));
+        }
+
+        #[test]
+        fn decoding_damaged_links_never_panics(cut in 0usize..600, flips in proptest::collection::vec((any::<usize>(), 0u8..64), 0..4)) {
+            let runbook = team();
+            let mut token: Vec<u8> = encode(&full_incident(&runbook), Some(&runbook)).into_bytes();
+            const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+            for (position, value) in flips {
+                let i = 2 + position % (token.len() - 2);
+                token[i] = A[value as usize];
+            }
+            token.truncate(cut.max(2));
+            let _ = decode(std::str::from_utf8(&token).unwrap(), &|_| Some(&runbook));
+        }
+
+        #[test]
+        fn any_checked_subset_round_trips(mask in any::<u64>(), minutes in 0i64..600) {
+            let runbook = team();
+            let mut incident = Incident::new("id", "incident-response", START);
+            for (i, step) in runbook.steps.iter().enumerate() {
+                if mask >> (i % 64) & 1 == 1 {
+                    incident.toggle_step(step.id, START + minutes * 60);
+                }
+            }
+            let shared = round_trip(&incident, &runbook);
+            prop_assert_eq!(shared.incident.checks, incident.checks);
+            prop_assert_eq!(shared.orphaned, 0);
+        }
+    }
+}
+
+/// A link made with format s1 must open in every later version: if this fails, the token
+/// format or its text model changed and old links would break. Bump the version instead.
+#[test]
+fn links_made_with_format_s1_keep_opening() {
+    let runbook = team();
+    let token = "s1N9rI0dmwDQQoAQAAAACVCgAB45AMAAEABAH7g9oomL59c5TaEoZkETjY8WFNXKgG8aExEwKJByn1eiwLck4";
+    let shared = decode(token, &|_| Some(&runbook)).expect("an s1 link decodes");
+    let incident = shared.incident;
+    assert_eq!((incident.id.as_str(), incident.started_at), ("gold1", START));
+    assert_eq!(incident.severity.as_deref(), Some("SEV2"));
+    assert_eq!(incident.checks.into_iter().collect::<Vec<_>>(), [(runbook.steps[0].id, START + 300)]);
+    assert_eq!(incident.fields["brief description"], "Checkout API returns 502");
+}

@@ -1,0 +1,174 @@
+//! `cargo xtask test [rust|browser|worker] [FILTER]`: every test, or one kind of them, or the
+//! tests of one kind whose names match FILTER. Each kind builds only what it needs.
+
+use std::path::PathBuf;
+
+use crate::process::{self, root, step};
+use crate::{build_all, build_site, tools, worker};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// The workspace's Rust tests (pure crates, xtask), natively.
+    Rust,
+    /// The built site in Chromium (`tests/e2e`).
+    Browser,
+    /// The worker under workerd (`tests/worker`).
+    Worker,
+}
+
+/// What `cargo xtask test` was asked to run.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Selection {
+    /// `None`: everything, formatting and lints first.
+    pub kind: Option<Kind>,
+    pub filter: Option<String>,
+}
+
+impl Selection {
+    pub fn parse(args: &[String]) -> Result<Selection, String> {
+        let mut args = args.iter();
+        let kind = match args.next().map(String::as_str) {
+            None => return Ok(Selection::default()),
+            Some("rust") => Kind::Rust,
+            Some("browser") => Kind::Browser,
+            Some("worker") => Kind::Worker,
+            Some(other) => {
+                return Err(format!("unknown test kind {other:?}: use rust, browser or worker (and a FILTER after it)"))
+            }
+        };
+        let filter = args.next().cloned();
+        if let Some(extra) = args.next() {
+            return Err(format!("unexpected argument {extra:?}: give at most one FILTER"));
+        }
+        Ok(Selection { kind: Some(kind), filter })
+    }
+}
+
+/// Cheapest first, so a mistake fails fast.
+pub fn run(selection: &Selection) -> Result<(), String> {
+    let filter = selection.filter.as_deref();
+    match selection.kind {
+        None => {
+            tools::ensure_worker_tools()?;
+            tools::ensure_browser()?;
+            formatting_and_lints()?;
+            rust(None)?;
+            // Building checks the runbooks and outpost.toml too, and prints what it finds.
+            let (dist, _bundle) = build_all()?;
+            browser(&dist, None)?;
+            worker_tests(None)?;
+        }
+        Some(Kind::Rust) => rust(filter)?,
+        Some(Kind::Browser) => {
+            tools::ensure_browser()?;
+            let dist = build_site()?;
+            browser(&dist, filter)?;
+        }
+        Some(Kind::Worker) => {
+            tools::ensure_worker_tools()?;
+            worker::build()?;
+            worker_tests(filter)?;
+        }
+    }
+    println!("\nall tests passed");
+    Ok(())
+}
+
+fn formatting_and_lints() -> Result<(), String> {
+    step("formatting");
+    process::run(process::cargo().args(["fmt", "--all", "--", "--check"]))
+        .map_err(|e| format!("{e}\n  run `cargo fmt --all` to fix"))?;
+    step("lints");
+    process::run(process::cargo().args(["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"]))?;
+    process::run(process::cargo().args([
+        "clippy",
+        "--package",
+        "app",
+        "--package",
+        "worker-probe",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--quiet",
+        "--",
+        "-D",
+        "warnings",
+    ]))
+}
+
+fn rust(filter: Option<&str>) -> Result<(), String> {
+    step("unit tests");
+    let mut cargo = process::cargo();
+    cargo.args(["test", "--workspace", "--exclude", "app", "--exclude", "worker-probe", "--quiet"]);
+    if let Some(filter) = filter {
+        cargo.args(["--", filter]);
+    }
+    process::run(&mut cargo)
+}
+
+fn browser(dist: &std::path::Path, filter: Option<&str>) -> Result<(), String> {
+    let fixtures = share_fixtures()?;
+    step("browser tests (Chromium)");
+    let mut node = node_tests("tests/e2e", filter);
+    node.env("OUTPOST_DIST", dist).env("OUTPOST_SHARE_FIXTURES", &fixtures);
+    process::run(&mut node)
+}
+
+fn worker_tests(filter: Option<&str>) -> Result<(), String> {
+    step("worker tests (workerd, misbehaving servers)");
+    process::run(&mut node_tests("tests/worker", filter))
+}
+
+/// Node's test runner over every `*.test.mjs` in `dir`, one file at a time (each starts its
+/// own servers), with `--test-name-pattern` when filtered.
+fn node_tests(dir: &str, filter: Option<&str>) -> std::process::Command {
+    let mut node = process::node();
+    node.args(["--test", "--test-reporter=spec", "--test-concurrency=1"]);
+    if let Some(filter) = filter {
+        node.arg(format!("--test-name-pattern={filter}"));
+    }
+    node.arg(root().join(dir));
+    node
+}
+
+/// Share links made by the real encoder (hostile text, damaged tokens) for the browser tests.
+fn share_fixtures() -> Result<PathBuf, String> {
+    let json = process::output(process::cargo().args([
+        "run",
+        "--quiet",
+        "--package",
+        "tokens",
+        "--example",
+        "share_fixtures",
+    ]))
+    .ok_or("could not make the share-link fixtures")?;
+    let path = root().join("target/share-fixtures.json");
+    std::fs::write(&path, json).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Selection, String> {
+        Selection::parse(&args.iter().map(|a| a.to_string()).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn no_arguments_select_every_test() {
+        assert_eq!(parse(&[]), Ok(Selection::default()));
+    }
+
+    #[test]
+    fn a_kind_and_a_filter_select_matching_tests_of_that_kind() {
+        assert_eq!(parse(&["rust", "share"]), Ok(Selection { kind: Some(Kind::Rust), filter: Some("share".into()) }));
+        assert_eq!(parse(&["browser"]), Ok(Selection { kind: Some(Kind::Browser), filter: None }));
+        assert_eq!(parse(&["worker", "tick"]), Ok(Selection { kind: Some(Kind::Worker), filter: Some("tick".into()) }));
+    }
+
+    #[test]
+    fn unknown_kinds_and_extra_arguments_are_refused() {
+        assert!(parse(&["--browser"]).unwrap_err().contains("unknown test kind"));
+        assert!(parse(&["rust", "a", "b"]).unwrap_err().contains("at most one FILTER"));
+    }
+}
