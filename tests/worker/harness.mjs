@@ -10,15 +10,24 @@ export { freePort, ROOT };
 /** Starts the worker with `config` (outpost.toml text) and the given secrets. */
 export async function startWorker(config, vars = {}) {
   const state = await mkdtemp(join(tmpdir(), 'outpost-worker-'));
-  const args = ['dev', '--local', '--test-scheduled', '--persist-to', state, '--var', `OUTPOST_CONFIG:${config}`];
+  // OUTPOST_LOCAL: the test servers are on loopback, which only a local run may probe.
+  const args = ['dev', '--local', '--test-scheduled', '--persist-to', state, '--var', `OUTPOST_CONFIG:${config}`, '--var', 'OUTPOST_LOCAL:1'];
   for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}:${value}`);
   const worker = await startWrangler(args, { cwd: join(ROOT, 'worker'), readyPath: '/api/status' });
   const { origin } = worker;
+  let lastTick = 0;
   return {
     origin,
     log: worker.log,
-    /** One cron tick, finished when the monitor has stored it. */
+    /**
+     * One cron tick, finished when the monitor has stored it. Ticks are identified by their
+     * second, and the monitor refuses one not later than the last (as two cron runs never
+     * share a second), so consecutive ticks here are a second apart at least.
+     */
     tick: async () => {
+      const wait = lastTick + 1050 - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      lastTick = Date.now();
       const response = await fetch(`${origin}/__scheduled?cron=*+*+*+*+*`);
       if (!response.ok) throw new Error(`tick failed: ${response.status}\n${worker.log()}`);
     },

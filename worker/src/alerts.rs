@@ -1,71 +1,102 @@
-//! Delivering the monitor's outbox: each target's oldest message first, a failed one is
-//! retried on a later tick (and holds the target's newer ones back, so they arrive in order).
+//! Delivering the monitor's outbox: for each target, what is due goes out in one request;
+//! the answer decides (`probe::alerts::send_result`): delivered, retried later (as a 429's
+//! `Retry-After` asks), or refused for good and recorded. A target that fails waits; the
+//! others are not held up. Never awaits while holding the monitor's state.
 
 use std::time::Duration;
 
+use config::budget::DELIVERY_TIMEOUT_MS;
 use config::limits::MAX_DELIVERIES_PER_TICK;
 use config::Config;
 use futures_util::future::{select, Either};
 use futures_util::pin_mut;
-use probe::monitor::MonitorState;
+use probe::alerts::{send_result, SendResult};
+use serde_json::json;
 use worker::*;
 
-const DELIVERY_TIMEOUT: Duration = Duration::from_secs(5);
+use crate::log;
+use crate::monitor::Monitor;
 
-pub async fn deliver(env: &Env, config: &Config, state: &mut MonitorState, now: i64) {
-    for dropped in state.outbox.expire(config, now) {
-        console_warn!(
-            "alert {} dropped undelivered after {} attempts: older than its target allows (last error: {})",
-            dropped.id,
-            dropped.attempts,
-            dropped.last_error.as_deref().unwrap_or("none")
+pub async fn deliver(monitor: &Monitor, env: &Env, config: &Config, now: i64) {
+    let dropped = monitor.with_state(|state| Ok(state.outbox.expire(config, now))).unwrap_or_default();
+    for pending in dropped {
+        log::warn(
+            "alert_dropped",
+            json!({ "alert_id": pending.id, "target": pending.target, "endpoint": pending.alert.endpoint,
+                    "attempts": pending.attempts, "last_error": pending.last_error }),
         );
     }
-    let tick = state.tick_count;
     let mut sent = 0;
-    for (index, target) in config.alerts.iter().enumerate() {
+    for target in &config.alerts {
         let Ok(url) = env.secret(&target.url_secret).map(|s| s.to_string()) else {
-            if state.outbox.next_for(index, tick).is_some() {
-                console_error!(
-                    "alert target {index}: the Worker secret {} is not set; messages wait",
-                    target.url_secret
+            let waiting = monitor.with_state(|s| Ok(s.outbox.pending.iter().any(|p| p.target == target.id)));
+            if waiting.unwrap_or(false) {
+                log::error(
+                    "alert_secret_missing",
+                    json!({ "target": target.id, "secret": target.url_secret, "fix": format!("npx wrangler secret put {}", target.url_secret) }),
                 );
             }
             continue;
         };
         while sent < MAX_DELIVERIES_PER_TICK {
-            let Some(pending) = state.outbox.next_for(index, tick).cloned() else { break };
+            let Ok(Some(batch)) = monitor.with_state(|s| Ok(s.outbox.batch_for(config, target, now))) else { break };
             sent += 1;
-            match post(&url, &pending.body).await {
-                Ok(()) => state.outbox.delivered(pending.id),
-                Err(error) => {
-                    console_warn!("alert {} not delivered (attempt {}): {error}", pending.id, pending.attempts + 1);
-                    state.outbox.failed(pending.id, tick, &error);
+            let result = post(&url, &batch.body, now).await;
+            let _ = monitor.with_state(|s| {
+                s.outbox.settle(config, &batch, &result, now);
+                Ok(())
+            });
+            monitor.save();
+            let fields = json!({ "target": batch.target, "alert_ids": batch.ids });
+            match &result {
+                SendResult::Delivered => log::info("alert_delivered", fields),
+                SendResult::Retry { error, after_seconds } => {
+                    log::warn(
+                        "alert_retry",
+                        json!({ "target": batch.target, "alert_ids": batch.ids, "error": error, "after_seconds": after_seconds }),
+                    );
                     break;
+                }
+                SendResult::Rejected { error } => {
+                    log::error(
+                        "alert_rejected",
+                        json!({ "target": batch.target, "alert_ids": batch.ids, "error": error }),
+                    );
                 }
             }
         }
     }
 }
 
-async fn post(url: &str, body: &str) -> std::result::Result<(), String> {
-    let headers = Headers::new();
-    headers.set("Content-Type", "application/json").map_err(|e| e.to_string())?;
-    let mut init = RequestInit::new();
-    init.with_method(Method::Post).with_headers(headers).with_body(Some(body.into()));
-    let request = Request::new_with_init(url, &init).map_err(|e| e.to_string())?;
+async fn post(url: &str, body: &str, now: i64) -> SendResult {
+    let request = (|| {
+        let headers = Headers::new();
+        headers.set("Content-Type", "application/json")?;
+        let mut init = RequestInit::new();
+        init.with_method(Method::Post).with_headers(headers).with_body(Some(body.into()));
+        Request::new_with_init(url, &init)
+    })();
+    let request = match request {
+        Ok(request) => request,
+        Err(error) => return SendResult::Rejected { error: format!("the webhook URL is not usable: {error}") },
+    };
     let controller = AbortController::default();
     let signal = controller.signal();
     let send = async move { Fetch::Request(request).send_with_signal(&signal).await };
-    let timeout = Delay::from(DELIVERY_TIMEOUT);
+    let timeout = Delay::from(Duration::from_millis(u64::from(DELIVERY_TIMEOUT_MS)));
     pin_mut!(send);
     match select(send, timeout).await {
-        Either::Left((Ok(response), _)) if (200..300).contains(&response.status_code()) => Ok(()),
-        Either::Left((Ok(response), _)) => Err(format!("HTTP {}", response.status_code())),
-        Either::Left((Err(error), _)) => Err(error.to_string()),
+        Either::Left((Ok(mut response), _)) => {
+            let retry_after = response.headers().get("Retry-After").ok().flatten();
+            let status = response.status_code();
+            // Read (and so release) the body: an unread one holds a connection.
+            let _ = response.bytes().await;
+            send_result(Some(status), retry_after.as_deref(), "", now)
+        }
+        Either::Left((Err(error), _)) => send_result(None, None, &error.to_string(), now),
         Either::Right(_) => {
             controller.abort();
-            Err("timed out".into())
+            send_result(None, None, "timed out", now)
         }
     }
 }

@@ -5,7 +5,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use config::{parse_config, Config};
+use config::{parse_config_for, Config, Platform};
 use worker::{console_warn, Env};
 
 const BUNDLED: &str = include_str!("../../outpost.toml");
@@ -17,13 +17,15 @@ thread_local! {
 
 pub fn load(env: &Env) -> Rc<Config> {
     let text = env.var("OUTPOST_CONFIG").map(|v| v.to_string()).unwrap_or_else(|_| BUNDLED.to_string());
+    // Local runs (wrangler dev, the tests) probe loopback servers, which Cloudflare refuses.
+    let platform = Platform { local: env.var("OUTPOST_LOCAL").is_ok_and(|v| v.to_string() == "1") };
     PARSED.with(|cell| {
         if let Some((cached, config)) = cell.borrow().as_ref() {
             if *cached == text {
                 return config.clone();
             }
         }
-        let (config, errors) = parse_config(&text);
+        let (config, errors) = parse_config_for(&text, platform);
         // The build refuses a broken file; a variable set by hand is checked here, and the
         // endpoints that are fine are still probed.
         for error in errors {

@@ -5,8 +5,10 @@
 
 mod alerts;
 mod config_source;
+mod log;
 mod monitor;
 mod probing;
+mod read_cache;
 mod region;
 mod routes;
 mod socket;
@@ -18,14 +20,22 @@ use worker::*;
 pub use monitor::Monitor;
 pub use region::RegionProbe;
 
+/// A panic is logged with its message and place, not lost in a trap.
+#[event(start)]
+fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        log::error("panic", serde_json::json!({ "message": info.to_string() }));
+    }));
+}
+
 #[event(fetch)]
 async fn fetch(request: Request, env: Env, _context: Context) -> Result<Response> {
-    routes::handle(request, env).await
+    Ok(routes::handle(request, env).await)
 }
 
 #[event(scheduled)]
 async fn scheduled(_event: ScheduledEvent, env: Env, _context: ScheduleContext) {
     if let Err(error) = tick::run(&env).await {
-        console_error!("tick failed: {error}");
+        log::error("tick_failed", serde_json::json!({ "error": error.to_string() }));
     }
 }

@@ -1,34 +1,47 @@
 //! The monitor: one Durable Object that turns the regions' reports into declared states,
 //! incidents and history (in its SQLite storage), and answers the read routes.
+//!
+//! One tick at a time: a tick is applied and saved without awaiting anything, so a second
+//! tick arriving meanwhile (a late cron, `POST /api/probe`) sees the first one's result, and
+//! a tick not later than the last applied is refused. Alerts go out after the tick is saved,
+//! by one delivery loop at a time.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
-use api::Ingest;
-use api::{History, IncidentList};
-use probe::monitor::MonitorState;
+use api::{History, IncidentList, Ingest};
+use probe::monitor::{MonitorState, TickOutput};
 use probe::rollup::{period_start, uptime, DAY, HOUR};
+use serde_json::json;
 use worker::*;
 
-use crate::{alerts, config_source, storage};
+use crate::{alerts, config_source, log, storage};
 
 #[durable_object]
 pub struct Monitor {
     state: State,
     env: Env,
-    /// The state row, read once per object lifetime.
+    /// The state, read from storage once per object lifetime and kept ahead of it: a save
+    /// that fails never makes a later tick declare the same change again.
     memory: RefCell<Option<MonitorState>>,
+    /// Whether a delivery loop is running (it awaits webhooks; a second must not start).
+    delivering: Cell<bool>,
+    /// Reads answered since the object started, for `GET /api/meta`.
+    reads: Cell<u64>,
 }
 
 impl DurableObject for Monitor {
     fn new(state: State, env: Env) -> Self {
         if let Err(error) = storage::create(&state.storage().sql()) {
-            console_error!("could not create tables: {error}");
+            log::error("storage_create_failed", json!({ "error": error.to_string() }));
         }
-        Monitor { state, env, memory: RefCell::new(None) }
+        Monitor { state, env, memory: RefCell::new(None), delivering: Cell::new(false), reads: Cell::new(0) }
     }
 
     async fn fetch(&self, mut request: Request) -> Result<Response> {
         let path = request.path();
+        if request.method() == Method::Get && path != "/meta" {
+            self.reads.set(self.reads.get() + 1);
+        }
         match (request.method(), path.as_str()) {
             (Method::Post, Ingest::PATH) => {
                 let ingest: Ingest = request.json().await?;
@@ -38,6 +51,11 @@ impl DurableObject for Monitor {
             (Method::Get, "/incidents") => {
                 Response::from_json(&IncidentList { incidents: storage::recent_incidents(&self.sql(), 50)? })
             }
+            (Method::Get, "/alerts") => {
+                let config = config_source::load(&self.env);
+                self.with_state(|state| Response::from_json(&state.outbox.report(&config)))
+            }
+            (Method::Get, "/meta") => Response::from_json(&json!({ "monitor_reads": self.reads.get() })),
             (Method::Get, path) if path.starts_with("/history/") => self.history(&path["/history/".len()..]),
             _ => Response::error("not found", 404),
         }
@@ -49,43 +67,57 @@ impl Monitor {
         self.state.storage().sql()
     }
 
-    fn with_state<T>(&self, use_state: impl FnOnce(&mut MonitorState) -> Result<T>) -> Result<T> {
+    pub(crate) fn with_state<T>(&self, use_state: impl FnOnce(&mut MonitorState) -> Result<T>) -> Result<T> {
         let mut memory = self.memory.borrow_mut();
         if memory.is_none() {
-            *memory = Some(storage::load_state(&self.sql())?);
+            *memory = Some(storage::load_state(&self.sql(), crate::tick::now())?);
         }
         use_state(memory.as_mut().expect("loaded above"))
+    }
+
+    pub(crate) fn save(&self) {
+        let result = self.with_state(|state| storage::save_state(&self.sql(), state));
+        if let Err(error) = result {
+            log::error("state_save_failed", json!({ "error": error.to_string() }));
+        }
     }
 
     async fn ingest(&self, ingest: Ingest) -> Result<Response> {
         let config = config_source::load(&self.env);
         let sql = self.sql();
-        // Work on a copy: the state is saved once, after the alerts went out.
-        let mut state = self.with_state(|state| Ok(state.clone()))?;
-        let output = state.tick(&config, ingest.at, &ingest.reports);
-        storage::save_tick(&sql, ingest.at, &output.record)?;
-        for incident in &output.incidents {
-            storage::save_incident(&sql, incident)?;
-        }
-        for (endpoint, period, start, rollup) in &output.finished {
-            storage::save_rollup(&sql, endpoint, *period, *start, rollup)?;
-        }
-        if output.finished.iter().any(|(_, period, _, _)| *period == HOUR) {
-            storage::prune_hours(&sql, ingest.at)?;
-        }
+        // Applied to a copy, and the copy kept once the tick's rows are written: nothing is
+        // awaited between reading the state and replacing it.
+        let applied = self.with_state(|state| {
+            let mut next = state.clone();
+            match next.tick(&config, ingest.at, &ingest.reports) {
+                Err(stale) => Ok(Err(stale)),
+                Ok(output) => {
+                    write_tick(&sql, ingest.at, &output)?;
+                    *state = next;
+                    Ok(Ok(output))
+                }
+            }
+        })?;
+        let output = match applied {
+            Ok(output) => output,
+            Err(stale) => {
+                log::warn("tick_refused", json!({ "at": stale.at, "last": stale.last }));
+                let body = json!({ "error": stale.to_string() });
+                return Ok(Response::from_json(&body)?.with_status(409));
+            }
+        };
+        self.save();
         for (endpoint, transition) in &output.transitions {
-            console_log!(
-                "{endpoint}: {} -> {} since {}",
-                transition.from.label(),
-                transition.to.label(),
-                transition.since
+            log::info(
+                "state_change",
+                json!({ "endpoint": endpoint, "from": transition.from, "to": transition.to, "since": transition.since }),
             );
         }
-        alerts::deliver(&self.env, &config, &mut state, ingest.at).await;
-        storage::save_state(&sql, &state)?;
-        let report = state.status(&config, ingest.at);
-        *self.memory.borrow_mut() = Some(state);
-        Response::from_json(&report)
+        if !self.delivering.replace(true) {
+            alerts::deliver(self, &self.env, &config, ingest.at).await;
+            self.delivering.set(false);
+        }
+        self.with_state(|state| Response::from_json(&state.status(&config, ingest.at)))
     }
 
     fn status(&self) -> Result<Response> {
@@ -97,7 +129,7 @@ impl Monitor {
     fn history(&self, endpoint: &str) -> Result<Response> {
         let config = config_source::load(&self.env);
         if !config.endpoints.iter().any(|e| e.name == endpoint) {
-            return Response::error("no such endpoint", 404);
+            return Ok(Response::from_json(&json!({ "error": "no such endpoint" }))?.with_status(404));
         }
         let now = crate::tick::now();
         let sql = self.sql();
@@ -121,4 +153,19 @@ impl Monitor {
             })
         })
     }
+}
+
+/// The rows a tick adds: its record, the incidents it changed, the periods it finished.
+fn write_tick(sql: &SqlStorage, at: i64, output: &TickOutput) -> Result<()> {
+    storage::save_tick(sql, at, &output.record)?;
+    for incident in &output.incidents {
+        storage::save_incident(sql, incident)?;
+    }
+    for (endpoint, period, start, rollup) in &output.finished {
+        storage::save_rollup(sql, endpoint, *period, *start, rollup)?;
+    }
+    if output.finished.iter().any(|(_, period, _, _)| *period == HOUR) {
+        storage::prune(sql, at)?;
+    }
+    Ok(())
 }

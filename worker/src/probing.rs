@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use api::{Outcome, ProbeReport};
+use config::budget::MAX_REDIRECTS;
 use config::limits::FREE_CONNECTIONS;
 use config::transport::Transport;
 use config::{Config, Endpoint, HeaderValue};
@@ -12,7 +13,7 @@ use futures_util::future::{select, Either};
 use futures_util::{pin_mut, StreamExt};
 use probe::classify::{classify, FetchFailure, Observation, Response as Observed};
 use worker::{
-    AbortController, Date, Delay, Env, Fetch, Headers, Method, Request, RequestInit, RequestRedirect, Response,
+    AbortController, Date, Delay, Env, Fetch, Headers, Method, Request, RequestInit, RequestRedirect, Response, Url,
 };
 
 /// The header naming the probing region, so the team's servers can log who probed.
@@ -29,8 +30,8 @@ pub async fn probe_all(config: &Config, region: &str, env: &Env) -> Vec<ProbeRep
 
 async fn probe_one(endpoint: &Endpoint, region: &str, env: &Env) -> ProbeReport {
     let observation = match &endpoint.transport {
-        Transport::Fetch => match build_request(endpoint, region, env) {
-            Ok(request) => Ok(observe(endpoint, request).await),
+        Transport::Fetch => match headers_for(endpoint, region, env) {
+            Ok(headers) => Ok(observe(endpoint, &headers).await),
             Err(message) => Err(message),
         },
         Transport::Http1 { host, port, path } => match headers_for(endpoint, region, env) {
@@ -41,7 +42,8 @@ async fn probe_one(endpoint: &Endpoint, region: &str, env: &Env) -> ProbeReport 
     };
     let (outcome, latency_ms) = match observation {
         Ok(observation) => (classify(endpoint, &observation), observation.elapsed_ms),
-        Err(message) => (Outcome::Error { message }, 0),
+        // The probe could not be sent (a secret is missing): nothing is known of the endpoint.
+        Err(reason) => (Outcome::Unknown { reason }, 0),
     };
     ProbeReport { endpoint: endpoint.name.clone(), outcome, latency_ms }
 }
@@ -66,38 +68,48 @@ fn headers_for(endpoint: &Endpoint, region: &str, env: &Env) -> Result<Vec<(Stri
     Ok(headers)
 }
 
-fn build_request(endpoint: &Endpoint, region: &str, env: &Env) -> Result<Request, String> {
-    let headers = Headers::new();
-    for (name, value) in headers_for(endpoint, region, env)? {
-        headers.set(&name, &value).map_err(|e| format!("header {name}: {e}"))?;
+fn build_request(endpoint: &Endpoint, url: &str, headers: &[(String, String)]) -> worker::Result<Request> {
+    let header_map = Headers::new();
+    for (name, value) in headers {
+        header_map.set(name, value)?;
     }
-    let method = Method::from(endpoint.method.clone());
     let mut init = RequestInit::new();
-    init.with_method(method).with_headers(headers).with_redirect(if endpoint.follow_redirects {
-        RequestRedirect::Follow
-    } else {
-        RequestRedirect::Manual
-    });
-    Request::new_with_init(&endpoint.url, &init).map_err(|e| e.to_string())
+    // Redirects are followed here, counted (each is a subrequest), not by the runtime.
+    init.with_method(Method::from(endpoint.method.clone()))
+        .with_headers(header_map)
+        .with_redirect(RequestRedirect::Manual);
+    Request::new_with_init(url, &init)
 }
 
-async fn observe(endpoint: &Endpoint, request: Request) -> Observation {
+/// One probe within the endpoint's timeout: the request, and up to [`MAX_REDIRECTS`]
+/// redirects when the endpoint follows them.
+async fn observe(endpoint: &Endpoint, headers: &[(String, String)]) -> Observation {
     let started = Date::now().as_millis();
     let controller = AbortController::default();
     let signal = controller.signal();
     let limit = endpoint.max_body_bytes as usize;
-    let work = async move {
-        let mut response = Fetch::Request(request).send_with_signal(&signal).await?;
-        read(&mut response, limit).await
+    let work = async {
+        let mut url = endpoint.url.clone();
+        let mut hops = 0;
+        loop {
+            let request = build_request(endpoint, &url, headers)?;
+            let mut response = Fetch::Request(request).send_with_signal(&signal).await?;
+            let observed = read(&mut response, limit).await?;
+            let next = observed.location.as_deref().filter(|_| (300..400).contains(&observed.status));
+            match next {
+                Some(location) if endpoint.follow_redirects && hops < MAX_REDIRECTS => {
+                    url = Url::parse(&url)?.join(location)?.to_string();
+                    hops += 1;
+                }
+                _ => return Ok::<_, worker::Error>(observed),
+            }
+        }
     };
     let timeout = Delay::from(Duration::from_millis(u64::from(endpoint.timeout_ms)));
     pin_mut!(work);
     let result = match select(work, timeout).await {
         Either::Left((Ok(response), _)) => Ok(response),
-        Either::Left((Err(error), _)) => {
-            worker::console_warn!("probe of {} failed: {error}", endpoint.name);
-            Err(FetchFailure::Error(error.to_string()))
-        }
+        Either::Left((Err(error), _)) => Err(FetchFailure::Error(error.to_string())),
         Either::Right(((), _)) => {
             // Stop the request: a hanging endpoint must not hold a connection.
             controller.abort();

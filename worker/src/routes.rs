@@ -1,40 +1,92 @@
 //! The public routes: read-only status for anyone (CORS open, short caching), the HTML
 //! status page, and `POST /api/probe` for whoever holds the token. One small function per
-//! route; the monitor object answers the questions.
+//! route; the monitor object answers the questions, through `read_cache` so a crowd of
+//! readers costs one monitor request per interval. Every response, errors included, carries
+//! the same CORS and cache headers, and an error says what is wrong in JSON.
 
 use api::{DetectedIncident, IncidentList, StatusReport};
 use probe::formats::{self, statuspage};
 use probe::page;
+use serde_json::json;
 use worker::*;
 
-use crate::{config_source, tick};
+use crate::read_cache;
+use crate::{config_source, log, tick};
 
-pub async fn handle(request: Request, env: Env) -> Result<Response> {
+pub async fn handle(request: Request, env: Env) -> Response {
     let path = request.path();
-    let response = match (request.method(), path.as_str()) {
+    let method = request.method();
+    let response = match route(request, &env, &path).await {
+        Ok(response) => response,
+        Err(error) => {
+            log::error(
+                "request_failed",
+                json!({ "path": path, "method": method.to_string(), "error": error.to_string() }),
+            );
+            error_response(503, "the probe could not answer this request; try again shortly", Some(&error.to_string()))
+        }
+    };
+    with_common_headers(response, &path)
+}
+
+async fn route(request: Request, env: &Env, path: &str) -> Result<Response> {
+    let env = env.clone();
+    match (request.method(), path) {
         (Method::Options, _) => Response::empty(),
         (Method::Get, "/") => status_page(&env).await,
-        (Method::Get, "/api/status") => ask_monitor(&env, "/status").await,
-        (Method::Get, "/api/incidents") => ask_monitor(&env, "/incidents").await,
+        (Method::Get, "/api/status") => monitor_json(&env, "/status").await,
+        (Method::Get, "/api/incidents") => monitor_json(&env, "/incidents").await,
+        (Method::Get, "/api/alerts") => monitor_json(&env, "/alerts").await,
+        (Method::Get, "/api/meta") => {
+            let (status, body) = read_cache::ask_monitor(&env, "/meta").await?;
+            json_response(status, &body)
+        }
         (Method::Get, p) if p.starts_with("/api/history/") => {
-            ask_monitor(&env, &format!("/history/{}", &p["/api/history/".len()..])).await
+            monitor_json(&env, &format!("/history/{}", &p["/api/history/".len()..])).await
         }
         (Method::Post, "/api/probe") => probe_now(&request, &env).await,
         (Method::Get, "/api/v2/summary.json" | "/api/v2/status.json" | "/api/v2/incidents.json") => {
-            statuspage(&env, &path).await
+            statuspage(&env, path).await
         }
         (Method::Get, "/feed.atom") => feed(&request, &env).await,
         (Method::Get, p) if p.starts_with("/badge") => badge(&env, p).await,
         (Method::Get | Method::Post, _) => not_found(),
-        _ => Response::error("method not allowed", 405),
-    }?;
-    Ok(with_common_headers(response, &path))
+        _ => Ok(error_response(405, "method not allowed: the API is read-only but for POST /api/probe", None)),
+    }
+}
+
+/// The monitor's JSON for `path`, shared between readers (`read_cache`).
+async fn monitor_json(env: &Env, path: &str) -> Result<Response> {
+    let (status, body) = read_cache::read(env, path).await.map_err(Error::RustError)?;
+    json_response(status, &body)
+}
+
+/// The monitor's answer, parsed: a failure to answer is an error, not a default.
+async fn monitor_value<T: serde::de::DeserializeOwned>(env: &Env, path: &str) -> Result<T> {
+    let (status, body) = read_cache::read(env, path).await.map_err(Error::RustError)?;
+    if status >= 400 {
+        return Err(Error::RustError(format!("the monitor answered {path} with HTTP {status}")));
+    }
+    Ok(serde_json::from_str(&body)?)
+}
+
+fn json_response(status: u16, body: &str) -> Result<Response> {
+    let mut response = Response::ok(body)?.with_status(status);
+    response.headers_mut().set("Content-Type", "application/json")?;
+    Ok(response)
+}
+
+fn error_response(status: u16, error: &str, detail: Option<&str>) -> Response {
+    let body = json!({ "error": error, "detail": detail });
+    Response::from_json(&body)
+        .map(|r| r.with_status(status))
+        .unwrap_or_else(|_| Response::empty().unwrap().with_status(status))
 }
 
 /// The monitor's status report and recent incidents, which every view is made from.
 async fn status_and_incidents(env: &Env) -> Result<(StatusReport, Vec<DetectedIncident>)> {
-    let report: StatusReport = ask_monitor(env, "/status").await?.json().await?;
-    let incidents: IncidentList = ask_monitor(env, "/incidents").await?.json().await?;
+    let report: StatusReport = monitor_value(env, "/status").await?;
+    let incidents: IncidentList = monitor_value(env, "/incidents").await?;
     Ok((report, incidents.incidents))
 }
 
@@ -59,20 +111,29 @@ async fn badge(env: &Env, path: &str) -> Result<Response> {
         (None, Some(stem)) => (stem, false),
         _ => return not_found(),
     };
-    let (label, state, maintenance) = if stem.is_empty() {
-        (report.title.clone(), formats::overall(&report.endpoints), false)
+    use formats::badge::Shown;
+    let stale = report.stale_since.is_some();
+    let (label, shown) = if stem.is_empty() {
+        let shown = match (report.endpoints.is_empty(), stale) {
+            (true, _) => Shown::NoEndpoints,
+            (false, true) => Shown::Stale,
+            (false, false) => Shown::State(formats::overall(&report.endpoints)),
+        };
+        (report.title.clone(), shown)
     } else {
         match report.endpoints.iter().find(|e| e.name == stem) {
-            Some(endpoint) => (endpoint.name.clone(), endpoint.state, endpoint.maintenance.is_some()),
+            Some(endpoint) if endpoint.maintenance.is_some() => (endpoint.name.clone(), Shown::Maintenance),
+            Some(endpoint) if stale => (endpoint.name.clone(), Shown::Stale),
+            Some(endpoint) => (endpoint.name.clone(), Shown::State(endpoint.state)),
             None => return not_found(),
         }
     };
     if svg {
-        let mut response = Response::ok(formats::badge::svg(&label, state, maintenance))?;
+        let mut response = Response::ok(formats::badge::svg(&label, shown))?;
         response.headers_mut().set("Content-Type", "image/svg+xml")?;
         Ok(response)
     } else {
-        Response::from_json(&formats::badge::shields(&label, state, maintenance))
+        Response::from_json(&formats::badge::shields(&label, shown))
     }
 }
 
@@ -98,34 +159,20 @@ async fn status_page(env: &Env) -> Result<Response> {
     Ok(response)
 }
 
-async fn ask_monitor(env: &Env, path: &str) -> Result<Response> {
-    let monitor = env.durable_object("MONITOR")?.get_by_name("monitor")?;
-    let response = monitor.fetch_with_str(&format!("https://monitor{path}")).await?;
-    // Rebuild the response: one from another object has immutable headers.
-    let status = response.status_code();
-    let mut response = response;
-    let body = response.text().await?;
-    let mut copy = Response::ok(body)?.with_status(status);
-    copy.headers_mut().set("Content-Type", "application/json")?;
-    Ok(copy)
-}
-
 /// Runs a tick now. The bearer token is the Worker secret `PROBE_TOKEN`; without it set,
 /// the route is closed.
 async fn probe_now(request: &Request, env: &Env) -> Result<Response> {
     let Ok(expected) = env.secret("PROBE_TOKEN").map(|s| s.to_string()) else {
-        return Response::error("probing on request is off: set the PROBE_TOKEN secret to enable it", 403);
+        return Ok(error_response(403, "probing on request is off: set the PROBE_TOKEN secret to enable it", None));
     };
     let given = request.headers().get("Authorization")?.unwrap_or_default();
     let token = given.strip_prefix("Bearer ").unwrap_or("");
     if expected.is_empty() || !same_secret(token.as_bytes(), expected.as_bytes()) {
-        return Response::error("a valid bearer token is required", 401);
+        return Ok(error_response(401, "a valid bearer token is required", None));
     }
     let mut answer = tick::run(env).await?;
-    let body = answer.text().await?;
-    let mut response = Response::ok(body)?;
-    response.headers_mut().set("Content-Type", "application/json")?;
-    Ok(response)
+    let status = answer.status_code();
+    json_response(status, &answer.text().await?)
 }
 
 /// Compares in time that depends only on the length, so the token cannot be guessed byte
@@ -136,7 +183,7 @@ fn same_secret(given: &[u8], expected: &[u8]) -> bool {
 
 fn not_found() -> Result<Response> {
     let body = serde_json::json!({ "error": "not found", "routes": [
-        "/", "/api/status", "/api/history/{endpoint}", "/api/incidents", "/api/v2/summary.json", "/api/v2/status.json",
+        "/", "/api/status", "/api/history/{endpoint}", "/api/incidents", "/api/alerts", "/api/meta", "/api/v2/summary.json", "/api/v2/status.json",
         "/api/v2/incidents.json", "/badge.svg", "/badge.json", "/badge/{endpoint}.svg", "/badge/{endpoint}.json", "/feed.atom",
         "POST /api/probe"
     ] });
@@ -150,7 +197,7 @@ fn with_common_headers(mut response: Response, path: &str) -> Response {
     let _ = headers.set("Access-Control-Allow-Headers", "Content-Type");
     let _ = headers.set("X-Content-Type-Options", "nosniff");
     // Status changes every minute: cache briefly so a crowd of readers costs one lookup.
-    let cache = if path == "/api/probe" { "no-store" } else { "public, max-age=30" };
+    let cache = if path == "/api/probe" || path == "/api/meta" { "no-store" } else { "public, max-age=30" };
     let _ = headers.set("Cache-Control", cache);
     response
 }

@@ -1,5 +1,5 @@
 //! Probing over a TCP socket (`connect()`), for raw IP hosts that `fetch()` refuses: HTTP/1.1
-//! written by hand, read with the same bounds and timeout, parsed by `probe::http1`, and
+//! written by hand, read with the same bounds and timeout by `probe::http1::ResponseReader`, and
 //! classified like any other probe. Also the plain "does the port accept" check.
 
 use std::time::Duration;
@@ -26,12 +26,14 @@ pub async fn http1(
         let mut socket = Socket::builder().connect(host, port).map_err(|e| e.to_string())?;
         socket.opened().await.map_err(|e| e.to_string())?;
         socket.write_all(&request).await.map_err(|e| e.to_string())?;
-        let mut bytes = Vec::with_capacity(4096);
+        let mut reader = probe::http1::ResponseReader::new(limit, head);
         let mut buffer = [0u8; 8192];
         let response = loop {
             let read = socket.read(&mut buffer).await.map_err(|e| e.to_string())?;
-            bytes.extend_from_slice(&buffer[..read]);
-            if let Some(response) = probe::http1::parse(&bytes, limit, head, read == 0)? {
+            if read == 0 {
+                break reader.finish()?;
+            }
+            if let Some(response) = reader.feed(&buffer[..read])? {
                 break response;
             }
         };

@@ -1,22 +1,32 @@
 //! One tick: every region probes, the monitor decides. Run by the cron every minute, and by
-//! `POST /api/probe`.
+//! `POST /api/probe`. Regions are asked with a deadline: the monitor decides with those
+//! that answered in time, and a region that did not is "no data", neither healthy nor failing.
+
+use std::time::Duration;
 
 use api::{Ingest, ProbeAsk, ProbeReport};
-use futures_util::future::join_all;
+use config::budget::region_worst_case_ms;
+use futures_util::future::{join_all, select, Either};
+use futures_util::pin_mut;
+use serde_json::json;
 use worker::*;
 
-use crate::config_source;
+use crate::{config_source, log};
+
+/// Time a region gets beyond its own worst case (every endpoint hanging until its timeout).
+const REGION_MARGIN_MS: u64 = 5_000;
 
 pub fn now() -> i64 {
     (Date::now().as_millis() / 1000) as i64
 }
 
 /// Probes from every region and hands the reports to the monitor; returns its answer (the
-/// status JSON).
+/// status JSON, or why it refused the tick).
 pub async fn run(env: &Env) -> Result<Response> {
     let config = config_source::load(env);
     let at = now();
     let regions = env.durable_object("REGION")?;
+    let deadline_ms = region_worst_case_ms(config.endpoints.iter().map(|e| e.timeout_ms)) + REGION_MARGIN_MS;
     let asks = config.regions.iter().map(|region| {
         let regions = &regions;
         async move {
@@ -27,16 +37,21 @@ pub async fn run(env: &Env) -> Result<Response> {
                 &format!("https://region{}", ProbeAsk::PATH),
                 RequestInit::new().with_method(Method::Post).with_body(Some(body.into())),
             )?;
-            let reports: Vec<ProbeReport> = stub.fetch_with_request(request).await?.json().await?;
-            Ok::<_, Error>((region.clone(), reports))
+            let ask = async { stub.fetch_with_request(request).await?.json::<Vec<ProbeReport>>().await };
+            let timeout = Delay::from(Duration::from_millis(deadline_ms));
+            pin_mut!(ask);
+            match select(ask, timeout).await {
+                Either::Left((reports, _)) => reports,
+                Either::Right(_) => Err(Error::RustError(format!("no answer within {deadline_ms} ms"))),
+            }
         }
     });
     let mut reports = Vec::new();
     for (region, result) in config.regions.iter().zip(join_all(asks).await) {
         match result {
-            Ok(report) => reports.push(report),
-            // A region that fails to report is left out: it neither passes nor fails.
-            Err(error) => console_error!("region {region} did not report: {error}"),
+            Ok(report) => reports.push((region.clone(), report)),
+            // Left out: it neither passes nor fails, and the status says "no data" for it.
+            Err(error) => log::warn("region_silent", json!({ "region": region, "error": error.to_string() })),
         }
     }
     let monitor = env.durable_object("MONITOR")?.get_by_name("monitor")?;
@@ -45,5 +60,7 @@ pub async fn run(env: &Env) -> Result<Response> {
         &format!("https://monitor{}", Ingest::PATH),
         RequestInit::new().with_method(Method::Post).with_body(Some(body.into())),
     )?;
-    monitor.fetch_with_request(request).await
+    let answer = monitor.fetch_with_request(request).await;
+    crate::read_cache::invalidate().await;
+    answer
 }

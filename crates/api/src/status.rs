@@ -20,6 +20,13 @@ pub struct RegionResult {
 pub struct StatusReport {
     pub title: String,
     pub generated_at: i64,
+    /// When the regions last probed (Unix seconds); `None` before the first tick.
+    #[serde(default)]
+    pub checked_at: Option<i64>,
+    /// Set when no tick has run for three intervals: the time of the last one. Every view
+    /// then says the status is stale instead of showing it as current.
+    #[serde(default)]
+    pub stale_since: Option<i64>,
     pub regions: Vec<String>,
     pub endpoints: Vec<EndpointStatus>,
 }
@@ -32,6 +39,10 @@ pub struct EndpointStatus {
     /// The site's runbook section for this endpoint, such as `incident-response#complete-service-outage-sev1`.
     pub runbook: Option<String>,
     pub regions: Vec<RegionResult>,
+    /// Configured regions with no result in the latest tick (silent, past their deadline, or
+    /// unable to probe): no data, neither healthy nor failing.
+    #[serde(default)]
+    pub no_data: Vec<String>,
     /// Uptime over the last 24 hours, 0 to 100, if any ticks were seen.
     pub uptime_24h: Option<f64>,
     /// The maintenance window it is in now, if any: alerts are held back.
@@ -111,4 +122,33 @@ impl Maintenance {
     pub fn covers(&self, endpoint: &str, at: i64) -> bool {
         self.start <= at && at < self.end && (self.endpoints.is_empty() || self.endpoints.iter().any(|e| e == endpoint))
     }
+}
+
+/// `GET /api/alerts`: what waits to be delivered to each alert target, and what was given up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertReport {
+    pub targets: Vec<AlertTargetStatus>,
+    /// Messages dropped without delivery (refused by the receiver, too old, target removed),
+    /// newest last.
+    pub failures: Vec<AlertFailure>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertTargetStatus {
+    /// The target's stable id: `kind:SECRET`, or the `id` it was given.
+    pub id: String,
+    pub kind: String,
+    pub pending: usize,
+    /// When the oldest pending message is tried next (Unix seconds).
+    pub next_attempt_at: Option<i64>,
+    pub last_error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertFailure {
+    pub at: i64,
+    pub target: String,
+    /// The message ids that were dropped.
+    pub ids: Vec<u64>,
+    pub error: String,
 }

@@ -28,12 +28,27 @@ pub enum Outcome {
     Error {
         message: String,
     },
+    /// The probe itself could not run (out of subrequests, a runtime error, a missing
+    /// secret): nothing is known about the endpoint, so this is neither healthy nor failing.
+    Unknown {
+        reason: String,
+    },
 }
 
 impl Outcome {
     /// Up (possibly slow) rather than failing.
     pub fn is_healthy(&self) -> bool {
         matches!(self, Outcome::Ok | Outcome::Slow)
+    }
+
+    /// The endpoint failed this probe (a probe that could not run is not a failure).
+    pub fn is_failure(&self) -> bool {
+        !self.is_healthy() && !matches!(self, Outcome::Unknown { .. })
+    }
+
+    /// Whether the probe learned anything about the endpoint.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Outcome::Unknown { .. })
     }
 
     /// A short phrase for the status page and alerts.
@@ -51,6 +66,7 @@ impl Outcome {
             Outcome::Redirect { location: Some(to) } => format!("redirected to {to}"),
             Outcome::Redirect { location: None } => "redirected".into(),
             Outcome::Error { message } => message.clone(),
+            Outcome::Unknown { reason } => format!("not probed: {reason}"),
         }
     }
 }

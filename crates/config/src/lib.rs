@@ -8,9 +8,13 @@
 //! running probe keeps probing the endpoints that are fine.
 #![forbid(unsafe_code)]
 
+mod address;
 pub mod assertion;
+pub mod budget;
+mod endpoint;
 pub mod limits;
 mod raw;
+mod read;
 pub mod transport;
 mod validate;
 
@@ -21,10 +25,11 @@ use std::ops::Range;
 pub use api::Maintenance;
 
 use crate::assertion::Assertion;
-use crate::raw::{LineIndex, RawConfig};
+use crate::raw::LineIndex;
 
-/// Where Durable Objects can be placed (Cloudflare location hints).
-pub const LOCATION_HINTS: &[&str] = &["wnam", "enam", "sam", "weur", "eeur", "apac", "oc", "afr", "me"];
+pub use address::unreachable_ip;
+pub use endpoint::{MAX_BODY_BYTES, MAX_TIMEOUT_MS};
+pub use validate::SPAWNING_HINTS;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
@@ -38,6 +43,8 @@ pub struct Config {
     pub probe_api: Option<String>,
     /// One Durable Object per region, named and placed by its location hint.
     pub regions: Vec<String>,
+    /// Seconds between ticks: a status older than three of them is stale.
+    pub interval_seconds: u32,
     pub thresholds: Thresholds,
     pub endpoints: Vec<Endpoint>,
     pub alerts: Vec<AlertTarget>,
@@ -49,6 +56,8 @@ pub struct Config {
 /// Where state changes are announced. The webhook URL is a Worker secret.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AlertTarget {
+    /// Stable across edits of the list: queued messages name their target by it.
+    pub id: String,
     pub kind: AlertKind,
     /// The Worker secret holding the webhook URL.
     pub url_secret: String,
@@ -65,6 +74,16 @@ pub enum AlertKind {
     Slack,
     Discord,
     Webhook,
+}
+
+impl AlertKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            AlertKind::Slack => "slack",
+            AlertKind::Discord => "discord",
+            AlertKind::Webhook => "webhook",
+        }
+    }
 }
 
 impl Config {
@@ -124,20 +143,33 @@ impl fmt::Display for ConfigError {
 }
 
 pub const DEFAULT_REGIONS: &[&str] = &["weur", "enam", "apac"];
+/// The cron ticks once a minute.
+pub const DEFAULT_INTERVAL_SECONDS: u32 = 60;
 pub const DEFAULT_SLOW_MS: u32 = 2_000;
 pub const DEFAULT_TIMEOUT_MS: u32 = 10_000;
 pub const DEFAULT_MAX_BODY_BYTES: u32 = 64 * 1024;
 
-/// Parses and checks `outpost.toml`. Never fails: a syntax error gives an empty config and
-/// that error; a bad endpoint is left out and reported.
+/// Where the probe will run, which decides what it may reach.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Platform {
+    /// A local run (`wrangler dev`, the tests): loopback servers may be probed. On
+    /// Cloudflare `connect()` refuses them, so a deployed config may not name them.
+    pub local: bool,
+}
+
+/// Parses and checks `outpost.toml` for Cloudflare. Never fails and never panics: every
+/// mistake is an error with its line, and only the part it is in is left out (one bad
+/// endpoint, one bad section).
 pub fn parse_config(text: &str) -> (Config, Vec<ConfigError>) {
+    parse_config_for(text, Platform::default())
+}
+
+/// [`parse_config`] for a given platform.
+pub fn parse_config_for(text: &str, platform: Platform) -> (Config, Vec<ConfigError>) {
     let lines = LineIndex::new(text);
-    match toml::from_str::<RawConfig>(text) {
-        Ok(raw) => validate::validate(raw, &lines),
-        Err(error) => {
-            let line = error.span().map_or(1, |span| lines.line(span.start));
-            let message = error.message().trim().to_string();
-            (validate::validate(RawConfig::default(), &lines).0, vec![ConfigError { line, message }])
-        }
-    }
+    let (raw, mut errors) = read::read(text, &lines);
+    let (config, more) = validate::validate(raw, &lines, platform);
+    errors.extend(more);
+    errors.sort_by_key(|e| e.line);
+    (config, errors)
 }

@@ -10,3 +10,11 @@ pub const FREE_CONNECTIONS: usize = 6;
 pub const FREE_ROWS_WRITTEN_PER_DAY: u64 = 100_000;
 /// Alert deliveries the monitor makes per tick at most (each is a subrequest).
 pub const MAX_DELIVERIES_PER_TICK: usize = 20;
+/// Subrequests kept free in a region's invocation for what the count cannot foresee.
+pub const SUBREQUEST_HEADROOM: usize = 5;
+/// Durable Object duration included per day (GB-s).
+pub const FREE_DURATION_GB_S_PER_DAY: f64 = 13_000.0;
+/// Memory billed for an active Durable Object, whatever it uses (GB).
+pub const BILLED_GB_PER_OBJECT: f64 = 0.125;
+/// Durable Object requests included per day.
+pub const FREE_DO_REQUESTS_PER_DAY: u64 = 100_000;

@@ -6,26 +6,21 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use toml::Spanned;
 
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
+/// Each part is read on its own (`read.rs`), so a mistake in one leaves the others.
+#[derive(Default)]
 pub(crate) struct RawConfig {
-    #[serde(default)]
     pub site: RawSite,
-    #[serde(default)]
     pub variables: BTreeMap<String, Spanned<String>>,
-    #[serde(default)]
     pub probe: Option<Spanned<RawProbe>>,
-    #[serde(default, rename = "endpoint")]
     pub endpoints: Vec<Spanned<RawEndpoint>>,
-    #[serde(default, rename = "alert")]
     pub alerts: Vec<Spanned<RawAlert>>,
-    #[serde(default)]
     pub maintenance: Vec<Spanned<RawMaintenance>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawAlert {
+    pub id: Option<String>,
     pub kind: Spanned<String>,
     pub url: Spanned<String>,
     #[serde(default)]
@@ -55,12 +50,13 @@ pub(crate) struct RawSite {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawProbe {
     pub regions: Option<Spanned<Vec<String>>>,
+    pub interval_seconds: Option<Spanned<u32>>,
     pub quorum: Option<Spanned<u32>>,
     pub fail_ticks: Option<Spanned<u32>>,
     pub recover_ticks: Option<Spanned<u32>>,
-    pub slow_ms: Option<u32>,
-    pub timeout_ms: Option<u32>,
-    pub max_body_bytes: Option<u32>,
+    pub slow_ms: Option<Spanned<u32>>,
+    pub timeout_ms: Option<Spanned<u32>>,
+    pub max_body_bytes: Option<Spanned<u32>>,
 }
 
 #[derive(Deserialize)]
@@ -74,7 +70,7 @@ pub(crate) struct RawEndpoint {
     pub assertions: Vec<Spanned<String>>,
     pub slow_ms: Option<Spanned<u32>>,
     pub timeout_ms: Option<Spanned<u32>>,
-    pub max_body_bytes: Option<u32>,
+    pub max_body_bytes: Option<Spanned<u32>>,
     #[serde(default)]
     pub headers: BTreeMap<String, Spanned<String>>,
     pub runbook: Option<String>,
@@ -85,8 +81,9 @@ pub(crate) struct RawEndpoint {
 #[derive(Deserialize)]
 #[serde(untagged)]
 pub(crate) enum StatusSpec {
-    One(u16),
-    Many(Vec<u16>),
+    // Wide, so an out-of-range code gets our message rather than serde's.
+    One(i64),
+    Many(Vec<i64>),
 }
 
 /// Byte offset → 1-based line.

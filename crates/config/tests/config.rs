@@ -70,19 +70,19 @@ fn each_mistake_is_reported_with_its_line() {
         (endpoint("url = \"ftp://example.com\""), "outpost.toml:6: \"ftp://example.com\": only http, https and tcp endpoints can be probed"),
         (endpoint("url = \"example.com/health\""), "outpost.toml:6: \"example.com/health\" is not a URL: write it as http://host/path"),
         (endpoint("url = \"http://{NOPE}/x\""), "outpost.toml:6: unknown variable {NOPE}: define it under [variables], such as NOPE = \"api.example.com\""),
-        (endpoint("url = \"https://10.0.0.5/health\""), "outpost.toml:6: \"https://10.0.0.5/health\": https to a raw IP address cannot be verified (certificates name hosts). Use the host's DNS name, or http:// to probe the IP over a TCP socket"),
+        (endpoint("url = \"https://198.51.100.20/health\""), "outpost.toml:6: \"https://198.51.100.20/health\": https to a raw IP address cannot be verified (certificates name hosts). Use the host's DNS name, or http:// to probe the IP over a TCP socket"),
         (endpoint("url = \"tcp://db.example.com\""), "outpost.toml:6: \"tcp://db.example.com\": a tcp check needs a port, such as tcp://db.example.com:5432"),
         (endpoint("url = \"http://user:pw@example.com/\""), "outpost.toml:6: \"http://user:pw@example.com/\" carries credentials: send them as a header with a secret, such as Authorization = \"secret:HEALTH_TOKEN\""),
         (endpoint("url = \"http://example.com:99999/\""), "outpost.toml:6: \"http://example.com:99999/\": \"99999\" is not a port number"),
         (endpoint("url = \"http://{HOST}/\"\nassert = ['.status = \"ok\"']"), "outpost.toml:7: assert \".status = \\\"ok\\\"\": \"status = \\\"ok\\\"\" is not a field name in the path \".status = \\\"ok\\\"\""),
         (endpoint("url = \"http://{HOST}/\"\nassert = ['.latency < \"fast\"']"), "outpost.toml:7: assert \".latency < \\\"fast\\\"\": < compares numbers; \"fast\" is not a number"),
-        (endpoint("url = \"http://{HOST}/\"\nslow_ms = 5000\ntimeout_ms = 3000"), "outpost.toml:7: slow_ms (5000) must be below timeout_ms (3000), or nothing is ever slow"),
+        (endpoint("url = \"http://{HOST}/\"\nslow_ms = 5000\ntimeout_ms = 3000"), "outpost.toml:7: slow_ms (5000) must be above 0 and below timeout_ms (3000), or nothing is ever slow"),
         (endpoint("url = \"http://{HOST}/\"\nexpect_status = 700"), "outpost.toml:7: expect_status must be HTTP status codes (100 to 599), such as 200 or [200, 204]"),
         (endpoint("url = \"http://{HOST}/\"\nheaders = { X = \"secret:\" }"), "outpost.toml:7: a secret header is written \"secret:NAME\", NAME being a Worker secret (A-Z, 0-9, _)"),
         (endpoint("url = \"http://{HOST}/\"\nmethod = \"FETCH\""), "outpost.toml:7: unknown method \"FETCH\""),
-        ("[probe]\nregions = [\"mars\"]\n".to_string(), "outpost.toml:2: unknown region \"mars\": regions are Cloudflare location hints, one of wnam, enam, sam, weur, eeur, apac, oc, afr, me"),
+        ("[probe]\nregions = [\"mars\"]\n".to_string(), "outpost.toml:2: unknown region \"mars\": regions are Cloudflare location hints, one of wnam, enam, weur, eeur, apac, oc"),
         ("[probe]\nquorum = 5\n".to_string(), "outpost.toml:2: quorum must be between 1 and the number of regions (3)"),
-        ("[[endpoint]]\nname = \"a b\"\nurl = \"http://x.io/\"\n".to_string(), "outpost.toml:2: endpoint name \"a b\" must be letters, digits, '-', '_' or '.' (it is part of API addresses)"),
+        ("[[endpoint]]\nname = \"a b\"\nurl = \"http://x.io/\"\n".to_string(), "outpost.toml:2: endpoint name \"a b\" must be 1 to 64 letters, digits, '-', '_' or '.' (it is part of API addresses)"),
         ("[[endpoint]]\nname = \"api\"\nurl = \"http://x.io/\"\n[[endpoint]]\nname = \"api\"\nurl = \"http://y.io/\"\n".to_string(), "outpost.toml:5: two endpoints are named \"api\": names must be unique"),
         ("[site]\ntitle = \"x\"\ncolour = \"red\"\n".to_string(), "outpost.toml:3: unknown field `colour`, expected one of `title`, `url`, `probe_api`"),
         ("[[endpoint]]\nname = \"api\"\n".to_string(), "outpost.toml:1: missing field `url`"),
@@ -96,17 +96,17 @@ fn each_mistake_is_reported_with_its_line() {
 #[test]
 fn raw_ip_hosts_are_probed_over_tcp_and_the_config_says_so() {
     use config::transport::Transport;
-    let text = "[[endpoint]]\nname = \"ec2\"\nurl = \"http://10.0.0.5:8765/api/health\"\n[[endpoint]]\nname = \"db\"\nurl = \"tcp://db.internal:5432\"\n";
+    let text = "[[endpoint]]\nname = \"ec2\"\nurl = \"http://198.51.100.20:8765/api/health\"\n[[endpoint]]\nname = \"db\"\nurl = \"tcp://db.example.com:5432\"\n";
     let (config, errors) = parse_config(text);
     assert_eq!(errors, []);
     assert_eq!(
         config.endpoints[0].transport,
-        Transport::Http1 { host: "10.0.0.5".into(), port: 8765, path: "/api/health".into() }
+        Transport::Http1 { host: "198.51.100.20".into(), port: 8765, path: "/api/health".into() }
     );
-    assert_eq!(config.endpoints[1].transport, Transport::Tcp { host: "db.internal".into(), port: 5432 });
+    assert_eq!(config.endpoints[1].transport, Transport::Tcp { host: "db.example.com".into(), port: 5432 });
     assert_eq!(
         config.notes.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        ["outpost.toml:3: endpoint \"ec2\": 10.0.0.5 is an IP address, which Workers fetch() refuses: this endpoint is probed with plain HTTP/1.1 over a TCP socket (connect()), with the same checks"]
+        ["outpost.toml:3: endpoint \"ec2\": 198.51.100.20 is an IP address, which Workers fetch() refuses: this endpoint is probed with plain HTTP/1.1 over a TCP socket (connect()), with the same checks"]
     );
 }
 
@@ -125,7 +125,10 @@ fn more_endpoints_than_a_region_may_fetch_per_tick_is_refused() {
     let (_, errors) = parse_config(&text);
     assert_eq!(
         errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>(),
-        ["51 endpoints need 51 requests per region per tick, more than the 50 a Worker may make on the free plan: probe at most 50 endpoints"]
+        [
+            "51 endpoints need up to 51 requests per region per tick (redirects count), more than the 45 a Worker can make on the free plan (50, less 5 kept free): probe fewer endpoints, or turn off follow_redirects",
+            "if every endpoint hung, each region would wait 90 s per tick: 48636 GB-s of Durable Object time a day, more than the free plan's 13000, so the probe would stop mid-outage; set timeout_ms to 2000 or less (under [probe] for every endpoint)"
+        ]
     );
 }
 
@@ -168,4 +171,16 @@ mod fuzz {
             prop_assert!(!config.regions.is_empty());
         }
     }
+}
+
+#[test]
+fn the_example_outpost_toml_shows_every_section_and_has_no_mistakes() {
+    let (config, errors) = parse_config(include_str!("../../../outpost.toml"));
+    assert_eq!(errors, [], "outpost.toml at the repository root must build as is");
+    assert!(!config.variables.is_empty(), "[variables]");
+    assert!(!config.endpoints.is_empty(), "[[endpoint]]");
+    assert!(!config.alerts.is_empty(), "[[alert]]");
+    assert!(!config.maintenance.is_empty(), "[[maintenance]]");
+    assert_eq!(config.regions, ["weur", "enam", "apac"], "[probe]");
+    assert_eq!(config.title, "Outpost", "[site]");
 }

@@ -65,6 +65,10 @@ pub fn classify(endpoint: &Endpoint, observation: &Observation) -> Outcome {
 pub fn classify_error(message: &str) -> Outcome {
     let lower = message.to_lowercase();
     let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));
+    // The platform refusing the probe itself says nothing about the endpoint.
+    if has(&["too many subrequests", "subrequest limit", "internal error", "exceeded", "script will never generate"]) {
+        return Outcome::Unknown { reason: message.chars().take(200).collect() };
+    }
     if has(&["dns", "name not resolved", "resolve host", "lookup", "no such host", "name or service not known"]) {
         Outcome::Dns
     } else if has(&["tls", "ssl", "certificate", "handshake"]) {

@@ -11,12 +11,13 @@ use serde::{Deserialize, Serialize};
 use api::{Outcome, RegionResult, State};
 use config::Thresholds;
 
-/// This tick's state from the regions that reported. `None` when none did.
+/// This tick's state from the regions that reported something known. `None` when none did:
+/// a silent region, or one whose probe could not run, is no data, neither healthy nor failing.
 pub fn observe(results: &[RegionResult], quorum: usize) -> Option<State> {
-    if results.is_empty() {
+    if !results.iter().any(|r| r.outcome.is_known()) {
         return None;
     }
-    let failing = results.iter().filter(|r| !r.outcome.is_healthy()).count();
+    let failing = results.iter().filter(|r| r.outcome.is_failure()).count();
     Some(if failing >= quorum {
         State::Down
     } else if failing > 0 {

@@ -37,6 +37,25 @@ pub struct MonitorState {
     /// Ticks so far: alert retries are counted in ticks.
     #[serde(default)]
     pub tick_count: u64,
+    /// Per endpoint, the configured regions that gave no known result in the last tick.
+    #[serde(default)]
+    pub no_data: BTreeMap<String, Vec<String>>,
+    /// The time of the last tick applied: a tick at or before it is refused.
+    #[serde(default)]
+    pub last_tick_at: Option<i64>,
+}
+
+/// A tick the monitor will not apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StaleTick {
+    pub at: i64,
+    pub last: i64,
+}
+
+impl std::fmt::Display for StaleTick {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the tick at {} is not after the last one applied ({}): ignored", self.at, self.last)
+    }
 }
 
 /// Everything a tick produced that must be stored or announced.
@@ -54,8 +73,18 @@ pub struct TickOutput {
 
 impl MonitorState {
     /// Applies one tick: `reports` are `(region, that region's reports)`; a region that did
-    /// not answer is absent.
-    pub fn tick(&mut self, config: &Config, at: i64, reports: &[(String, Vec<ProbeReport>)]) -> TickOutput {
+    /// not answer is absent. Ticks apply in time order, once each: one that is not later
+    /// than the last applied (a duplicate, or a late one overtaken) changes nothing.
+    pub fn tick(
+        &mut self,
+        config: &Config,
+        at: i64,
+        reports: &[(String, Vec<ProbeReport>)],
+    ) -> Result<TickOutput, StaleTick> {
+        if let Some(last) = self.last_tick_at.filter(|last| at <= *last) {
+            return Err(StaleTick { at, last });
+        }
+        self.last_tick_at = Some(at);
         let mut output = TickOutput::default();
         self.tick_count += 1;
         self.roll_periods(at, &mut output);
@@ -76,7 +105,7 @@ impl MonitorState {
             let observed = observe(&results, config.thresholds.quorum);
             if let Some(transition) = tracker.step(observed, at, &config.thresholds) {
                 let alert = alert_for(config, endpoint, &transition, &results);
-                self.outbox.announce(config, &transition, &alert, at, self.tick_count);
+                self.outbox.announce(config, &alert, at);
                 output.transitions.push((endpoint.name.clone(), transition));
             }
             let (state, since) = (tracker.state, tracker.since);
@@ -84,21 +113,37 @@ impl MonitorState {
             let tick = EndpointTick {
                 endpoint: endpoint.name.clone(),
                 state,
-                regions: results.iter().map(|r| (r.region.clone(), r.latency_ms, r.outcome.is_healthy())).collect(),
+                regions: results
+                    .iter()
+                    .filter(|r| r.outcome.is_known())
+                    .map(|r| (r.region.clone(), r.latency_ms, r.outcome.is_healthy()))
+                    .collect(),
             };
             self.hour.entry(endpoint.name.clone()).or_default().add(&tick);
             self.day.entry(endpoint.name.clone()).or_default().add(&tick);
             output.record.push(tick);
+            let answered = |region: &String| results.iter().any(|r| &r.region == region && r.outcome.is_known());
+            let silent: Vec<String> = config.regions.iter().filter(|r| !answered(r)).cloned().collect();
+            self.no_data.insert(endpoint.name.clone(), silent);
             if !results.is_empty() {
                 self.latest.insert(endpoint.name.clone(), results);
             }
         }
-        // Endpoints removed from the config stop being reported.
+        // Endpoints removed from the config stop being reported, and their outages end.
         let names: Vec<&String> = config.endpoints.iter().map(|e| &e.name).collect();
         self.trackers.retain(|name, _| names.contains(&name));
         self.latest.retain(|name, _| names.contains(&name));
+        self.no_data.retain(|name, _| names.contains(&name));
         self.recent_hours.retain(|name, _| names.contains(&name));
-        output
+        let removed: Vec<String> = self.open_incidents.keys().filter(|n| !names.contains(n)).cloned().collect();
+        for name in removed {
+            if let Some(mut incident) = self.open_incidents.remove(&name) {
+                incident.ended_at = Some(at);
+                incident.cause = format!("{} (endpoint removed from the config)", incident.cause);
+                output.incidents.push(incident);
+            }
+        }
+        Ok(output)
     }
 
     /// Closes the hour and the day when `at` has moved past them.
@@ -132,7 +177,7 @@ impl MonitorState {
         results: &[RegionResult],
         output: &mut TickOutput,
     ) {
-        let failing: Vec<&RegionResult> = results.iter().filter(|r| !r.outcome.is_healthy()).collect();
+        let failing: Vec<&RegionResult> = results.iter().filter(|r| r.outcome.is_failure()).collect();
         match (state.is_outage(), self.open_incidents.remove(endpoint)) {
             (true, None) => {
                 self.next_incident_id += 1;
@@ -184,9 +229,12 @@ impl MonitorState {
 
     /// `GET /api/status` from what the monitor holds.
     pub fn status(&self, config: &Config, now: i64) -> StatusReport {
+        let stale_after = 3 * i64::from(config.interval_seconds);
         StatusReport {
             title: config.title.clone(),
             generated_at: now,
+            checked_at: self.last_tick_at,
+            stale_since: self.last_tick_at.filter(|last| now.saturating_sub(*last) > stale_after),
             regions: config.regions.clone(),
             endpoints: config
                 .endpoints
@@ -199,6 +247,7 @@ impl MonitorState {
                         since: tracker.map_or(now, |t| t.since),
                         runbook: endpoint.runbook.clone(),
                         regions: self.latest.get(&endpoint.name).cloned().unwrap_or_default(),
+                        no_data: self.no_data.get(&endpoint.name).cloned().unwrap_or_default(),
                         uptime_24h: self.uptime_24h(&endpoint.name),
                         maintenance: config.maintenance_of(&endpoint.name, now).cloned(),
                     }
@@ -210,7 +259,7 @@ impl MonitorState {
 
 /// The message for a declared change: which regions fail and why, and where to look.
 fn alert_for(config: &Config, endpoint: &Endpoint, transition: &Transition, results: &[RegionResult]) -> Alert {
-    let failing: Vec<&RegionResult> = results.iter().filter(|r| !r.outcome.is_healthy()).collect();
+    let failing: Vec<&RegionResult> = results.iter().filter(|r| r.outcome.is_failure()).collect();
     let slow: Vec<&RegionResult> = results.iter().filter(|r| r.outcome == Outcome::Slow).collect();
     let (regions, cause) = match transition.to {
         State::Up => (Vec::new(), "healthy again".to_string()),

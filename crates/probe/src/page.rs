@@ -12,11 +12,19 @@ pub const REFRESH_SECONDS: u32 = 60;
 
 pub fn render(report: &StatusReport, incidents: &[DetectedIncident], site_url: Option<&str>) -> String {
     let worst = report.endpoints.iter().map(|e| e.state).max().unwrap_or(State::Up);
-    let headline = match worst {
-        State::Up => "All systems operational",
-        State::Degraded => "Some systems are slow",
-        State::Regional => "Outage in some regions",
-        State::Down => "Major outage",
+    // Neither an empty config nor a probe that stopped is "operational".
+    let (headline, headline_class) = if report.endpoints.is_empty() {
+        ("No endpoints are probed".to_string(), "unknown")
+    } else if let Some(since) = report.stale_since {
+        (format!("Status unknown: no checks since {} UTC", clock(since)), "unknown")
+    } else {
+        let words = match worst {
+            State::Up => "All systems operational",
+            State::Degraded => "Some systems are slow",
+            State::Regional => "Outage in some regions",
+            State::Down => "Major outage",
+        };
+        (words.to_string(), class(worst))
     };
     let page = html! {
         (DOCTYPE)
@@ -32,11 +40,19 @@ pub fn render(report: &StatusReport, incidents: &[DetectedIncident], site_url: O
             body {
                 header {
                     h1 { (report.title) }
-                    p class={ "headline " (class(worst)) } { (headline) }
+                    p class={ "headline " (headline_class) } { (headline) }
                     p class="meta" {
-                        "Checked from " (report.regions.join(", ")) " · updated "
-                        time datetime=(iso(report.generated_at)) { (clock(report.generated_at)) }
-                        " UTC · refreshes every minute"
+                        "Checked from " (report.regions.join(", ")) " · "
+                        @match report.checked_at {
+                            Some(at) => { "last check " time datetime=(iso(at)) { (clock(at)) } " UTC" }
+                            None => "no check yet",
+                        }
+                        " · refreshes every minute"
+                    }
+                    @if report.stale_since.is_some() {
+                        p class="stale" role="alert" {
+                            "The probe has stopped checking (its schedule or its free-plan allowance may have run out). What follows is the last known status, not the current one."
+                        }
                     }
                 }
                 main {
@@ -60,12 +76,15 @@ pub fn render(report: &StatusReport, incidents: &[DetectedIncident], site_url: O
                                 }
                                 ul class="regions" {
                                     @for region in &endpoint.regions {
-                                        li class=(if region.outcome.is_healthy() { "ok" } else { "failing" }) {
+                                        li class=(if region.outcome.is_healthy() { "ok" } else if region.outcome.is_known() { "failing" } else { "unknown" }) {
                                             span class="region" { (region.region) }
                                             " " (region.outcome.describe()) " "
                                             span class="latency" { (region.latency_ms) " ms" }
                                         }
                                     }
+                                }
+                                @if !endpoint.no_data.is_empty() {
+                                    p class="no-data" { "No data from " (endpoint.no_data.join(", ")) " in the last check" }
                                 }
                                 @if let Some(window) = &endpoint.maintenance {
                                     p class="maintenance" {
@@ -113,7 +132,8 @@ h1{margin:.5rem 0 0;font-size:1.5rem}.headline{font-size:1.2rem;font-weight:650;
 .row{display:flex;justify-content:space-between;gap:1rem}.name{font-weight:650}.state{font-weight:650;text-transform:uppercase;font-size:.85rem}\
 .regions li{font-size:.9rem}.region{font-family:ui-monospace,monospace;display:inline-block;min-width:3.5rem}.latency{color:#6b7380}.failing{color:#c4320a}\
 .up .state,.headline.up{color:#1f7a4d}.degraded{border-left-color:#a37f00!important}.degraded .state,.headline.degraded{color:#a37f00}\
-.maintenance{color:#007ec6;font-size:.9rem}.regional{border-left-color:#d26a00!important}.regional .state,.headline.regional{color:#d26a00}.down{border-left-color:#c4320a!important}.down .state,.headline.down{color:#c4320a}";
+.maintenance{color:#007ec6;font-size:.9rem}.no-data,.unknown{color:#6b7380;font-size:.9rem}.headline.unknown{color:#6b7380}\
+.stale{background:#fff4e5;border:1px solid #d26a00;border-radius:8px;padding:.5rem .75rem;color:#7a3d00}.regional{border-left-color:#d26a00!important}.regional .state,.headline.regional{color:#d26a00}.down{border-left-color:#c4320a!important}.down .state,.headline.down{color:#c4320a}";
 
 fn class(state: State) -> &'static str {
     match state {

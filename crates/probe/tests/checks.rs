@@ -136,7 +136,13 @@ fn runtime_errors_are_classified_by_their_words() {
         ("TLS handshake failure: certificate expired", Outcome::Tls),
         ("The operation was aborted", Outcome::Timeout),
         ("Too many redirects", Outcome::Redirect { location: None }),
-        ("internal error; reference = 7f3", Outcome::Error { message: "internal error; reference = 7f3".into() }),
+        ("something odd happened", Outcome::Error { message: "something odd happened".into() }),
+        // The platform failing the probe itself is not a failure of the endpoint.
+        ("internal error; reference = 7f3", Outcome::Unknown { reason: "internal error; reference = 7f3".into() }),
+        (
+            "Too many subrequests by single Worker invocation.",
+            Outcome::Unknown { reason: "Too many subrequests by single Worker invocation.".into() },
+        ),
     ] {
         assert_eq!(classify_error(message), expected, "{message}");
     }

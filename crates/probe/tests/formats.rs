@@ -26,7 +26,7 @@ fn scripted() -> (probe::Config, api::StatusReport, Vec<DetectedIncident>) {
                 (r.to_string(), list)
             })
             .collect::<Vec<_>>();
-        incidents.extend(state.tick(&config, T0 + 60 * minute, &reports).incidents);
+        incidents.extend(state.tick(&config, T0 + 60 * minute, &reports).unwrap().incidents);
     }
     let report = state.status(&config, T0 + 180);
     (config, report, incidents)
@@ -58,11 +58,11 @@ fn statuspage_summary_maps_states_and_lists_unresolved_incidents_and_maintenance
 fn badges_say_the_state_in_svg_and_shields_json() {
     use api::State;
     assert_eq!(
-        badge::shields("api", State::Regional, false),
+        badge::shields("api", badge::Shown::State(State::Regional)),
         serde_json::json!({ "schemaVersion": 1, "label": "api", "message": "regional outage", "color": "orange" })
     );
-    assert_eq!(badge::shields("api", State::Down, true)["message"], "maintenance");
-    let svg = badge::svg("a<b", State::Up, false);
+    assert_eq!(badge::shields("api", badge::Shown::Maintenance)["message"], "maintenance");
+    let svg = badge::svg("a<b", badge::Shown::State(State::Up));
     assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
     assert!(svg.contains("<title>a&lt;b: up</title>"));
     assert!(svg.contains("fill=\"#4c1\""));

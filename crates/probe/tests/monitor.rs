@@ -33,7 +33,7 @@ fn an_outage_becomes_one_incident_from_first_failure_to_first_recovery() {
     let mut incidents = Vec::new();
     let mut transitions = Vec::new();
     for (minute, pattern) in script.iter().enumerate() {
-        let output = state.tick(&config, T0 + 60 * minute as i64, &reports(pattern));
+        let output = state.tick(&config, T0 + 60 * minute as i64, &reports(pattern)).unwrap();
         incidents.extend(output.incidents);
         transitions.extend(output.transitions.into_iter().map(|(_, t)| (t.from, t.to)));
     }
@@ -58,7 +58,7 @@ fn hours_and_days_are_rolled_up_when_they_end() {
     let mut finished = Vec::new();
     for minute in 0..(25 * 60) {
         let pattern = if minute == 30 { "xxx" } else { "ooo" };
-        finished.extend(state.tick(&config, T0 + 60 * minute, &reports(pattern)).finished);
+        finished.extend(state.tick(&config, T0 + 60 * minute, &reports(pattern)).unwrap().finished);
     }
     let hours: Vec<_> = finished.iter().filter(|(_, period, _, _)| *period == HOUR).collect();
     let days: Vec<_> = finished.iter().filter(|(_, period, _, _)| *period == DAY).collect();
@@ -77,7 +77,7 @@ fn the_status_page_shows_states_and_never_markup_from_config_or_probes() {
     for minute in 0..3 {
         let mut list = reports("xxx");
         list[0].1[0].outcome = Outcome::Error { message: "<script>alert(1)</script>".into() };
-        state.tick(&config, T0 + 60 * minute, &list);
+        state.tick(&config, T0 + 60 * minute, &list).unwrap();
     }
     let report = state.status(&config, T0 + 200);
     let incidents: Vec<_> = state.open_incidents.values().cloned().collect();

@@ -5,28 +5,39 @@ use serde_json::{json, Value};
 use super::escape;
 use api::State;
 
+/// What a badge says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shown {
+    State(State),
+    Maintenance,
+    /// The probe has stopped checking: the last state is not claimed.
+    Stale,
+    /// Nothing is probed.
+    NoEndpoints,
+}
+
 /// `(message, colour name, hex)`.
-fn look(state: State, in_maintenance: bool) -> (&'static str, &'static str, &'static str) {
-    if in_maintenance {
-        return ("maintenance", "blue", "#007ec6");
-    }
-    match state {
-        State::Up => ("up", "brightgreen", "#4c1"),
-        State::Degraded => ("degraded", "yellow", "#dfb317"),
-        State::Regional => ("regional outage", "orange", "#fe7d37"),
-        State::Down => ("down", "red", "#e05d44"),
+fn look(shown: Shown) -> (&'static str, &'static str, &'static str) {
+    match shown {
+        Shown::Maintenance => ("maintenance", "blue", "#007ec6"),
+        Shown::Stale => ("stale", "lightgrey", "#9f9f9f"),
+        Shown::NoEndpoints => ("no endpoints", "lightgrey", "#9f9f9f"),
+        Shown::State(State::Up) => ("up", "brightgreen", "#4c1"),
+        Shown::State(State::Degraded) => ("degraded", "yellow", "#dfb317"),
+        Shown::State(State::Regional) => ("regional outage", "orange", "#fe7d37"),
+        Shown::State(State::Down) => ("down", "red", "#e05d44"),
     }
 }
 
 /// shields.io endpoint JSON: `{"schemaVersion": 1, "label", "message", "color"}`.
-pub fn shields(label: &str, state: State, in_maintenance: bool) -> Value {
-    let (message, colour, _) = look(state, in_maintenance);
+pub fn shields(label: &str, shown: Shown) -> Value {
+    let (message, colour, _) = look(shown);
     json!({ "schemaVersion": 1, "label": label, "message": message, "color": colour })
 }
 
 /// A flat badge in the shields.io style; widths estimated from character counts.
-pub fn svg(label: &str, state: State, in_maintenance: bool) -> String {
-    let (message, _, colour) = look(state, in_maintenance);
+pub fn svg(label: &str, shown: Shown) -> String {
+    let (message, _, colour) = look(shown);
     let width = |text: &str| 10 + text.chars().count() as u32 * 7;
     let (left, right) = (width(label), width(message));
     let total = left + right;

@@ -25,10 +25,15 @@ fn page(config: &Config, report: &StatusReport) -> Value {
 }
 
 /// up → operational, degraded → degraded_performance, regional → partial_outage,
-/// down → major_outage; in a maintenance window, under_maintenance.
-pub fn component_status(endpoint: &EndpointStatus) -> &'static str {
+/// down → major_outage; in a maintenance window, under_maintenance. Statuspage has no
+/// "unknown": while the probe is stale, an endpoint last seen up is not claimed operational
+/// but shown as degraded_performance, and the page's description says why.
+pub fn component_status(endpoint: &EndpointStatus, stale: bool) -> &'static str {
     if endpoint.maintenance.is_some() {
         return "under_maintenance";
+    }
+    if stale && endpoint.state == State::Up {
+        return "degraded_performance";
     }
     match endpoint.state {
         State::Up => "operational",
@@ -38,15 +43,16 @@ pub fn component_status(endpoint: &EndpointStatus) -> &'static str {
     }
 }
 
-fn component(endpoint: &EndpointStatus, position: usize, created_at: i64) -> Value {
+fn component(endpoint: &EndpointStatus, position: usize, report: &StatusReport) -> Value {
+    let created_at = endpoint.since;
     json!({
         "id": component_id(&endpoint.name),
         "name": endpoint.name,
-        "status": component_status(endpoint),
+        "status": component_status(endpoint, report.stale_since.is_some()),
         "created_at": time(created_at),
         "updated_at": time(endpoint.since),
         "position": position,
-        "description": null,
+        "description": report.stale_since.map(|at| format!("Stale: the probe has not checked since {} UTC", crate::page::clock(at))),
         "showcase": true,
         "start_date": null,
         "group_id": null,
@@ -58,6 +64,19 @@ fn component(endpoint: &EndpointStatus, position: usize, created_at: i64) -> Val
 
 fn component_id(name: &str) -> String {
     format!("component-{name}")
+}
+
+/// The page indicator (none / minor / major / critical) and its words. A stale probe or an
+/// empty config is never "All Systems Operational".
+pub fn page_indicator(report: &StatusReport) -> (&'static str, String) {
+    if report.endpoints.is_empty() {
+        return ("none", "No endpoints are probed".to_string());
+    }
+    if let Some(at) = report.stale_since {
+        return ("minor", format!("Status unknown: no checks since {} UTC", crate::page::clock(at)));
+    }
+    let (indicator, words) = indicator(super::overall(&report.endpoints));
+    (indicator, words.to_string())
 }
 
 /// none / minor / major / critical, with Statuspage's own words.
@@ -76,7 +95,7 @@ fn incident(incident: &DetectedIncident, report: &StatusReport, shortlink: &str)
     let status = if resolved { "resolved" } else { "investigating" };
     let updated_at = incident.ended_at.unwrap_or(incident.started_at);
     let endpoint = report.endpoints.iter().find(|e| e.name == incident.endpoint);
-    let components: Vec<Value> = endpoint.map(|e| component(e, 1, e.since)).into_iter().collect();
+    let components: Vec<Value> = endpoint.map(|e| component(e, 1, report)).into_iter().collect();
     let impact = if incident.worst == State::Down { "critical" } else { "major" };
     let mut updates = vec![json!({
         "id": format!("{id}-start"),
@@ -137,7 +156,7 @@ fn maintenance(window: &Maintenance, index: usize, report: &StatusReport, shortl
         .iter()
         .filter(|e| window.endpoints.is_empty() || window.endpoints.contains(&e.name))
         .enumerate()
-        .map(|(i, e)| component(e, i + 1, e.since))
+        .map(|(i, e)| component(e, i + 1, report))
         .collect();
     json!({
         "id": format!("maintenance-{}", index + 1),
@@ -162,10 +181,10 @@ fn maintenance(window: &Maintenance, index: usize, report: &StatusReport, shortl
 /// maintenance, and the page indicator.
 pub fn summary(config: &Config, report: &StatusReport, incidents: &[DetectedIncident]) -> Value {
     let shortlink = page(config, report)["url"].as_str().unwrap_or_default().to_string();
-    let (indicator, description) = indicator(super::overall(&report.endpoints));
+    let (indicator, description) = page_indicator(report);
     json!({
         "page": page(config, report),
-        "components": report.endpoints.iter().enumerate().map(|(i, e)| component(e, i + 1, e.since)).collect::<Vec<_>>(),
+        "components": report.endpoints.iter().enumerate().map(|(i, e)| component(e, i + 1, report)).collect::<Vec<_>>(),
         "incidents": incidents.iter().filter(|i| i.ended_at.is_none()).map(|i| incident(i, report, &shortlink)).collect::<Vec<_>>(),
         "scheduled_maintenances": config.maintenance.iter().enumerate()
             .filter(|(_, m)| m.end > report.generated_at)
@@ -176,7 +195,7 @@ pub fn summary(config: &Config, report: &StatusReport, incidents: &[DetectedInci
 
 /// `GET /api/v2/status.json`: the page and its indicator only.
 pub fn status(config: &Config, report: &StatusReport) -> Value {
-    let (indicator, description) = indicator(super::overall(&report.endpoints));
+    let (indicator, description) = page_indicator(report);
     json!({ "page": page(config, report), "status": { "indicator": indicator, "description": description } })
 }
 

@@ -1,0 +1,256 @@
+//! One `[[endpoint]]`, checked: every number in range, the URL one Cloudflare can reach, the
+//! headers and assertions well formed. A mistake leaves out this endpoint only.
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+use std::ops::Range;
+
+use toml::Spanned;
+
+use crate::address::{is_loopback_name, unreachable_ip};
+use crate::assertion;
+use crate::raw::{RawEndpoint, RawProbe, StatusSpec};
+use crate::transport::{transport_of, Transport};
+use crate::validate::{is_secret_name, Errors};
+use crate::*;
+
+/// The most a probe waits for an answer; the budget may ask for less.
+pub const MAX_TIMEOUT_MS: u32 = 30_000;
+/// The most body a probe reads; assertions look at health documents, not downloads.
+pub const MAX_BODY_BYTES: u32 = 1024 * 1024;
+
+/// `[probe]`'s defaults for every endpoint.
+pub(crate) struct Defaults {
+    slow_ms: u32,
+    timeout_ms: u32,
+    max_body_bytes: u32,
+}
+
+pub(crate) fn defaults(probe: &RawProbe, errors: &mut Errors) -> Defaults {
+    let mut defaults =
+        Defaults { slow_ms: DEFAULT_SLOW_MS, timeout_ms: DEFAULT_TIMEOUT_MS, max_body_bytes: DEFAULT_MAX_BODY_BYTES };
+    if let Some(timeout) = &probe.timeout_ms {
+        if timeout_in_range(*timeout.get_ref(), timeout.span(), errors) {
+            defaults.timeout_ms = *timeout.get_ref();
+        }
+    }
+    if let Some(slow) = &probe.slow_ms {
+        defaults.slow_ms = *slow.get_ref();
+    }
+    if let Some(bytes) = &probe.max_body_bytes {
+        if body_limit_in_range(*bytes.get_ref(), bytes.span(), errors) {
+            defaults.max_body_bytes = *bytes.get_ref();
+        }
+    }
+    defaults
+}
+
+pub(crate) fn validate(
+    spanned: Spanned<RawEndpoint>,
+    variables: &BTreeMap<String, String>,
+    defaults: &Defaults,
+    earlier: &[Endpoint],
+    platform: Platform,
+    errors: &mut Errors,
+) -> Option<Endpoint> {
+    let table_span = spanned.span();
+    let raw = spanned.into_inner();
+    let before = errors.list.len();
+    let name = raw.name.get_ref().trim().to_string();
+    if name.is_empty() || name.len() > 64 || !name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) {
+        errors.add(
+            raw.name.span(),
+            format!(
+                "endpoint name {name:?} must be 1 to 64 letters, digits, '-', '_' or '.' (it is part of API addresses)"
+            ),
+        );
+    } else if earlier.iter().any(|e| e.name == name) {
+        errors.add(raw.name.span(), format!("two endpoints are named {name:?}: names must be unique"));
+    }
+    let url = match substitute(raw.url.get_ref(), variables) {
+        Ok(url) => url,
+        Err(message) => {
+            errors.add(raw.url.span(), message);
+            String::new()
+        }
+    };
+    let mut transport = Transport::Fetch;
+    if !url.is_empty() {
+        match transport_of(&url).and_then(|(chosen, note)| reachable(&url, &chosen, platform).map(|()| (chosen, note)))
+        {
+            Ok((chosen, note)) => {
+                transport = chosen;
+                if let Some(note) = note {
+                    errors.note(raw.url.span(), format!("endpoint {name:?}: {note}"));
+                }
+            }
+            Err(message) => errors.add(raw.url.span(), message),
+        }
+    }
+    let method = raw.method.as_ref().map_or("GET".to_string(), |m| m.get_ref().to_ascii_uppercase());
+    if let Some(m) = &raw.method {
+        if !["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"].contains(&method.as_str()) {
+            errors.add(m.span(), format!("unknown method {:?}", m.get_ref()));
+        }
+    }
+    let expect_status = match raw.expect_status {
+        // Any success: a list holding the one range 200..300.
+        None => std::iter::once(200..300).collect(),
+        Some(spec) => {
+            let span = spec.span();
+            let codes = match spec.into_inner() {
+                StatusSpec::One(code) => vec![code],
+                StatusSpec::Many(codes) => codes,
+            };
+            if codes.is_empty() || codes.len() > 32 || codes.iter().any(|c| !(100..=599).contains(c)) {
+                errors.add(
+                    span,
+                    "expect_status must be HTTP status codes (100 to 599), such as 200 or [200, 204]".into(),
+                );
+            }
+            codes
+                .into_iter()
+                .filter_map(|c| u16::try_from(c).ok().filter(|c| (100..=599).contains(c)))
+                .map(|c| c..c + 1)
+                .collect()
+        }
+    };
+    let mut assertions = Vec::new();
+    for text in &raw.assertions {
+        match assertion::parse(text.get_ref()) {
+            Ok(a) => assertions.push(a),
+            Err(message) => errors.add(text.span(), format!("assert {:?}: {message}", text.get_ref())),
+        }
+    }
+    let timeout_ms = match &raw.timeout_ms {
+        Some(t) if timeout_in_range(*t.get_ref(), t.span(), errors) => *t.get_ref(),
+        _ => defaults.timeout_ms,
+    };
+    let slow_ms = raw.slow_ms.as_ref().map_or(defaults.slow_ms.min(timeout_ms.saturating_sub(1)), |s| *s.get_ref());
+    if slow_ms == 0 || slow_ms >= timeout_ms {
+        let span = raw.slow_ms.as_ref().map_or(table_span.clone(), |s| s.span());
+        errors.add(
+            span,
+            format!("slow_ms ({slow_ms}) must be above 0 and below timeout_ms ({timeout_ms}), or nothing is ever slow"),
+        );
+    }
+    let max_body_bytes = match &raw.max_body_bytes {
+        Some(b) if body_limit_in_range(*b.get_ref(), b.span(), errors) => *b.get_ref(),
+        _ => defaults.max_body_bytes,
+    };
+    let mut headers = Vec::new();
+    for (header, value) in &raw.headers {
+        if header.is_empty() || !header.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            errors.add(value.span(), format!("header name {header:?} must be letters, digits and '-'"));
+            continue;
+        }
+        let value_text = value.get_ref();
+        if value_text.chars().any(char::is_control) {
+            errors.add(value.span(), format!("header {header} has a line break or control character in its value"));
+            continue;
+        }
+        match value_text.strip_prefix("secret:") {
+            Some(secret) if is_secret_name(secret) => {
+                headers.push((header.clone(), HeaderValue::Secret(secret.into())))
+            }
+            Some(_) => errors.add(
+                value.span(),
+                "a secret header is written \"secret:NAME\", NAME being a Worker secret (A-Z, 0-9, _)".into(),
+            ),
+            None => headers.push((header.clone(), HeaderValue::Plain(value_text.clone()))),
+        }
+    }
+    if let Some(runbook) = &raw.runbook {
+        let ok = |part: &str| part.chars().all(|c| c.is_alphanumeric() || "-_/".contains(c));
+        let (slug, anchor) = runbook.split_once('#').unwrap_or((runbook, ""));
+        if slug.is_empty() || !ok(slug) || !ok(anchor) {
+            errors.add(
+                table_span.clone(),
+                format!("runbook {runbook:?} must be a runbook and section, such as \"incident-response#complete-service-outage-sev1\""),
+            );
+        }
+    }
+    (errors.list.len() == before).then(|| Endpoint {
+        name,
+        url,
+        method,
+        expect_status,
+        assertions,
+        slow_ms,
+        timeout_ms,
+        max_body_bytes,
+        headers,
+        runbook: raw.runbook,
+        transport,
+        follow_redirects: raw.follow_redirects,
+        line: errors.line(table_span),
+    })
+}
+
+/// Whether Cloudflare can reach the host: refused addresses and port 25 say what to do.
+fn reachable(url: &str, transport: &Transport, platform: Platform) -> Result<(), String> {
+    let (host, port) = match transport {
+        Transport::Fetch => {
+            let host = url.split("://").nth(1).unwrap_or_default();
+            let host = host.split(['/', ':', '?', '#']).next().unwrap_or_default();
+            if is_loopback_name(host) && !platform.local {
+                return Err(format!(
+                    "{url:?}: {host} is this machine, which Cloudflare cannot reach: use the host's public name, or a Cloudflare Tunnel hostname for a private service"
+                ));
+            }
+            return Ok(());
+        }
+        Transport::Http1 { host, port, .. } | Transport::Tcp { host, port } => (host, *port),
+    };
+    if port == 25 {
+        return Err(format!("{url:?}: Workers cannot connect to port 25 (SMTP); probe another port of the host"));
+    }
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    if let Ok(ip) = bare.parse::<IpAddr>() {
+        if let Some(reason) = unreachable_ip(ip, platform.local) {
+            return Err(format!(
+                "{url:?}: {bare} is {reason}, which Cloudflare's connect() refuses: use the host's public address or name, or a Cloudflare Tunnel hostname for a private service"
+            ));
+        }
+    } else if is_loopback_name(bare) && !platform.local {
+        return Err(format!("{url:?}: {bare} is this machine, which Cloudflare cannot reach"));
+    }
+    Ok(())
+}
+
+fn timeout_in_range(timeout: u32, span: Range<usize>, errors: &mut Errors) -> bool {
+    let ok = (1..=MAX_TIMEOUT_MS).contains(&timeout);
+    if !ok {
+        errors.add(span, format!("timeout_ms must be between 1 and {MAX_TIMEOUT_MS}"));
+    }
+    ok
+}
+
+fn body_limit_in_range(bytes: u32, span: Range<usize>, errors: &mut Errors) -> bool {
+    let ok = (1..=MAX_BODY_BYTES).contains(&bytes);
+    if !ok {
+        errors.add(span, format!("max_body_bytes must be between 1 and {MAX_BODY_BYTES} (1 MB)"));
+    }
+    ok
+}
+
+/// `http://{EC2_HOST}:8765/x` with the site's variables filled in.
+fn substitute(url: &str, variables: &BTreeMap<String, String>) -> Result<String, String> {
+    let mut out = String::with_capacity(url.len());
+    let mut rest = url;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let close = rest[open..].find('}').ok_or("a '{' in the URL is not closed with '}'")? + open;
+        let name = &rest[open + 1..close];
+        let value = variables.get(name).ok_or_else(|| {
+            format!("unknown variable {{{name}}}: define it under [variables], such as {name} = \"api.example.com\"")
+        })?;
+        if value.is_empty() {
+            return Err(format!("variable {name} is empty: give it a value under [variables] to probe this endpoint"));
+        }
+        out.push_str(value);
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}

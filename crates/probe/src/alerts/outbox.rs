@@ -1,0 +1,260 @@
+//! The outbox: messages waiting for their target, keyed by the target's stable id (so a
+//! reordered `[[alert]]` list never sends one target's message to another), sent in
+//! batches, retried with backoff or as the receiver asks (429 `Retry-After`), and dropped
+//! for good (and recorded) when the receiver refuses them.
+
+use std::collections::BTreeMap;
+
+use api::State;
+use config::{AlertTarget, Config};
+use serde::{Deserialize, Serialize};
+
+use super::{render, Alert};
+
+/// Failures kept for the API and the logs.
+const MAX_FAILURES: usize = 20;
+/// Messages in one batch at most; the rest follow in the next.
+const MAX_BATCH: usize = 20;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outbox {
+    /// Oldest first.
+    pub pending: Vec<Pending>,
+    pub next_id: u64,
+    /// The last state each target was told about, per endpoint: after a maintenance window
+    /// only a change from it is worth sending.
+    #[serde(default)]
+    pub announced: BTreeMap<String, BTreeMap<String, State>>,
+    /// Messages dropped for good, newest last.
+    #[serde(default)]
+    pub failures: Vec<Failure>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pending {
+    pub id: u64,
+    /// The target's stable id (`AlertTarget::id`).
+    pub target: String,
+    pub alert: Alert,
+    pub created_at: i64,
+    pub attempts: u32,
+    /// Unix seconds from which it may be tried again.
+    pub next_attempt_at: i64,
+    pub last_error: Option<String>,
+    /// Queued while its endpoint was under maintenance: sent after the window only if the
+    /// state it announces still differs from what the target was last told.
+    pub in_maintenance: bool,
+}
+
+/// Messages dropped without being delivered, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Failure {
+    pub at: i64,
+    pub target: String,
+    pub ids: Vec<u64>,
+    pub error: String,
+}
+
+/// What goes out to one target in one request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Batch {
+    pub target: String,
+    pub ids: Vec<u64>,
+    pub body: String,
+}
+
+/// How a delivery went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SendResult {
+    Delivered,
+    /// Try again: after `after_seconds` if the receiver said (429 `Retry-After`), else
+    /// after the backoff.
+    Retry {
+        error: String,
+        after_seconds: Option<i64>,
+    },
+    /// The receiver refused the request itself (4xx other than 408 and 429): sending it
+    /// again would fail the same way.
+    Rejected {
+        error: String,
+    },
+}
+
+/// Seconds to wait after the n-th failed attempt: 1, 1, 2, 4, 8, 16 tick intervals, then
+/// every 30 (minutes, with the minute cron).
+pub fn backoff_seconds(attempts: u32, interval_seconds: u32) -> i64 {
+    const SCHEDULE: [i64; 6] = [1, 1, 2, 4, 8, 16];
+    SCHEDULE.get(attempts.saturating_sub(1) as usize).copied().unwrap_or(30) * i64::from(interval_seconds)
+}
+
+impl Outbox {
+    /// Queues the change for every target that hears about its endpoint.
+    pub fn announce(&mut self, config: &Config, alert: &Alert, now: i64) -> usize {
+        let in_maintenance = config.maintenance_of(&alert.endpoint, now).is_some();
+        let mut queued = 0;
+        for target in config.alerts.iter().filter(|t| hears(t, &alert.endpoint)) {
+            self.next_id += 1;
+            self.pending.push(Pending {
+                id: self.next_id,
+                target: target.id.clone(),
+                alert: alert.clone(),
+                created_at: now,
+                attempts: 0,
+                next_attempt_at: now,
+                last_error: None,
+                in_maintenance,
+            });
+            queued += 1;
+        }
+        queued
+    }
+
+    /// The next request for `target`, if anything is due: every due message whose endpoint
+    /// is not under maintenance now, oldest first, in one body. A target waits while its
+    /// oldest message waits for a retry, so messages arrive in order.
+    pub fn batch_for(&mut self, config: &Config, target: &AlertTarget, now: i64) -> Option<Batch> {
+        self.settle_maintenance(config, target, now);
+        let oldest = self.pending.iter().find(|p| p.target == target.id)?;
+        if oldest.next_attempt_at > now {
+            return None;
+        }
+        let due: Vec<&Pending> = self
+            .pending
+            .iter()
+            .filter(|p| p.target == target.id && p.next_attempt_at <= now)
+            .filter(|p| config.maintenance_of(&p.alert.endpoint, now).is_none())
+            .take(MAX_BATCH)
+            .collect();
+        if due.is_empty() {
+            return None;
+        }
+        let alerts: Vec<&Alert> = due.iter().map(|p| &p.alert).collect();
+        let ids: Vec<u64> = due.iter().map(|p| p.id).collect();
+        Some(Batch { target: target.id.clone(), body: render::payload(target.kind, &alerts, &ids), ids })
+    }
+
+    /// Applies the outcome of sending `batch`; retries wait in multiples of the config's
+    /// tick interval.
+    pub fn settle(&mut self, config: &Config, batch: &Batch, result: &SendResult, now: i64) {
+        match result {
+            SendResult::Delivered => {
+                let announced = self.announced.entry(batch.target.clone()).or_default();
+                for pending in self.pending.iter().filter(|p| batch.ids.contains(&p.id)) {
+                    announced.insert(pending.alert.endpoint.clone(), pending.alert.to);
+                }
+                self.pending.retain(|p| !batch.ids.contains(&p.id));
+            }
+            SendResult::Retry { error, after_seconds } => {
+                for pending in self.pending.iter_mut().filter(|p| batch.ids.contains(&p.id)) {
+                    pending.attempts += 1;
+                    let wait =
+                        after_seconds.unwrap_or_else(|| backoff_seconds(pending.attempts, config.interval_seconds));
+                    pending.next_attempt_at = now + wait.clamp(1, 3600);
+                    pending.last_error = Some(error.chars().take(200).collect());
+                }
+            }
+            SendResult::Rejected { error } => {
+                self.pending.retain(|p| !batch.ids.contains(&p.id));
+                self.record(Failure {
+                    at: now,
+                    target: batch.target.clone(),
+                    ids: batch.ids.clone(),
+                    error: error.clone(),
+                });
+            }
+        }
+    }
+
+    /// Drops messages older than their target allows, or whose target is gone from the
+    /// config, recording each as a failure and returning them for a log line.
+    pub fn expire(&mut self, config: &Config, now: i64) -> Vec<Pending> {
+        let (keep, dropped): (Vec<Pending>, Vec<Pending>) =
+            std::mem::take(&mut self.pending).into_iter().partition(|p| {
+                config
+                    .alerts
+                    .iter()
+                    .find(|t| t.id == p.target)
+                    .is_some_and(|t| now - p.created_at <= i64::from(t.max_age_minutes) * 60)
+            });
+        self.pending = keep;
+        for pending in &dropped {
+            let error = match &pending.last_error {
+                Some(error) => format!("not delivered in time (last error: {error})"),
+                None => "its alert target is no longer configured, or it was not delivered in time".to_string(),
+            };
+            self.record(Failure { at: now, target: pending.target.clone(), ids: vec![pending.id], error });
+        }
+        dropped
+    }
+
+    /// After a maintenance window: of the messages queued during it, only the last per
+    /// endpoint can matter, and only if it differs from what the target last heard.
+    fn settle_maintenance(&mut self, config: &Config, target: &AlertTarget, now: i64) {
+        let told = self.announced.get(&target.id);
+        let mut last_held: BTreeMap<&str, u64> = BTreeMap::new();
+        for p in self.pending.iter().filter(|p| p.target == target.id && p.in_maintenance) {
+            if config.maintenance_of(&p.alert.endpoint, now).is_none() {
+                last_held.insert(&p.alert.endpoint, p.id);
+            }
+        }
+        let stale: Vec<u64> = self
+            .pending
+            .iter()
+            .filter(|p| p.target == target.id && p.in_maintenance)
+            .filter(|p| match last_held.get(p.alert.endpoint.as_str()) {
+                None => false,
+                Some(&last) if last != p.id => true,
+                Some(_) => {
+                    let before = told.and_then(|t| t.get(&p.alert.endpoint)).copied().unwrap_or(State::Up);
+                    before == p.alert.to
+                }
+            })
+            .map(|p| p.id)
+            .collect();
+        self.pending.retain(|p| !stale.contains(&p.id));
+        for p in self.pending.iter_mut().filter(|p| p.target == target.id && p.in_maintenance) {
+            if config.maintenance_of(&p.alert.endpoint, now).is_none() {
+                p.in_maintenance = false;
+            }
+        }
+    }
+
+    /// `GET /api/alerts`.
+    pub fn report(&self, config: &Config) -> api::AlertReport {
+        let targets = config
+            .alerts
+            .iter()
+            .map(|target| {
+                let mine: Vec<&Pending> = self.pending.iter().filter(|p| p.target == target.id).collect();
+                api::AlertTargetStatus {
+                    id: target.id.clone(),
+                    kind: target.kind.name().to_string(),
+                    pending: mine.len(),
+                    next_attempt_at: mine.first().map(|p| p.next_attempt_at),
+                    last_error: mine.first().and_then(|p| p.last_error.clone()),
+                }
+            })
+            .collect();
+        let failures = self
+            .failures
+            .iter()
+            .map(|f| api::AlertFailure {
+                at: f.at,
+                target: f.target.clone(),
+                ids: f.ids.clone(),
+                error: f.error.clone(),
+            })
+            .collect();
+        api::AlertReport { targets, failures }
+    }
+
+    fn record(&mut self, failure: Failure) {
+        self.failures.push(failure);
+        let excess = self.failures.len().saturating_sub(MAX_FAILURES);
+        self.failures.drain(..excess);
+    }
+}
+
+fn hears(target: &AlertTarget, endpoint: &str) -> bool {
+    target.endpoints.is_empty() || target.endpoints.iter().any(|e| e == endpoint)
+}

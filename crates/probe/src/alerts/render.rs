@@ -1,0 +1,152 @@
+//! Message bodies in each platform's shape, escaped for its markup and cut to its limits.
+//! A probed server's words reach these messages (`cause`), so they are hostile: Slack's
+//! `&`, `<`, `>` are escaped (no `<!channel>`, no disguised links), Discord's markdown and
+//! mentions are neutralised and mentions switched off, and every text is capped.
+
+use api::State;
+use config::AlertKind;
+use serde_json::{json, Value};
+
+use super::Alert;
+
+/// The most characters of a cause a message carries.
+pub const MAX_CAUSE_CHARS: usize = 300;
+
+// Platform limits (Slack: header text 150, section text 3000, 50 blocks; Discord: content
+// 2000, 10 embeds, title 256, description 4096, 6000 in all).
+const SLACK_HEADER: usize = 150;
+const SLACK_SECTION: usize = 3000;
+const SLACK_SECTIONS: usize = 20;
+const SLACK_TEXT: usize = 3000;
+const DISCORD_CONTENT: usize = 2000;
+const DISCORD_EMBEDS: usize = 10;
+const DISCORD_TITLE: usize = 256;
+const DISCORD_DESCRIPTION: usize = 500;
+
+/// The body for one request to a target carrying `alerts` (oldest first), whose ids are
+/// `ids` (the generic webhook carries them, so receivers can drop repeats).
+pub fn payload(kind: AlertKind, alerts: &[&Alert], ids: &[u64]) -> String {
+    let value = match kind {
+        AlertKind::Slack => slack(alerts),
+        AlertKind::Discord => discord(alerts),
+        AlertKind::Webhook => webhook(alerts, ids),
+    };
+    value.to_string()
+}
+
+fn summary(alerts: &[&Alert]) -> String {
+    match alerts {
+        [one] => one.headline(),
+        _ => {
+            format!("{} changes: {}", alerts.len(), alerts.iter().map(|a| a.headline()).collect::<Vec<_>>().join("; "))
+        }
+    }
+}
+
+fn slack(alerts: &[&Alert]) -> Value {
+    let mut blocks = vec![
+        json!({ "type": "header", "text": { "type": "plain_text", "text": cap(&summary(alerts), SLACK_HEADER) } }),
+    ];
+    for alert in alerts.iter().take(SLACK_SECTIONS) {
+        let text = format!(
+            "*{}*\n{}",
+            slack_escape(&alert.headline()),
+            slack_escape(&alert.details(str::to_string).join("\n"))
+        );
+        blocks.push(json!({ "type": "section", "text": { "type": "mrkdwn", "text": cap(&text, SLACK_SECTION) } }));
+    }
+    if alerts.len() > SLACK_SECTIONS {
+        let more = format!("…and {} more changes on the status page", alerts.len() - SLACK_SECTIONS);
+        blocks.push(json!({ "type": "section", "text": { "type": "plain_text", "text": more } }));
+    }
+    let text: Vec<String> =
+        alerts.iter().map(|a| format!("{}\n{}", a.headline(), a.details(str::to_string).join("\n"))).collect();
+    json!({ "text": cap(&slack_escape(&text.join("\n\n")), SLACK_TEXT), "blocks": blocks })
+}
+
+fn discord(alerts: &[&Alert]) -> Value {
+    let embeds: Vec<Value> = alerts
+        .iter()
+        .take(DISCORD_EMBEDS)
+        .map(|alert| {
+            json!({
+                "title": cap(&alert.headline(), DISCORD_TITLE),
+                "description": cap(&alert.details(discord_escape).join("\n"), DISCORD_DESCRIPTION),
+                "color": colour(alert.to),
+            })
+        })
+        .collect();
+    // Names and regions come from the config; only causes come from servers.
+    let mut content = summary(alerts);
+    if alerts.len() > DISCORD_EMBEDS {
+        content.push_str(&format!(" (…and {} more on the status page)", alerts.len() - DISCORD_EMBEDS));
+    }
+    json!({
+        "content": cap(&content, DISCORD_CONTENT),
+        "embeds": embeds,
+        // Nobody is pinged by what a probed server wrote.
+        "allowed_mentions": { "parse": [] },
+    })
+}
+
+fn webhook(alerts: &[&Alert], ids: &[u64]) -> Value {
+    let changes: Vec<Value> = alerts
+        .iter()
+        .zip(ids)
+        .map(|(alert, id)| {
+            json!({
+                "id": id,
+                "endpoint": alert.endpoint,
+                "from": alert.from,
+                "to": alert.to,
+                "since": alert.since,
+                "regions": alert.regions,
+                "cause": cap(&alert.cause, MAX_CAUSE_CHARS),
+                "status_page": alert.status_page,
+                "runbook": alert.runbook,
+            })
+        })
+        .collect();
+    json!({ "type": "outpost.state_changes", "ids": ids, "changes": changes })
+}
+
+/// Slack mrkdwn: `&`, `<` and `>` are its only control characters.
+fn slack_escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// Discord markdown, for a server's words: every formatting character is escaped, and `@`
+/// cannot start a mention.
+fn discord_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' | '*' | '_' | '~' | '`' | '|' | '>' | '<' | '[' | ']' | '(' | ')' | '#' | '-' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '@' => out.push_str("@\u{200b}"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// At most `max` characters, with `…` where it was cut.
+pub(super) fn cap(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+fn colour(state: State) -> u32 {
+    match state {
+        State::Up => 0x1f7a4d,
+        State::Degraded => 0xa37f00,
+        State::Regional => 0xd26a00,
+        State::Down => 0xc4320a,
+    }
+}

@@ -1,0 +1,123 @@
+//! The monitor on the real platform: ticks that overlap or arrive late, regions that stay
+//! silent, probes that could not run, a probe that stopped, and endpoints removed mid-outage.
+
+use api::{Outcome, ProbeReport, State};
+use probe::formats::{badge, statuspage};
+use probe::monitor::MonitorState;
+use probe::page::render;
+use probe::parse_config;
+
+const CONFIG: &str = "[[endpoint]]\nname = \"api\"\nurl = \"https://api.example.com/health\"\n\
+[[alert]]\nkind = \"webhook\"\nurl = \"secret:HOOK\"\n";
+const T0: i64 = 1_795_896_000; // 2026-11-28 20:00 UTC
+
+/// One tick's reports: per region `o` ok, `x` HTTP 503, `?` the probe could not run, `-` silent.
+fn reports(pattern: &str) -> Vec<(String, Vec<ProbeReport>)> {
+    ["weur", "enam", "apac"]
+        .iter()
+        .zip(pattern.chars())
+        .filter(|(_, c)| *c != '-')
+        .map(|(region, c)| {
+            let outcome = match c {
+                'o' => Outcome::Ok,
+                'x' => Outcome::HttpStatus { status: 503 },
+                _ => Outcome::Unknown { reason: "Too many subrequests".into() },
+            };
+            (region.to_string(), vec![ProbeReport { endpoint: "api".into(), outcome, latency_ms: 80 }])
+        })
+        .collect()
+}
+
+#[test]
+fn a_tick_not_later_than_the_last_is_refused_and_changes_nothing() {
+    let (config, _) = parse_config(CONFIG);
+    let mut state = MonitorState::default();
+    state.tick(&config, T0, &reports("xxx")).unwrap();
+    let after_first = state.clone();
+    let same_time = state.tick(&config, T0, &reports("xxx"));
+    assert_eq!(same_time.unwrap_err().last, T0, "a duplicate of the same tick");
+    let overtaken = state.tick(&config, T0 - 30, &reports("xxx"));
+    assert!(overtaken.is_err(), "a late tick that another overtook");
+    assert_eq!(state, after_first, "refused ticks change nothing");
+    state.tick(&config, T0 + 60, &reports("xxx")).unwrap();
+    assert_eq!(state.trackers["api"].state, State::Down);
+    assert_eq!(state.outbox.pending.len(), 1, "one alert for the one transition");
+    assert_eq!(state.outbox.pending[0].id, 1);
+}
+
+#[test]
+fn a_silent_region_is_no_data_neither_healthy_nor_failing() {
+    let (config, _) = parse_config(CONFIG);
+    let mut state = MonitorState::default();
+    for minute in 0..3 {
+        state.tick(&config, T0 + 60 * minute, &reports("x-x")).unwrap();
+    }
+    let status = state.status(&config, T0 + 180);
+    assert_eq!(status.endpoints[0].state, State::Down, "two of three failing, one silent: down");
+    assert_eq!(status.endpoints[0].no_data, ["enam"]);
+    assert!(render(&status, &[], None).contains("No data from enam"));
+}
+
+#[test]
+fn a_probe_that_could_not_run_is_no_data_not_a_failure() {
+    let (config, _) = parse_config(CONFIG);
+    let mut state = MonitorState::default();
+    for minute in 0..4 {
+        state.tick(&config, T0 + 60 * minute, &reports("???")).unwrap();
+    }
+    let status = state.status(&config, T0 + 240);
+    assert_eq!(status.endpoints[0].state, State::Up, "nothing was learned, so nothing changed");
+    assert_eq!(status.endpoints[0].no_data, ["weur", "enam", "apac"]);
+    assert!(state.outbox.pending.is_empty(), "no alert for the probe's own trouble");
+    for minute in 4..6 {
+        state.tick(&config, T0 + 60 * minute, &reports("x?x")).unwrap();
+    }
+    assert_eq!(state.trackers["api"].state, State::Down, "the regions that could probe decide");
+}
+
+#[test]
+fn after_three_missed_ticks_every_view_says_stale_and_none_says_operational() {
+    let (config, _) = parse_config(CONFIG);
+    let mut state = MonitorState::default();
+    state.tick(&config, T0, &reports("ooo")).unwrap();
+    let fresh = state.status(&config, T0 + 170);
+    assert_eq!((fresh.checked_at, fresh.stale_since), (Some(T0), None));
+    let stale = state.status(&config, T0 + 181);
+    assert_eq!(stale.stale_since, Some(T0));
+    let html = render(&stale, &[], None);
+    assert!(html.contains("Status unknown: no checks since 2026-11-28 20:00 UTC"), "{html}");
+    assert!(!html.contains("All systems operational"));
+    let summary = statuspage::summary(&config, &stale, &[]);
+    assert_eq!(summary["status"]["indicator"], "minor");
+    assert!(summary["status"]["description"].as_str().unwrap().starts_with("Status unknown"));
+    assert_ne!(summary["components"][0]["status"], "operational");
+    assert_eq!(badge::shields("api", badge::Shown::Stale)["message"], "stale");
+}
+
+#[test]
+fn an_empty_endpoint_list_is_its_own_state_never_operational() {
+    let (config, errors) = parse_config("[site]\ntitle = \"Status\"\n");
+    assert_eq!(errors, []);
+    let mut state = MonitorState::default();
+    state.tick(&config, T0, &[]).unwrap();
+    let status = state.status(&config, T0);
+    let html = render(&status, &[], None);
+    assert!(html.contains("No endpoints are probed") && !html.contains("operational"), "{html}");
+    let summary = statuspage::summary(&config, &status, &[]);
+    assert_eq!(summary["status"]["description"], "No endpoints are probed");
+}
+
+#[test]
+fn an_endpoint_removed_while_down_has_its_incident_closed() {
+    let (config, _) = parse_config(CONFIG);
+    let mut state = MonitorState::default();
+    state.tick(&config, T0, &reports("xxx")).unwrap();
+    state.tick(&config, T0 + 60, &reports("xxx")).unwrap();
+    assert!(state.open_incidents.contains_key("api"));
+    let (without, _) = parse_config("[site]\ntitle = \"Status\"\n");
+    let output = state.tick(&without, T0 + 120, &[]).unwrap();
+    assert!(state.open_incidents.is_empty());
+    let closed = &output.incidents[0];
+    assert_eq!(closed.ended_at, Some(T0 + 120));
+    assert!(closed.cause.contains("endpoint removed"), "{}", closed.cause);
+}
