@@ -12,45 +12,80 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use futures_util::future::{FutureExt, LocalBoxFuture, Shared};
-use worker::{Cache, Date, Env, Response};
+use std::time::Duration;
 
-/// How long an answer is served before the monitor is asked again.
+use worker::{Cache, Date, Delay, Env, Response};
+
+/// How long an answer is served before the monitor is asked again, at most: never more than
+/// half a tick interval, so a stale status is seen as stale in time.
 pub const READ_TTL_MS: u64 = 10_000;
+/// How often a waiting request looks for the answer another is fetching.
+const POLL_MS: u64 = 20;
+/// How long a request waits on another's fetch before making its own.
+const MAX_WAIT_MS: u64 = 5_000;
 
 /// A monitor answer: status code and JSON body.
 pub type Answer = Result<(u16, Rc<String>), String>;
 
 enum Entry {
-    Ready { at_ms: u64, answer: (u16, Rc<String>) },
-    Loading(Shared<LocalBoxFuture<'static, Answer>>),
+    Ready {
+        at_ms: u64,
+        answer: (u16, Rc<String>),
+    },
+    /// A request is fetching it (since `since_ms`).
+    Loading {
+        since_ms: u64,
+    },
 }
 
 thread_local! {
     static ENTRIES: RefCell<HashMap<String, Entry>> = RefCell::new(HashMap::new());
 }
 
-/// The monitor's answer for `path` (`/status`, `/incidents`…), from this isolate's copy, the
-/// data centre's cache, or the monitor itself, in that order.
-pub async fn read(env: &Env, path: &str) -> Answer {
+enum Found {
+    Answer((u16, Rc<String>)),
+    /// Another request is fetching it.
+    Wait,
+    /// This request fetches it.
+    Fetch,
+}
+
+fn look(path: &str, ttl_ms: u64, claim: bool) -> Found {
     let now = Date::now().as_millis();
-    let pending = ENTRIES.with(|entries| {
+    ENTRIES.with(|entries| {
         let mut entries = entries.borrow_mut();
         match entries.get(path) {
-            Some(Entry::Ready { at_ms, answer }) if now.saturating_sub(*at_ms) < READ_TTL_MS => Err(answer.clone()),
-            Some(Entry::Loading(shared)) => Ok(shared.clone()),
-            _ => {
-                let shared = fetch(env.clone(), path.to_string()).boxed_local().shared();
-                entries.insert(path.to_string(), Entry::Loading(shared.clone()));
-                Ok(shared)
+            Some(Entry::Ready { at_ms, answer }) if now.saturating_sub(*at_ms) < ttl_ms => {
+                Found::Answer(answer.clone())
             }
+            Some(Entry::Loading { since_ms }) if now.saturating_sub(*since_ms) < MAX_WAIT_MS => Found::Wait,
+            _ if claim => {
+                entries.insert(path.to_string(), Entry::Loading { since_ms: now });
+                Found::Fetch
+            }
+            _ => Found::Fetch,
         }
-    });
-    let shared = match pending {
-        Err(answer) => return Ok(answer),
-        Ok(shared) => shared,
-    };
-    let answer = shared.await;
+    })
+}
+
+/// The monitor's answer for `path` (`/status`, `/incidents`…), from this isolate's copy, the
+/// data centre's cache, or the monitor itself, in that order.
+///
+/// Requests never touch each other's I/O (the runtime forbids it): one request fetches and
+/// stores the answer; the others wait on timers of their own and read the stored copy.
+pub async fn read(env: &Env, path: &str, interval_seconds: u32) -> Answer {
+    let ttl_ms = READ_TTL_MS.min(u64::from(interval_seconds) * 500);
+    loop {
+        match look(path, ttl_ms, true) {
+            Found::Answer(answer) => return Ok(answer),
+            Found::Fetch => return fetch_and_store(env, path, ttl_ms).await,
+            Found::Wait => Delay::from(Duration::from_millis(POLL_MS)).await,
+        }
+    }
+}
+
+async fn fetch_and_store(env: &Env, path: &str, ttl_ms: u64) -> Answer {
+    let answer = fetch(env, path, ttl_ms).await;
     ENTRIES.with(|entries| {
         let mut entries = entries.borrow_mut();
         match &answer {
@@ -81,18 +116,18 @@ fn cache_key(path: &str) -> String {
     format!("https://outpost-monitor.internal{path}")
 }
 
-async fn fetch(env: Env, path: String) -> Answer {
-    let key = cache_key(&path);
+async fn fetch(env: &Env, path: &str, ttl_ms: u64) -> Answer {
+    let key = cache_key(path);
     let cache = Cache::default();
     if let Ok(Some(mut cached)) = cache.get(key.as_str(), true).await {
         if let Ok(body) = cached.text().await {
             return Ok((cached.status_code(), Rc::new(body)));
         }
     }
-    let answer = ask_monitor(&env, &path).await.map_err(|e| e.to_string())?;
+    let answer = ask_monitor(env, path).await.map_err(|e| e.to_string())?;
     if answer.0 < 500 {
         if let Ok(mut copy) = Response::ok(answer.1.as_str()) {
-            let _ = copy.headers_mut().set("Cache-Control", &format!("public, max-age={}", READ_TTL_MS / 1000));
+            let _ = copy.headers_mut().set("Cache-Control", &format!("public, max-age={}", (ttl_ms / 1000).max(1)));
             let _ = cache.put(key.as_str(), copy.with_status(answer.0)).await;
         }
     }

@@ -57,13 +57,15 @@ async fn route(request: Request, env: &Env, path: &str) -> Result<Response> {
 
 /// The monitor's JSON for `path`, shared between readers (`read_cache`).
 async fn monitor_json(env: &Env, path: &str) -> Result<Response> {
-    let (status, body) = read_cache::read(env, path).await.map_err(Error::RustError)?;
+    let interval = config_source::load(env).interval_seconds;
+    let (status, body) = read_cache::read(env, path, interval).await.map_err(Error::RustError)?;
     json_response(status, &body)
 }
 
 /// The monitor's answer, parsed: a failure to answer is an error, not a default.
 async fn monitor_value<T: serde::de::DeserializeOwned>(env: &Env, path: &str) -> Result<T> {
-    let (status, body) = read_cache::read(env, path).await.map_err(Error::RustError)?;
+    let interval = config_source::load(env).interval_seconds;
+    let (status, body) = read_cache::read(env, path, interval).await.map_err(Error::RustError)?;
     if status >= 400 {
         return Err(Error::RustError(format!("the monitor answered {path} with HTTP {status}")));
     }
