@@ -7,16 +7,45 @@ use leptos::prelude::*;
 use runbook::incident::Incident;
 use runbook::Runbook;
 
+use runbook::values;
+
 use crate::site;
 use crate::state::store::{clean_value, Store};
+
+/// Where a variable's value came from: the hosts panel says so, a link's value above all.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Source {
+    Site,
+    Runbook,
+    User,
+    Link,
+    Incident,
+}
+
+impl Source {
+    pub fn words(self) -> &'static str {
+        match self {
+            Source::Site => "from outpost.toml",
+            Source::Runbook => "from the runbook",
+            Source::User => "set in this browser",
+            Source::Link => "from the link",
+            Source::Incident => "set for this incident",
+        }
+    }
+}
 
 #[derive(Clone, Copy)]
 pub struct Doc {
     pub runbook: &'static Runbook,
     pub incident: Option<IncidentRef>,
-    /// Every variable's value for this page: incident, then link, then user, then runbook
-    /// front matter, then outpost.toml. Secrets never appear here.
+    /// Every variable's value for this page and where it came from: incident, then link,
+    /// then user, then runbook front matter, then outpost.toml. Only values that fit their
+    /// placeholder (`runbook::values`); secrets never appear here.
+    pub sourced: Memo<BTreeMap<String, (String, Source)>>,
+    /// The values, for substitution.
     pub variables: Memo<BTreeMap<String, String>>,
+    /// Values refused from any source, each with why: shown in the hosts panel.
+    pub refused: Memo<Vec<String>>,
     pub store: Store,
 }
 
@@ -46,48 +75,71 @@ impl Doc {
         from_link: BTreeMap<String, String>,
         store: Store,
     ) -> Doc {
-        let variables = Memo::new(move |_| {
-            let mut values: BTreeMap<String, String> = BTreeMap::new();
-            let known = |name: &str| runbook.variables.iter().any(|v| v.name == name);
-            let mut layer = |source: &mut dyn Iterator<Item = (String, String)>| {
-                for (name, value) in source {
-                    if known(&name) && !value.is_empty() {
-                        values.insert(name, value);
+        // Every source in order of precedence, lowest first.
+        let layers = move || {
+            let mut layers: Vec<(Source, Vec<(String, String)>)> = vec![
+                (Source::Site, site::variable_defaults().map(|(k, v)| (k.to_string(), v.to_string())).collect()),
+                (Source::Runbook, runbook.front_matter.variables.clone()),
+                (Source::User, store.user_variables.with(|vars| vars.clone().into_iter().collect())),
+                (Source::Link, from_link.clone().into_iter().collect()),
+            ];
+            if let Some(incident) = incident {
+                let held = incident.state.with(|i| i.as_ref().map(|i| i.variables.clone()).unwrap_or_default());
+                layers.push((Source::Incident, held.into_iter().collect()));
+            }
+            layers
+        };
+        let checked = Memo::new(move |_| {
+            let mut values: BTreeMap<String, (String, Source)> = BTreeMap::new();
+            let mut refused = Vec::new();
+            for (source, layer) in layers() {
+                for (name, value) in layer {
+                    let Some(variable) = runbook.variables.iter().find(|v| v.name == name) else { continue };
+                    if value.trim().is_empty() {
+                        continue;
+                    }
+                    match values::check_for(variable, &value) {
+                        Ok(value) => {
+                            values.insert(name, (value, source));
+                        }
+                        Err(reason) => refused.push(format!("{} ({}).", reason, source.words())),
                     }
                 }
-            };
-            layer(&mut site::variable_defaults().map(|(k, v)| (k.to_string(), v.to_string())));
-            layer(&mut runbook.front_matter.variables.iter().cloned());
-            store.user_variables.with(|vars| layer(&mut vars.clone().into_iter()));
-            layer(&mut from_link.clone().into_iter());
-            if let Some(incident) = incident {
-                incident.state.with(|i| {
-                    if let Some(i) = i {
-                        layer(&mut i.variables.clone().into_iter());
-                    }
-                });
             }
-            values
+            (values, refused)
         });
-        Doc { runbook, incident, variables, store }
+        let sourced = Memo::new(move |_| checked.with(|(values, _)| values.clone()));
+        let variables = Memo::new(move |_| {
+            sourced.with(|values| values.iter().map(|(k, (v, _))| (k.clone(), v.clone())).collect())
+        });
+        let refused = Memo::new(move |_| checked.with(|(_, refused)| refused.clone()));
+        Doc { runbook, incident, sourced, variables, refused, store }
     }
 
     /// Sets a variable where it belongs: on the incident when one runs, else for this user.
-    pub fn set_variable(&self, name: &str, value: &str) {
-        if !self.runbook.variables.iter().any(|v| v.name == name) {
-            return; // Only detected host variables; a secret's name never gets a value.
-        }
+    /// A value that does not fit its placeholder is refused with the reason.
+    pub fn set_variable(&self, name: &str, value: &str) -> Result<(), String> {
+        // Only detected host variables; a secret's name never gets a value.
+        let Some(variable) = self.runbook.variables.iter().find(|v| v.name == name) else {
+            return Err(format!("{name} is not a placeholder of this runbook"));
+        };
+        let value = clean_value(value);
+        let value = if value.is_empty() { value } else { values::check_for(variable, &value)? };
         match self.incident {
-            Some(incident) => incident.update(self.store, |i| {
-                let value = clean_value(value);
-                if value.is_empty() {
-                    i.variables.remove(name);
-                } else {
-                    i.variables.insert(name.to_string(), value);
+            Some(incident) => {
+                let mut accepted = true;
+                incident.update(self.store, |i| accepted = i.set_variable(name, &value));
+                if !accepted {
+                    return Err("this incident holds as many host values as it can".into());
                 }
-            }),
-            None => self.store.set_user_variable(name, value),
+            }
+            None => self.store.set_user_variable(name, &value),
         }
+        Ok(())
+    }
+
+    pub fn source_of(&self, name: &str) -> Option<Source> {
+        self.sourced.with(|values| values.get(name).map(|(_, source)| *source))
     }
 
     pub fn value_of(&self, name: &str) -> Option<String> {

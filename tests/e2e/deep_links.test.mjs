@@ -107,7 +107,7 @@ for (const [hostName, serve] of HOSTS) {
       await sender.getByRole('button', { name: 'Copy share link' }).click();
       await sender.getByRole('button', { name: 'Copied' }).first().waitFor();
       const link = await sender.evaluate(() => navigator.clipboard.readText());
-      assert.match(link, /\/s#s1/);
+      assert.match(link, /\/s#s2/);
       const receiver = await openPage(browser, server.origin);
       await receiver.goto(link);
       await receiver.waitForURL(/\/i\/[a-z0-9]+$/);

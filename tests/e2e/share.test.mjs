@@ -61,7 +61,7 @@ describe('share by link', () => {
     await stepBox(sender, 'Notify stakeholders').check();
     await form(sender, 'Communication template').getByLabel('Brief description').fill('Checkout API returns 502');
     link = await copyShareLink(sender);
-    assert.match(link, new RegExp(`^${site.server.origin}/s#s1[A-Za-z0-9_-]+$`));
+    assert.match(link, new RegExp(`^${site.server.origin}/s#s2[A-Za-z0-9_-]+$`));
     assert.ok(link.length < 250, `${link.length} characters`);
   });
 
@@ -74,14 +74,29 @@ describe('share by link', () => {
     assert.deepEqual(receiver.problems, []);
   });
 
-  test('3. opening a link where the incident is held merges, and says what changed', async () => {
+  test('3. a link for an incident held here shows what it would change, and merges only on "Merge"', async () => {
     await stepBox(receiver, 'Revenue impact').check();
     await stepBox(sender, 'Data integrity at risk').check();
     await sender.clock.runFor(60_000);
     await form(sender, 'Communication template').getByLabel('Brief description').fill('Checkout API returns 502 for all users');
     await sender.selectOption('#severity-picker', 'SEV1');
     const newer = await copyShareLink(sender);
+    const before = await receiver.evaluate(() => JSON.stringify(Object.entries(localStorage).sort()));
     await receiver.goto(newer);
+    const choice = receiver.locator('.merge-choice');
+    await choice.waitFor();
+    assert.deepEqual(await choice.locator('.merge-changes li').allInnerTexts(), [
+      'check 1 more step',
+      'change template fields: brief description',
+      'set severity to SEV1 (now SEV2)',
+    ]);
+    assert.equal(await receiver.evaluate(() => JSON.stringify(Object.entries(localStorage).sort())), before, 'nothing changed yet');
+    await choice.getByRole('button', { name: 'Keep mine unchanged' }).click();
+    await receiver.waitForURL(/\/i\//);
+    await receiver.waitForSelector('.cockpit');
+    assert.equal(await receiver.locator('#severity-picker').inputValue(), 'SEV2', 'kept as it was');
+    await receiver.goto(newer);
+    await receiver.locator('.merge-choice').getByRole('button', { name: 'Merge' }).click();
     await receiver.waitForURL(/\/i\//);
     const notice = await receiver.locator('.notice.news').last().innerText();
     assert.match(notice, /Merged the shared link .*1 step checked, 1 field updated \(brief description\), severity SEV1 \(was SEV2\)/);
@@ -89,6 +104,34 @@ describe('share by link', () => {
     assert.ok(await stepBox(receiver, 'Data integrity at risk').isChecked(), 'the link adds its progress');
     assert.equal(await form(receiver, 'Communication template').getByLabel('Brief description').inputValue(), 'Checkout API returns 502 for all users');
     assert.equal(await receiver.locator('#severity-picker').inputValue(), 'SEV1');
+  });
+
+  test('3b. "Open as a separate copy" keeps both incidents', async () => {
+    await sender.clock.runFor(60_000);
+    await form(sender, 'Communication template').getByLabel('Brief description').fill('Checkout API degraded only');
+    const changed = await copyShareLink(sender);
+    const held = new URL(receiver.url()).pathname;
+    await receiver.goto(changed);
+    await receiver.locator('.merge-choice').getByRole('button', { name: 'Open as a separate copy' }).click();
+    await receiver.waitForURL((url) => url.pathname.startsWith('/i/') && url.pathname !== held);
+    await receiver.waitForSelector('.cockpit');
+    await receiver.goto(site.server.origin + held);
+    await receiver.waitForSelector('.cockpit');
+    assert.equal(
+      await form(receiver, 'Communication template').getByLabel('Brief description').inputValue(),
+      'Checkout API returns 502 for all users',
+      'the copy held here is unchanged',
+    );
+  });
+
+  test('3c. a link with times from the future is refused and changes nothing', async () => {
+    const page = await browserPage();
+    await page.goto(`${site.server.origin}/s#${fixtures.future}`);
+    const problem = page.locator('.problem');
+    await problem.waitFor();
+    assert.match(await problem.locator('.reason').innerText(), /ahead of this device's clock/);
+    assert.equal(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('outpost.incident.')).length), 0);
+    assert.deepEqual(page.problems, []);
   });
 
   test('4. markup and script in every text of a link show as text and never run', async () => {
@@ -102,7 +145,8 @@ describe('share by link', () => {
     const hostile = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
     assert.equal(await form(page, 'Communication template').getByLabel('Brief description').inputValue(), hostile);
     assert.ok((await form(page, 'Communication template').locator('.template-preview').innerText()).includes(`INCIDENT: ${hostile}`));
-    assert.equal(await page.getByLabel('EC2_HOST', { exact: true }).inputValue(), hostile);
+    assert.equal(await page.getByLabel('EC2_HOST', { exact: true }).inputValue(), '', 'a markup "host" is refused');
+    assert.match(await page.locator('.hosts .host-problem').innerText(), /EC2_HOST was refused: a host is/);
     assert.deepEqual(page.problems, []);
   });
 

@@ -18,7 +18,7 @@ pub fn run() -> Result<(), String> {
     worker_sizes.retain(|f| f.path.ends_with(".wasm") || f.path.ends_with(".js"));
     step("measuring parser and search speed (cargo bench)");
     let mut speed = String::new();
-    for (package, bench) in [("document", "parse"), ("tokens", "share"), ("probe", "tick")] {
+    for (package, bench) in [("document", "parse"), ("runbook", "hostile"), ("tokens", "share"), ("probe", "tick")] {
         let figures = output(process::cargo().args(["bench", "--quiet", "--package", package, "--bench", bench]))
             .ok_or_else(|| format!("cargo bench --package {package} --bench {bench} failed"))?;
         speed.push_str(&figures);
@@ -117,7 +117,7 @@ fn render(sizes: &[FileSize], speed: &str) -> String {
         }
     }
     writeln!(out, "\n## Share links\n").unwrap();
-    writeln!(out, "Characters of the token in `/s#…` (targets: 600 for a whole incident, 200 for ten steps).\n")
+    writeln!(out, "Characters of the token in `/s#…` (targets: 800 for a whole incident, 200 for ten steps; steps travel by full id so none is ever checked by mistake).\n")
         .unwrap();
     writeln!(out, "| link | characters | what |\n|---|---:|---|").unwrap();
     for line in speed.lines().filter_map(|l| l.strip_prefix("size\t")) {
@@ -144,7 +144,7 @@ fn kb(bytes: usize) -> String {
     format!("{:.1} KB", bytes as f64 / 1024.0)
 }
 
-/// The worker bundle, and what one tick costs on the free plan for 50 endpoints in 3 regions.
+/// The worker bundle, and what one tick costs on the free plan for 45 endpoints in 3 regions.
 fn render_worker(sizes: &[FileSize]) -> String {
     use probe::budget::*;
     let mut out = String::new();
@@ -155,7 +155,7 @@ fn render_worker(sizes: &[FileSize]) -> String {
     for file in sizes {
         writeln!(out, "| `{}` | {} | {} |", file.path, kb(file.raw), kb(file.gzip)).unwrap();
     }
-    let (endpoints, regions) = (50, 3);
+    let (endpoints, regions) = (45, 3);
     let cost = tick_cost(endpoints, regions);
     let rows = rows_written_per_day(endpoints, regions);
     writeln!(
@@ -178,6 +178,45 @@ fn render_worker(sizes: &[FileSize]) -> String {
     )
     .unwrap();
     writeln!(out, "| SQLite rows written (tick record, state, expiry) | {} | |", cost.rows_written).unwrap();
-    writeln!(out, "\nPer day: {rows} rows written ({TICKS_PER_DAY} ticks, plus hourly and daily rollups and their expiry) of the {FREE_ROWS_WRITTEN_PER_DAY} allowed; Durable Object requests {} of 100,000.", TICKS_PER_DAY * (regions as u64 + 1)).unwrap();
+    writeln!(out, "\nPer day: {rows} rows written ({TICKS_PER_DAY} ticks, plus hourly and daily rollups and their expiry) of the {FREE_ROWS_WRITTEN_PER_DAY} allowed; Durable Object requests {} of {FREE_DO_REQUESTS_PER_DAY}, plus the reads of the status page (shared: a few per minute, however many readers).", TICKS_PER_DAY * (regions as u64 + 1)).unwrap();
+    out.push_str(&render_worst_case());
+    out
+}
+
+/// Durable Object duration when every endpoint hangs until its timeout: the case that would
+/// exhaust the free plan mid-outage, and that validation refuses.
+fn render_worst_case() -> String {
+    use probe::budget::*;
+    let mut out = String::new();
+    writeln!(out, "\n### Worst case: every endpoint hanging\n").unwrap();
+    writeln!(out, "A Durable Object waiting on a probe is billed for it (128 MB while active; {FREE_DURATION_GB_S_PER_DAY:.0} GB-s a day free). Validation refuses a config whose worst case does not fit, and names the timeout that does.\n").unwrap();
+    writeln!(out, "| config | timeout | region busy per tick | GB-s per tick | GB-s per day | fits |\n|---|---:|---:|---:|---:|---|").unwrap();
+    let mut cases: Vec<(String, String)> = Vec::new();
+    let fitting = largest_timeout_that_fits(45, 3, 1).unwrap_or(1000);
+    for (label, timeout) in
+        [("45 endpoints, 3 regions, 1 alert target", 10_000), ("45 endpoints, 3 regions, 1 alert target", fitting)]
+    {
+        let endpoints: String = (0..45)
+            .map(|i| format!("[[endpoint]]\nname = \"e{i}\"\nurl = \"https://e{i}.example.com/\"\ntimeout_ms = {timeout}\nslow_ms = 500\n"))
+            .collect();
+        cases.push((label.to_string(), format!("{endpoints}[[alert]]\nkind = \"slack\"\nurl = \"secret:S\"\n")));
+    }
+    if let Ok(text) = std::fs::read_to_string(root().join("outpost.toml")) {
+        cases.push(("this repository's `outpost.toml`".to_string(), text));
+    }
+    for (label, text) in cases {
+        let (config, _) = config::parse_config(&text);
+        let duration = worst_case_duration(&config);
+        let timeout = config.endpoints.iter().map(|e| e.timeout_ms).max().unwrap_or(0);
+        writeln!(
+            out,
+            "| {label} | {timeout} ms | {:.1} s | {:.2} | {:.0} | {} |",
+            duration.region_seconds,
+            duration.gb_seconds_per_tick,
+            duration.gb_seconds_per_day,
+            if duration.gb_seconds_per_day <= FREE_DURATION_GB_S_PER_DAY { "yes" } else { "no: refused" }
+        )
+        .unwrap();
+    }
     out
 }

@@ -54,8 +54,12 @@ pub fn CockpitBar(doc: Doc, incident: IncidentRef) -> impl IntoView {
         })
     };
 
+    // On a phone the cockpit is one row (clock, phase, severity, steps); the rest is one
+    // tap away. On wider screens everything shows, wrapping rather than overlapping.
+    let more_open = RwSignal::new(false);
+    let escalation_due = move || matches!(escalation(), Some(Escalation::Due { .. }));
     view! {
-        <section class="cockpit" class:resolved=resolved aria-label="Incident">
+        <section class="cockpit" class:resolved=resolved class:more-open=move || more_open.get() aria-label="Incident">
             <div class="cockpit-item clock">
                 <span class="cockpit-label">{move || if resolved() { "Resolved after" } else { "Elapsed" }}</span>
                 <span class="elapsed" aria-live="off">{elapsed}</span>
@@ -116,6 +120,28 @@ pub fn CockpitBar(doc: Doc, incident: IncidentRef) -> impl IntoView {
                 </div>
             })}
 
+            <div class="cockpit-item progress">
+                <span class="cockpit-label">"Steps"</span>
+                <span class="progress-text">{move || { let p = progress(); format!("{}/{}", p.done, p.total) }}</span>
+                <progress max=move || progress().total.max(1) value=move || progress().done aria-label="Steps done"></progress>
+            </div>
+
+            <button type="button" class="cockpit-more-toggle" class:due=escalation_due
+                aria-expanded=move || more_open.get().to_string() aria-controls="cockpit-more"
+                aria-label=move || match (more_open.get(), escalation_due()) {
+                    (true, _) => "Less",
+                    (false, true) => "Escalate!",
+                    (false, false) => "More",
+                }
+                on:click=move |_| more_open.update(|open| *open = !*open)>
+                <span aria-hidden="true">{move || match (more_open.get(), escalation_due()) {
+                    (true, _) => "▴",
+                    (false, true) => "!",
+                    (false, false) => "⋯",
+                }}</span>
+            </button>
+
+            <div class="cockpit-more" id="cockpit-more">
             {move || escalation().map(|e| {
                 let (class, label, text) = match e {
                     Escalation::Due { to } => ("cockpit-item escalation due", "Escalate now", to),
@@ -135,20 +161,22 @@ pub fn CockpitBar(doc: Doc, incident: IncidentRef) -> impl IntoView {
                 }
             })}
 
-            <div class="cockpit-item progress">
-                <span class="cockpit-label">"Steps"</span>
-                <span class="progress-text">{move || { let p = progress(); format!("{}/{}", p.done, p.total) }}</span>
-                <progress max=move || progress().total.max(1) value=move || progress().done></progress>
-            </div>
-
             <div class="cockpit-item actions">
-                <CopyButton text=move |_| share_link(runbook, incident) label="Copy share link" class="secondary share"
-                    title="A link that carries this whole incident. It stays in the part of the address no server sees."/>
+                {move || match share_link(runbook, incident) {
+                    Ok(_) => view! {
+                        <CopyButton text=move |_| share_link(runbook, incident).unwrap_or_default() label="Copy share link" class="secondary share"
+                            title="A link that carries this whole incident. It stays in the part of the address no server sees."/>
+                    }.into_any(),
+                    Err(reason) => view! {
+                        <button type="button" class="secondary share" disabled=true title=reason>"Too long to share"</button>
+                    }.into_any(),
+                }}
                 {move || if resolved() {
                     view! { <button type="button" class="secondary" on:click=move |_| incident.update(store, |i| i.reopen(now()))>"Reopen"</button> }.into_any()
                 } else {
                     view! { <button type="button" class="resolve" on:click=move |_| incident.update(store, |i| i.resolve(now()))>"Resolve"</button> }.into_any()
                 }}
+            </div>
             </div>
         </section>
         <OrphanedSteps runbook=runbook incident=incident/>
@@ -168,13 +196,14 @@ pub fn CockpitBar(doc: Doc, incident: IncidentRef) -> impl IntoView {
     }
 }
 
-/// The incident as one link: `/s#s1…`.
-fn share_link(runbook: &'static runbook::Runbook, incident: IncidentRef) -> String {
+/// The incident as one link, `/s#s2…`, or why its text is too long for one.
+fn share_link(runbook: &'static runbook::Runbook, incident: IncidentRef) -> Result<String, String> {
     let origin = window().location().origin().unwrap_or_default();
-    let token = incident
-        .state
-        .with_untracked(|i| i.as_ref().map(|i| tokens::share::encode(i, Some(runbook))).unwrap_or_default());
-    format!("{origin}/s#{token}")
+    let token = incident.state.with(|i| match i {
+        Some(i) => tokens::share::encode(i, Some(runbook)).map_err(|e| e.to_string()),
+        None => Ok(String::new()),
+    })?;
+    Ok(format!("{origin}/s#{token}"))
 }
 
 fn window_text(window: runbook::phases::Window) -> String {

@@ -1,9 +1,11 @@
 //! The hosts panel: set each placeholder in the commands once; every command shown and
-//! copied uses it. Secrets are listed only to say where they belong: the user's shell.
+//! copied uses it. A value must fit its placeholder (a host, a commit…): one that does not
+//! is refused here with the reason, and one that came from a link is marked as such.
+//! Secrets are listed only to say where they belong: the user's shell.
 
 use leptos::prelude::*;
 
-use crate::doc::Doc;
+use crate::doc::{Doc, Source};
 
 #[component]
 pub fn HostsPanel(doc: Doc) -> impl IntoView {
@@ -15,9 +17,12 @@ pub fn HostsPanel(doc: Doc) -> impl IntoView {
         move || doc.variables.with(|v| runbook.variables.iter().filter(|var| v.contains_key(&var.name)).count());
     let total = runbook.variables.len();
     let scope = if doc.incident.is_some() { "for this incident" } else { "in this browser" };
+    // Open while running an incident, or when a link set or offered a value; folded when
+    // just reading.
+    let from_link = move || doc.sourced.with(|v| v.values().any(|(_, s)| *s == Source::Link));
+    let problem = RwSignal::new(None::<String>);
     view! {
-        // Open while running an incident; folded when just reading.
-        <details class="hosts" open=doc.incident.is_some()>
+        <details class="hosts" open=move || doc.incident.is_some() || from_link() || !doc.refused.with(Vec::is_empty)>
             <summary>
                 <span class="hosts-title">"Hosts"</span>
                 <span class="hosts-count">{move || format!("{} of {total} set {scope}", set_count())}</span>
@@ -27,16 +32,40 @@ pub fn HostsPanel(doc: Doc) -> impl IntoView {
                     let name = variable.name.as_str();
                     let id = format!("var-{name}");
                     let label_for = id.clone();
+                    let linked = move || doc.source_of(name) == Some(Source::Link);
+                    let note_id = format!("var-{name}-source");
                     view! {
                         <label class="host" for=label_for>
                             <code>{variable.written.clone()}</code>
-                            <input id=id type="text" spellcheck="false" autocomplete="off" placeholder="not set"
+                            <input id=id type="text" spellcheck="false" autocomplete="off" placeholder="not set" maxlength="253"
+                                aria-label=variable.written.clone()
+                                aria-describedby=move || linked().then(|| note_id.clone())
                                 prop:value=move || doc.value_of(name).unwrap_or_default()
-                                on:change=move |event| doc.set_variable(name, &event_target_value(&event))/>
+                                on:change=move |event| {
+                                    let input = event_target_value(&event);
+                                    problem.set(doc.set_variable(name, &input).err());
+                                    if problem.with_untracked(Option::is_some) {
+                                        // Show the value in use again, not the refused one.
+                                        let input = event_target::<web_sys::HtmlInputElement>(&event);
+                                        input.set_value(&doc.value_of(name).unwrap_or_default());
+                                    }
+                                }/>
+                            <Show when=linked>
+                                <span class="from-link" id=format!("var-{name}-source") title="This value came with the link you opened; check it before you run a command">"from the link"</span>
+                            </Show>
                         </label>
                     }
                 }).collect_view()}
             </div>
+            {move || problem.get().map(|reason| view! { <p class="host-problem" role="alert">{reason}</p> })}
+            {move || {
+                let refused = doc.refused.get();
+                (!refused.is_empty()).then(|| view! {
+                    <ul class="host-problem" role="alert" aria-label="Refused values">
+                        {refused.into_iter().map(|reason| view! { <li>{reason}" It is not used in any command."</li> }).collect_view()}
+                    </ul>
+                })
+            }}
             {(!runbook.secrets.is_empty()).then(|| view! {
                 <p class="secrets-note">
                     "Secrets stay in your shell: "

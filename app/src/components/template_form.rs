@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use runbook::clock;
 use runbook::cockpit::{self, FieldContext};
+use runbook::incident::limits::FIELD_CHARS;
 use runbook::templates::{Field, FieldKind, Template};
 use wasm_bindgen::JsCast;
 
@@ -111,10 +112,11 @@ fn FieldInput(field: &'static Field, incident: IncidentRef, doc: Doc) -> impl In
                 .unwrap_or_else(|| field.placeholder.clone())
         })
     };
+    let refused = RwSignal::new(false);
     let on_input = move |event| {
         let value = event_target_value(&event);
         incident.update(store, |i| {
-            i.set_field(&field.key, &value, now());
+            refused.set(!i.set_field(&field.key, &value, now()));
             if field.kind == FieldKind::NextUpdate {
                 let offset = clock.offset_minutes.get_untracked();
                 if let Some(due) = clock::next_time_of_day(&value, now(), offset) {
@@ -124,10 +126,20 @@ fn FieldInput(field: &'static Field, incident: IncidentRef, doc: Doc) -> impl In
         });
     };
     let automatic = !matches!(field.kind, FieldKind::Text);
+    // The limit shows before it is reached, never as text lost on reload.
+    let used = move || typed().chars().count();
+    let near_limit = move || used() * 10 >= FIELD_CHARS * 9;
     view! {
         <label class="field" for=label_for class:wide=field.kind == FieldKind::Text>
             <span class="field-label">{label}{automatic.then(|| view! { <span class="auto">" · from the clock"</span> })}</span>
-            <input id=id type="text" prop:value=typed placeholder=suggested on:input=on_input autocomplete="off"/>
+            <input id=id type="text" prop:value=typed placeholder=suggested on:input=on_input autocomplete="off"
+                maxlength=FIELD_CHARS.to_string()/>
+            <Show when=near_limit>
+                <span class="field-count" aria-live="polite">{move || format!("{} of {FIELD_CHARS} characters", used())}</span>
+            </Show>
+            <Show when=move || refused.get()>
+                <span class="field-count" role="alert">"This incident holds as many fields as it can; this one was not saved."</span>
+            </Show>
         </label>
     }
     .into_any()

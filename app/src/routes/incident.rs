@@ -28,6 +28,7 @@ pub fn IncidentPage() -> impl IntoView {
                     let incident = IncidentRef::new(store, id.clone());
                     let doc = Doc::new(runbook, Some(incident), variables_from_link(runbook), store);
                     document().set_title(&format!("Incident · {} · {}", runbook.title, site::site_title()));
+                    scroll_to_first_open_step();
                     view! {
                         <CockpitBar doc=doc incident=incident/>
                         <RunbookBody doc=doc/>
@@ -51,4 +52,18 @@ pub fn IncidentPage() -> impl IntoView {
             .into_any(),
         }
     }
+}
+
+/// Opening an incident (just started, or reopened later) shows the first step not done yet,
+/// unless the address names a heading: the work, not the table of contents, comes first.
+fn scroll_to_first_open_step() {
+    let hash = leptos_router::hooks::use_location().hash.get_untracked();
+    if !hash.trim_start_matches('#').is_empty() {
+        return;
+    }
+    request_animation_frame(|| {
+        let Ok(Some(open)) = document().query_selector(".step-check input:not(:checked)") else { return };
+        let target = open.closest(".step, .command").ok().flatten().unwrap_or(open);
+        target.scroll_into_view();
+    });
 }

@@ -54,7 +54,14 @@ fn ReadRunbook(runbook: &'static Runbook) -> impl IntoView {
     let start = move |_| {
         let id = new_incident_id();
         let mut incident = Incident::new(id.clone(), runbook.slug.clone(), now());
-        incident.variables = from_link.clone();
+        // Only the link's values that fit their placeholders; the hosts panel says why not.
+        for (name, value) in &from_link {
+            if let Some(variable) = runbook.variables.iter().find(|v| &v.name == name) {
+                if let Ok(value) = runbook::values::check_for(variable, value) {
+                    incident.set_variable(name, &value);
+                }
+            }
+        }
         store.put(incident);
         navigate(&format!("/i/{id}"), NavigateOptions::default());
     };
@@ -132,7 +139,7 @@ fn Footnotes(runbook: &'static Runbook, doc: Doc) -> impl IntoView {
     })
 }
 
-fn new_incident_id() -> String {
+pub fn new_incident_id() -> String {
     let n = (js_sys::Math::random() * 36f64.powi(8)) as u64;
     let mut id = String::new();
     let mut rest = n;

@@ -1,21 +1,39 @@
-//! `/s#s1…`: opening a shared incident. The token lives in the fragment, so it never reaches
-//! any server. A good link opens the incident (merged with this browser's copy if there is
-//! one); a bad one explains itself and changes nothing here.
+//! `/s#s2…`: opening a shared incident. The token lives in the fragment, so it never reaches
+//! any server. A new incident opens at once. One this browser already holds is never changed
+//! before the user has seen what the link would change and chosen: merge it, open the link
+//! as a separate copy, or keep this browser's copy as it is. A link for another runbook
+//! never merges; a damaged, foreign or future-dated link explains itself and changes nothing.
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
-use runbook::merge::merge;
+use runbook::clock::hh_mm;
+use runbook::incident::Incident;
+use runbook::merge::{check_times, merge, preview, MergeRefusal, MergeReport};
 use tokens::share;
 
+use crate::routes::runbook::new_incident_id;
 use crate::site;
-use crate::state::store::{use_store, Notice};
+use crate::state::clock::{now, use_clock};
+use crate::state::store::{use_store, Notice, Store};
 
-/// What opening the link came to, when it did not open the incident.
+/// What opening the link came to, when it did not open the incident at once.
 #[derive(Clone, PartialEq)]
-enum Refusal {
+enum Outcome {
     Unreadable(String),
     UnknownRunbook(String),
+    FromTheFuture(i64),
+    /// This browser holds the incident: what the link would change, for the user to decide.
+    Choose {
+        incoming: Incident,
+        report: MergeReport,
+        orphaned: usize,
+    },
+    /// This browser holds an incident with this id for another runbook.
+    OtherRunbook {
+        incoming: Incident,
+        here: String,
+    },
 }
 
 #[component]
@@ -23,52 +41,122 @@ pub fn SharedLinkPage() -> impl IntoView {
     let store = use_store();
     let navigate = use_navigate();
     let location = use_location();
-    let refusal = RwSignal::new(None::<Refusal>);
+    let outcome = RwSignal::new(None::<Outcome>);
+    let open = move |id: String| navigate(&format!("/i/{id}"), NavigateOptions { replace: true, ..Default::default() });
+    let open_now = open.clone();
     // An effect, not the view: opening a link saves and navigates, and a second link pasted
     // into the same tab changes only the fragment.
     Effect::new(move |_| {
         let token = share::token_from_fragment(&location.hash.get());
-        match share::decode(&token, &|slug| site::runbook(slug)) {
-            Err(error) => refusal.set(Some(Refusal::Unreadable(capitalise(&error.to_string())))),
-            Ok(shared) if !shared.runbook_found => refusal.set(Some(Refusal::UnknownRunbook(shared.incident.runbook))),
-            Ok(shared) => {
-                let incoming = shared.incident;
-                let id = incoming.id.clone();
-                let text = match store.incident(&id) {
-                    Some(mut local) => {
-                        let report = merge(&mut local, &incoming);
-                        store.put(local);
-                        format!(
-                            "Merged the shared link into this browser's copy of the incident: {}.",
-                            report.summary()
-                        )
-                    }
-                    None => {
-                        store.put(incoming);
-                        "Opened the shared incident. It is now saved in this browser too.".to_string()
-                    }
-                };
-                let orphans = match shared.orphaned {
-                    0 => String::new(),
-                    1 => " One checked step in the link is no longer in this runbook.".to_string(),
-                    n => format!(" {n} checked steps in the link are no longer in this runbook."),
-                };
-                store.tell(Notice { text: text + &orphans, problem: false });
-                navigate(&format!("/i/{id}"), NavigateOptions { replace: true, ..Default::default() });
+        let shared = match share::decode(&token, &|slug| site::runbook(slug)) {
+            Err(error) => return outcome.set(Some(Outcome::Unreadable(capitalise(&error.to_string())))),
+            Ok(shared) if !shared.runbook_found => {
+                return outcome.set(Some(Outcome::UnknownRunbook(shared.incident.runbook)));
             }
+            Ok(shared) => shared,
+        };
+        let incoming = shared.incident;
+        if let Err(MergeRefusal::FromTheFuture { at }) = check_times(&incoming, now()) {
+            return outcome.set(Some(Outcome::FromTheFuture(at)));
+        }
+        match store.incident(&incoming.id) {
+            None => {
+                let id = incoming.id.clone();
+                store.put(incoming);
+                tell(store, "Opened the shared incident. It is now saved in this browser too.", shared.orphaned);
+                open_now(id);
+            }
+            Some(local) => match preview(&local, &incoming, now()) {
+                Ok(report) if report.is_empty() => {
+                    tell(store, "This browser already had everything in the link.", shared.orphaned);
+                    open_now(local.id);
+                }
+                Ok(report) => outcome.set(Some(Outcome::Choose { incoming, report, orphaned: shared.orphaned })),
+                Err(MergeRefusal::OtherRunbook { here, .. }) => {
+                    outcome.set(Some(Outcome::OtherRunbook { incoming, here }))
+                }
+                Err(MergeRefusal::FromTheFuture { at }) => outcome.set(Some(Outcome::FromTheFuture(at))),
+            },
         }
     });
+    let merge_now = {
+        let open = open.clone();
+        move |incoming: Incident, orphaned: usize| {
+            let Some(mut local) = store.incident(&incoming.id) else { return };
+            if let Ok(report) = merge(&mut local, &incoming, now()) {
+                let id = local.id.clone();
+                store.put(local);
+                tell(
+                    store,
+                    &format!("Merged the shared link into this browser's copy: {}.", report.summary()),
+                    orphaned,
+                );
+                open(id);
+            }
+        }
+    };
+    let separate_copy = {
+        let open = open.clone();
+        move |mut incoming: Incident| {
+            incoming.id = new_incident_id();
+            let id = incoming.id.clone();
+            store.put(incoming);
+            tell(store, "Opened the link as a separate copy; this browser's copy is unchanged.", 0);
+            open(id);
+        }
+    };
     move || {
-        match refusal.get() {
+        match outcome.get() {
         None => view! { <p class="page narrow">"Opening the shared incident…"</p> }.into_any(),
-        Some(Refusal::UnknownRunbook(slug)) => view! {
+        Some(Outcome::Choose { incoming, report, orphaned }) => {
+            let (merge_now, separate_copy, open) = (merge_now.clone(), separate_copy.clone(), open.clone());
+            let keep_id = incoming.id.clone();
+            let copy = incoming.clone();
+            view! {
+                <section class="page narrow merge-choice" aria-labelledby="merge-title">
+                    <h1 id="merge-title">"This link changes an incident you already have"</h1>
+                    <p>"Nothing has changed yet. The link would:"</p>
+                    <Changes report=report/>
+                    <div class="choice-actions">
+                        <button type="button" class="start" on:click=move |_| merge_now(incoming.clone(), orphaned)>"Merge"</button>
+                        <button type="button" class="secondary" on:click=move |_| separate_copy(copy.clone())>"Open as a separate copy"</button>
+                        <button type="button" class="link-button" on:click=move |_| open(keep_id.clone())>"Keep mine unchanged"</button>
+                    </div>
+                </section>
+            }
+            .into_any()
+        }
+        Some(Outcome::OtherRunbook { incoming, here }) => {
+            let separate_copy = separate_copy.clone();
+            view! {
+                <section class="page narrow problem">
+                    <h1>"This link is for another incident with the same id"</h1>
+                    <p>"This browser's incident runs the runbook " <code>{here}</code> ", the link's runs " <code>{incoming.runbook.clone()}</code> ". They are never merged."</p>
+                    <div class="choice-actions">
+                        <button type="button" class="secondary" on:click=move |_| separate_copy(incoming.clone())>"Open the link as a separate copy"</button>
+                        <a href="/">"Go to the runbooks"</a>
+                    </div>
+                </section>
+            }
+            .into_any()
+        }
+        Some(Outcome::FromTheFuture(at)) => view! {
+            <section class="page narrow problem">
+                <h1>"This incident link cannot be opened"</h1>
+                <p class="reason">{future_reason(at)}</p>
+                <p>"Nothing in this browser was changed. If the link is genuine, check this device's clock and open it again."</p>
+                <p><a href="/">"Go to the runbooks"</a></p>
+            </section>
+        }
+        .into_any(),
+        Some(Outcome::UnknownRunbook(slug)) => view! {
             <section class="page narrow problem">
                 <h1>"This link is for a runbook this site doesn't have"</h1>
                 <p>"The incident was run with the runbook " <code>{slug}</code> ". Ask whoever sent the link which site it came from. Nothing in this browser was changed."</p>
             </section>
         }
         .into_any(),
-        Some(Refusal::Unreadable(reason)) => view! {
+        Some(Outcome::Unreadable(reason)) => view! {
             <section class="page narrow problem">
                 <h1>"This incident link cannot be opened"</h1>
                 <p class="reason">{reason}"."</p>
@@ -79,6 +167,58 @@ pub fn SharedLinkPage() -> impl IntoView {
         .into_any(),
     }
     }
+}
+
+/// What a merge would change, one line each.
+#[component]
+fn Changes(report: MergeReport) -> impl IntoView {
+    let clock = use_clock();
+    let offset = clock.offset_minutes.get_untracked();
+    let mut lines: Vec<String> = Vec::new();
+    if report.added_checks > 0 {
+        lines.push(format!(
+            "check {} more step{}",
+            report.added_checks,
+            if report.added_checks == 1 { "" } else { "s" }
+        ));
+    }
+    if !report.updated_fields.is_empty() {
+        lines.push(format!("change template fields: {}", report.updated_fields.join(", ")));
+    }
+    if let Some((before, after)) = &report.severity {
+        lines.push(match before {
+            Some(before) => format!("set severity to {after} (now {before})"),
+            None => format!("set severity to {after}"),
+        });
+    }
+    if report.resolution_changed {
+        lines.push("change whether the incident is resolved".to_string());
+    }
+    if let Some((before, after)) = report.start_moved {
+        let when = |at: i64| format!("{} {}", runbook::clock::date(at, offset), hh_mm(at, offset));
+        lines.push(format!("move the start to {} (now {})", when(after), when(before)));
+    }
+    if !report.added_variables.is_empty() {
+        lines.push(format!("add host values: {}", report.added_variables.join(", ")));
+    }
+    view! { <ul class="merge-changes">{lines.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}</ul> }
+}
+
+fn tell(store: Store, text: &str, orphaned: usize) {
+    let orphans = match orphaned {
+        0 => String::new(),
+        1 => " One checked step in the link is no longer in this runbook.".to_string(),
+        n => format!(" {n} checked steps in the link are no longer in this runbook."),
+    };
+    store.tell(Notice { text: format!("{text}{orphans}"), problem: false });
+}
+
+fn future_reason(at: i64) -> String {
+    let ahead = at - now();
+    format!(
+        "It holds a time {} ahead of this device's clock, so it was made wrong or on purpose to pin the incident's state.",
+        runbook::clock::duration_words(ahead.max(0) as u64)
+    )
 }
 
 fn capitalise(text: &str) -> String {

@@ -6,6 +6,8 @@
 //! parser to every phone. Anything outside the subset is reported with its line and skipped;
 //! the body always renders.
 
+use std::collections::HashMap;
+
 use crate::diagnostic::Diagnostic;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -64,7 +66,10 @@ pub fn split<'a>(file: &str, source: &'a str, diagnostics: &mut Vec<Diagnostic>)
 }
 
 fn parse_yaml(file: &str, lines: &[(u32, &str)], diagnostics: &mut Vec<Diagnostic>) -> FrontMatter {
-    let mut entries: Vec<(u32, String, Value)> = Vec::new();
+    // Entries in order; a key set again replaces its earlier entry (found by the index, so
+    // a hundred thousand keys stay linear).
+    let mut entries: Vec<Option<(u32, String, Value)>> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
     let mut i = 0;
     while i < lines.len() {
         let (line_no, line) = lines[i];
@@ -107,17 +112,17 @@ fn parse_yaml(file: &str, lines: &[(u32, &str)], diagnostics: &mut Vec<Diagnosti
                 }
             }
         };
-        if entries.iter().any(|(_, k, _)| *k == key) {
+        if let Some(earlier) = index.insert(key, entries.len()) {
             diagnostics.push(Diagnostic::warning(
                 file,
                 line_no,
                 format!("front matter: `{key}` is set twice; the last one wins"),
             ));
-            entries.retain(|(_, k, _)| *k != key);
+            entries[earlier] = None;
         }
-        entries.push((line_no, key, value));
+        entries.push(Some((line_no, key.to_string(), value)));
     }
-    interpret(file, entries, diagnostics)
+    interpret(file, entries.into_iter().flatten().collect(), diagnostics)
 }
 
 fn interpret(file: &str, entries: Vec<(u32, String, Value)>, diagnostics: &mut Vec<Diagnostic>) -> FrontMatter {
@@ -171,7 +176,7 @@ fn nested_value(file: &str, lines: &[(u32, &str)], diagnostics: &mut Vec<Diagnos
     let mut map = Vec::new();
     for (line_no, line) in content {
         match split_key(line).map(|(k, v)| (k, scalar(strip_comment(v).trim()))) {
-            Some((key, Ok(value))) => map.push((key, value)),
+            Some((key, Ok(value))) => map.push((key.to_string(), value)),
             _ => diagnostics.push(Diagnostic::warning(
                 file,
                 line_no,
@@ -210,7 +215,7 @@ fn scalar_or_flow(text: &str) -> Result<Value, String> {
         let mut map = Vec::new();
         for entry in split_flow(inner) {
             let (key, value) = split_key(entry.trim()).ok_or("expected `name: value` inside `{ }`")?;
-            map.push((key, scalar(value.trim())?));
+            map.push((key.to_string(), scalar(value.trim())?));
         }
         return Ok(Value::Map(map));
     }
@@ -263,11 +268,11 @@ fn split_flow(inner: &str) -> Vec<&str> {
     parts
 }
 
-fn split_key(line: &str) -> Option<(String, &str)> {
+fn split_key(line: &str) -> Option<(&str, &str)> {
     let (key, rest) = line.split_once(':')?;
     let key = key.trim().trim_matches(['"', '\'']);
     let valid = !key.is_empty() && key.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
-    (valid && (rest.is_empty() || rest.starts_with([' ', '\t']))).then(|| (key.to_string(), rest))
+    (valid && (rest.is_empty() || rest.starts_with([' ', '\t']))).then_some((key, rest))
 }
 
 /// Drops a ` # comment` that is outside quotes.

@@ -48,17 +48,18 @@ pub fn next_time_of_day(text: &str, after: Timestamp, offset_minutes: i32) -> Op
     if !(0..24).contains(&h) || !(0..60).contains(&m) {
         return None;
     }
+    // Checked throughout: `after` and the offset come from saved data and the browser.
     let offset = i64::from(offset_minutes) * 60;
-    let local_midnight = (after + offset).div_euclid(86_400) * 86_400;
-    let candidate = local_midnight + h * 3600 + m * 60 - offset;
-    Some(if candidate + 59 < after { candidate + 86_400 } else { candidate })
+    let local_midnight = after.checked_add(offset)?.div_euclid(86_400).checked_mul(86_400)?;
+    let candidate = local_midnight.checked_add(h * 3600 + m * 60)?.checked_sub(offset)?;
+    Some(if candidate.checked_add(59)? < after { candidate.checked_add(86_400)? } else { candidate })
 }
 
 /// Parses a local `HH:MM` as the latest such moment at or before `before`: an incident
 /// noticed late started earlier today (or, just after midnight, yesterday).
 pub fn previous_time_of_day(text: &str, before: Timestamp, offset_minutes: i32) -> Option<Timestamp> {
     let next = next_time_of_day(text, before, offset_minutes)?;
-    Some(if next > before { next - 86_400 } else { next })
+    Some(if next > before { next.checked_sub(86_400)? } else { next })
 }
 
 #[cfg(test)]

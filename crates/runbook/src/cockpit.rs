@@ -84,7 +84,7 @@ impl FieldContext<'_> {
             FieldKind::Date => Some(clock::date(incident.started_at, self.offset_minutes)),
             FieldKind::Time => Some(clock::hh_mm(self.now, self.offset_minutes)),
             FieldKind::NextUpdate => {
-                let at = incident.next_update_at.unwrap_or(self.now + DEFAULT_UPDATE_INTERVAL);
+                let at = incident.next_update_at.unwrap_or(self.now.saturating_add(DEFAULT_UPDATE_INTERVAL));
                 Some(clock::hh_mm(at, self.offset_minutes))
             }
             FieldKind::Duration { clock_format: true } => Some(clock::duration_clock(incident.elapsed(self.now))),
@@ -130,7 +130,9 @@ pub fn response_deadline(runbook: &Runbook, incident: &Incident) -> Option<Times
     let level = runbook.severities.level(incident.severity.as_deref()?)?;
     match level.response {
         Deadline::Immediate => Some(incident.started_at),
-        Deadline::After(seconds) => Some(incident.started_at + seconds as Timestamp),
+        Deadline::After(seconds) => {
+            Some(incident.started_at.saturating_add(Timestamp::try_from(seconds).unwrap_or(Timestamp::MAX)))
+        }
         Deadline::Unclocked(_) => None,
     }
 }

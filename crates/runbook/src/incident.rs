@@ -8,6 +8,28 @@ use crate::steps::StepId;
 /// Unix time in seconds.
 pub type Timestamp = i64;
 
+/// What an incident holds at most: far beyond any real one, and within what the saved
+/// format reads back, so what is saved always reopens. Applied where input enters (typing,
+/// merging a link), never discovered on reload.
+pub mod limits {
+    /// Characters of one template field (the form shows a counter).
+    pub const FIELD_CHARS: usize = 4_000;
+    /// Template fields, including ones a merged link brought.
+    pub const FIELDS: usize = 64;
+    /// Timeline events; past this, the oldest are dropped.
+    pub const EVENTS: usize = 500;
+    /// Checked steps, including ones the runbook no longer has.
+    pub const CHECKS: usize = 2_000;
+    /// Host values.
+    pub const VARIABLES: usize = 64;
+    /// Characters of a name: an id, a severity, a template title, a variable name.
+    pub const NAME_CHARS: usize = 200;
+}
+
+fn cut(text: &str, max: usize) -> String {
+    text.chars().take(max).collect()
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Incident {
     pub id: String,
@@ -71,34 +93,43 @@ impl Incident {
     }
 
     pub fn toggle_step(&mut self, step: StepId, now: Timestamp) {
-        if self.checks.remove(&step).is_none() {
+        if self.checks.remove(&step).is_none() && self.checks.len() < limits::CHECKS {
             self.checks.insert(step, now);
         }
     }
 
+    fn push_event(&mut self, event: Event) {
+        self.events.push(event);
+        let excess = self.events.len().saturating_sub(limits::EVENTS);
+        self.events.drain(..excess);
+    }
+
+    /// An empty level is no severity, and sets nothing.
     pub fn set_severity(&mut self, level: &str, now: Timestamp) {
-        if self.severity.as_deref() == Some(level) {
+        if level.trim().is_empty() || self.severity.as_deref() == Some(level) {
             return;
         }
-        self.severity = Some(level.to_string());
-        self.events.push(Event { at: now, kind: EventKind::SeverityChanged { to: level.to_string() } });
+        let level = cut(level, limits::NAME_CHARS);
+        self.severity = Some(level.clone());
+        self.push_event(Event { at: now, kind: EventKind::SeverityChanged { to: level } });
     }
 
     pub fn resolve(&mut self, now: Timestamp) {
         if self.resolved_at.is_none() {
             self.resolved_at = Some(now.max(self.started_at));
-            self.events.push(Event { at: now, kind: EventKind::Resolved });
+            self.push_event(Event { at: now, kind: EventKind::Resolved });
         }
     }
 
     pub fn reopen(&mut self, now: Timestamp) {
         if self.resolved_at.take().is_some() {
-            self.events.push(Event { at: now, kind: EventKind::Reopened });
+            self.push_event(Event { at: now, kind: EventKind::Reopened });
         }
     }
 
     pub fn record_copy(&mut self, template: &str, now: Timestamp) {
-        self.events.push(Event { at: now, kind: EventKind::MessageCopied { template: template.to_string() } });
+        let template = cut(template, limits::NAME_CHARS);
+        self.push_event(Event { at: now, kind: EventKind::MessageCopied { template } });
     }
 
     /// Moves the start (an incident noticed late). A start after the resolution is refused.
@@ -110,13 +141,45 @@ impl Incident {
         true
     }
 
-    /// An emptied field keeps its edit time, so a merge knows the emptying is newer.
-    pub fn set_field(&mut self, key: &str, value: &str, now: Timestamp) {
-        if value.is_empty() {
-            self.fields.remove(key);
-        } else {
-            self.fields.insert(key.to_string(), value.to_string());
+    /// An emptied field keeps its edit time, so a merge knows the emptying is newer. A
+    /// value is cut to [`limits::FIELD_CHARS`]; a new field beyond [`limits::FIELDS`] is
+    /// refused (`false`).
+    pub fn set_field(&mut self, key: &str, value: &str, now: Timestamp) -> bool {
+        let key = cut(key, limits::NAME_CHARS);
+        if !self.field_times.contains_key(&key) && self.field_times.len() >= limits::FIELDS {
+            return false;
         }
-        self.field_times.insert(key.to_string(), now);
+        if value.is_empty() {
+            self.fields.remove(&key);
+        } else {
+            self.fields.insert(key.clone(), cut(value, limits::FIELD_CHARS));
+        }
+        self.field_times.insert(key, now);
+        true
+    }
+
+    /// Sets or clears a host value. The caller checks it fits its placeholder
+    /// (`crate::values`); a new one beyond [`limits::VARIABLES`] is refused (`false`).
+    pub fn set_variable(&mut self, name: &str, value: &str) -> bool {
+        if value.is_empty() {
+            self.variables.remove(name);
+            return true;
+        }
+        if !self.variables.contains_key(name) && self.variables.len() >= limits::VARIABLES {
+            return false;
+        }
+        self.variables.insert(cut(name, limits::NAME_CHARS), cut(value, limits::NAME_CHARS.max(253)));
+        true
+    }
+
+    /// The first time in the incident later than `latest` (beyond clock skew, a link from
+    /// the future), if any: such a link is refused, not merged.
+    pub fn time_after(&self, latest: Timestamp) -> Option<Timestamp> {
+        let times = std::iter::once(self.started_at)
+            .chain(self.resolved_at)
+            .chain(self.checks.values().copied())
+            .chain(self.field_times.values().copied())
+            .chain(self.events.iter().map(|e| e.at));
+        times.filter(|&t| t > latest).min()
     }
 }

@@ -15,6 +15,7 @@ pub mod phases;
 pub mod severity;
 pub mod steps;
 pub mod templates;
+pub mod values;
 pub mod variables;
 
 use std::ops::Deref;

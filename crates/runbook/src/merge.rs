@@ -1,8 +1,35 @@
 //! Opening a shared link for an incident this browser already holds: the two copies are
-//! merged, never overwritten. Checks are united, each field keeps its newer value, and the
-//! report says what changed so the user can see it.
+//! merged, never overwritten, and only once the user has seen what the link would change
+//! ([`preview`]). Checks are united, each field keeps its newer value. A link for another
+//! runbook never merges, and one with times from the future is refused.
 
-use crate::incident::{Event, EventKind, Incident};
+use crate::incident::{limits, Event, EventKind, Incident, Timestamp};
+
+/// How far ahead of this browser's clock a link's times may be (clock skew).
+pub const CLOCK_SKEW: Timestamp = 5 * 60;
+
+/// Why a link is not merged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MergeRefusal {
+    /// The link's incident ran another runbook, though its id matches.
+    OtherRunbook { here: String, link: String },
+    /// The link holds a time later than now (beyond clock skew).
+    FromTheFuture { at: Timestamp },
+}
+
+/// A link whose times lie in the future (beyond [`CLOCK_SKEW`]) is refused, merged or not.
+pub fn check_times(incoming: &Incident, now: Timestamp) -> Result<(), MergeRefusal> {
+    match incoming.time_after(now.saturating_add(CLOCK_SKEW)) {
+        Some(at) => Err(MergeRefusal::FromTheFuture { at }),
+        None => Ok(()),
+    }
+}
+
+/// What merging `incoming` into `local` would change, without changing anything.
+pub fn preview(local: &Incident, incoming: &Incident, now: Timestamp) -> Result<MergeReport, MergeRefusal> {
+    let mut copy = local.clone();
+    merge(&mut copy, incoming, now)
+}
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MergeReport {
@@ -13,6 +40,8 @@ pub struct MergeReport {
     pub severity: Option<(Option<String>, String)>,
     pub resolution_changed: bool,
     pub added_variables: Vec<String>,
+    /// `(before, after)` when the link moves the start earlier.
+    pub start_moved: Option<(Timestamp, Timestamp)>,
 }
 
 impl MergeReport {
@@ -42,6 +71,9 @@ impl MergeReport {
         if !self.added_variables.is_empty() {
             parts.push(format!("hosts added ({})", self.added_variables.join(", ")));
         }
+        if self.start_moved.is_some() {
+            parts.push("start moved earlier".to_string());
+        }
         if parts.is_empty() {
             "nothing new: this browser already had everything in the link".to_string()
         } else {
@@ -54,13 +86,21 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// Merges `incoming` (from a link) into `local` (this browser's copy of the same incident).
-pub fn merge(local: &mut Incident, incoming: &Incident) -> MergeReport {
+/// Merges `incoming` (from a link) into `local` (this browser's copy of the same incident),
+/// within the incident's limits.
+pub fn merge(local: &mut Incident, incoming: &Incident, now: Timestamp) -> Result<MergeReport, MergeRefusal> {
+    if local.runbook != incoming.runbook {
+        return Err(MergeRefusal::OtherRunbook { here: local.runbook.clone(), link: incoming.runbook.clone() });
+    }
+    check_times(incoming, now)?;
     let mut report = MergeReport::default();
     // The earlier start wins: moving the start back is what "noticed late" means.
-    local.started_at = local.started_at.min(incoming.started_at);
+    if incoming.started_at < local.started_at {
+        report.start_moved = Some((local.started_at, incoming.started_at));
+        local.started_at = incoming.started_at;
+    }
     for (step, &at) in &incoming.checks {
-        if !local.checks.contains_key(step) {
+        if !local.checks.contains_key(step) && local.checks.len() < limits::CHECKS {
             local.checks.insert(*step, at);
             report.added_checks += 1;
         }
@@ -68,18 +108,13 @@ pub fn merge(local: &mut Incident, incoming: &Incident) -> MergeReport {
     for (key, &at) in &incoming.field_times {
         let local_at = local.field_times.get(key).copied();
         let incoming_value = incoming.fields.get(key);
-        if local_at.is_none_or(|local_at| at > local_at) && local.fields.get(key) != incoming_value {
-            match incoming_value {
-                Some(value) => local.fields.insert(key.clone(), value.clone()),
-                None => local.fields.remove(key),
-            };
-            local.field_times.insert(key.clone(), at);
+        let newer = local_at.is_none_or(|local_at| at > local_at) && local.fields.get(key) != incoming_value;
+        if newer && local.set_field(key, incoming_value.map_or("", String::as_str), at) {
             report.updated_fields.push(key.clone());
         }
     }
     for (name, value) in &incoming.variables {
-        if !local.variables.contains_key(name) {
-            local.variables.insert(name.clone(), value.clone());
+        if !local.variables.contains_key(name) && local.set_variable(name, value) {
             report.added_variables.push(name.clone());
         }
     }
@@ -92,10 +127,12 @@ pub fn merge(local: &mut Incident, incoming: &Incident) -> MergeReport {
         }
     }
     document::small_sort::sort_by_key(&mut local.events, |e| e.at);
+    let excess = local.events.len().saturating_sub(limits::EVENTS);
+    local.events.drain(..excess);
     local.next_update_at = local.next_update_at.max(incoming.next_update_at);
     // Severity and resolution follow the latest event of either copy.
     if let Some(to) = local.events.iter().rev().find_map(|e| match &e.kind {
-        EventKind::SeverityChanged { to } => Some(to.clone()),
+        EventKind::SeverityChanged { to } if !to.trim().is_empty() => Some(to.clone()),
         _ => None,
     }) {
         local.severity = Some(to);
@@ -114,5 +151,5 @@ pub fn merge(local: &mut Incident, incoming: &Incident) -> MergeReport {
         }
     }
     report.resolution_changed = local.resolved_at != before.1;
-    report
+    Ok(report)
 }

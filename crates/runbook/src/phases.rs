@@ -92,12 +92,14 @@ pub fn time_window(heading: &str) -> Option<Window> {
     };
     let numbers = numbers.trim().strip_prefix("first ").unwrap_or(numbers.trim());
     let number = |text: &str| text.trim().parse::<u64>().ok();
+    // Checked: a heading may say "(18446744073709551615 hours)".
+    let seconds = |text: &str| number(text)?.checked_mul(unit);
     let window = if let Some(start) = numbers.strip_suffix('+') {
-        Window { start: number(start)? * unit, end: None }
+        Window { start: seconds(start)?, end: None }
     } else if let Some((start, end)) = numbers.split_once(['-', '–', '—']) {
-        Window { start: number(start)? * unit, end: Some(number(end)? * unit) }
+        Window { start: seconds(start)?, end: Some(seconds(end)?) }
     } else {
-        Window { start: 0, end: Some(number(numbers)? * unit) }
+        Window { start: 0, end: Some(seconds(numbers)?) }
     };
     (window.end.is_none_or(|end| end > window.start)).then_some(window)
 }

@@ -4,7 +4,7 @@
 //! Procedure sections are phases and scenarios (and their subsections). A runbook with
 //! neither is all procedure. Reference sections ("Cheat Sheet", "Related …") never are.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use document::commands::is_shell;
@@ -72,9 +72,12 @@ pub fn find_steps(blocks: &[Block], phases: &[Phase], scenario_anchors: &[String
     let mut phase = None;
     // (level, kind) of the heading that set the current kind, so subsections inherit it.
     let mut owner: Option<(u8, SectionKind, Option<usize>)> = None;
+    // Looked up per heading: maps, so thousands of phase headings stay linear.
+    let phase_of: HashMap<&str, usize> = phases.iter().enumerate().map(|(i, p)| (p.anchor.as_str(), i)).collect();
+    let scenarios: HashSet<&str> = scenario_anchors.iter().map(String::as_str).collect();
     for block in blocks {
         if let Block::Heading(heading) = block {
-            let phase_here = phases.iter().position(|p| p.anchor == heading.anchor);
+            let phase_here = phase_of.get(heading.anchor.as_str()).copied();
             section = heading.anchor.clone();
             if owner.is_some_and(|(level, _, _)| heading.level <= level) {
                 owner = None;
@@ -82,7 +85,7 @@ pub fn find_steps(blocks: &[Block], phases: &[Phase], scenario_anchors: &[String
             let text = plain_text(&heading.content).to_lowercase();
             let own_kind = if is_reference(&text) {
                 Some(SectionKind::Reference)
-            } else if phase_here.is_some() || scenario_anchors.contains(&heading.anchor) || is_procedure(&text) {
+            } else if phase_here.is_some() || scenarios.contains(heading.anchor.as_str()) || is_procedure(&text) {
                 Some(SectionKind::Procedure)
             } else {
                 None

@@ -173,30 +173,72 @@ fn is_timeline_line(line: &str) -> bool {
     rest.starts_with("HH:MM") && rest.contains('[')
 }
 
+/// One pass over the line: each position is looked at once, and the next `[` and `]` are
+/// found once per stretch (a line of 200,000 `[` is linear, not quadratic).
 fn parse_line(line: &str, segments: &mut Vec<Segment>, text: &mut String) {
     let label = line_label(line);
-    let mut rest = line;
-    while !rest.is_empty() {
-        let next = [rest.find('['), rest.find("YYYY-MM-DD"), rest.find("HH:MM")].into_iter().flatten().min();
-        let Some(at) = next else {
-            text.push_str(rest);
-            break;
+    let bytes = line.as_bytes();
+    let mut next = Next { open: NextByte::new(b'['), close: NextByte::new(b']') };
+    let (mut done, mut at) = (0, 0);
+    while at < bytes.len() {
+        let rest = &line[at..];
+        let starts = match bytes[at] {
+            b'[' => true,
+            b'Y' => rest.starts_with("YYYY-MM-DD"),
+            b'H' => rest.starts_with("HH:MM"),
+            _ => false,
         };
-        let (field, length) = field_at(&rest[at..], &label);
-        let (field_start, field) = match field {
-            Some(field) => (at - severity_prefix_len(&rest[..at], &field), field),
-            None => {
-                text.push_str(&rest[..at + length]);
-                rest = &rest[at + length..];
-                continue;
-            }
+        if !starts {
+            at += 1;
+            continue;
+        }
+        let (field, length) = field_at(line, at, &label, &mut next);
+        let Some(field) = field else {
+            at += length;
+            continue;
         };
-        text.push_str(&rest[..field_start]);
-        let placeholder = rest[field_start..at + length].to_string();
+        let field_start = at - severity_prefix_len(&line[done..at], &field);
+        text.push_str(&line[done..field_start]);
+        let placeholder = line[field_start..at + length].to_string();
         flush(segments, text);
         segments.push(Segment::Field(Field { placeholder, ..field }));
-        rest = &rest[at + length..];
+        at += length;
+        done = at;
     }
+    text.push_str(&line[done..]);
+}
+
+/// The next position of a byte at or after a point, remembered while the point moves
+/// forward, so finding it for every point of a line costs one pass.
+struct NextByte {
+    byte: u8,
+    found: Option<usize>,
+    searched_from: usize,
+    none_after: bool,
+}
+
+impl NextByte {
+    fn new(byte: u8) -> NextByte {
+        NextByte { byte, found: None, searched_from: 0, none_after: false }
+    }
+
+    fn at_or_after(&mut self, line: &[u8], from: usize) -> Option<usize> {
+        if self.none_after && from >= self.searched_from {
+            return None;
+        }
+        if let Some(found) = self.found.filter(|&f| f >= from && from >= self.searched_from) {
+            return Some(found);
+        }
+        self.searched_from = from;
+        self.found = line[from.min(line.len())..].iter().position(|&b| b == self.byte).map(|p| p + from);
+        self.none_after = self.found.is_none();
+        self.found
+    }
+}
+
+struct Next {
+    open: NextByte,
+    close: NextByte,
 }
 
 /// For `SEV[1-4]`, the field starts at the letters before the bracket.
@@ -207,9 +249,10 @@ fn severity_prefix_len(before: &str, field: &Field) -> usize {
     before.len() - before.trim_end_matches(|c: char| c.is_ascii_alphabetic()).len()
 }
 
-/// The field starting at `text` (which begins with `[`, `YYYY-MM-DD` or `HH:MM`), and how
-/// many bytes it covers; `None` with a length to skip when it is not a field.
-fn field_at(text: &str, label: &str) -> (Option<Field>, usize) {
+/// The field starting at byte `at` of `line` (which begins with `[`, `YYYY-MM-DD` or
+/// `HH:MM`), and how many bytes it covers; `None` with a length to skip when it is not a field.
+fn field_at(line: &str, at: usize, label: &str, next: &mut Next) -> (Option<Field>, usize) {
+    let text = &line[at..];
     let field = |key: &str, kind| Some(Field { key: key.to_string(), placeholder: String::new(), kind });
     if text.starts_with("YYYY-MM-DD") {
         return (field("date", FieldKind::Date), 10);
@@ -220,11 +263,13 @@ fn field_at(text: &str, label: &str) -> (Option<Field>, usize) {
             _ => (field("time", FieldKind::Time), 5),
         };
     }
-    let Some(close) = text.find(']') else {
+    let bytes = line.as_bytes();
+    let Some(close) = next.close.at_or_after(bytes, at + 1).map(|c| c - at) else {
         return (None, 1);
     };
+    let nested = next.open.at_or_after(bytes, at + 1).is_some_and(|open| open - at < close);
     let inner = &text[1..close];
-    if inner.is_empty() || inner.contains('[') || matches!(inner, " " | "x" | "X") {
+    if inner.is_empty() || nested || matches!(inner, " " | "x" | "X") {
         return (None, 1);
     }
     let is_range = inner.split_once('-').is_some_and(|(a, b)| {

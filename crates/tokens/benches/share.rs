@@ -21,9 +21,9 @@ fn main() {
 fn share_links() {
     let runbook = runbook::parse("incident-response.md", TEAM_RUNBOOK);
     let full = full_incident(&runbook);
-    let full_token = share::encode(&full, Some(&runbook));
+    let full_token = share::encode(&full, Some(&runbook)).expect("fits in a link");
     report("share_encode_full", "make the share link of a fully checked and filled incident", || {
-        black_box(share::encode(black_box(&full), Some(&runbook)));
+        black_box(share::encode(black_box(&full), Some(&runbook)).ok());
     });
     report("share_decode_full", "open that link", || {
         black_box(share::decode(black_box(&full_token), &|_| Some(&runbook)).ok());
@@ -38,5 +38,8 @@ fn share_links() {
         full_token.len(),
         runbook.steps.len()
     );
-    println!("size\tshare_ten_steps\t{}\tten steps checked and a severity", share::encode(&ten, Some(&runbook)).len());
+    println!(
+        "size\tshare_ten_steps\t{}\tten steps checked and a severity",
+        share::encode(&ten, Some(&runbook)).map_or(0, |t| t.len())
+    );
 }

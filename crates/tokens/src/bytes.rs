@@ -111,16 +111,14 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// Far above any real incident, far below what would hurt a browser tab.
-pub(crate) const MAX_TOKEN_LEN: usize = 256 * 1024;
-
-/// The bytes of a token `prefix` + base64url, or why there are none.
-pub(crate) fn open_token(token: &str, prefix: &str) -> Result<Vec<u8>, DecodeError> {
+/// The bytes of a token `prefix` + base64url of at most `max_len` characters, or why there
+/// are none.
+pub(crate) fn open_token(token: &str, prefix: &str, max_len: usize) -> Result<Vec<u8>, DecodeError> {
     let token = token.trim();
     if token.is_empty() {
         return Err(DecodeError::Empty);
     }
-    if token.len() > MAX_TOKEN_LEN {
+    if token.len() > max_len {
         return Err(DecodeError::TooLong);
     }
     let Some(body) = token.strip_prefix(prefix) else {

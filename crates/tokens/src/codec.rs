@@ -16,6 +16,9 @@ use crate::bytes::{base64url_encode, open_token, put_text, put_varint, unzigzag,
 use crate::error::DecodeError;
 
 const PREFIX: &str = "o1";
+/// The longest saved token read: above the largest incident its limits allow
+/// (`runbook::incident::limits`), so whatever is saved reads back.
+pub const MAX_SAVED_LEN: usize = 4 * 1024 * 1024;
 
 pub fn encode(incident: &Incident) -> String {
     let mut out = Vec::with_capacity(256);
@@ -58,7 +61,7 @@ pub fn encode(incident: &Incident) -> String {
 }
 
 pub fn decode(token: &str) -> Result<Incident, DecodeError> {
-    let bytes = open_token(token, PREFIX)?;
+    let bytes = open_token(token, PREFIX, MAX_SAVED_LEN)?;
     let mut reader = Reader::new(&bytes);
     let id = reader.text()?;
     let runbook = reader.text()?;

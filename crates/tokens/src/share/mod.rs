@@ -1,15 +1,19 @@
 //! Share links: the whole incident in a URL fragment, small enough to paste anywhere.
 //!
-//! Token `s1` + base64url of: a 16-bit checksum, then the start (unix s), flags, resolution
-//! (s) and next update (min), the checked steps as a bitmap over the runbook's steps with an
-//! 8-bit fingerprint of each checked id (so a link still applies after the runbook is
-//! edited: steps are matched by fingerprint, in order), check times in minutes, field keys as
-//! 16-bit hashes, events, and last all free text compressed together (`text_coder`).
-//! Secrets are never in it: only detected host variables are carried.
+//! Token `s2` + base64url of: a 16-bit checksum, then the start (unix s), flags, resolution
+//! (s) and next update (min), each checked step by its full id with its time in minutes,
+//! field keys as 16-bit hashes, events, and last all free text compressed together
+//! (`text_coder`). Secrets are never in it: only detected host variables are carried.
+//!
+//! Steps travel by full id because an id names a step's section and text: after the
+//! runbook is edited, a check lands on the same step or, if that step changed, on none (it
+//! is listed as orphaned). Format `s1` (a bitmap with 8-bit fingerprints) could land a check
+//! on the wrong step; its links still open, and a check is placed only where the runbook
+//! still has the same number of steps and the same fingerprint at the same place.
 
 mod text_coder;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use runbook::incident::{Event, EventKind, Incident, Timestamp};
 use runbook::steps::{Step, StepId};
@@ -18,10 +22,13 @@ use runbook::Runbook;
 use crate::bytes::{base64url_encode, fnv1a, open_token, put_varint, zigzag, Reader};
 use crate::error::DecodeError;
 
-pub const PREFIX: &str = "s1";
+pub const PREFIX: &str = "s2";
+const PREFIX_V1: &str = "s1";
 const ESCAPE16: u16 = 0xFFFF;
 const ESCAPE8: u8 = 0xFF;
 const MAX_TEXT_TOTAL: usize = 64 * 1024;
+/// Far above any link a person pastes, far below what would hurt a browser tab.
+const MAX_LINK_LEN: usize = 256 * 1024;
 
 /// A decoded share link.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,7 +40,27 @@ pub struct Shared {
     pub runbook_found: bool,
 }
 
-pub fn encode(incident: &Incident, runbook: Option<&Runbook>) -> String {
+/// An incident whose text is more than a link can carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooLarge {
+    /// Bytes of text in the incident.
+    pub bytes: usize,
+    pub limit: usize,
+}
+
+impl std::fmt::Display for TooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "this incident holds {} KB of text, more than the {} KB a link can carry: shorten the longest fields to share it",
+            self.bytes.div_ceil(1024),
+            self.limit / 1024
+        )
+    }
+}
+
+/// The incident as a link token, or why it does not fit in one.
+pub fn encode(incident: &Incident, runbook: Option<&Runbook>) -> Result<String, TooLarge> {
     let start_minute = minute(incident.started_at);
     let mut out = Vec::with_capacity(256);
     let mut texts: Vec<&str> = vec![&incident.id, &incident.runbook];
@@ -52,26 +79,9 @@ pub fn encode(incident: &Incident, runbook: Option<&Runbook>) -> String {
         texts.push(severity);
     }
 
-    // Steps: a bitmap over the runbook's steps, then the ones it does not have by full id.
-    let steps: &[Step] = runbook.map_or(&[], |r| &r.steps);
-    put_varint(&mut out, steps.len() as u64);
-    let mut bitmap = vec![0u8; steps.len().div_ceil(8)];
-    let mut checked = Vec::new();
-    for (index, step) in steps.iter().enumerate() {
-        if let Some(&at) = incident.checks.get(&step.id) {
-            bitmap[index / 8] |= 1 << (index % 8);
-            checked.push((step.id, at));
-        }
-    }
-    out.extend_from_slice(&bitmap);
-    out.extend(checked.iter().map(|(id, _)| fingerprint(*id)));
-    for (_, at) in &checked {
-        put_varint(&mut out, zigzag(minute(*at).wrapping_sub(start_minute)));
-    }
-    let known: HashSet<StepId> = steps.iter().map(|s| s.id).collect();
-    let extra: Vec<(&StepId, &Timestamp)> = incident.checks.iter().filter(|(id, _)| !known.contains(id)).collect();
-    put_varint(&mut out, extra.len() as u64);
-    for (id, at) in extra {
+    // Steps: every checked one by its full id (see the module's note on why).
+    put_varint(&mut out, incident.checks.len() as u64);
+    for (id, at) in &incident.checks {
         out.extend_from_slice(&id.0.to_le_bytes());
         put_varint(&mut out, zigzag(minute(*at).wrapping_sub(start_minute)));
     }
@@ -146,10 +156,14 @@ pub fn encode(incident: &Incident, runbook: Option<&Runbook>) -> String {
             }
         }
     }
+    let bytes: usize = texts.iter().map(|t| t.len()).sum();
+    if bytes > MAX_TEXT_TOTAL {
+        return Err(TooLarge { bytes, limit: MAX_TEXT_TOTAL });
+    }
     out.extend(text_coder::compress(&texts));
     let mut token = (fnv1a(&out) as u16).to_le_bytes().to_vec();
     token.extend(out);
-    format!("{PREFIX}{}", base64url_encode(&token))
+    Ok(format!("{PREFIX}{}", base64url_encode(&token)))
 }
 
 /// Raw pieces read from the token before the runbook is known (its slug is in the text).
@@ -165,8 +179,17 @@ enum PendingEvent {
     Reopened,
 }
 
+/// How a link's checked steps were written.
+enum StepsFormat {
+    /// `s2`: full ids.
+    Ids,
+    /// `s1`: a bitmap over the runbook's steps when the link was made, with fingerprints.
+    Bitmap { step_count: usize, checked: Vec<usize>, fingerprints: Vec<u8>, times: Vec<Timestamp> },
+}
+
 pub fn decode<'r>(token: &str, find_runbook: &dyn Fn(&str) -> Option<&'r Runbook>) -> Result<Shared, DecodeError> {
-    let bytes = open_token(token, PREFIX)?;
+    let version = if token.trim().starts_with(PREFIX_V1) { 1 } else { 2 };
+    let bytes = open_token(token, if version == 1 { PREFIX_V1 } else { PREFIX }, MAX_LINK_LEN)?;
     if bytes.len() < 3 {
         return Err(DecodeError::Truncated);
     }
@@ -182,15 +205,20 @@ pub fn decode<'r>(token: &str, find_runbook: &dyn Fn(&str) -> Option<&'r Runbook
     let next_update_at = if flags & 2 != 0 { Some(at_minute(reader.signed()?)) } else { None };
     let has_severity = flags & 4 != 0;
 
-    let step_count = reader.count()? as usize;
-    let bitmap = reader.take(step_count.div_ceil(8))?;
-    let checked: Vec<usize> = (0..step_count).filter(|i| bitmap[i / 8] & 1 << (i % 8) != 0).collect();
-    let fingerprints = reader.take(checked.len())?.to_vec();
-    let mut check_times = Vec::with_capacity(checked.len());
-    for _ in &checked {
-        check_times.push(at_minute(reader.signed()?));
-    }
     let mut checks = BTreeMap::new();
+    let steps_format = if version == 1 {
+        let step_count = reader.count()? as usize;
+        let bitmap = reader.take(step_count.div_ceil(8))?;
+        let checked: Vec<usize> = (0..step_count).filter(|i| bitmap[i / 8] & 1 << (i % 8) != 0).collect();
+        let fingerprints = reader.take(checked.len())?.to_vec();
+        let mut times = Vec::with_capacity(checked.len());
+        for _ in &checked {
+            times.push(at_minute(reader.signed()?));
+        }
+        StepsFormat::Bitmap { step_count, checked, fingerprints, times }
+    } else {
+        StepsFormat::Ids
+    };
     for _ in 0..reader.count()? {
         let id = StepId(reader.u32()?);
         checks.insert(id, at_minute(reader.signed()?));
@@ -282,12 +310,18 @@ pub fn decode<'r>(token: &str, find_runbook: &dyn Fn(&str) -> Option<&'r Runbook
     }
 
     let current_steps: &[Step] = runbook.map_or(&[], |r| &r.steps);
-    let entries: Vec<(usize, u8, Timestamp)> =
-        checked.iter().zip(&fingerprints).zip(&check_times).map(|((&i, &f), &t)| (i, f, t)).collect();
-    for (matched, (old_index, print, at)) in align(&entries, current_steps).into_iter().zip(&entries) {
-        // A step the runbook lost keeps a made-up id, so it is listed, never dropped.
-        let id = matched.unwrap_or(StepId(0x8000_0000 | (*old_index as u32 & 0x7f_ffff) << 8 | u32::from(*print)));
-        checks.insert(id, *at);
+    if let StepsFormat::Bitmap { step_count, checked, fingerprints, times } = steps_format {
+        for ((index, print), at) in checked.into_iter().zip(fingerprints).zip(times) {
+            // Placed only where the runbook has the same steps count and the same fingerprint
+            // at that place; else kept under a made-up id, so it is listed, never dropped.
+            let same_place = (current_steps.len() == step_count)
+                .then(|| current_steps.get(index))
+                .flatten()
+                .filter(|step| fingerprint(step.id) == print);
+            let id =
+                same_place.map_or(StepId(0x8000_0000 | (index as u32 & 0x7f_ffff) << 8 | u32::from(print)), |s| s.id);
+            checks.insert(id, at);
+        }
     }
     let orphaned = checks.keys().filter(|id| !current_steps.iter().any(|s| s.id == **id)).count();
 
@@ -307,26 +341,7 @@ pub fn decode<'r>(token: &str, find_runbook: &dyn Fn(&str) -> Option<&'r Runbook
     Ok(Shared { incident, orphaned, runbook_found: runbook.is_some() })
 }
 
-/// Matches the link's checked steps (old position, fingerprint) to the runbook's steps now:
-/// in order, each to the nearest step with the same fingerprint where the last match left
-/// off. Unmatched entries are steps the runbook no longer has.
-fn align(entries: &[(usize, u8, Timestamp)], steps: &[Step]) -> Vec<Option<StepId>> {
-    let mut cursor = 0usize;
-    let mut shift = 0isize;
-    entries
-        .iter()
-        .map(|&(old_index, print, _)| {
-            let expected = old_index as isize + shift;
-            let found = (cursor..steps.len())
-                .filter(|&j| fingerprint(steps[j].id) == print)
-                .min_by_key(|&j| ((j as isize - expected).abs(), j))?;
-            cursor = found + 1;
-            shift = found as isize - old_index as isize;
-            Some(steps[found].id)
-        })
-        .collect()
-}
-
+/// An `s1` link's 8-bit summary of a step id.
 fn fingerprint(id: StepId) -> u8 {
     (id.0 ^ id.0 >> 8 ^ id.0 >> 16 ^ id.0 >> 24) as u8
 }
@@ -348,7 +363,7 @@ fn field_keys(runbook: &Runbook) -> Vec<String> {
     keys
 }
 
-/// The token in a link's fragment (`#s1…`), as pasted by people and chat apps: surrounding
+/// The token in a link's fragment (`#s2…`), as pasted by people and chat apps: surrounding
 /// space, a leading `#`, and percent-encoding are undone.
 pub fn token_from_fragment(fragment: &str) -> String {
     let fragment = fragment.trim().trim_start_matches('#').trim();
