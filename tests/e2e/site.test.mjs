@@ -36,7 +36,7 @@ describe('runbook page', () => {
     await gotoApp(page, RUNBOOK);
     await page.waitForSelector('article.doc h1');
     assert.equal(await page.title(), 'Incident Response Runbook · Outpost');
-    const severityRows = await page.locator('#severity-levels ~ .table-wrap').first().locator('tbody tr').allInnerTexts();
+    const severityRows = await page.locator('.heading-row:has(#severity-levels) ~ .table-wrap').first().locator('tbody tr').allInnerTexts();
     assert.equal(severityRows.length, 4);
     severityRows.forEach((row, i) => assert.match(row, new RegExp(`^SEV${i + 1}\\b`)));
     assert.equal(await page.locator('article .code').count(), 12);

@@ -35,7 +35,8 @@ fn PlainBlock(code: &'static CodeBlock) -> impl IntoView {
                 <span class="code-lang">{code.lang.clone().unwrap_or_default()}</span>
                 <CopyButton text=move |_| code.code.clone() class="copy copy-all"/>
             </div>
-            <pre><code>{code.code.as_str()}</code></pre>
+            // Focusable: a code line wider than the screen scrolls with the keyboard too.
+            <pre tabindex="0"><code>{code.code.as_str()}</code></pre>
         </div>
     }
 }
@@ -84,7 +85,7 @@ fn CommandRow(group: &'static CommandGroup, step: Option<&'static runbook::steps
     view! {
         <div class="command" class:done=done class:has-check=has_check>
             {check}
-            <pre><code>{group.text.split_inclusive('\n').map(|line| command_line(line, doc)).collect_view()}</code></pre>
+            <pre tabindex="0"><code>{group.text.split_inclusive('\n').map(|line| command_line(line, doc)).collect_view()}</code></pre>
             {group.has_commands.then(|| view! { <CopyButton text=copy class="copy copy-group" title="Copy these commands"/> })}
         </div>
     }

@@ -42,18 +42,22 @@ fn block_view(block: &'static Block, doc: Doc) -> AnyView {
     }
 }
 
+/// A heading and, beside it (not inside, so the heading's name is its text), the link to it.
 fn heading_view(heading: &'static Heading) -> AnyView {
     let id = heading.anchor.clone();
-    let link = view! { <a class="anchor" href=format!("#{id}") aria-label="Link to this section">"#"</a> };
+    let text = document::text::plain_text(&heading.content);
+    let link =
+        view! { <a class="anchor" href=format!("#{id}") aria-label=format!("Link to the section {text}")>"#"</a> };
     let content = inlines_view(&heading.content);
-    match heading.level {
-        1 => view! { <h1 id=id>{content}{link}</h1> }.into_any(),
-        2 => view! { <h2 id=id>{content}{link}</h2> }.into_any(),
-        3 => view! { <h3 id=id>{content}{link}</h3> }.into_any(),
-        4 => view! { <h4 id=id>{content}{link}</h4> }.into_any(),
-        5 => view! { <h5 id=id>{content}{link}</h5> }.into_any(),
-        _ => view! { <h6 id=id>{content}{link}</h6> }.into_any(),
-    }
+    let heading = match heading.level {
+        1 => view! { <h1 id=id>{content}</h1> }.into_any(),
+        2 => view! { <h2 id=id>{content}</h2> }.into_any(),
+        3 => view! { <h3 id=id>{content}</h3> }.into_any(),
+        4 => view! { <h4 id=id>{content}</h4> }.into_any(),
+        5 => view! { <h5 id=id>{content}</h5> }.into_any(),
+        _ => view! { <h6 id=id>{content}</h6> }.into_any(),
+    };
+    view! { <div class="heading-row">{heading}{link}</div> }.into_any()
 }
 
 fn list_view(list: &'static List, doc: Doc) -> AnyView {
