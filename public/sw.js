@@ -7,7 +7,20 @@ const PRECACHE = __OUTPOST_PRECACHE__;
 const CACHE = `outpost-${VERSION}`;
 
 self.addEventListener('install', (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(PRECACHE)));
+  event.waitUntil(
+    (async () => {
+      const cache = await caches.open(CACHE);
+      await Promise.all(PRECACHE.map(async (path) => {
+        const response = await fetch(path, { cache: 'reload' });
+        // Static hosts answer 404.html with its own status, and some redirect `x.html`
+        // to `x`: kept as a plain 200 so it can answer a navigation later.
+        if (!response.ok && !(path === '/404.html' && response.status === 404)) {
+          throw new Error(`precache ${path}: ${response.status}`);
+        }
+        await cache.put(path, new Response(await response.arrayBuffer(), { headers: response.headers }));
+      }));
+    })(),
+  );
 });
 
 self.addEventListener('activate', (event) => {
@@ -30,9 +43,13 @@ self.addEventListener('fetch', (event) => {
   if (request.method !== 'GET') return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
-  // Every page of the site is the same app shell; the app reads the address itself.
-  const key = request.mode === 'navigate' ? '/' : url.pathname;
   event.respondWith(
-    caches.open(CACHE).then(async (cache) => (await cache.match(key)) ?? fetch(request)),
+    caches.open(CACHE).then(async (cache) => {
+      if (request.mode !== 'navigate') return (await cache.match(url.pathname)) ?? fetch(request);
+      // Each page was written whole at build time: the home page, one per runbook, and
+      // 404.html, which the app turns into incidents and share links.
+      const page = url.pathname === '/' ? '/' : `${url.pathname.replace(/\/+$/, '')}/index.html`;
+      return (await cache.match(page)) ?? (await cache.match('/404.html')) ?? fetch(request);
+    }),
   );
 });

@@ -1,14 +1,6 @@
-//! The runbook site: plain markdown runbooks as an incident cockpit, in the browser.
-
-mod app;
-mod clipboard;
-mod components;
-mod doc;
-mod offline;
-mod routes;
-mod site;
-mod state;
+//! The runbook site in the browser: see `app::start`.
 
 fn main() {
-    leptos::mount::mount_to_body(app::App);
+    #[cfg(not(feature = "ssr"))]
+    app::start();
 }

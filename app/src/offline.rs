@@ -15,7 +15,7 @@ pub struct UpdateReady(pub RwSignal<Option<ServiceWorker>, LocalStorage>);
 
 pub fn start() -> UpdateReady {
     let ready = UpdateReady(RwSignal::new_local(None));
-    if cfg!(debug_assertions) {
+    if cfg!(debug_assertions) || cfg!(feature = "ssr") {
         return ready;
     }
     let Some(container) = web_sys::window().map(|w| w.navigator().service_worker()) else {

@@ -47,13 +47,38 @@ async function headerRules(dist) {
   return rules;
 }
 
+const exists = (path) => stat(path).then(() => true, () => false);
+
 /**
- * Serves dist/ on 127.0.0.1 like a plain static host (nginx, `python -m http.server`) with a
- * single-page-app fallback: a directory asked for without its trailing slash is redirected
- * to it, as every such host does.
+ * The rewrites (status 200) of dist/_redirects (Cloudflare Pages format) as
+ * [matches(path), file]: `/x/*` matches below /x/, anything else exactly; a target without
+ * an extension names its `.html` file, as on Pages.
+ */
+async function rewriteRules(dist) {
+  let text = '';
+  try {
+    text = await readFile(join(dist, '_redirects'), 'utf8');
+  } catch {
+    return [];
+  }
+  return text
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter(([source, , code]) => source && !source.startsWith('#') && code === '200')
+    .map(([source, target]) => [
+      source.endsWith('*') ? (path) => path.startsWith(source.slice(0, -1)) : (path) => path === source,
+      join(dist, extname(target) ? target : `${target}.html`),
+    ]);
+}
+
+/**
+ * Serves dist/ on 127.0.0.1 like a plain static host (nginx, `python -m http.server`): a
+ * directory asked for without its trailing slash is redirected to it, as every such host
+ * does, addresses with no file get 404.html, and the rewrites of `_redirects` apply.
  */
 export async function serveDist(dist = DIST) {
   const rules = await headerRules(dist);
+  const rewrites = await rewriteRules(dist);
   const headersFor = (path) => Object.assign({}, ...rules.filter(([pattern]) => pattern.test(path)).map(([, h]) => h));
   const server = createServer(async (request, response) => {
     const url = new URL(request.url, 'http://x');
@@ -64,20 +89,30 @@ export async function serveDist(dist = DIST) {
       return;
     }
     let target = file;
-    try {
-      if ((await stat(target)).isDirectory()) {
-        if (!path.endsWith('/')) {
-          response.writeHead(301, { location: `${url.pathname}/${url.search}` }).end();
-          return;
+    let status = 200;
+    const rewrite = rewrites.find(([matches]) => matches(path));
+    if (rewrite) {
+      target = rewrite[1];
+    } else {
+      try {
+        if ((await stat(target)).isDirectory()) {
+          if (!path.endsWith('/')) {
+            response.writeHead(301, { location: `${url.pathname}/${url.search}` }).end();
+            return;
+          }
+          target = join(target, 'index.html');
         }
-        target = join(target, 'index.html');
+      } catch {
+        // Like Cloudflare Pages: a site with a 404.html gets it, with status 404, for every
+        // address that has no file; a site without one is treated as a single-page app.
+        if (extname(path)) target = null;
+        else if (await exists(join(dist, '404.html'))) [target, status] = [join(dist, '404.html'), 404];
+        else target = join(dist, 'index.html');
       }
-    } catch {
-      target = extname(path) ? null : join(dist, 'index.html');
     }
     try {
       const body = await readFile(target);
-      response.writeHead(200, { ...headersFor(path), 'content-type': TYPES[extname(target)] ?? 'application/octet-stream' });
+      response.writeHead(status, { ...headersFor(path), 'content-type': TYPES[extname(target)] ?? 'application/octet-stream' });
       response.end(body);
     } catch {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
@@ -127,10 +162,13 @@ export async function openPage(browser, origin, options = {}) {
   return page;
 }
 
-/** Waits until the app has drawn its shell (the WASM has loaded and run). */
+/**
+ * Waits until the app has taken over the page (the WASM has loaded and run): pages are
+ * pre-rendered, so their content is there before the app is.
+ */
 export async function gotoApp(page, path) {
   await page.goto(page.origin + path);
-  await page.waitForSelector('.site-header');
+  await page.waitForSelector('html.app-ready');
 }
 
 /** The exact text of the n-th fenced code block in a markdown file. */

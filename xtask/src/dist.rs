@@ -5,6 +5,9 @@
 //! - `sw.js` gets the list of files to precache and a version that changes with them.
 //! - `_headers` (Cloudflare Pages format) sets the CSP, long caching for hashed files and no
 //!   caching for the pages and the service worker.
+//! - `_redirects` (Cloudflare Pages format) serves `404.html` with status 200 at the
+//!   addresses the app draws itself (incidents, share links): without it Pages would answer
+//!   them with status 404.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -17,14 +20,33 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'
 style-src 'self'; img-src 'self' https: data:; connect-src 'self'; font-src 'self'; manifest-src 'self'; \
 worker-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-pub fn finish(dist: &Path) -> Result<(), String> {
+/// Trunk's inline start-up script out of `index.html` (the template of every page).
+pub fn externalize_boot_script(dist: &Path) -> Result<(), String> {
     let index_path = dist.join("index.html");
     let index = read(&index_path)?;
     let index = move_inline_script(dist, &index)?;
-    write(&index_path, &index)?;
+    write(&index_path, &index)
+}
+
+/// The service worker's precache list, `_headers` and `_redirects`, once every page is
+/// written.
+pub fn finish(dist: &Path) -> Result<(), String> {
     let files = published_files(dist)?;
     write_service_worker(dist, &files)?;
-    write_headers(dist, &files)
+    write_headers(dist, &files)?;
+    write_redirects(dist)
+}
+
+/// Addresses with no file of their own that the app draws: `/i/<id>` and `/s`. Pages strips
+/// `.html` (it redirects `/404.html` to `/404`), so the rewrite names `/404`.
+const APP_DRAWN: [&str; 2] = ["/i/*", "/s"];
+
+fn write_redirects(dist: &Path) -> Result<(), String> {
+    let mut out = String::from("# Drawn by the app from 404.html, answered with status 200.\n");
+    for path in APP_DRAWN {
+        writeln!(out, "{path} /404 200").unwrap();
+    }
+    write(&dist.join("_redirects"), &out)
 }
 
 /// `<script type="module">…</script>` → `<script type="module" src="/boot-<hash>.js">`.
@@ -49,7 +71,7 @@ fn move_inline_script(dist: &Path, index: &str) -> Result<String, String> {
 fn published_files(dist: &Path) -> Result<Vec<String>, String> {
     let mut files = Vec::new();
     collect(dist, dist, &mut files)?;
-    files.retain(|f| f != "/sw.js" && f != "/_headers" && !(f.starts_with("/r/") && f.ends_with("/index.html")));
+    files.retain(|f| f != "/sw.js" && f != "/_headers" && f != "/_redirects");
     for file in &mut files {
         if file == "/index.html" {
             *file = "/".into();
@@ -95,7 +117,8 @@ fn write_headers(dist: &Path, files: &[String]) -> Result<(), String> {
     out.push_str("  X-Content-Type-Options: nosniff\n  Referrer-Policy: no-referrer\n  X-Frame-Options: DENY\n");
     out.push_str("  Permissions-Policy: camera=(), microphone=(), geolocation=()\n");
     // Pages and the service worker must be fetched fresh so a deploy is seen at once.
-    for path in ["/", "/index.html", "/r/*", "/i/*", "/s", "/sw.js", "/manifest.webmanifest"] {
+    for path in ["/", "/index.html", "/404.html", "/r/*", "/i/*", "/s", "/sw.js", "/route.js", "/manifest.webmanifest"]
+    {
         writeln!(out, "\n{path}\n  Cache-Control: no-cache").unwrap();
     }
     for file in files.iter().filter(|f| is_hashed(f)) {

@@ -1,32 +1,38 @@
 //! Building and serving the runbook site.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use document::Library;
 
 use crate::process::{self, root, run, step};
 use crate::worker;
 
-/// `trunk build --release` into dist/, finished for deployment (`dist.rs`), then a copy of
-/// index.html at each runbook's route so any static host can serve deep links, even one
-/// without a single-page-app fallback.
+/// `trunk build --release` into dist/, then every route pre-rendered as a complete page by
+/// the app's own components (`app/src/bin/prerender.rs`), then finished for deployment
+/// (`dist.rs`): readable with no script, on any static host.
 pub fn build(library: &Library) -> Result<PathBuf, String> {
     step("building the site (trunk build --release)");
     run(process::trunk().args(["build", "--release"]))?;
     let dist = root().join("dist");
+    crate::dist::externalize_boot_script(&dist)?;
+    step("pre-rendering every page");
+    run(process::cargo()
+        .args([
+            "run",
+            "--quiet",
+            "--package",
+            "app",
+            "--no-default-features",
+            "--features",
+            "ssr",
+            "--bin",
+            "prerender",
+            "--",
+        ])
+        .arg(&dist))?;
     crate::dist::finish(&dist)?;
-    let index = std::fs::read(dist.join("index.html")).map_err(|e| format!("dist/index.html: {e}"))?;
-    for runbook in &library.runbooks {
-        write_route(&dist, &format!("r/{}", runbook.slug), &index)?;
-    }
-    println!("site written to {}", dist.display());
+    println!("site written to {} ({} runbooks)", dist.display(), library.runbooks.len());
     Ok(dist)
-}
-
-fn write_route(dist: &Path, route: &str, index: &[u8]) -> Result<(), String> {
-    let dir = dist.join(route);
-    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    std::fs::write(dir.join("index.html"), index).map_err(|e| format!("{}: {e}", dir.display()))
 }
 
 /// The site with live rebuilds, and the edge probe under workerd probing the bundled demo

@@ -80,6 +80,20 @@ fn formatting_and_lints() -> Result<(), String> {
         .map_err(|e| format!("{e}\n  run `cargo fmt --all` to fix"))?;
     step("lints");
     process::run(process::cargo().args(["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"]))?;
+    // The app's build-time renderer (`bin/prerender.rs`).
+    process::run(process::cargo().args([
+        "clippy",
+        "--package",
+        "app",
+        "--no-default-features",
+        "--features",
+        "ssr",
+        "--all-targets",
+        "--quiet",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
     process::run(process::cargo().args([
         "clippy",
         "--package",

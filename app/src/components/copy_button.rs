@@ -3,6 +3,8 @@
 use std::time::Duration;
 
 use leptos::prelude::*;
+
+use crate::components::{BEFORE_APP, GETTING_READY};
 use leptos::task::spawn_local;
 
 use crate::clipboard::copy_text;
@@ -38,7 +40,9 @@ pub fn CopyButton(
         });
     };
     view! {
-        <button type="button" class=class on:click=copy aria-live="polite" title=title
+        <button type="button" class=class on:click=copy aria-live="polite"
+            title=if BEFORE_APP { Some(GETTING_READY) } else { title }
+            disabled=BEFORE_APP attr:data-needs-app=BEFORE_APP.then_some("")
             class:copied=move || state.get() == CopyState::Copied>
             {move || match state.get() {
                 CopyState::Ready => label,

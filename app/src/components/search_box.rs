@@ -138,6 +138,9 @@ fn highlighted(snippet: &str, highlights: &[std::ops::Range<usize>]) -> AnyView 
 
 /// `/` anywhere but in a text field jumps to search, as on most documentation sites.
 fn focus_on_slash_key(input: NodeRef<Input>) {
+    if cfg!(feature = "ssr") {
+        return;
+    }
     let handle = window_event_listener(ev::keydown, move |event| {
         if event.key() != "/" || event.ctrl_key() || event.meta_key() || event.alt_key() {
             return;

@@ -1,6 +1,8 @@
 //! The checkbox of a step, with the time it was checked.
 
 use leptos::prelude::*;
+
+use crate::components::BEFORE_APP;
 use runbook::clock::hh_mm;
 use runbook::steps::Step;
 
@@ -18,6 +20,7 @@ pub fn StepCheck(step: &'static Step, incident: IncidentRef, store: Store) -> im
     view! {
         <span class="step-check">
             <input type="checkbox" id=id.clone() prop:checked=move || checked_at.get().is_some() on:change=toggle
+                disabled=BEFORE_APP attr:data-needs-app=BEFORE_APP.then_some("")
                 aria-label=format!("Done: {}", step.label)/>
             {move || checked_at.get().map(|at| view! {
                 <label for=id.clone() class="checked-at" title="Checked at">{hh_mm(at, clock.offset_minutes.get())}</label>

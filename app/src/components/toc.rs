@@ -42,7 +42,12 @@ pub fn TableOfContents(doc: Doc) -> impl IntoView {
     }
 }
 
-/// Wide screens show the contents as a column; phones start with it folded.
+/// Wide screens show the contents as a column; phones start with it folded. Pre-rendered
+/// pages start folded, and the stylesheet shows the column on wide screens until the app
+/// opens it, so nothing moves when it does.
 fn is_wide_screen() -> bool {
+    if cfg!(feature = "ssr") {
+        return false;
+    }
     window().match_media("(min-width: 64rem)").ok().flatten().is_some_and(|query| query.matches())
 }

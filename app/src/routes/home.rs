@@ -12,6 +12,7 @@ use crate::state::store::use_store;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
+    #[cfg(not(feature = "ssr"))]
     document().set_title(&format!("Runbooks · {}", site::site_title()));
     let runbooks = &site().library.runbooks;
     view! {

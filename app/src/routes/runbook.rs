@@ -3,6 +3,8 @@
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
+
+use crate::components::{BEFORE_APP, GETTING_READY};
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use leptos_router::NavigateOptions;
 use runbook::incident::Incident;
@@ -46,6 +48,7 @@ pub fn variables_from_link(runbook: &Runbook) -> BTreeMap<String, String> {
 
 #[component]
 fn ReadRunbook(runbook: &'static Runbook) -> impl IntoView {
+    #[cfg(not(feature = "ssr"))]
     document().set_title(&format!("{} · {}", runbook.title, site::site_title()));
     let store = use_store();
     let from_link = variables_from_link(runbook);
@@ -68,7 +71,8 @@ fn ReadRunbook(runbook: &'static Runbook) -> impl IntoView {
     view! {
         <RunbookBody doc=doc>
             <div class="runbook-actions">
-                <button type="button" class="start" on:click=start>"Start incident"</button>
+                <button type="button" class="start" on:click=start
+                    disabled=BEFORE_APP attr:data-needs-app=BEFORE_APP.then_some("") title=BEFORE_APP.then_some(GETTING_READY)>"Start incident"</button>
                 <OpenIncidents runbook=runbook store=store/>
             </div>
         </RunbookBody>

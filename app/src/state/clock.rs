@@ -12,12 +12,19 @@ pub struct Clock {
     pub offset_minutes: RwSignal<i32>,
 }
 
+/// Now, in Unix seconds. At build time there is no now: pre-rendered pages show no times.
 pub fn now() -> Timestamp {
-    (js_sys::Date::now() / 1000.0).floor() as Timestamp
+    #[cfg(feature = "ssr")]
+    return 0;
+    #[cfg(not(feature = "ssr"))]
+    return (js_sys::Date::now() / 1000.0).floor() as Timestamp;
 }
 
 fn local_offset_minutes() -> i32 {
-    -(js_sys::Date::new_0().get_timezone_offset() as i32)
+    #[cfg(feature = "ssr")]
+    return 0;
+    #[cfg(not(feature = "ssr"))]
+    return -(js_sys::Date::new_0().get_timezone_offset() as i32);
 }
 
 impl Clock {
@@ -27,8 +34,10 @@ impl Clock {
             clock.now.set(now());
             clock.offset_minutes.set(local_offset_minutes());
         };
-        if let Ok(handle) = set_interval_with_handle(tick, Duration::from_secs(1)) {
-            on_cleanup(move || handle.clear());
+        if cfg!(not(feature = "ssr")) {
+            if let Ok(handle) = set_interval_with_handle(tick, Duration::from_secs(1)) {
+                on_cleanup(move || handle.clear());
+            }
         }
         clock
     }

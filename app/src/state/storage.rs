@@ -4,6 +4,9 @@
 use web_sys::Storage;
 
 fn storage() -> Option<Storage> {
+    if cfg!(feature = "ssr") {
+        return None; // building pages: there is no browser storage, and nothing to read
+    }
     web_sys::window()?.local_storage().ok().flatten()
 }
 

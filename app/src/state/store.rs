@@ -44,6 +44,9 @@ impl Store {
             user_variables: RwSignal::new(read_variables()),
             notices: RwSignal::new(Vec::new()),
         };
+        if cfg!(feature = "ssr") {
+            return store; // building pages: nothing saved yet, nothing to follow
+        }
         if !storage::is_available() {
             store.notice("This browser does not let Outpost save anything: incidents will be lost on reload.".into());
         }

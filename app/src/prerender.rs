@@ -1,0 +1,51 @@
+//! Build-time rendering: each route the site knows, drawn by the same components the
+//! browser runs, as the HTML of its page. Used by `bin/prerender.rs`; `cargo xtask build`
+//! runs it after Trunk, over `dist/index.html` as the page template.
+
+/// The routes to write: `(address, file under dist/, page title)`.
+pub fn routes() -> Vec<(String, String, String)> {
+    let title = crate::site::site_title();
+    let mut routes = vec![("/".to_string(), "index.html".to_string(), format!("Runbooks · {title}"))];
+    for runbook in &crate::site::site().library.runbooks {
+        routes.push((
+            api::site::runbook_path(&runbook.slug, None),
+            format!("r/{}/index.html", runbook.slug),
+            format!("{} · {title}", runbook.title),
+        ));
+    }
+    // Every address the site has no file for: incidents and share links (the app draws
+    // them), and addresses that are not pages at all.
+    routes.push(("/404".to_string(), "404.html".to_string(), format!("No page here · {title}")));
+    routes
+}
+
+/// The app as HTML for `path`.
+#[cfg(feature = "ssr")]
+pub fn render(path: &str) -> String {
+    use leptos::prelude::*;
+
+    let owner = Owner::new();
+    owner.with(|| {
+        provide_context(leptos_router::location::RequestUrl::new(path));
+        view! { <crate::App/> }.to_html()
+    })
+}
+
+/// `template` (Trunk's `index.html`) with the page's title and its pre-rendered body.
+pub fn page(template: &str, title: &str, body: &str) -> Result<String, String> {
+    let with_title = match (template.find("<title>"), template.find("</title>")) {
+        (Some(start), Some(end)) if start < end => {
+            format!("{}<title>{}</title>{}", &template[..start], escape(title), &template[end + "</title>".len()..])
+        }
+        _ => return Err("the page template has no <title>".into()),
+    };
+    let Some(body_start) = with_title.find("<body>") else {
+        return Err("the page template has no <body>".into());
+    };
+    let insert_at = body_start + "<body>".len();
+    Ok(format!("{}<div id=\"app\">{body}</div>{}", &with_title[..insert_at], &with_title[insert_at..]))
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
