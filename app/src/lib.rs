@@ -33,29 +33,61 @@ pub fn start() {
     fresh.set_id("app");
     let Ok(fresh) = fresh.dyn_into::<web_sys::HtmlElement>() else { return };
     leptos::mount::mount_to(fresh.clone(), App).forget();
-    // What the reader was doing before the app arrived carries over: a search being typed.
-    let typed = prerendered
-        .query_selector(".search-input")
-        .ok()
-        .flatten()
-        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
-        .map(|input| (input.value(), document.active_element().is_some_and(|a| a == **input)));
-    let _ = prerendered.replace_with_with_node_1(&fresh);
-    if let Some((value, focused)) = typed.filter(|(value, focused)| !value.is_empty() || *focused) {
-        if let Some(input) = fresh
-            .query_selector(".search-input")
-            .ok()
-            .flatten()
-            .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
-        {
-            input.set_value(&value);
-            let _ = input.dispatch_event(&web_sys::Event::new("input").expect("an input event"));
-            if focused {
-                let _ = input.focus();
+    // The swap waits for the app's first effects (saved state loading, routed views), so
+    // the page it puts in place is complete.
+    leptos::prelude::set_timeout(move || swap(&document, &prerendered, &fresh), std::time::Duration::ZERO);
+}
+
+/// `fresh` (the live app) in place of the pre-rendered page, with what the reader typed
+/// there carried over: a search, a host value.
+#[cfg(not(feature = "ssr"))]
+fn swap(document: &web_sys::Document, prerendered: &web_sys::Element, fresh: &web_sys::HtmlElement) {
+    use wasm_bindgen::JsCast;
+
+    let typed = typed_fields(prerendered, document);
+    let _ = prerendered.replace_with_with_node_1(fresh);
+    mark_ready(document);
+    for (id, value, focused) in typed {
+        let found = match id {
+            Some(id) => document.get_element_by_id(&id),
+            None => fresh.query_selector("input.search-input").ok().flatten(),
+        };
+        let Some(input) = found.and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok()) else { continue };
+        input.set_value(&value);
+        if focused {
+            let _ = input.focus();
+        }
+        // Told to the app as if typed there: bubbling, for its handlers are delegated.
+        let init = web_sys::EventInit::new();
+        init.set_bubbles(true);
+        for event in ["input", "change"] {
+            if let Ok(event) = web_sys::Event::new_with_event_init_dict(event, &init) {
+                let _ = input.dispatch_event(&event);
             }
         }
     }
-    mark_ready(&document);
+}
+
+/// Text fields of the pre-rendered page the reader has typed in or is in, as
+/// `(id, value, focused)`; the search field has no id.
+#[cfg(not(feature = "ssr"))]
+fn typed_fields(page: &web_sys::Element, document: &web_sys::Document) -> Vec<(Option<String>, String, bool)> {
+    use wasm_bindgen::JsCast;
+
+    let mut fields = Vec::new();
+    let Ok(inputs) = page.query_selector_all("input.search-input, input[type=text][id]") else { return fields };
+    for index in 0..inputs.length() {
+        let Some(input) = inputs.item(index).and_then(|n| n.dyn_into::<web_sys::HtmlInputElement>().ok()) else {
+            continue;
+        };
+        let focused = document.active_element().is_some_and(|a| a == **input);
+        if input.value() == input.default_value() && !focused {
+            continue;
+        }
+        let id = Some(input.id()).filter(|id| !id.is_empty());
+        fields.push((id, input.value(), focused));
+    }
+    fields
 }
 
 /// `html.app-ready`: styles and tests tell the live app from the pre-rendered page by it.

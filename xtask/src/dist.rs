@@ -117,7 +117,7 @@ fn write_headers(dist: &Path, files: &[String]) -> Result<(), String> {
     out.push_str("  X-Content-Type-Options: nosniff\n  Referrer-Policy: no-referrer\n  X-Frame-Options: DENY\n");
     out.push_str("  Permissions-Policy: camera=(), microphone=(), geolocation=()\n");
     // Pages and the service worker must be fetched fresh so a deploy is seen at once.
-    for path in ["/", "/index.html", "/404.html", "/r/*", "/i/*", "/s", "/sw.js", "/route.js", "/manifest.webmanifest"]
+    for path in ["/", "/index.html", "/404.html", "/r/*", "/i/*", "/s", "/sw.js", "/early.js", "/manifest.webmanifest"]
     {
         writeln!(out, "\n{path}\n  Cache-Control: no-cache").unwrap();
     }

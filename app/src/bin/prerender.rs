@@ -18,13 +18,6 @@ fn main() -> ExitCode {
     };
     for (path, file, title) in app::prerender::routes() {
         let html = app::prerender::render(&path);
-        // The page for addresses with no file: a script says "Opening…" there for the
-        // addresses the app draws (incidents, share links) before the app has loaded.
-        let template = if file == "404.html" {
-            template.replacen("</head>", "<script src=\"/route.js\"></script></head>", 1)
-        } else {
-            template.clone()
-        };
         let page = match app::prerender::page(&template, &title, &html) {
             Ok(page) => page,
             Err(error) => {

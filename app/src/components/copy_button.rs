@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
-use crate::components::{BEFORE_APP, GETTING_READY};
+use crate::components::BEFORE_APP;
 use leptos::task::spawn_local;
 
 use crate::clipboard::copy_text;
@@ -41,8 +41,7 @@ pub fn CopyButton(
     };
     view! {
         <button type="button" class=class on:click=copy aria-live="polite"
-            title=if BEFORE_APP { Some(GETTING_READY) } else { title }
-            disabled=BEFORE_APP attr:data-needs-app=BEFORE_APP.then_some("")
+            title=title data-needs-app=BEFORE_APP.then_some("")
             class:copied=move || state.get() == CopyState::Copied>
             {move || match state.get() {
                 CopyState::Ready => label,

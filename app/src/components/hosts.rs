@@ -5,8 +5,6 @@
 
 use leptos::prelude::*;
 
-use crate::components::BEFORE_APP;
-
 use crate::doc::{Doc, Source};
 
 #[component]
@@ -40,7 +38,6 @@ pub fn HostsPanel(doc: Doc) -> impl IntoView {
                         <label class="host" for=label_for>
                             <code>{variable.written.clone()}</code>
                             <input id=id type="text" spellcheck="false" autocomplete="off" placeholder="not set" maxlength="253"
-                                disabled=BEFORE_APP attr:data-needs-app=BEFORE_APP.then_some("")
                                 aria-label=variable.written.clone()
                                 aria-describedby=move || linked().then(|| note_id.clone())
                                 prop:value=move || doc.value_of(name).unwrap_or_default()

@@ -9,8 +9,8 @@ pub mod step_check;
 pub mod template_form;
 pub mod toc;
 
-/// Whether this is the build-time drawing of a page, before the app runs in the browser:
-/// controls are drawn disabled and say they are getting ready, so a click never vanishes.
+/// Whether this is the build-time drawing of a page, before the app runs in the browser.
+/// Its buttons are marked `data-needs-app`: a click on one before the app is ready is held
+/// by `public/early.js` and made again once it is, so no click is lost; with no script at
+/// all they are hidden.
 pub const BEFORE_APP: bool = cfg!(feature = "ssr");
-/// What a control says while the app loads.
-pub const GETTING_READY: &str = "Getting ready… (a moment after the page loads)";

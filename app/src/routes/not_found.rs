@@ -6,7 +6,7 @@ use leptos::prelude::*;
 pub fn NotFound() -> impl IntoView {
     view! {
         <section class="page narrow not-found">
-            // Shown instead while the app loads for an incident or a share link (route.js).
+            // Shown instead while the app loads for an incident or a share link (early.js).
             <p class="opening-note" role="status">"Opening…"</p>
             <div class="not-found-text">
                 <h1>"No page here"</h1>

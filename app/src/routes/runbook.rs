@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 
-use crate::components::{BEFORE_APP, GETTING_READY};
+use crate::components::BEFORE_APP;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use leptos_router::NavigateOptions;
 use runbook::incident::Incident;
@@ -71,8 +71,7 @@ fn ReadRunbook(runbook: &'static Runbook) -> impl IntoView {
     view! {
         <RunbookBody doc=doc>
             <div class="runbook-actions">
-                <button type="button" class="start" on:click=start
-                    disabled=BEFORE_APP attr:data-needs-app=BEFORE_APP.then_some("") title=BEFORE_APP.then_some(GETTING_READY)>"Start incident"</button>
+                <button type="button" class="start" on:click=start data-needs-app=BEFORE_APP.then_some("")>"Start incident"</button>
                 <OpenIncidents runbook=runbook store=store/>
             </div>
         </RunbookBody>

@@ -1,0 +1,152 @@
+// Pre-rendered pages: readable with no script and before the WebAssembly arrives, taken
+// over by the app with no jump, and no click lost in between.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ROOT, codeBlockFromSource, openPage, useSiteInBrowser } from './harness.mjs';
+
+const site = useSiteInBrowser();
+
+const RUNBOOK = '/r/incident-response/';
+const SOURCE = 'runbooks/incident-response.md';
+
+/** The runbook's headings as a reader sees them: markdown marks and links removed. */
+async function headingsInSource() {
+  const source = await readFile(join(ROOT, SOURCE), 'utf8');
+  let inFence = false;
+  const headings = [];
+  for (const line of source.split('\n')) {
+    if (line.trim().startsWith('```')) inFence = !inFence;
+    const heading = !inFence && /^#{1,6}\s+(.*)$/.exec(line);
+    if (heading) headings.push(heading[1].replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/[`*_]/g, '').trim());
+  }
+  return headings;
+}
+
+/**
+ * Holds every request for the WebAssembly until `release()`: the page as a reader on a slow
+ * network sees it before the app has loaded.
+ */
+async function holdWasm(page) {
+  let release;
+  const released = new Promise((resolve) => (release = resolve));
+  await page.route('**/*.wasm', async (route) => {
+    await released;
+    await route.continue();
+  });
+  return release;
+}
+
+/** Where each heading, paragraph, table and code block of the runbook sits on the page. */
+function placesOfContent(page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('article.doc :is(h1, h2, h3, h4, p, table, pre, li), nav.toc a')].map((e) => {
+      const r = e.getBoundingClientRect();
+      return `${e.tagName} ${Math.round(r.left)},${Math.round(r.top + window.scrollY)} ${Math.round(r.width)}×${Math.round(r.height)}`;
+    }),
+  );
+}
+
+describe('pre-rendered pages', () => {
+  test('with JavaScript off, the runbook page shows the whole runbook', async () => {
+    const page = await openPage(site.browser, site.server.origin, { javaScriptEnabled: false });
+    await page.goto(site.server.origin + RUNBOOK);
+    assert.equal(await page.title(), 'Incident Response Runbook · Outpost');
+    const text = await page.locator('article.doc').innerText();
+    const headings = await headingsInSource();
+    assert.ok(headings.length >= 18, `the runbook has its headings (${headings.length})`);
+    for (const heading of headings) assert.ok(text.includes(heading), `heading "${heading}" is on the page`);
+    const blocks = await page.locator('article.doc pre').allTextContents();
+    for (let index = 0; index < 12; index += 1) {
+      const code = await codeBlockFromSource(SOURCE, index);
+      assert.ok(blocks.join('\n').includes(code.split('\n')[0].trim()), `code block ${index} is on the page`);
+    }
+    assert.equal(await page.locator('article table').count(), 3);
+    assert.equal(await page.locator('article .heading-row:has(#severity-levels) ~ .table-wrap').first().locator('tbody tr').count(), 4);
+    assert.equal(await page.locator('nav.toc a').count(), 17);
+    assert.equal(await page.locator('.link-missing').count(), 4, 'links to runbooks the site lacks are marked');
+    // What needs the app is not offered, and the page says why.
+    assert.equal(await page.locator('[data-needs-app]:visible, .search:visible, .hosts:visible').count(), 0);
+    assert.match(await page.locator('p.noscript').innerText(), /reads without JavaScript/);
+    // Chromium drops the preload of the app's script when scripts are off.
+    assert.deepEqual(page.problems.filter((p) => !/^request failed: .*\/app-[0-9a-f]+\.js$/.test(p)), []);
+  });
+
+  test('the runbook reads before the WebAssembly arrives, and a click made then goes through once it has', async () => {
+    const page = await openPage(site.browser, site.server.origin);
+    const release = await holdWasm(page);
+    await page.goto(site.server.origin + RUNBOOK, { waitUntil: 'domcontentloaded' });
+    await page.locator('article.doc h1').waitFor();
+    assert.equal(await page.locator('html.app-ready').count(), 0, 'the app has not run');
+    assert.match(await page.locator('article.doc').innerText(), /Escalation Matrix/);
+    // "Start incident" before the app: held and said so, not lost.
+    await page.locator('button.start').click();
+    await page.locator('.early-note', { hasText: 'Getting ready' }).waitFor();
+    assert.equal(await page.locator('button.start').getAttribute('aria-busy'), 'true');
+    assert.equal(new URL(page.url()).pathname, RUNBOOK);
+    release();
+    await page.waitForURL(/\/i\/[^/]+$/);
+    await page.locator('.cockpit').waitFor();
+    assert.equal(await page.locator('.early-note').count(), 0);
+    assert.deepEqual(page.problems, []);
+  });
+
+  test('a copy button clicked before the app is ready copies once it is', async () => {
+    const page = await openPage(site.browser, site.server.origin, { permissions: ['clipboard-read', 'clipboard-write'] });
+    const release = await holdWasm(page);
+    await page.goto(site.server.origin + RUNBOOK, { waitUntil: 'domcontentloaded' });
+    await page.locator('article .code').nth(2).locator('button.copy-all').click();
+    await page.locator('.early-note').waitFor();
+    release();
+    await page.waitForFunction(() => document.querySelectorAll('button.copy.copied').length === 1);
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), await codeBlockFromSource(SOURCE, 2));
+    assert.deepEqual(page.problems, []);
+  });
+
+  test('a host value typed before the app is ready is kept and used', async () => {
+    const page = await openPage(site.browser, site.server.origin);
+    const release = await holdWasm(page);
+    await page.goto(site.server.origin + RUNBOOK, { waitUntil: 'domcontentloaded' });
+    await page.locator('details.hosts summary').click();
+    await page.locator('#var-EC2_HOST').fill('web-1.example.com');
+    release();
+    await page.waitForSelector('html.app-ready');
+    assert.equal(await page.locator('#var-EC2_HOST').inputValue(), 'web-1.example.com');
+    await page.waitForFunction(() => document.querySelector('article.doc').innerText.includes('web-1.example.com'));
+    assert.deepEqual(page.problems, []);
+  });
+
+  for (const [name, path, place] of [
+    ['a deep link to a heading', `${RUNBOOK}#escalation-matrix`, null],
+    ['a reader who has scrolled', RUNBOOK, 2400],
+  ]) {
+    test(`${name}: the app takes over with no layout shift and the same place on the page`, async () => {
+      const page = await openPage(site.browser, site.server.origin, { viewport: { width: 390, height: 800 } });
+      const release = await holdWasm(page);
+      await page.goto(site.server.origin + path);
+      if (place) await page.evaluate((y) => window.scrollTo(0, y), place);
+      // Every shift from here on counts: the observer sees the swap and anything after it.
+      await page.evaluate(() => {
+        window.shift = 0;
+        new PerformanceObserver((list) => {
+          for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.shift += entry.value;
+        }).observe({ type: 'layout-shift' });
+      });
+      const before = { scrollY: await page.evaluate(() => window.scrollY), places: await placesOfContent(page) };
+      assert.ok(before.scrollY > 1000, `the page is scrolled down (${before.scrollY})`);
+      release();
+      await page.waitForSelector('html.app-ready');
+      await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 300)))));
+      // Replacing the page makes new elements, which the browser's own measure does not
+      // count as moved: the places of the content are compared as well.
+      const after = { scrollY: await page.evaluate(() => window.scrollY), places: await placesOfContent(page) };
+      assert.equal(after.scrollY, before.scrollY, 'the reader stays where they were');
+      assert.deepEqual(after.places, before.places, 'every heading, paragraph, table and code block stays in place');
+      const shift = await page.evaluate(() => window.shift);
+      assert.ok(shift <= 0.02, `cumulative layout shift ${shift} ≤ 0.02`);
+      if (path.includes('#')) assert.equal(new URL(page.url()).hash, '#escalation-matrix');
+      assert.deepEqual(page.problems, []);
+    });
+  }
+});
