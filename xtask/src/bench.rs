@@ -25,6 +25,7 @@ pub fn run() -> Result<(), String> {
         speed.push('\n');
     }
     let mut report = render(&sizes, &speed);
+    report.push_str(&crate::page_load::measure(&dist)?);
     report.push_str(&render_worker(&worker_sizes));
     print!("{report}");
     let path = root().join("docs/benchmarks.md");

@@ -3,6 +3,7 @@
 
 mod bench;
 mod dist;
+mod page_load;
 mod process;
 mod runbooks;
 mod site;

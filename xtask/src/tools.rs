@@ -7,6 +7,8 @@ use crate::process::{self, command, output, root, run, step};
 
 const TRUNK_VERSION: &str = "0.21.14";
 const WORKER_BUILD_VERSION: &str = "0.8.7";
+/// The anchor `cargo xtask bench` loads beside the site.
+pub const MDBOOK_VERSION: &str = "0.5.4";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const CHROMIUM: &str = "/usr/bin/chromium";
 
@@ -27,6 +29,25 @@ pub fn ensure_worker_tools() -> Result<(), String> {
     }
     step(&format!("installing worker-build {WORKER_BUILD_VERSION} (once, about 6 minutes)"));
     run(process::cargo().args(["install", "worker-build", "--locked", "--version", WORKER_BUILD_VERSION]))
+}
+
+/// mdBook, for the page-load benchmark only; its HTML output needs no optional feature but
+/// search, which its default theme shows.
+pub fn ensure_mdbook() -> Result<(), String> {
+    if installed_version("mdbook").as_deref() == Some(MDBOOK_VERSION) {
+        return Ok(());
+    }
+    step(&format!("installing mdBook {MDBOOK_VERSION} for the benchmark (once, about 4 minutes)"));
+    run(process::cargo().args([
+        "install",
+        "mdbook",
+        "--locked",
+        "--version",
+        MDBOOK_VERSION,
+        "--no-default-features",
+        "--features",
+        "search",
+    ]))
 }
 
 fn ensure_wasm_target() -> Result<(), String> {
@@ -100,10 +121,13 @@ pub fn ensure_browser() -> Result<(), String> {
         .map_err(|e| format!("{e}\n  Chromium is needed for the browser tests: install Debian's `chromium` package"))
 }
 
-/// `trunk 0.21.14` or `0.8.7` → the version.
+/// `trunk 0.21.14`, `0.8.7` or `mdbook v0.5.4` → the version.
 fn installed_version(program: &str) -> Option<String> {
     let text = output(command(program).arg("--version"))?;
-    text.split_whitespace().find(|word| word.starts_with(|c: char| c.is_ascii_digit())).map(str::to_string)
+    text.split_whitespace()
+        .map(|word| word.strip_prefix('v').unwrap_or(word))
+        .find(|word| word.starts_with(|c: char| c.is_ascii_digit()))
+        .map(str::to_string)
 }
 
 /// The version of a package in Cargo.lock.
