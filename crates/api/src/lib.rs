@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 pub mod messages;
+pub mod outage;
 pub mod site;
 pub mod status;
 pub mod verdict;

@@ -1,6 +1,10 @@
 //! Addresses in the runbook site that the probe links to (status page, alerts) and the site
 //! itself uses: one definition, so a link from an alert lands where the site serves the page.
 
+use std::collections::BTreeMap;
+
+use crate::outage::OutageLink;
+
 /// A runbook's address in the site, optionally at a heading: `/r/<slug>/#<anchor>`.
 /// The trailing slash is the address static hosts serve `r/<slug>/index.html` at without a
 /// redirect (Cloudflare Pages, Netlify, nginx and `python -m http.server` all redirect
@@ -15,8 +19,40 @@ pub fn runbook_path(slug: &str, anchor: Option<&str>) -> String {
 /// The full address of an endpoint's runbook section, from the site's URL and the
 /// endpoint's `runbook = "slug#anchor"` setting.
 pub fn runbook_url(site_url: &str, link: &str) -> String {
+    outage_url(site_url, link, &BTreeMap::new(), None)
+}
+
+/// The same address with the endpoint's host values (`?FRONTEND_HOST=…`) and, when it is in
+/// trouble, the outage (`&outage=…`): the site opens the section with the commands filled in
+/// and offers to start the incident from the outage.
+pub fn outage_url(site_url: &str, link: &str, hosts: &BTreeMap<String, String>, outage: Option<&OutageLink>) -> String {
     let (slug, anchor) = link.split_once('#').unwrap_or((link, ""));
-    format!("{}{}", site_url.trim_end_matches('/'), runbook_path(slug, Some(anchor)))
+    let mut query: Vec<String> =
+        hosts.iter().map(|(name, value)| format!("{}={}", encode(name), encode(value))).collect();
+    query.extend(outage.map(OutageLink::to_query));
+    let mut url = format!("{}{}", site_url.trim_end_matches('/'), runbook_path(slug, None));
+    if !query.is_empty() {
+        url.push('?');
+        url.push_str(&query.join("&"));
+    }
+    if !anchor.is_empty() {
+        url.push('#');
+        url.push_str(anchor);
+    }
+    url
+}
+
+/// Everything but unreserved characters as `%XX` (RFC 3986), so a link survives chat apps.
+pub(crate) fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -37,5 +73,29 @@ mod tests {
             "https://runbooks.example.com/r/incident-response/#complete-service-outage-sev1"
         );
         assert_eq!(runbook_url("https://runbooks.example.com", "db"), "https://runbooks.example.com/r/db/");
+    }
+
+    #[test]
+    fn an_outage_url_carries_the_hosts_and_the_outage_before_the_section() {
+        let hosts = BTreeMap::from([("FRONTEND_HOST".to_string(), "aragora.live".to_string())]);
+        let outage = OutageLink {
+            endpoint: "frontend".into(),
+            state: crate::outage::OutageState::Regional,
+            onset: 1_764_387_060,
+            declared: 1_764_387_080,
+            regions: vec!["apac".into()],
+            cause: "timed out".into(),
+        };
+        assert_eq!(
+            outage_url(
+                "https://runbooks.example.com/",
+                "incident-response#complete-service-outage-sev1",
+                &hosts,
+                Some(&outage)
+            ),
+            "https://runbooks.example.com/r/incident-response/?FRONTEND_HOST=aragora.live\
+             &outage=1~frontend~regional~1764387060~1764387080~apac~timed%20out#complete-service-outage-sev1"
+        );
+        assert_eq!(outage_url("", "db", &BTreeMap::new(), None), "/r/db/");
     }
 }

@@ -1,8 +1,11 @@
 //! The JSON the worker serves (`/api/status`, `/api/history/…`, `/api/incidents`) and the
 //! site reads. Documented in `docs/api.md`.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
+use crate::outage::OutageLink;
 use crate::verdict::{Outcome, State};
 
 /// One region's latest result for one endpoint.
@@ -35,9 +38,17 @@ pub struct StatusReport {
 pub struct EndpointStatus {
     pub name: String,
     pub state: State,
+    /// When the state began: the first probe that saw it.
     pub since: i64,
+    /// When the probe declared it, after it held long enough to be believed.
+    #[serde(default)]
+    pub declared_at: Option<i64>,
     /// The site's runbook section for this endpoint, such as `incident-response#complete-service-outage-sev1`.
     pub runbook: Option<String>,
+    /// The host values its URL uses (`FRONTEND_HOST = "aragora.live"`), for the runbook's
+    /// commands.
+    #[serde(default)]
+    pub hosts: BTreeMap<String, String>,
     pub regions: Vec<RegionResult>,
     /// Configured regions with no result in the latest tick (silent, past their deadline, or
     /// unable to probe): no data, neither healthy nor failing.
@@ -48,6 +59,19 @@ pub struct EndpointStatus {
     /// The maintenance window it is in now, if any: alerts are held back.
     #[serde(default)]
     pub maintenance: Option<Maintenance>,
+}
+
+impl EndpointStatus {
+    /// The outage it is in, as a link to the runbook carries it; `None` when it is up.
+    pub fn outage(&self) -> Option<OutageLink> {
+        OutageLink::from_results(
+            &self.name,
+            self.state,
+            self.since,
+            self.declared_at.unwrap_or(self.since),
+            &self.regions,
+        )
+    }
 }
 
 /// An outage the probe detected: from the first failing tick to the first healthy one.

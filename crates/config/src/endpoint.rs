@@ -67,11 +67,11 @@ pub(crate) fn validate(
     } else if earlier.iter().any(|e| e.name == name) {
         errors.add(raw.name.span(), format!("two endpoints are named {name:?}: names must be unique"));
     }
-    let url = match substitute(raw.url.get_ref(), variables) {
-        Ok(url) => url,
+    let (url, hosts) = match substitute(raw.url.get_ref(), variables) {
+        Ok(substituted) => substituted,
         Err(message) => {
             errors.add(raw.url.span(), message);
-            String::new()
+            (String::new(), BTreeMap::new())
         }
     };
     let mut transport = Transport::Fetch;
@@ -181,6 +181,7 @@ pub(crate) fn validate(
         max_body_bytes,
         headers,
         runbook: raw.runbook,
+        hosts,
         transport,
         follow_redirects: raw.follow_redirects,
         line: errors.line(table_span),
@@ -235,7 +236,9 @@ fn body_limit_in_range(bytes: u32, span: Range<usize>, errors: &mut Errors) -> b
 }
 
 /// `http://{EC2_HOST}:8765/x` with the site's variables filled in.
-fn substitute(url: &str, variables: &BTreeMap<String, String>) -> Result<String, String> {
+/// The URL with `{NAME}` filled in from `[variables]`, and the variables it named.
+fn substitute(url: &str, variables: &BTreeMap<String, String>) -> Result<(String, BTreeMap<String, String>), String> {
+    let mut used = BTreeMap::new();
     let mut out = String::with_capacity(url.len());
     let mut rest = url;
     while let Some(open) = rest.find('{') {
@@ -249,8 +252,9 @@ fn substitute(url: &str, variables: &BTreeMap<String, String>) -> Result<String,
             return Err(format!("variable {name} is empty: give it a value under [variables] to probe this endpoint"));
         }
         out.push_str(value);
+        used.insert(name.to_string(), value.clone());
         rest = &rest[close + 1..];
     }
     out.push_str(rest);
-    Ok(out)
+    Ok((out, used))
 }

@@ -118,6 +118,9 @@ pub struct Endpoint {
     pub headers: Vec<(String, HeaderValue)>,
     /// A runbook section on the site, such as `incident-response#complete-service-outage-sev1`.
     pub runbook: Option<String>,
+    /// The `[variables]` its URL names, with their values (`FRONTEND_HOST = "aragora.live"`):
+    /// a link from an alert fills them in the runbook's commands.
+    pub hosts: BTreeMap<String, String>,
     pub follow_redirects: bool,
     pub transport: transport::Transport,
     pub line: u32,

@@ -38,6 +38,9 @@ pub struct Tracker {
     pub candidate: Option<State>,
     pub candidate_since: i64,
     pub streak: u32,
+    /// When the declared state was confirmed (0 in state saved before this was kept).
+    #[serde(default)]
+    pub declared_at: i64,
 }
 
 /// A declared change of state.
@@ -51,7 +54,7 @@ pub struct Transition {
 
 impl Tracker {
     pub fn new(now: i64) -> Tracker {
-        Tracker { state: State::Up, since: now, candidate: None, candidate_since: now, streak: 0 }
+        Tracker { state: State::Up, since: now, candidate: None, candidate_since: now, streak: 0, declared_at: now }
     }
 
     pub fn step(&mut self, observed: Option<State>, now: i64, thresholds: &Thresholds) -> Option<Transition> {
@@ -76,6 +79,7 @@ impl Tracker {
         let transition = Transition { from: self.state, to: observed, since: self.candidate_since };
         self.state = observed;
         self.since = self.candidate_since;
+        self.declared_at = now;
         self.candidate = None;
         self.streak = 0;
         Some(transition)

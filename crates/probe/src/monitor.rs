@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::alerts::{Alert, Outbox};
+use api::outage::OutageLink;
 use api::Outcome;
 use api::State;
 use config::{Config, Endpoint};
@@ -104,7 +105,7 @@ impl MonitorState {
             let tracker = self.trackers.entry(endpoint.name.clone()).or_insert_with(|| Tracker::new(at));
             let observed = observe(&results, config.thresholds.quorum);
             if let Some(transition) = tracker.step(observed, at, &config.thresholds) {
-                let alert = alert_for(config, endpoint, &transition, &results);
+                let alert = alert_for(config, endpoint, &transition, at, &results);
                 self.outbox.announce(config, &alert, at);
                 output.transitions.push((endpoint.name.clone(), transition));
             }
@@ -245,7 +246,9 @@ impl MonitorState {
                         name: endpoint.name.clone(),
                         state: tracker.map_or(State::Up, |t| t.state),
                         since: tracker.map_or(now, |t| t.since),
+                        declared_at: tracker.map(|t| if t.declared_at == 0 { t.since } else { t.declared_at }),
                         runbook: endpoint.runbook.clone(),
+                        hosts: endpoint.hosts.clone(),
                         regions: self.latest.get(&endpoint.name).cloned().unwrap_or_default(),
                         no_data: self.no_data.get(&endpoint.name).cloned().unwrap_or_default(),
                         uptime_24h: self.uptime_24h(&endpoint.name),
@@ -258,7 +261,13 @@ impl MonitorState {
 }
 
 /// The message for a declared change: which regions fail and why, and where to look.
-fn alert_for(config: &Config, endpoint: &Endpoint, transition: &Transition, results: &[RegionResult]) -> Alert {
+fn alert_for(
+    config: &Config,
+    endpoint: &Endpoint,
+    transition: &Transition,
+    at: i64,
+    results: &[RegionResult],
+) -> Alert {
     let failing: Vec<&RegionResult> = results.iter().filter(|r| r.outcome.is_failure()).collect();
     let slow: Vec<&RegionResult> = results.iter().filter(|r| r.outcome == Outcome::Slow).collect();
     let (regions, cause) = match transition.to {
@@ -271,8 +280,11 @@ fn alert_for(config: &Config, endpoint: &Endpoint, transition: &Transition, resu
             failing.first().map_or_else(|| "no answer".to_string(), |r| r.outcome.describe()),
         ),
     };
+    // The runbook section with the hosts and the outage in the link: the site offers to start
+    // the incident from it.
+    let outage = OutageLink::from_results(&endpoint.name, transition.to, transition.since, at, results);
     let runbook = match (&config.site_url, &endpoint.runbook) {
-        (Some(site), Some(link)) => Some(api::site::runbook_url(site, link)),
+        (Some(site), Some(link)) => Some(api::site::outage_url(site, link, &endpoint.hosts, outage.as_ref())),
         (None, Some(link)) => Some(link.clone()),
         _ => None,
     };

@@ -91,8 +91,12 @@ pub fn render(report: &StatusReport, incidents: &[DetectedIncident], site_url: O
                                         "Under maintenance: " (window.title) " until " (clock(window.end)) " UTC (alerts paused)"
                                     }
                                 }
-                                @if let (Some(runbook), Some(site), false) = (&endpoint.runbook, site_url, endpoint.state == State::Up) {
-                                    p class="runbook" { a href=(api::site::runbook_url(site, runbook)) { "Open the runbook" } }
+                                @if let (Some(runbook), Some(site), Some(outage)) = (&endpoint.runbook, site_url, endpoint.outage()) {
+                                    p class="runbook" {
+                                        a href=(api::site::outage_url(site, runbook, &endpoint.hosts, Some(&outage))) {
+                                            "Open the runbook and start the incident"
+                                        }
+                                    }
                                 }
                             }
                         }

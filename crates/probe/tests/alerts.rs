@@ -111,7 +111,15 @@ fn one_message_per_transition_per_target_and_none_while_the_error_text_changes()
     assert!(details.contains("State: down since 2026-11-28 20:01 UTC"), "{details}");
     assert!(details.contains("Failing in: weur, enam, apac"));
     assert!(details.contains("Cause: HTTP 502"));
-    assert!(details.contains("Runbook: https://runbooks.example.com/r/incident-response/#complete-service-outage-sev1"));
+    // The runbook link carries the outage, so the site can start the incident from it:
+    // first failing tick, declared on the second.
+    let outage = format!("outage=1~api~down~{}~{}~weur.enam.apac~HTTP%20502", T0 + 60, T0 + 120);
+    assert!(
+        details.contains(&format!(
+            "Runbook: https://runbooks.example.com/r/incident-response/?{outage}#complete-service-outage-sev1"
+        )),
+        "{details}"
+    );
     assert!(details.contains("Status: https://probe.example.com/"));
     let hook = json(&send(&mut state, &config, 1, T0 + 300, &SendResult::Delivered)[0]);
     assert_eq!(hook["type"], "outpost.state_changes");

@@ -49,6 +49,25 @@ pub struct Incident {
     pub events: Vec<Event>,
     /// When the next status update is due, from `NEXT UPDATE: [Time]`.
     pub next_update_at: Option<Timestamp>,
+    /// The probe's outage this incident was started from: the cockpit follows it.
+    pub probe: Option<ProbeOutage>,
+}
+
+/// An outage the edge probe declared, as the incident keeps it: its times go in the timeline
+/// and the post-mortem.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProbeOutage {
+    pub endpoint: String,
+    /// The worst state seen: `down`, `regional` or `degraded`.
+    pub state: api::State,
+    /// The first failing probe.
+    pub onset: Timestamp,
+    /// When the probe declared it.
+    pub declared: Timestamp,
+    pub regions: Vec<String>,
+    pub cause: String,
+    /// When the probe declared it up again.
+    pub recovered: Option<Timestamp>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,6 +98,7 @@ impl Incident {
             variables: BTreeMap::new(),
             events: Vec::new(),
             next_update_at: None,
+            probe: None,
         }
     }
 
@@ -172,11 +192,40 @@ impl Incident {
         true
     }
 
+    /// The probe says the outage's endpoint is up again (at `at`); kept once.
+    pub fn probe_recovered(&mut self, at: Timestamp) -> bool {
+        match &mut self.probe {
+            Some(probe) if probe.recovered.is_none() && at >= probe.onset => {
+                probe.recovered = Some(at);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The probe reports a worse state or more failing regions for the outage's endpoint.
+    pub fn probe_worsened(&mut self, state: api::State, regions: &[String]) -> bool {
+        let Some(probe) = &mut self.probe else { return false };
+        let mut changed = false;
+        if state > probe.state {
+            probe.state = state;
+            changed = true;
+        }
+        for region in regions {
+            if !probe.regions.contains(region) && probe.regions.len() < 16 {
+                probe.regions.push(cut(region, 16));
+                changed = true;
+            }
+        }
+        changed
+    }
+
     /// The first time in the incident later than `latest` (beyond clock skew, a link from
     /// the future), if any: such a link is refused, not merged.
     pub fn time_after(&self, latest: Timestamp) -> Option<Timestamp> {
         let times = std::iter::once(self.started_at)
             .chain(self.resolved_at)
+            .chain(self.probe.iter().flat_map(|p| [Some(p.onset), Some(p.declared), p.recovered]).flatten())
             .chain(self.checks.values().copied())
             .chain(self.field_times.values().copied())
             .chain(self.events.iter().map(|e| e.at));

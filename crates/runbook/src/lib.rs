@@ -11,6 +11,7 @@ pub mod cockpit;
 pub mod duration;
 pub mod incident;
 pub mod merge;
+pub mod outage;
 pub mod phases;
 pub mod severity;
 pub mod steps;

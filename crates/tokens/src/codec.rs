@@ -3,13 +3,16 @@
 //!
 //! Token: `o1` + base64url (no padding) of a byte string:
 //! id, runbook, start (unix s), resolved (+1 delta), severity, next update (+1 delta),
-//! checks (u32 step id, time delta), fields (key, value, edit time), variables, events. Text is length-prefixed
+//! checks (u32 step id, time delta), fields (key, value, edit time), variables, events, and
+//! then, for an incident started from the probe's outage only, a section tagged 1 (endpoint,
+//! state, onset, declared, recovered (+1 delta), regions, cause). Text is length-prefixed
 //! UTF-8; integers are LEB128 varints, signed ones zigzag-encoded; times are deltas from
 //! the start so they stay small.
 
 use std::collections::BTreeMap;
 
-use runbook::incident::{Event, EventKind, Incident, Timestamp};
+use api::State;
+use runbook::incident::{Event, EventKind, Incident, ProbeOutage, Timestamp};
 use runbook::steps::StepId;
 
 use crate::bytes::{base64url_encode, open_token, put_text, put_varint, unzigzag, zigzag, Reader};
@@ -57,6 +60,19 @@ pub fn encode(incident: &Incident) -> String {
             put_text(&mut out, text);
         }
     }
+    if let Some(probe) = &incident.probe {
+        out.push(PROBE_SECTION);
+        put_text(&mut out, &probe.endpoint);
+        out.push(state_byte(probe.state));
+        put_varint(&mut out, zigzag(probe.onset.wrapping_sub(incident.started_at)));
+        put_varint(&mut out, zigzag(probe.declared.wrapping_sub(incident.started_at)));
+        put_optional_delta(&mut out, probe.recovered, incident.started_at);
+        put_varint(&mut out, probe.regions.len() as u64);
+        for region in &probe.regions {
+            put_text(&mut out, region);
+        }
+        put_text(&mut out, &probe.cause);
+    }
     format!("{PREFIX}{}", base64url_encode(&out))
 }
 
@@ -97,6 +113,8 @@ pub fn decode(token: &str) -> Result<Incident, DecodeError> {
         };
         events.push(Event { at, kind });
     }
+    // Absent from incidents not started from the probe, and from every one saved before.
+    let probe = if reader.is_done() { None } else { Some(read_probe(&mut reader, started_at)?) };
     if !reader.is_done() {
         return Err(DecodeError::TrailingData);
     }
@@ -112,7 +130,42 @@ pub fn decode(token: &str) -> Result<Incident, DecodeError> {
         variables,
         events,
         next_update_at,
+        probe,
     })
+}
+
+const PROBE_SECTION: u8 = 1;
+
+fn state_byte(state: State) -> u8 {
+    match state {
+        State::Up => 0,
+        State::Degraded => 1,
+        State::Regional => 2,
+        State::Down => 3,
+    }
+}
+
+fn read_probe(reader: &mut Reader, started_at: Timestamp) -> Result<ProbeOutage, DecodeError> {
+    if reader.byte()? != PROBE_SECTION {
+        return Err(DecodeError::TrailingData);
+    }
+    let endpoint = reader.text()?;
+    let state = match reader.byte()? {
+        0 => State::Up,
+        1 => State::Degraded,
+        2 => State::Regional,
+        3 => State::Down,
+        _ => return Err(DecodeError::TrailingData),
+    };
+    let onset = started_at.wrapping_add(reader.signed()?);
+    let declared = started_at.wrapping_add(reader.signed()?);
+    let recovered = optional_delta(reader, started_at)?;
+    let mut regions = Vec::new();
+    for _ in 0..reader.count()? {
+        regions.push(reader.text()?);
+    }
+    let cause = reader.text()?;
+    Ok(ProbeOutage { endpoint, state, onset, declared, regions, cause, recovered })
 }
 
 fn put_map(out: &mut Vec<u8>, map: &BTreeMap<String, String>) {

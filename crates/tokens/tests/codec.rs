@@ -1,8 +1,9 @@
 //! The incident token: every incident survives the round trip; bad tokens are refused with
 //! the reason, never a panic.
 
+use api::State;
 use proptest::prelude::*;
-use runbook::incident::{Event, EventKind, Incident};
+use runbook::incident::{Event, EventKind, Incident, ProbeOutage};
 use runbook::steps::StepId;
 use tokens::bytes::base64url_encode;
 use tokens::codec::{decode, encode};
@@ -32,6 +33,24 @@ fn a_full_incident_round_trips() {
         "safe in a URL fragment: {token}"
     );
     assert_eq!(decode(&token), Ok(incident));
+}
+
+#[test]
+fn an_incident_from_the_probe_keeps_its_outage_and_one_saved_before_reads_without_it() {
+    let plain = encode(&sample());
+    let mut from_probe = sample();
+    from_probe.probe = Some(ProbeOutage {
+        endpoint: "frontend".into(),
+        state: State::Down,
+        onset: 1_795_896_420,
+        declared: 1_795_896_440,
+        regions: vec!["weur".into(), "apac".into()],
+        cause: "HTTP 503".into(),
+        recovered: Some(1_795_900_000),
+    });
+    let token = encode(&from_probe);
+    assert_eq!(decode(&token), Ok(from_probe));
+    assert_eq!(decode(&plain).unwrap().probe, None);
 }
 
 #[test]
@@ -70,30 +89,48 @@ fn incident_strategy() -> impl Strategy<Value = Incident> {
         proptest::collection::btree_map("[A-Z_]{1,12}", text(), 0..4),
         proptest::collection::vec((0u8..4, -1000i64..10_000_000, text()), 0..10),
         proptest::option::of(-1000i64..10_000_000),
+        proptest::option::of((
+            text(),
+            0u8..4,
+            (-1000i64..10_000_000, -1000i64..10_000_000, proptest::option::of(-1000i64..10_000_000)),
+            proptest::collection::vec("[a-z]{2,8}", 0..5),
+            text(),
+        )),
     )
-        .prop_map(|((id, runbook, start, resolved, severity), checks, fields, variables, events, next)| Incident {
-            id,
-            runbook,
-            started_at: start,
-            resolved_at: resolved,
-            severity: severity.filter(|s| !s.is_empty()),
-            checks: checks.into_iter().map(|(id, d)| (StepId(id), start.wrapping_add(d))).collect(),
-            field_times: fields.keys().map(|k| (k.clone(), start)).collect(),
-            fields,
-            variables,
-            events: events
-                .into_iter()
-                .map(|(kind, d, text)| Event {
-                    at: start.wrapping_add(d),
-                    kind: match kind {
-                        0 => EventKind::SeverityChanged { to: text },
-                        1 => EventKind::MessageCopied { template: text },
-                        2 => EventKind::Resolved,
-                        _ => EventKind::Reopened,
-                    },
-                })
-                .collect(),
-            next_update_at: next.map(|d| start.wrapping_add(d)),
+        .prop_map(|((id, runbook, start, resolved, severity), checks, fields, variables, events, next, probe)| {
+            Incident {
+                id,
+                runbook,
+                started_at: start,
+                resolved_at: resolved,
+                severity: severity.filter(|s| !s.is_empty()),
+                checks: checks.into_iter().map(|(id, d)| (StepId(id), start.wrapping_add(d))).collect(),
+                field_times: fields.keys().map(|k| (k.clone(), start)).collect(),
+                fields,
+                variables,
+                events: events
+                    .into_iter()
+                    .map(|(kind, d, text)| Event {
+                        at: start.wrapping_add(d),
+                        kind: match kind {
+                            0 => EventKind::SeverityChanged { to: text },
+                            1 => EventKind::MessageCopied { template: text },
+                            2 => EventKind::Resolved,
+                            _ => EventKind::Reopened,
+                        },
+                    })
+                    .collect(),
+                next_update_at: next.map(|d| start.wrapping_add(d)),
+                probe: probe.map(|(endpoint, state, (onset, declared, recovered), regions, cause)| ProbeOutage {
+                    endpoint,
+                    state: [State::Up, State::Degraded, State::Regional, State::Down][usize::from(state)],
+                    onset: start.wrapping_add(onset),
+                    declared: start.wrapping_add(declared),
+                    recovered: recovered.map(|d| start.wrapping_add(d)),
+                    regions,
+                    cause,
+                }),
+            }
         })
 }
 

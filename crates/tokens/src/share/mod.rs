@@ -337,6 +337,9 @@ pub fn decode<'r>(token: &str, find_runbook: &dyn Fn(&str) -> Option<&'r Runbook
         variables,
         events,
         next_update_at,
+        // Share links do not carry the probe's outage (yet): the receiver's copy does not
+        // follow the probe, and merging keeps the outage of the copy held here.
+        probe: None,
     };
     Ok(Shared { incident, orphaned, runbook_found: runbook.is_some() })
 }

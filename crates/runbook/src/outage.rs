@@ -1,0 +1,69 @@
+//! An incident started from an outage the edge probe declared (a link from an alert or the
+//! status page): it starts when the outage began, at a severity the runbook's own table
+//! suggests, and follows the probe from then on.
+
+use api::outage::{OutageLink, OutageState};
+
+use crate::incident::{Incident, ProbeOutage, Timestamp};
+use crate::severity::Severities;
+use crate::Runbook;
+
+/// The level the runbook's severity table gives an outage: down is the level that says the
+/// service is down for all users (else the most severe), regional the next one, degraded the
+/// one after. `None` for a runbook without a severity table.
+pub fn suggested_severity(severities: &Severities, state: OutageState) -> Option<&str> {
+    let levels = &severities.levels;
+    let down = levels
+        .iter()
+        .position(|level| {
+            let text = format!("{} {}", level.definition, level.examples).to_lowercase();
+            ["all users", "service down", "complete outage", "outage"].iter().any(|w| text.contains(w))
+        })
+        .unwrap_or(0);
+    let steps = match state {
+        OutageState::Down => 0,
+        OutageState::Regional => 1,
+        OutageState::Degraded => 2,
+    };
+    levels.get((down + steps).min(levels.len().checked_sub(1)?)).map(|level| level.key.as_str())
+}
+
+/// A new incident for `outage`: started at its onset, with the suggested severity set when
+/// the probe declared it, and the outage kept for the cockpit and the post-mortem. Host
+/// values are the caller's to check and set, as for any link.
+pub fn incident_from_outage(runbook: &Runbook, id: impl Into<String>, outage: &OutageLink) -> Incident {
+    let mut incident = Incident::new(id, runbook.slug.clone(), outage.onset);
+    if let Some(level) = suggested_severity(&runbook.severities, outage.state) {
+        incident.set_severity(level, outage.declared);
+    }
+    incident.probe = Some(ProbeOutage {
+        endpoint: outage.endpoint.clone(),
+        state: outage.state.state(),
+        onset: outage.onset,
+        declared: outage.declared,
+        regions: outage.regions.clone(),
+        cause: outage.cause.clone(),
+        recovered: None,
+    });
+    incident
+}
+
+/// Whether `incident` was started from this outage (the same endpoint and onset): a second
+/// click on the same alert opens it instead of starting another.
+pub fn is_from(incident: &Incident, outage: &OutageLink) -> bool {
+    incident.probe.as_ref().is_some_and(|p| p.endpoint == outage.endpoint && p.onset == outage.onset)
+}
+
+/// What the timeline says of the probe's outage: `(time, text)`, oldest first.
+pub fn timeline(probe: &ProbeOutage) -> Vec<(Timestamp, String)> {
+    let regions = if probe.regions.is_empty() { String::new() } else { format!(" from {}", probe.regions.join(", ")) };
+    let mut lines =
+        vec![(probe.onset, format!("{} {}{regions}: {} (probe)", probe.endpoint, probe.state.label(), probe.cause))];
+    if probe.declared > probe.onset {
+        lines.push((probe.declared, format!("The probe declared {} {}", probe.endpoint, probe.state.label())));
+    }
+    if let Some(at) = probe.recovered {
+        lines.push((at, format!("{} recovered (probe)", probe.endpoint)));
+    }
+    lines
+}
