@@ -16,11 +16,11 @@ export async function freePort() {
 }
 
 /**
- * Runs `wrangler <args> --ip 127.0.0.1 --port <free port>` in `cwd` and resolves once
- * `readyPath` answers 2xx. `stop()` ends it.
+ * Runs `wrangler <args> --ip 127.0.0.1 --port <free port, or port>` in `cwd` and resolves
+ * once `readyPath` answers 2xx. `stop()` ends it.
  */
-export async function startWrangler(args, { cwd = ROOT, readyPath = '/' } = {}) {
-  const port = await freePort();
+export async function startWrangler(args, { cwd = ROOT, readyPath = '/', port: fixedPort } = {}) {
+  const port = fixedPort ?? (await freePort());
   const child = spawn(join(ROOT, 'node_modules/.bin/wrangler'), [...args, '--ip', '127.0.0.1', '--port', String(port)], {
     cwd,
     env: {

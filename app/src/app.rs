@@ -10,12 +10,14 @@ use crate::routes::{
     home::HomePage, incident::IncidentPage, not_found::NotFound, runbook::RunbookPage, shared::SharedLinkPage,
 };
 use crate::state::clock::Clock;
+use crate::state::probe::ProbeFeed;
 use crate::state::store::Store;
 
 #[component]
 pub fn App() -> impl IntoView {
     provide_context(Store::load());
     provide_context(Clock::start());
+    provide_context(ProbeFeed::start());
     let update = offline::start();
     view! {
         <Router>

@@ -7,13 +7,16 @@ import { freePort, ROOT, startWrangler } from '../wrangler.mjs';
 
 export { freePort, ROOT };
 
-/** Starts the worker with `config` (outpost.toml text) and the given secrets. */
-export async function startWorker(config, vars = {}) {
+/**
+ * Starts the worker with `config` (outpost.toml text) and the given secrets, on a free port
+ * or on `port`.
+ */
+export async function startWorker(config, vars = {}, { port } = {}) {
   const state = await mkdtemp(join(tmpdir(), 'outpost-worker-'));
   // OUTPOST_LOCAL: the test servers are on loopback, which only a local run may probe.
   const args = ['dev', '--local', '--test-scheduled', '--persist-to', state, '--var', `OUTPOST_CONFIG:${config}`, '--var', 'OUTPOST_LOCAL:1'];
   for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}:${value}`);
-  const worker = await startWrangler(args, { cwd: join(ROOT, 'worker'), readyPath: '/api/status' });
+  const worker = await startWrangler(args, { cwd: join(ROOT, 'worker'), readyPath: '/api/status', port });
   const { origin } = worker;
   let lastTick = 0;
   return {

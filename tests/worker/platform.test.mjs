@@ -141,7 +141,9 @@ describe('a probe that stopped', () => {
     try {
       await worker.tick();
       assert.equal((await worker.status()).stale_since, null);
-      await sleep(3_500); // no tick: the "cron" has stopped
+      // No tick: the "cron" has stopped. Times are whole seconds, so wait past
+      // three intervals with a second to spare.
+      await sleep(4_500);
       const status = await fetch(`${worker.origin}/api/status`).then((r) => r.json());
       assert.ok(status.stale_since, JSON.stringify(status));
       const page = await fetch(`${worker.origin}/`).then((r) => r.text());

@@ -163,6 +163,23 @@ describe('served routes', () => {
     assert.equal((await fetch(`${worker.origin}/api/history/nope`)).status, 404);
   });
 
+  test('pictures: 90 days per endpoint, today coloured by its worst state, a latency line per region', async () => {
+    const pictures = await fetch(`${worker.origin}/api/pictures`).then((r) => r.json());
+    const ok = pictures.endpoints.find((e) => e.name === 'ok');
+    assert.equal(ok.days.length, 90);
+    const today = ok.days.at(-1);
+    assert.equal(today.start, Math.floor(pictures.generated_at / 86400) * 86400, 'the last cell is today');
+    assert.equal(today.worst, 'down', 'the scripted outage colours today');
+    assert.ok(today.uptime > 50 && today.uptime < 100, JSON.stringify(today));
+    assert.ok(ok.days.slice(0, -1).every((d) => d.worst === null && d.uptime === null), 'no data before the first check');
+    assert.deepEqual(ok.latency.map((l) => l.region), ['weur', 'enam', 'apac']);
+    assert.ok(ok.latency.every((l) => l.p50_ms.length === 24 && l.p50_ms.some((ms) => ms > 0)), JSON.stringify(ok.latency));
+    const html = await fetch(`${worker.origin}/`).then((r) => r.text());
+    assert.equal(html.match(/<ol class="bar"/g).length, pictures.endpoints.length, 'every endpoint has its bar');
+    assert.match(html, /<span class="tip">\d{4}-\d\d-\d\d: \d+\.\d\d% up, down at times<\/span>/);
+    assert.match(html, /<svg class="spark"[^>]*role="img" aria-label="weur median latency over 24 hours: \d+ to \d+ ms"/);
+  });
+
   test('the status page is plain HTML that needs no script and escapes what it shows', async () => {
     const response = await fetch(`${worker.origin}/`);
     assert.match(response.headers.get('content-type'), /text\/html/);

@@ -68,8 +68,8 @@ export function startHealthServer(port = 0) {
     }
   });
   server.on('connection', (socket) => socket.on('error', () => {}));
-  return new Promise((resolve) =>
-    server.listen(port, '127.0.0.1', () =>
+  return new Promise((resolve, reject) =>
+    server.once('error', reject).listen(port, '127.0.0.1', () =>
       resolve({ server, state, port: server.address().port, close: () => new Promise((done) => { server.closeAllConnections(); server.close(done); }) }),
     ),
   );

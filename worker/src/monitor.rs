@@ -7,10 +7,11 @@
 //! by one delivery loop at a time.
 
 use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
 
-use api::{History, IncidentList, Ingest};
+use api::{History, IncidentList, Ingest, Pictures};
 use probe::monitor::{MonitorState, TickOutput};
-use probe::rollup::{period_start, uptime, DAY, HOUR};
+use probe::rollup::{period_start, uptime, Rollup, DAY, HOUR};
 use serde_json::json;
 use worker::*;
 
@@ -27,14 +28,33 @@ pub struct Monitor {
     delivering: Cell<bool>,
     /// Reads answered since the object started, for `GET /api/meta`.
     reads: Cell<u64>,
+    /// The finished hours and days the pictures are drawn from, read once per hour.
+    stored: RefCell<Option<StoredRollups>>,
 }
+
+/// Every endpoint's finished rollups for the pictures, as stored when the monitor's open
+/// hour began at `hour_start`: the rows change only when that hour closes.
+struct StoredRollups {
+    hour_start: i64,
+    endpoints: BTreeMap<String, (Periods, Periods)>,
+}
+
+/// Rollups keyed by the start of their hour or day.
+type Periods = BTreeMap<i64, Rollup>;
 
 impl DurableObject for Monitor {
     fn new(state: State, env: Env) -> Self {
         if let Err(error) = storage::create(&state.storage().sql()) {
             log::error("storage_create_failed", json!({ "error": error.to_string() }));
         }
-        Monitor { state, env, memory: RefCell::new(None), delivering: Cell::new(false), reads: Cell::new(0) }
+        Monitor {
+            state,
+            env,
+            memory: RefCell::new(None),
+            delivering: Cell::new(false),
+            reads: Cell::new(0),
+            stored: RefCell::new(None),
+        }
     }
 
     async fn fetch(&self, mut request: Request) -> Result<Response> {
@@ -56,6 +76,7 @@ impl DurableObject for Monitor {
                 self.with_state(|state| Response::from_json(&state.outbox.report(&config)))
             }
             (Method::Get, "/meta") => Response::from_json(&json!({ "monitor_reads": self.reads.get() })),
+            (Method::Get, "/pictures") => self.pictures(),
             (Method::Get, path) if path.starts_with("/history/") => self.history(&path["/history/".len()..]),
             _ => Response::error("not found", 404),
         }
@@ -136,15 +157,8 @@ impl Monitor {
         let hourly = storage::rollups(&sql, endpoint, HOUR, period_start(now, HOUR) - 7 * DAY)?;
         let daily = storage::rollups(&sql, endpoint, DAY, period_start(now, DAY) - 90 * DAY)?;
         self.with_state(|state| {
-            // The hour and the day still being summed count too.
-            let mut hours: std::collections::BTreeMap<i64, _> = hourly.into_iter().collect();
-            let mut days: std::collections::BTreeMap<i64, _> = daily.into_iter().collect();
-            if let Some(current) = state.hour.get(endpoint) {
-                hours.insert(state.hour_start, current.clone());
-            }
-            if let Some(current) = state.day.get(endpoint) {
-                days.insert(state.day_start, current.clone());
-            }
+            let (hours, days) =
+                with_open_periods(state, endpoint, hourly.into_iter().collect(), daily.into_iter().collect());
             Response::from_json(&History {
                 endpoint: endpoint.to_string(),
                 uptime: uptime(&hours, &days, now),
@@ -153,6 +167,57 @@ impl Monitor {
             })
         })
     }
+
+    /// `GET /api/pictures`. The stored rows are read once per hour (about 114 rows per
+    /// endpoint), not per request: the open hour and day come from memory.
+    fn pictures(&self) -> Result<Response> {
+        let config = config_source::load(&self.env);
+        let now = crate::tick::now();
+        let hour_start = self.with_state(|state| Ok(state.hour_start))?;
+        let mut stored = self.stored.borrow_mut();
+        let current = stored.as_ref().is_some_and(|s| {
+            s.hour_start == hour_start && config.endpoints.iter().all(|e| s.endpoints.contains_key(&e.name))
+        });
+        if !current {
+            let sql = self.sql();
+            let mut endpoints = BTreeMap::new();
+            for endpoint in &config.endpoints {
+                let hourly = storage::rollups(&sql, &endpoint.name, HOUR, period_start(now, HOUR) - DAY)?;
+                let daily = storage::rollups(&sql, &endpoint.name, DAY, period_start(now, DAY) - 90 * DAY)?;
+                endpoints.insert(endpoint.name.clone(), (hourly.into_iter().collect(), daily.into_iter().collect()));
+            }
+            *stored = Some(StoredRollups { hour_start, endpoints });
+        }
+        let stored = stored.as_ref().expect("read above");
+        self.with_state(|state| {
+            let endpoints = config
+                .endpoints
+                .iter()
+                .map(|endpoint| {
+                    let (hourly, daily) = stored.endpoints.get(&endpoint.name).cloned().unwrap_or_default();
+                    let (hours, days) = with_open_periods(state, &endpoint.name, hourly, daily);
+                    probe::pictures::endpoint_pictures(&endpoint.name, &config.regions, &hours, &days, now)
+                })
+                .collect();
+            Response::from_json(&Pictures { generated_at: now, endpoints })
+        })
+    }
+}
+
+/// The stored hours and days of `endpoint` with the hour and the day still being summed.
+fn with_open_periods(
+    state: &MonitorState,
+    endpoint: &str,
+    mut hours: Periods,
+    mut days: Periods,
+) -> (Periods, Periods) {
+    if let Some(current) = state.hour.get(endpoint) {
+        hours.insert(state.hour_start, current.clone());
+    }
+    if let Some(current) = state.day.get(endpoint) {
+        days.insert(state.day_start, current.clone());
+    }
+    (hours, days)
 }
 
 /// The rows a tick adds: its record, the incidents it changed, the periods it finished.

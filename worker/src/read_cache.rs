@@ -107,7 +107,7 @@ async fn fetch_and_store(env: &Env, path: &str, ttl_ms: u64) -> Answer {
 pub async fn invalidate() {
     let paths: Vec<String> = ENTRIES.with(|entries| entries.borrow_mut().drain().map(|(path, _)| path).collect());
     let cache = Cache::default();
-    for path in paths.iter().map(String::as_str).chain(["/status", "/incidents", "/alerts"]) {
+    for path in paths.iter().map(String::as_str).chain(["/status", "/incidents", "/alerts", "/pictures"]) {
         let _ = cache.delete(cache_key(path).as_str(), true).await;
     }
 }

@@ -4,7 +4,7 @@
 //! readers costs one monitor request per interval. Every response, errors included, carries
 //! the same CORS and cache headers, and an error says what is wrong in JSON.
 
-use api::{DetectedIncident, IncidentList, StatusReport};
+use api::{DetectedIncident, IncidentList, Pictures, StatusReport};
 use probe::formats::{self, statuspage};
 use probe::page;
 use serde_json::json;
@@ -36,6 +36,7 @@ async fn route(request: Request, env: &Env, path: &str) -> Result<Response> {
         (Method::Get, "/") => status_page(&env).await,
         (Method::Get, "/api/status") => monitor_json(&env, "/status").await,
         (Method::Get, "/api/incidents") => monitor_json(&env, "/incidents").await,
+        (Method::Get, "/api/pictures") => monitor_json(&env, "/pictures").await,
         (Method::Get, "/api/alerts") => monitor_json(&env, "/alerts").await,
         (Method::Get, "/api/meta") => {
             let (status, body) = read_cache::ask_monitor(&env, "/meta").await?;
@@ -151,7 +152,15 @@ async fn feed(request: &Request, env: &Env) -> Result<Response> {
 async fn status_page(env: &Env) -> Result<Response> {
     let config = config_source::load(env);
     let (report, incidents) = status_and_incidents(env).await?;
-    let html = page::render(&report, &incidents, config.site_url.as_deref());
+    // The pictures are a bonus: without them the page still says what is up and down.
+    let pictures: Option<Pictures> = match monitor_value(env, "/pictures").await {
+        Ok(pictures) => Some(pictures),
+        Err(error) => {
+            log::warn("pictures_unavailable", json!({ "error": error.to_string() }));
+            None
+        }
+    };
+    let html = page::render(&report, &incidents, pictures.as_ref(), config.site_url.as_deref());
     let mut response = Response::from_html(html)?;
     // The page needs no script: forbid it outright.
     response.headers_mut().set(
@@ -185,7 +194,7 @@ fn same_secret(given: &[u8], expected: &[u8]) -> bool {
 
 fn not_found() -> Result<Response> {
     let body = serde_json::json!({ "error": "not found", "routes": [
-        "/", "/api/status", "/api/history/{endpoint}", "/api/incidents", "/api/alerts", "/api/meta", "/api/v2/summary.json", "/api/v2/status.json",
+        "/", "/api/status", "/api/pictures", "/api/history/{endpoint}", "/api/incidents", "/api/alerts", "/api/meta", "/api/v2/summary.json", "/api/v2/status.json",
         "/api/v2/incidents.json", "/badge.svg", "/badge.json", "/badge/{endpoint}.svg", "/badge/{endpoint}.json", "/feed.atom",
         "POST /api/probe"
     ] });

@@ -8,6 +8,8 @@
 //! - `_redirects` (Cloudflare Pages format) serves `404.html` with status 200 at the
 //!   addresses the app draws itself (incidents, share links): without it Pages would answer
 //!   them with status 404.
+//! - With `[site] probe_api`, every page names the probe (`<meta name="outpost-probe-api">`
+//!   and its endpoints), and the policy lets the site read exactly that origin.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -16,9 +18,55 @@ use crate::process::root;
 
 /// Directives every page is served with. `wasm-unsafe-eval` lets WebAssembly compile;
 /// nothing else runs but the site's own files.
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
-style-src 'self'; img-src 'self' https: data:; connect-src 'self'; font-src 'self'; manifest-src 'self'; \
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+style-src 'self'; img-src 'self' https: data:; connect-src 'self'{probe}; font-src 'self'; manifest-src 'self'; \
 worker-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/// What the site is told of the edge probe: `[site] probe_api` and the endpoint names.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ProbeSettings {
+    pub api: Option<String>,
+    pub endpoints: Vec<String>,
+}
+
+impl ProbeSettings {
+    /// From an outpost.toml (its mistakes are reported by `worker::check_config`). A local
+    /// config (the demo) may name loopback endpoints.
+    pub fn read(path: &Path, local: bool) -> Result<ProbeSettings, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let (config, _) = config::parse_config_for(&text, config::Platform { local });
+        Ok(ProbeSettings {
+            api: config.probe_api.map(|api| api.trim().trim_end_matches('/').to_string()).filter(|a| !a.is_empty()),
+            endpoints: config.endpoints.into_iter().map(|e| e.name).collect(),
+        })
+    }
+
+    /// `https://probe.example.com` of `https://probe.example.com/some/path`.
+    fn origin(&self) -> Option<String> {
+        let api = self.api.as_deref()?;
+        let (scheme, rest) = api.split_once("://")?;
+        let host = rest.split(['/', '?', '#']).next().filter(|h| !h.is_empty())?;
+        Some(format!("{scheme}://{host}"))
+    }
+
+    fn policy(&self) -> String {
+        CONTENT_SECURITY_POLICY.replace("{probe}", &self.origin().map(|o| format!(" {o}")).unwrap_or_default())
+    }
+
+    /// The `<meta>` lines every page carries.
+    fn meta(&self) -> String {
+        let Some(api) = &self.api else { return String::new() };
+        format!(
+            "<meta name=\"outpost-probe-api\" content=\"{}\"><meta name=\"outpost-endpoints\" content=\"{}\">",
+            html_attribute(api),
+            html_attribute(&self.endpoints.join(" "))
+        )
+    }
+}
+
+fn html_attribute(text: &str) -> String {
+    text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
+}
 
 /// Trunk's inline start-up script out of `index.html` (the template of every page).
 pub fn externalize_boot_script(dist: &Path) -> Result<(), String> {
@@ -28,13 +76,37 @@ pub fn externalize_boot_script(dist: &Path) -> Result<(), String> {
     write(&index_path, &index)
 }
 
-/// The service worker's precache list, `_headers` and `_redirects`, once every page is
-/// written.
-pub fn finish(dist: &Path) -> Result<(), String> {
+/// The probe's settings in every page, then the service worker's precache list, `_headers`
+/// and `_redirects`, once every page is written. Running it again with other settings
+/// replaces them (the browser tests make the demo's site this way).
+pub fn finish(dist: &Path, probe: &ProbeSettings) -> Result<(), String> {
     let files = published_files(dist)?;
+    for page in files.iter().filter(|f| f.ends_with(".html") || f.as_str() == "/") {
+        let path = if page == "/" { dist.join("index.html") } else { dist.join(&page[1..]) };
+        write(&path, &with_probe_meta(&read(&path)?, probe))?;
+    }
     write_service_worker(dist, &files)?;
-    write_headers(dist, &files)?;
+    write_headers(dist, &files, probe)?;
     write_redirects(dist)
+}
+
+/// `page` with the probe's `<meta>` lines (and none left from an earlier run) after its
+/// charset.
+fn with_probe_meta(page: &str, probe: &ProbeSettings) -> String {
+    let mut page = page.to_string();
+    for name in ["outpost-probe-api", "outpost-endpoints"] {
+        let marker = format!("<meta name=\"{name}\"");
+        while let Some(start) = page.find(&marker) {
+            let end = page[start..].find('>').map_or(page.len(), |i| start + i + 1);
+            page.replace_range(start..end, "");
+        }
+    }
+    let anchor = "<meta charset=\"utf-8\">";
+    match page.find(anchor) {
+        Some(at) => page.insert_str(at + anchor.len(), &probe.meta()),
+        None => page.insert_str(0, &probe.meta()),
+    }
+    page
 }
 
 /// Addresses with no file of their own that the app draws: `/i/<id>` and `/s`. Pages strips
@@ -111,9 +183,9 @@ fn write_service_worker(dist: &Path, files: &[String]) -> Result<(), String> {
     write(&dist.join("sw.js"), &script)
 }
 
-fn write_headers(dist: &Path, files: &[String]) -> Result<(), String> {
+fn write_headers(dist: &Path, files: &[String], probe: &ProbeSettings) -> Result<(), String> {
     let mut out = String::from("/*\n");
-    writeln!(out, "  Content-Security-Policy: {CONTENT_SECURITY_POLICY}").unwrap();
+    writeln!(out, "  Content-Security-Policy: {}", probe.policy()).unwrap();
     out.push_str("  X-Content-Type-Options: nosniff\n  Referrer-Policy: no-referrer\n  X-Frame-Options: DENY\n");
     out.push_str("  Permissions-Policy: camera=(), microphone=(), geolocation=()\n");
     // Pages and the service worker must be fetched fresh so a deploy is seen at once.
@@ -143,4 +215,32 @@ fn read(path: &PathBuf) -> Result<String, String> {
 
 fn write(path: &Path, text: &str) -> Result<(), String> {
     std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn probe(api: &str) -> ProbeSettings {
+        ProbeSettings { api: Some(api.into()), endpoints: vec!["api".into(), "frontend".into()] }
+    }
+
+    #[test]
+    fn the_policy_lets_the_site_read_exactly_the_probe_origin() {
+        assert!(ProbeSettings::default().policy().contains("connect-src 'self';"));
+        let policy = probe("https://probe.example.com/outpost").policy();
+        assert!(policy.contains("connect-src 'self' https://probe.example.com;"), "{policy}");
+        assert!(probe("http://127.0.0.1:8787").policy().contains("connect-src 'self' http://127.0.0.1:8787;"));
+    }
+
+    #[test]
+    fn pages_name_the_probe_once_however_often_they_are_finished() {
+        let page = "<html><head><meta charset=\"utf-8\"><title>x</title></head></html>";
+        let once = with_probe_meta(page, &probe("https://p.example.com"));
+        let twice = with_probe_meta(&once, &probe("https://q.example.com"));
+        assert_eq!(twice.matches("outpost-probe-api").count(), 1);
+        assert!(twice.contains("<meta name=\"outpost-probe-api\" content=\"https://q.example.com\">"));
+        assert!(twice.contains("<meta name=\"outpost-endpoints\" content=\"api frontend\">"));
+        assert_eq!(with_probe_meta(&twice, &ProbeSettings::default()), page, "no probe, no trace");
+    }
 }

@@ -7,6 +7,30 @@ use document::Library;
 use crate::process::{self, root, run, step};
 use crate::worker;
 
+/// `dist/` as the demo's site: a copy that reads the demo's probe (`cargo xtask dev`'s,
+/// on 127.0.0.1), for the browser tests that run the site and the probe together.
+pub fn demo_copy(dist: &std::path::Path) -> Result<PathBuf, String> {
+    let copy = root().join("target/dist-demo");
+    let _ = std::fs::remove_dir_all(&copy);
+    copy_dir(dist, &copy)?;
+    let probe = crate::dist::ProbeSettings::read(&worker::demo_config(), true)?;
+    crate::dist::finish(&copy, &probe)?;
+    Ok(copy)
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) -> Result<(), String> {
+    std::fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
+    for entry in std::fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))?.flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target).map_err(|e| format!("{}: {e}", target.display()))?;
+        }
+    }
+    Ok(())
+}
+
 /// `trunk build --release` into dist/, then every route pre-rendered as a complete page by
 /// the app's own components (`app/src/bin/prerender.rs`), then finished for deployment
 /// (`dist.rs`): readable with no script, on any static host.
@@ -30,7 +54,8 @@ pub fn build(library: &Library) -> Result<PathBuf, String> {
             "--",
         ])
         .arg(&dist))?;
-    crate::dist::finish(&dist)?;
+    let probe = crate::dist::ProbeSettings::read(&root().join("outpost.toml"), false)?;
+    crate::dist::finish(&dist, &probe)?;
     println!("site written to {} ({} runbooks)", dist.display(), library.runbooks.len());
     Ok(dist)
 }
@@ -48,7 +73,14 @@ pub fn dev(library: &Library) -> Result<(), String> {
         health = worker::DEMO_HEALTH_PORT,
         count = library.runbooks.len(),
     );
-    let result = run(process::trunk().args(["serve", "--address", "127.0.0.1", "--port", "8080"]));
+    // The dev site reads the demo's probe (it has no pre-rendered pages to carry it).
+    let probe = crate::dist::ProbeSettings::read(&worker::demo_config(), true)?;
+    let mut trunk = process::trunk();
+    trunk.args(["serve", "--address", "127.0.0.1", "--port", "8080"]);
+    if let Some(api) = &probe.api {
+        trunk.env("OUTPOST_PROBE_API", api).env("OUTPOST_ENDPOINTS", probe.endpoints.join(" "));
+    }
+    let result = run(&mut trunk);
     for child in &mut children {
         let _ = child.kill();
     }

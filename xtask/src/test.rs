@@ -60,8 +60,11 @@ pub fn run(selection: &Selection) -> Result<(), String> {
         }
         Some(Kind::Rust) => rust(filter)?,
         Some(Kind::Browser) => {
+            tools::ensure_worker_tools()?;
             tools::ensure_browser()?;
             let dist = build_site()?;
+            // The site and the probe together (`probe_in_site.test.mjs`) need the worker.
+            worker::build()?;
             browser(&dist, filter)?;
         }
         Some(Kind::Worker) => {
@@ -122,8 +125,9 @@ fn rust(filter: Option<&str>) -> Result<(), String> {
 fn browser(dist: &std::path::Path, filter: Option<&str>) -> Result<(), String> {
     let fixtures = share_fixtures()?;
     step("browser tests (Chromium)");
+    let demo = crate::site::demo_copy(dist)?;
     let mut node = node_tests("tests/e2e", filter);
-    node.env("OUTPOST_DIST", dist).env("OUTPOST_SHARE_FIXTURES", &fixtures);
+    node.env("OUTPOST_DIST", dist).env("OUTPOST_DEMO_DIST", &demo).env("OUTPOST_SHARE_FIXTURES", &fixtures);
     process::run(&mut node)
 }
 

@@ -76,6 +76,11 @@ pub fn wrangler() -> Command {
     command
 }
 
+/// The demo's outpost.toml: the worker probes the bundled health server on 127.0.0.1.
+pub fn demo_config() -> PathBuf {
+    root().join("worker/demo/outpost.demo.toml")
+}
+
 /// The demo: the bundled health server, and the worker probing it under workerd.
 pub fn start_demo() -> Result<Vec<Child>, String> {
     let root = root();
@@ -84,7 +89,7 @@ pub fn start_demo() -> Result<Vec<Child>, String> {
         .arg(DEMO_HEALTH_PORT.to_string())
         .spawn()
         .map_err(|e| format!("could not start the demo health server: {e}"))?;
-    let config = std::fs::read_to_string(root.join("worker/demo/outpost.demo.toml")).map_err(|e| e.to_string())?;
+    let config = std::fs::read_to_string(demo_config()).map_err(|e| e.to_string())?;
     let worker = wrangler()
         .args(["dev", "--local", "--ip", "127.0.0.1", "--port", &WRANGLER_PORT.to_string(), "--test-scheduled"])
         .arg("--persist-to")

@@ -4,10 +4,14 @@ pub mod copy_button;
 pub mod diagnostics;
 pub mod hosts;
 pub mod markdown;
+pub mod outage_panel;
+pub mod probe_follow;
+pub mod probe_status;
 pub mod search_box;
 pub mod step_check;
 pub mod template_form;
 pub mod toc;
+pub mod uptime_bar;
 
 /// Whether this is the build-time drawing of a page, before the app runs in the browser.
 /// Its buttons are marked `data-needs-app`: a click on one before the app is ready is held

@@ -6,6 +6,7 @@ use runbook::cockpit::progress;
 use runbook::incident::Incident;
 use runbook::Runbook;
 
+use crate::components::probe_status::ProbeStrip;
 use crate::site::{self, runbook_href, site};
 use crate::state::clock::use_clock;
 use crate::state::store::use_store;
@@ -18,6 +19,7 @@ pub fn HomePage() -> impl IntoView {
     view! {
         <section class="page home">
             <IncidentList/>
+            <ProbeStrip/>
             <h1 class="page-title">"Runbooks"</h1>
             <p class="lede">"Open the runbook for what is happening, or press " <kbd>"/"</kbd> " to search every step."</p>
             {if runbooks.is_empty() {

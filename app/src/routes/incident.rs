@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::components::cockpit_bar::CockpitBar;
+use crate::components::probe_follow::FollowProbe;
 use crate::doc::{Doc, IncidentRef};
 use crate::routes::runbook::{variables_from_link, RunbookBody};
 use crate::site;
@@ -31,7 +32,7 @@ pub fn IncidentPage() -> impl IntoView {
                     scroll_to_first_open_step();
                     view! {
                         <CockpitBar doc=doc incident=incident/>
-                        <RunbookBody doc=doc/>
+                        <RunbookBody doc=doc><FollowProbe incident=incident/></RunbookBody>
                     }
                     .into_any()
                 }

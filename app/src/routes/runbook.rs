@@ -13,6 +13,8 @@ use runbook::Runbook;
 use crate::components::diagnostics::DiagnosticsList;
 use crate::components::hosts::HostsPanel;
 use crate::components::markdown::blocks_view;
+use crate::components::outage_panel::OutageFromLink;
+use crate::components::probe_status::RunbookProbe;
 use crate::components::toc::TableOfContents;
 use crate::doc::Doc;
 use crate::routes::not_found::NotFound;
@@ -70,10 +72,12 @@ fn ReadRunbook(runbook: &'static Runbook) -> impl IntoView {
     };
     view! {
         <RunbookBody doc=doc>
+            <OutageFromLink runbook=runbook/>
             <div class="runbook-actions">
                 <button type="button" class="start" on:click=start data-needs-app=BEFORE_APP.then_some("")>"Start incident"</button>
                 <OpenIncidents runbook=runbook store=store/>
             </div>
+            <RunbookProbe runbook=runbook/>
         </RunbookBody>
     }
 }

@@ -8,10 +8,12 @@
 
 pub mod messages;
 pub mod outage;
+pub mod pictures;
 pub mod site;
 pub mod status;
 pub mod verdict;
 
 pub use messages::{Ingest, ProbeAsk, ProbeReport};
+pub use pictures::Pictures;
 pub use status::*;
 pub use verdict::{Outcome, State};

@@ -90,6 +90,16 @@ impl State {
         }
     }
 
+    /// The CSS class every view colours the state by.
+    pub fn class(self) -> &'static str {
+        match self {
+            State::Up => "up",
+            State::Degraded => "degraded",
+            State::Regional => "regional",
+            State::Down => "down",
+        }
+    }
+
     /// An outage (some region cannot use the endpoint), not merely slowness.
     pub fn is_outage(self) -> bool {
         matches!(self, State::Regional | State::Down)

@@ -14,6 +14,7 @@ pub mod formats;
 pub mod http1;
 pub mod monitor;
 pub mod page;
+pub mod pictures;
 pub mod rollup;
 
 pub use config::{parse_config, Config, ConfigError, Endpoint};

@@ -98,6 +98,22 @@ impl Rollup {
         (self.ticks > 0).then(|| 100.0 * f64::from(self.ticks - self.down) / f64::from(self.ticks))
     }
 
+    /// The worst state declared in the period; `None` without ticks.
+    pub fn worst(&self) -> Option<State> {
+        match self {
+            Rollup { ticks: 0, .. } => None,
+            Rollup { down: 1.., .. } => Some(State::Down),
+            Rollup { regional: 1.., .. } => Some(State::Regional),
+            Rollup { degraded: 1.., .. } => Some(State::Degraded),
+            _ => Some(State::Up),
+        }
+    }
+
+    /// A region's median latency over its healthy probes; `None` without any.
+    pub fn p50(&self, region: &str) -> Option<u32> {
+        self.latency.get(region).filter(|counts| counts.iter().any(|&c| c > 0)).map(|counts| percentile(counts, 50))
+    }
+
     pub fn summary(&self, start: i64) -> PeriodSummary {
         PeriodSummary {
             start,

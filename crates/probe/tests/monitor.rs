@@ -81,7 +81,7 @@ fn the_status_page_shows_states_and_never_markup_from_config_or_probes() {
     }
     let report = state.status(&config, T0 + 200);
     let incidents: Vec<_> = state.open_incidents.values().cloned().collect();
-    let html = render(&report, &incidents, Some("https://runbooks.example.com"));
+    let html = render(&report, &incidents, None, Some("https://runbooks.example.com"));
     assert!(html.contains("<p class=\"headline down\">Major outage</p>"), "{html}");
     assert!(html.contains("<span class=\"state\">down</span>"));
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
@@ -98,4 +98,46 @@ fn the_status_page_shows_states_and_never_markup_from_config_or_probes() {
         "{html}"
     );
     assert!(html.contains("33.33% up in 24 h"), "one tick up before the debounce, two down");
+}
+
+#[test]
+fn the_status_page_draws_each_day_and_each_regions_latency_from_the_rollups() {
+    use std::collections::BTreeMap;
+    let (config, _) = parse_config(CONFIG);
+    let mut state = MonitorState::default();
+    let (mut hourly, mut daily) = (BTreeMap::new(), BTreeMap::new());
+    // 26 hours: a five-minute outage in the first hour, apac silent in the last three.
+    for minute in 0..(26 * 60) {
+        let mut pattern = if (10..15).contains(&minute) { "xxx" } else { "ooo" }.to_string();
+        if minute >= 23 * 60 {
+            pattern.replace_range(2..3, "-");
+        }
+        for (endpoint, period, start, rollup) in
+            state.tick(&config, T0 + 60 * minute, &reports(&pattern)).unwrap().finished
+        {
+            assert_eq!(endpoint, "api");
+            if period == HOUR {
+                hourly.insert(start, rollup)
+            } else {
+                daily.insert(start, rollup)
+            };
+        }
+    }
+    let now = T0 + 26 * 60 * 60 - 30;
+    hourly.insert(state.hour_start, state.hour["api"].clone());
+    daily.insert(state.day_start, state.day["api"].clone());
+    let regions = ["weur".to_string(), "enam".to_string(), "apac".to_string()];
+    let pictures = api::Pictures {
+        generated_at: now,
+        endpoints: vec![probe::pictures::endpoint_pictures("api", &regions, &hourly, &daily, now)],
+    };
+    let html = render(&state.status(&config, now), &[], Some(&pictures), None);
+    assert_eq!(html.matches("<li class=\"cell ").count(), 90, "a cell a day");
+    assert_eq!(html.matches("<li class=\"cell none\"").count(), 88, "days before the first check have no data");
+    assert!(html.contains("<span class=\"tip\">2026-11-28: 97.50% up, down at times</span>"), "{html}");
+    assert!(html.contains("<span class=\"tip\">2026-11-29: 100% up</span>"));
+    assert_eq!(html.matches("tabindex=\"0\"").count(), 1, "only the day with trouble is in the tab order");
+    assert_eq!(html.matches("<svg class=\"spark\"").count(), 2, "a line for each region that answered last");
+    assert!(html.contains("aria-label=\"weur median latency over 24 hours: 150 to 150 ms\""));
+    assert!(!html.contains("<script"));
 }

@@ -55,7 +55,7 @@ fn a_silent_region_is_no_data_neither_healthy_nor_failing() {
     let status = state.status(&config, T0 + 180);
     assert_eq!(status.endpoints[0].state, State::Down, "two of three failing, one silent: down");
     assert_eq!(status.endpoints[0].no_data, ["enam"]);
-    assert!(render(&status, &[], None).contains("No data from enam"));
+    assert!(render(&status, &[], None, None).contains("No data from enam"));
 }
 
 #[test]
@@ -84,7 +84,7 @@ fn after_three_missed_ticks_every_view_says_stale_and_none_says_operational() {
     assert_eq!((fresh.checked_at, fresh.stale_since), (Some(T0), None));
     let stale = state.status(&config, T0 + 181);
     assert_eq!(stale.stale_since, Some(T0));
-    let html = render(&stale, &[], None);
+    let html = render(&stale, &[], None, None);
     assert!(html.contains("Status unknown: no checks since 2026-11-28 20:00 UTC"), "{html}");
     assert!(!html.contains("All systems operational"));
     let summary = statuspage::summary(&config, &stale, &[]);
@@ -101,7 +101,7 @@ fn an_empty_endpoint_list_is_its_own_state_never_operational() {
     let mut state = MonitorState::default();
     state.tick(&config, T0, &[]).unwrap();
     let status = state.status(&config, T0);
-    let html = render(&status, &[], None);
+    let html = render(&status, &[], None, None);
     assert!(html.contains("No endpoints are probed") && !html.contains("operational"), "{html}");
     let summary = statuspage::summary(&config, &status, &[]);
     assert_eq!(summary["status"]["description"], "No endpoints are probed");

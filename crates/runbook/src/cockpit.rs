@@ -105,6 +105,10 @@ pub const DEFAULT_UPDATE_INTERVAL: Timestamp = 30 * 60;
 pub fn timeline(runbook: &Runbook, incident: &Incident, offset_minutes: i32) -> Vec<String> {
     let mut entries: Vec<(Timestamp, u8, String)> =
         vec![(incident.started_at, 0, format!("Incident started ({})", runbook.title))];
+    // What the probe saw, when the incident was started from its outage.
+    if let Some(probe) = &incident.probe {
+        entries.extend(crate::outage::timeline(probe).into_iter().map(|(at, text)| (at, 0, text)));
+    }
     for step in &runbook.steps {
         if let Some(&at) = incident.checks.get(&step.id) {
             entries.push((at, 2, format!("Done: {}", step.label)));

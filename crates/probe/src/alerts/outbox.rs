@@ -147,9 +147,13 @@ impl Outbox {
             SendResult::Retry { error, after_seconds } => {
                 for pending in self.pending.iter_mut().filter(|p| batch.ids.contains(&p.id)) {
                     pending.attempts += 1;
-                    let wait =
-                        after_seconds.unwrap_or_else(|| backoff_seconds(pending.attempts, config.interval_seconds));
-                    pending.next_attempt_at = now + wait.clamp(1, 3600);
+                    // Times are whole seconds, floored: a receiver's `Retry-After` gets one
+                    // more, so the next attempt is never earlier than it asked.
+                    let wait = match after_seconds {
+                        Some(asked) => (*asked).clamp(0, 3599) + 1,
+                        None => backoff_seconds(pending.attempts, config.interval_seconds).clamp(1, 3600),
+                    };
+                    pending.next_attempt_at = now + wait;
                     pending.last_error = Some(error.chars().take(200).collect());
                 }
             }

@@ -3,14 +3,23 @@
 //! Written with maud, which escapes every value it inserts: nothing from the config or a
 //! probed server becomes markup.
 
-use api::{DetectedIncident, State, StatusReport};
+mod pictures;
+
+use api::{DetectedIncident, Pictures, State, StatusReport};
 use calendar::DateTime;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 /// Seconds between the page's own reloads.
 pub const REFRESH_SECONDS: u32 = 60;
 
-pub fn render(report: &StatusReport, incidents: &[DetectedIncident], site_url: Option<&str>) -> String {
+/// The page; `pictures` (the uptime bars and latency lines) are left out when the monitor
+/// could not give them, never blocking the status itself.
+pub fn render(
+    report: &StatusReport,
+    incidents: &[DetectedIncident],
+    pictures: Option<&Pictures>,
+    site_url: Option<&str>,
+) -> String {
     let worst = report.endpoints.iter().map(|e| e.state).max().unwrap_or(State::Up);
     // Neither an empty config nor a probe that stopped is "operational".
     let (headline, headline_class) = if report.endpoints.is_empty() {
@@ -24,7 +33,7 @@ pub fn render(report: &StatusReport, incidents: &[DetectedIncident], site_url: O
             State::Regional => "Outage in some regions",
             State::Down => "Major outage",
         };
-        (words.to_string(), class(worst))
+        (words.to_string(), worst.class())
     };
     let page = html! {
         (DOCTYPE)
@@ -35,7 +44,7 @@ pub fn render(report: &StatusReport, incidents: &[DetectedIncident], site_url: O
                 meta http-equiv="refresh" content=(REFRESH_SECONDS);
                 meta name="color-scheme" content="light dark";
                 title { (headline) " · " (report.title) }
-                style { (PreEscaped(STYLE)) }
+                style { (PreEscaped(STYLE)) (PreEscaped(pictures::STYLE)) }
             }
             body {
                 header {
@@ -63,7 +72,8 @@ pub fn render(report: &StatusReport, incidents: &[DetectedIncident], site_url: O
                     }
                     ul class="endpoints" {
                         @for endpoint in &report.endpoints {
-                            li class={ "endpoint " (class(endpoint.state)) } {
+                            @let drawn = pictures.and_then(|p| p.endpoints.iter().find(|e| e.name == endpoint.name));
+                            li class={ "endpoint " (endpoint.state.class()) } {
                                 div class="row" {
                                     span class="name" { (endpoint.name) }
                                     span class="state" { (endpoint.state.label()) }
@@ -74,11 +84,15 @@ pub fn render(report: &StatusReport, incidents: &[DetectedIncident], site_url: O
                                         " · " (format!("{uptime:.2}")) "% up in 24 h"
                                     }
                                 }
+                                @if let Some(drawn) = drawn {
+                                    (pictures::uptime_bar(&drawn.days))
+                                }
                                 ul class="regions" {
                                     @for region in &endpoint.regions {
                                         li class=(if region.outcome.is_healthy() { "ok" } else if region.outcome.is_known() { "failing" } else { "unknown" }) {
                                             span class="region" { (region.region) }
                                             " " (region.outcome.describe()) " "
+                                            (pictures::region_line(drawn, &region.region).unwrap_or_default())
                                             span class="latency" { (region.latency_ms) " ms" }
                                         }
                                     }
@@ -138,15 +152,6 @@ h1{margin:.5rem 0 0;font-size:1.5rem}.headline{font-size:1.2rem;font-weight:650;
 .up .state,.headline.up{color:#1f7a4d}.degraded{border-left-color:#a37f00!important}.degraded .state,.headline.degraded{color:#a37f00}\
 .maintenance{color:#007ec6;font-size:.9rem}.no-data,.unknown{color:#6b7380;font-size:.9rem}.headline.unknown{color:#6b7380}\
 .stale{background:#fff4e5;border:1px solid #d26a00;border-radius:8px;padding:.5rem .75rem;color:#7a3d00}.regional{border-left-color:#d26a00!important}.regional .state,.headline.regional{color:#d26a00}.down{border-left-color:#c4320a!important}.down .state,.headline.down{color:#c4320a}";
-
-fn class(state: State) -> &'static str {
-    match state {
-        State::Up => "up",
-        State::Degraded => "degraded",
-        State::Regional => "regional",
-        State::Down => "down",
-    }
-}
 
 /// `2026-11-28 20:07` (UTC).
 pub fn clock(at: i64) -> String {

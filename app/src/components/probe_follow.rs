@@ -1,0 +1,59 @@
+//! The cockpit of an incident started from the probe's outage follows the probe: its live
+//! state, a worse state or more regions kept in the incident, and when the probe declares
+//! the endpoint up again, the recovery in the timeline and an offer to resolve.
+
+use leptos::prelude::*;
+use runbook::clock::hh_mm;
+
+use crate::components::probe_status::ProbeLive;
+use crate::doc::IncidentRef;
+use crate::state::clock::{now, use_clock};
+use crate::state::probe::use_probe;
+use crate::state::store::use_store;
+
+#[component]
+pub fn FollowProbe(incident: IncidentRef) -> impl IntoView {
+    let store = use_store();
+    let clock = use_clock();
+    let probe = Memo::new(move |_| incident.state.with(|i| i.as_ref().and_then(|i| i.probe.clone())));
+    let endpoint = probe.with_untracked(|p| p.as_ref().map(|p| p.endpoint.clone()))?;
+    if let Some(feed) = use_probe() {
+        let name = endpoint.clone();
+        Effect::new(move |_| {
+            let status = feed.last.with(|last| {
+                last.as_ref().and_then(|(report, _)| report.endpoints.iter().find(|e| e.name == name).cloned())
+            });
+            let (Some(status), Some(probe)) = (status, probe.get_untracked()) else { return };
+            if status.state == api::State::Up {
+                if probe.recovered.is_none() && status.since >= probe.onset {
+                    incident.update(store, |i| {
+                        i.probe_recovered(status.since);
+                    });
+                }
+            } else if status.state > probe.state
+                || status.outage().is_some_and(|o| o.regions.iter().any(|r| !probe.regions.contains(r)))
+            {
+                let regions = status.outage().map(|o| o.regions).unwrap_or_default();
+                incident.update(store, |i| {
+                    i.probe_worsened(status.state, &regions);
+                });
+            }
+        });
+    }
+    let recovered = move || {
+        let resolved = incident.state.with(|i| i.as_ref().is_some_and(|i| i.is_resolved()));
+        probe.get().and_then(|p| p.recovered.filter(|_| !resolved).map(|at| (p.endpoint, at)))
+    };
+    let resolve = move |_| incident.update(store, |i| i.resolve(now()));
+    Some(view! {
+        <div class="probe-follow">
+            <ProbeLive endpoint=endpoint/>
+            {move || recovered().map(|(endpoint, at)| view! {
+                <p class="probe-recovered" role="status">
+                    {format!("The probe says {endpoint} recovered at {}. ", hh_mm(at, clock.offset_minutes.get()))}
+                    <button type="button" class="secondary" on:click=resolve>"Resolve the incident"</button>
+                </p>
+            })}
+        </div>
+    })
+}

@@ -1,0 +1,178 @@
+//! The edge probe's view in the site: every endpoint on the home page, the endpoints that
+//! link to a runbook on its page, and the outage an incident follows in its cockpit. Each
+//! says how old what it shows is; none blocks the page.
+
+use api::outage::OutageLink;
+use api::{EndpointStatus, State};
+use leptos::prelude::*;
+use runbook::clock::hh_mm;
+use runbook::Runbook;
+
+use crate::components::outage_panel::StartFromOutage;
+use crate::components::uptime_bar::UptimeBar;
+use crate::state::clock::use_clock;
+use crate::state::probe::{use_probe, ProbeFeed};
+
+/// Every endpoint the probe watches, for the home page.
+#[component]
+pub fn ProbeStrip() -> impl IntoView {
+    let feed = use_probe()?;
+    let endpoints =
+        move || feed.last.with(|last| last.as_ref().map(|(report, _)| report.endpoints.clone()).unwrap_or_default());
+    let days_of = move |name: &str| {
+        feed.pictures
+            .with(|pictures| pictures.as_ref()?.endpoints.iter().find(|e| e.name == name).map(|e| e.days.clone()))
+    };
+    Some(view! {
+        <section class="probe" aria-label="Edge probe">
+            <div class="probe-head">
+                <h2 class="probe-title">"Edge probe"</h2>
+                <Freshness feed=feed/>
+            </div>
+            <ul class="probe-endpoints">
+                {move || endpoints().into_iter().map(|endpoint| {
+                    let link = endpoint.runbook.clone().zip(endpoint.outage()).map(|(runbook, outage)| {
+                        api::site::outage_url("", &runbook, &endpoint.hosts, Some(&outage))
+                    });
+                    let days = days_of(&endpoint.name);
+                    view! {
+                        <EndpointRow endpoint=endpoint>
+                            {link.map(|href| view! { <a class="probe-action" href=href>"Open the runbook"</a> })}
+                            {days.map(|days| view! { <UptimeBar days=days/> })}
+                        </EndpointRow>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
+    })
+}
+
+/// The endpoints whose `runbook` is this one, with their live state, and the way to start
+/// the incident from an outage of one.
+#[component]
+pub fn RunbookProbe(runbook: &'static Runbook) -> impl IntoView {
+    let feed = use_probe()?;
+    // An outage the page's link brought is offered above, once.
+    let from_link = leptos_router::hooks::use_query_map()
+        .with_untracked(|q| q.get(api::outage::PARAM))
+        .and_then(|value| OutageLink::parse(&value).ok())
+        .map(|outage| outage.endpoint);
+    let from_link = StoredValue::new(from_link);
+    let endpoints = Memo::new(move |_| {
+        feed.last.with(|last| {
+            last.as_ref()
+                .map(|(report, _)| {
+                    report
+                        .endpoints
+                        .iter()
+                        .filter(|e| e.runbook.as_deref().is_some_and(|link| slug_of(link) == runbook.slug))
+                        .cloned()
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    });
+    Some(view! {
+        <Show when=move || !endpoints.with(Vec::is_empty)>
+            <section class="probe probe-runbook" aria-label="Endpoints this runbook answers">
+                <div class="probe-head">
+                    <h2 class="probe-title">"Watched by the probe"</h2>
+                    <Freshness feed=feed/>
+                </div>
+                <ul class="probe-endpoints">
+                    {move || endpoints.get().into_iter().map(|endpoint| {
+                        let outage = endpoint
+                            .outage()
+                            .filter(|o| from_link.with_value(|linked| linked.as_ref() != Some(&o.endpoint)));
+                        let hosts = endpoint.hosts.clone();
+                        view! {
+                            <EndpointRow endpoint=endpoint>
+                                {outage.map(|outage| view! { <StartFromOutage runbook=runbook outage=outage hosts=hosts/> })}
+                            </EndpointRow>
+                        }
+                    }).collect_view()}
+                </ul>
+            </section>
+        </Show>
+    })
+}
+
+/// The live state of the endpoint an incident was started from, in its cockpit.
+#[component]
+pub fn ProbeLive(endpoint: String) -> impl IntoView {
+    let feed = use_probe()?;
+    let clock = use_clock();
+    let name = endpoint.clone();
+    let status = Memo::new(move |_| {
+        feed.last.with(|last| {
+            last.as_ref().and_then(|(report, _)| report.endpoints.iter().find(|e| e.name == name).cloned())
+        })
+    });
+    Some(view! {
+        <p class="probe-live" role="status">
+            <span class="probe-live-label">"Probe: "</span>
+            {move || match status.get() {
+                Some(e) => view! {
+                    <span class=format!("probe-state {}", e.state.class())>{e.state.label()}</span>
+                    {format!(" since {}", hh_mm(e.since, clock.offset_minutes.get()))}
+                }.into_any(),
+                None => view! { <span>{format!("no news of {endpoint} yet")}</span> }.into_any(),
+            }}
+            " · " <Freshness feed=feed/>
+        </p>
+    })
+}
+
+#[component]
+fn EndpointRow(endpoint: EndpointStatus, children: Children) -> impl IntoView {
+    let clock = use_clock();
+    let failing: Vec<String> =
+        endpoint.regions.iter().filter(|r| r.outcome.is_failure()).map(|r| r.region.clone()).collect();
+    let cause =
+        OutageLink::from_results(&endpoint.name, endpoint.state, endpoint.since, endpoint.since, &endpoint.regions)
+            .map(|o| o.cause)
+            .filter(|c| !c.is_empty());
+    let since = endpoint.since;
+    view! {
+        <li class=format!("probe-endpoint {}", endpoint.state.class())>
+            <span class="probe-dot" aria-hidden="true"></span>
+            <span class="probe-name">{endpoint.name.clone()}</span>
+            <span class="probe-state">{endpoint.state.label()}</span>
+            <span class="probe-since">{move || format!("since {}", hh_mm(since, clock.offset_minutes.get()))}</span>
+            {(!failing.is_empty()).then(|| view! {
+                <span class="probe-regions">{format!("failing in {}", failing.join(", "))}</span>
+            })}
+            {cause.filter(|_| endpoint.state != State::Up).map(|cause| view! { <span class="probe-cause">{cause}</span> })}
+            {children()}
+        </li>
+    }
+}
+
+/// "as of 03:55", "as of 03:55 — probe unreachable", "probe stopped checking at 03:40".
+#[component]
+fn Freshness(feed: ProbeFeed) -> impl IntoView {
+    let clock = use_clock();
+    let text = move || {
+        let offset = clock.offset_minutes.get();
+        let reachable = feed.reachable.get();
+        feed.last.with(|last| match (last, reachable) {
+            (None, Some(false)) => "probe unreachable, no status yet".to_string(),
+            (None, _) => "checking…".to_string(),
+            (Some((report, read_at)), reachable) => {
+                let mut text = format!("as of {}", hh_mm(report.checked_at.unwrap_or(*read_at), offset));
+                if let Some(since) = report.stale_since {
+                    text = format!("the probe stopped checking at {}", hh_mm(since, offset));
+                }
+                if reachable == Some(false) {
+                    text.push_str(" — probe unreachable");
+                }
+                text
+            }
+        })
+    };
+    view! { <span class="probe-fresh">{text}</span> }
+}
+
+fn slug_of(link: &str) -> &str {
+    link.split_once('#').map_or(link, |(slug, _)| slug)
+}

@@ -1,0 +1,39 @@
+//! The 90-day uptime bar, the same cells as the probe's status page draws (`api::pictures`):
+//! a cell a day coloured by its worst state; its date and uptime show on hover, tap or
+//! focus. Only days with trouble are in the tab order.
+
+use api::pictures::{self, DayCell};
+use api::State;
+use leptos::prelude::*;
+
+#[component]
+pub fn UptimeBar(days: Vec<DayCell>) -> impl IntoView {
+    let recent = days[days.len().saturating_sub(30)..].to_vec();
+    let uptime = |days: &[DayCell]| match pictures::overall_uptime(days) {
+        Some(u) => format!("{} up", pictures::percent(u)),
+        None => "no data yet".to_string(),
+    };
+    let (wide, narrow) = (uptime(&days), uptime(&recent));
+    let count = days.len();
+    view! {
+        <div class="bar-wrap">
+            <ol class="bar" aria-label="Uptime per day">
+                {days.into_iter().map(|day| {
+                    let tab = if day.worst.is_some_and(|w| w != State::Up) { "0" } else { "-1" };
+                    view! {
+                        <li class=format!("cell {}", day.class()) tabindex=tab>
+                            <span class="tip">{day.describe()}</span>
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+            <p class="bar-legend">
+                <span class="wide">{format!("{count} days ago")}</span>
+                <span class="narrow">"30 days ago"</span>
+                <span class="wide">{wide}</span>
+                <span class="narrow">{narrow}</span>
+                <span>"today"</span>
+            </p>
+        </div>
+    }
+}

@@ -1,0 +1,164 @@
+//! The edge probe's status as the site sees it: read from `[site] probe_api` on start and
+//! every 30 seconds while the page is visible (the uptime bars every five minutes), and kept in the browser, so an unreachable
+//! probe (or no network) shows the last known status with its age, never an error wall.
+//! Nothing of it exists without `probe_api`.
+
+use std::cell::Cell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use api::{Pictures, StatusReport};
+use leptos::prelude::*;
+use runbook::incident::Timestamp;
+
+use super::clock::now;
+use super::storage;
+
+const CACHE_KEY: &str = "outpost.probe";
+const PICTURES_KEY: &str = "outpost.probe.pictures";
+pub const REFRESH: Duration = Duration::from_secs(30);
+/// The uptime bars change by the hour: read them on start and every tenth refresh.
+const PICTURES_EVERY: u32 = 10;
+/// A probe that has not answered in this long is unreachable for this round.
+#[cfg(not(feature = "ssr"))]
+const TIMEOUT: Duration = Duration::from_secs(10);
+/// The largest status read: far above any real one (45 endpoints are about 20 KB).
+#[cfg(not(feature = "ssr"))]
+const MAX_BYTES: usize = 2 * 1024 * 1024;
+
+#[derive(Clone, Copy)]
+pub struct ProbeFeed {
+    /// The last report read and when it was read (Unix seconds), kept across visits.
+    pub last: RwSignal<Option<(StatusReport, Timestamp)>>,
+    /// Whether the last attempt reached the probe; `None` before the first has finished.
+    pub reachable: RwSignal<Option<bool>>,
+    /// The uptime bars, kept across visits like the status.
+    pub pictures: RwSignal<Option<Pictures>>,
+}
+
+pub fn use_probe() -> Option<ProbeFeed> {
+    use_context::<Option<ProbeFeed>>().flatten()
+}
+
+impl ProbeFeed {
+    /// The feed, reading at once and then every [`REFRESH`] while the page is visible;
+    /// `None` when the site has no probe.
+    pub fn start() -> Option<ProbeFeed> {
+        let api = crate::site::probe_api()?;
+        let feed = ProbeFeed {
+            last: RwSignal::new(read_cache(CACHE_KEY)),
+            reachable: RwSignal::new(None),
+            pictures: RwSignal::new(read_cache(PICTURES_KEY).map(|(pictures, _)| pictures)),
+        };
+        if cfg!(feature = "ssr") {
+            return Some(feed);
+        }
+        let busy = Rc::new(Cell::new(false));
+        let rounds = Rc::new(Cell::new(0u32));
+        let refresh = move || {
+            let round = rounds.replace(rounds.get().wrapping_add(1));
+            feed.refresh(api, busy.clone(), round.is_multiple_of(PICTURES_EVERY))
+        };
+        refresh();
+        let tick = refresh.clone();
+        if let Ok(handle) = set_interval_with_handle(
+            move || {
+                if page_visible() {
+                    tick()
+                }
+            },
+            REFRESH,
+        ) {
+            on_cleanup(move || handle.clear());
+        }
+        // Coming back to the tab: read at once if the last read is old.
+        let handle = window_event_listener(leptos::ev::focus, move |_| {
+            let read_at = feed.last.with_untracked(|last| last.as_ref().map(|(_, at)| *at));
+            if read_at.is_none_or(|at| now() - at >= REFRESH.as_secs() as Timestamp) {
+                refresh();
+            }
+        });
+        on_cleanup(move || handle.remove());
+        Some(feed)
+    }
+
+    fn refresh(self, api: &'static str, busy: Rc<Cell<bool>>, with_pictures: bool) {
+        if busy.replace(true) {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            match fetch_json::<StatusReport>(api, "/api/status").await {
+                Ok(report) => {
+                    self.last.set(Some((keep(CACHE_KEY, report), now())));
+                    self.reachable.set(Some(true));
+                    // A probe without pictures (an older deploy) leaves the last ones.
+                    if with_pictures {
+                        if let Ok(pictures) = fetch_json::<Pictures>(api, "/api/pictures").await {
+                            self.pictures.set(Some(keep(PICTURES_KEY, pictures)));
+                        }
+                    }
+                }
+                Err(_) => self.reachable.set(Some(false)),
+            }
+            busy.set(false);
+        });
+    }
+}
+
+/// Saves `value` with the time it was read, for the next visit, and gives it back.
+fn keep<T: serde::Serialize>(key: &str, value: T) -> T {
+    if let Ok(json) = serde_json::to_string(&value) {
+        storage::set(key, &format!("{}\n{json}", now()));
+    }
+    value
+}
+
+fn read_cache<T: serde::de::DeserializeOwned>(key: &str) -> Option<(T, Timestamp)> {
+    let text = storage::get(key)?;
+    let (at, json) = text.split_once('\n')?;
+    Some((serde_json::from_str(json).ok()?, at.parse().ok()?))
+}
+
+fn page_visible() -> bool {
+    document().visibility_state() == web_sys::VisibilityState::Visible
+}
+
+/// `GET {api}{path}` as JSON, given up after [`TIMEOUT`].
+#[cfg(not(feature = "ssr"))]
+async fn fetch_json<T: serde::de::DeserializeOwned>(api: &str, path: &str) -> Result<T, String> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+
+    let window = web_sys::window().ok_or("no window")?;
+    let controller = web_sys::AbortController::new().map_err(|_| "no AbortController")?;
+    let init = web_sys::RequestInit::new();
+    init.set_signal(Some(&controller.signal()));
+    init.set_cache(web_sys::RequestCache::NoStore);
+    let timer = set_timeout_with_handle(move || controller.abort(), TIMEOUT).ok();
+    let result = async {
+        let response = JsFuture::from(window.fetch_with_str_and_init(&format!("{api}{path}"), &init))
+            .await
+            .map_err(|_| "the probe did not answer")?;
+        let response: web_sys::Response = response.dyn_into().map_err(|_| "not a response")?;
+        if !response.ok() {
+            return Err(format!("the probe answered HTTP {}", response.status()));
+        }
+        let text =
+            JsFuture::from(response.text().map_err(|_| "no body")?).await.map_err(|_| "the body did not arrive")?;
+        let text = text.as_string().ok_or("no text")?;
+        if text.len() > MAX_BYTES {
+            return Err("the answer is larger than any probe sends".into());
+        }
+        serde_json::from_str::<T>(&text).map_err(|e| format!("the answer is not readable: {e}"))
+    }
+    .await;
+    if let Some(timer) = timer {
+        timer.clear();
+    }
+    result
+}
+
+#[cfg(feature = "ssr")]
+async fn fetch_json<T>(_api: &str, _path: &str) -> Result<T, String> {
+    Err("no probe at build time".into())
+}
