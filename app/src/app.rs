@@ -18,6 +18,9 @@ pub fn App() -> impl IntoView {
     provide_context(Store::load());
     provide_context(Clock::start());
     provide_context(ProbeFeed::start());
+    if !cfg!(feature = "ssr") {
+        crate::place::watch();
+    }
     let update = offline::start();
     view! {
         <Router>

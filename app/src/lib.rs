@@ -10,6 +10,7 @@ mod clipboard;
 mod components;
 mod doc;
 mod offline;
+mod place;
 pub mod prerender;
 mod routes;
 pub mod site;
@@ -47,6 +48,7 @@ fn swap(document: &web_sys::Document, prerendered: &web_sys::Element, fresh: &we
     let typed = typed_fields(prerendered, document);
     let _ = prerendered.replace_with_with_node_1(fresh);
     mark_ready(document);
+    place::restore();
     for (id, value, focused) in typed {
         let found = match id {
             Some(id) => document.get_element_by_id(&id),

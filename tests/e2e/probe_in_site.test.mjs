@@ -110,6 +110,25 @@ describe('the site shows the probe, and an outage starts its incident', () => {
     outageLink = strip;
   });
 
+  test('3b. on a phone, the link opens at the scenario with the start button in reach and nothing covered', async () => {
+    const phone = await openPage(demo.browser, demo.site.origin, { viewport: { width: 390, height: 844 } });
+    await phone.goto(demo.site.origin + outageLink);
+    await phone.waitForSelector('html.app-ready');
+    const button = phone.getByRole('button', { name: 'Start incident from this outage' });
+    await button.waitFor();
+    const heading = phone.locator('#complete-service-outage-sev1');
+    const [b, h, panel] = await Promise.all([button.boundingBox(), heading.boundingBox(), phone.locator('.outage-panel').boundingBox()]);
+    assert.ok(b.y >= 0 && b.y + b.height <= 844 && b.x >= 0 && b.x + b.width <= 390, `the button is on screen: ${JSON.stringify(b)}`);
+    assert.ok(h.y >= 0 && h.y + h.height <= panel.y, `the scenario's heading is on screen, above the panel: ${JSON.stringify({ h, panel })}`);
+    // The end of the page can still be scrolled out from under the docked panel.
+    await phone.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    const lastBox = await phone.locator('article.doc > :not(.outage-panel)').last().boundingBox();
+    const panelAtEnd = await phone.locator('.outage-panel').boundingBox();
+    assert.ok(lastBox.y + lastBox.height <= panelAtEnd.y, 'the last of the runbook is not hidden under the panel');
+    assert.deepEqual(phone.problems, []);
+    await phone.context().close();
+  });
+
   test('4. "Start incident from this outage" starts it at the onset, at SEV1, with the host and the probe in its timeline', async () => {
     await page.goto(demo.site.origin + outageLink);
     await page.waitForSelector('html.app-ready');

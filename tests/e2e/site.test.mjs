@@ -28,6 +28,17 @@ describe('home', () => {
     await assertInViewport(page, '#high-latency-sev3');
     assert.deepEqual(page.problems, []);
   });
+
+  test('without [site] probe_api, nothing of the probe shows and nothing is fetched from one', async () => {
+    const page = await openPage(site.browser, site.server.origin);
+    const requests = [];
+    page.on('request', (request) => requests.push(request.url()));
+    await gotoApp(page, '/');
+    await gotoApp(page, RUNBOOK);
+    assert.equal(await page.locator('.probe, .probe-live, .outage-panel').count(), 0);
+    assert.deepEqual(requests.filter((url) => url.includes('/api/')), []);
+    assert.equal(await page.evaluate(() => document.querySelector('meta[name="outpost-probe-api"]')), null);
+  });
 });
 
 describe('runbook page', () => {

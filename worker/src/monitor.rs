@@ -162,6 +162,7 @@ impl Monitor {
             Response::from_json(&History {
                 endpoint: endpoint.to_string(),
                 uptime: uptime(&hours, &days, now),
+                uptime_basis: probe::rollup::UPTIME_BASIS.to_string(),
                 hourly: hours.iter().map(|(start, r)| r.summary(*start)).collect(),
                 daily: days.iter().map(|(start, r)| r.summary(*start)).collect(),
             })
@@ -199,7 +200,11 @@ impl Monitor {
                     probe::pictures::endpoint_pictures(&endpoint.name, &config.regions, &hours, &days, now)
                 })
                 .collect();
-            Response::from_json(&Pictures { generated_at: now, endpoints })
+            Response::from_json(&Pictures {
+                generated_at: now,
+                uptime_basis: probe::rollup::UPTIME_BASIS.to_string(),
+                endpoints,
+            })
         })
     }
 }

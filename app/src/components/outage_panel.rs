@@ -80,7 +80,10 @@ pub fn StartFromOutage(
     let store = use_store();
     let navigate = use_navigate();
     let key = outage.clone();
-    let existing = Memo::new(move |_| incident_for(store, runbook, &key));
+    let existing = Memo::new(move |_| {
+        store.incidents.track();
+        incident_for(store, runbook, &key)
+    });
     let start = move |_| {
         let id = start_from_outage(store, runbook, &outage, &hosts);
         navigate(&format!("/i/{id}"), NavigateOptions::default());
@@ -94,11 +97,12 @@ pub fn StartFromOutage(
     }
 }
 
-/// The incident this browser already holds for `outage`, if any.
+/// The incident this browser already holds for `outage`, if any (read without tracking:
+/// callers that follow the list track it themselves).
 fn incident_for(store: Store, runbook: &Runbook, outage: &OutageLink) -> Option<String> {
-    store
-        .incidents
-        .with(|list| list.iter().find(|i| i.runbook == runbook.slug && is_from(i, outage)).map(|i| i.id.clone()))
+    store.incidents.with_untracked(|list| {
+        list.iter().find(|i| i.runbook == runbook.slug && is_from(i, outage)).map(|i| i.id.clone())
+    })
 }
 
 /// Starts (or finds) the incident for `outage`, with the host values that fit their

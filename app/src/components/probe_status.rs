@@ -72,6 +72,11 @@ pub fn RunbookProbe(runbook: &'static Runbook) -> impl IntoView {
                 .unwrap_or_default()
         })
     });
+    // Drawn above the runbook once the probe answers: the reader's place stays put.
+    Effect::new(move |_| {
+        endpoints.track();
+        crate::place::restore_after_render();
+    });
     Some(view! {
         <Show when=move || !endpoints.with(Vec::is_empty)>
             <section class="probe probe-runbook" aria-label="Endpoints this runbook answers">

@@ -15,6 +15,9 @@ pub const HOURS: usize = 24;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Pictures {
     pub generated_at: i64,
+    /// How a day's uptime is computed, in words.
+    #[serde(default)]
+    pub uptime_basis: String,
     pub endpoints: Vec<EndpointPictures>,
 }
 
@@ -32,7 +35,7 @@ pub struct EndpointPictures {
 pub struct DayCell {
     /// Unix seconds of the day's start (UTC).
     pub start: i64,
-    /// Percent of checks not down, 0 to 100; `None` when nothing was checked that day.
+    /// Percent of probes that succeeded, 0 to 100; `None` when nothing was checked that day.
     pub uptime: Option<f64>,
     /// The worst state any check that day was declared; `None` without checks.
     pub worst: Option<State>,

@@ -54,7 +54,8 @@ pub struct EndpointStatus {
     /// unable to probe): no data, neither healthy nor failing.
     #[serde(default)]
     pub no_data: Vec<String>,
-    /// Uptime over the last 24 hours, 0 to 100, if any ticks were seen.
+    /// Uptime over the last 24 hours, 0 to 100 (the share of probes that succeeded, over
+    /// every region), if any probe was seen.
     pub uptime_24h: Option<f64>,
     /// The maintenance window it is in now, if any: alerts are held back.
     #[serde(default)]
@@ -100,13 +101,17 @@ pub struct IncidentList {
 pub struct History {
     pub endpoint: String,
     pub uptime: Uptime,
+    /// How uptime is computed, in words.
+    #[serde(default)]
+    pub uptime_basis: String,
     /// Per hour for the last 7 days, oldest first.
     pub hourly: Vec<PeriodSummary>,
     /// Per day for the last 90 days, oldest first.
     pub daily: Vec<PeriodSummary>,
 }
 
-/// Percent of ticks not down, 0 to 100; `None` without data for the period.
+/// Percent of probes that succeeded (see `History::uptime_basis`), 0 to 100; `None` without
+/// data for the period.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Uptime {
     pub last_24h: Option<f64>,

@@ -10,11 +10,13 @@ pub mod assertion;
 pub mod budget;
 pub mod classify;
 pub mod consensus;
+pub mod detect;
 pub mod formats;
 pub mod http1;
 pub mod monitor;
 pub mod page;
 pub mod pictures;
 pub mod rollup;
+pub mod simulate;
 
 pub use config::{parse_config, Config, ConfigError, Endpoint};

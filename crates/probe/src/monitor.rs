@@ -28,10 +28,11 @@ pub struct MonitorState {
     pub hour: BTreeMap<String, Rollup>,
     pub day_start: i64,
     pub day: BTreeMap<String, Rollup>,
-    /// `(hour start, ticks, down ticks)` of the last day's finished hours, per endpoint: the
-    /// 24-hour uptime without reading history on every status request.
+    /// `(hour start, probes, failed probes)` of the last day's finished hours, per endpoint:
+    /// the 24-hour uptime without reading history on every status request. (State saved
+    /// before probes were counted has `recent_hours` instead, which is dropped.)
     #[serde(default)]
-    pub recent_hours: BTreeMap<String, Vec<(i64, u32, u32)>>,
+    pub recent_probes: BTreeMap<String, Vec<(i64, u32, u32)>>,
     /// Alert messages not delivered yet.
     #[serde(default)]
     pub outbox: Outbox,
@@ -135,7 +136,7 @@ impl MonitorState {
         self.trackers.retain(|name, _| names.contains(&name));
         self.latest.retain(|name, _| names.contains(&name));
         self.no_data.retain(|name, _| names.contains(&name));
-        self.recent_hours.retain(|name, _| names.contains(&name));
+        self.recent_probes.retain(|name, _| names.contains(&name));
         let removed: Vec<String> = self.open_incidents.keys().filter(|n| !names.contains(n)).cloned().collect();
         for name in removed {
             if let Some(mut incident) = self.open_incidents.remove(&name) {
@@ -152,8 +153,8 @@ impl MonitorState {
         let hour = period_start(at, HOUR);
         if hour != self.hour_start {
             for (endpoint, rollup) in std::mem::take(&mut self.hour) {
-                let recent = self.recent_hours.entry(endpoint.clone()).or_default();
-                recent.push((self.hour_start, rollup.ticks, rollup.down));
+                let recent = self.recent_probes.entry(endpoint.clone()).or_default();
+                recent.push((self.hour_start, rollup.probes, rollup.failed));
                 recent.retain(|(start, _, _)| *start >= hour - DAY);
                 output.finished.push((endpoint, HOUR, self.hour_start, rollup));
             }
@@ -216,16 +217,16 @@ impl MonitorState {
         }
     }
 
-    /// Percent of ticks not down over the last day's hours and the current one.
+    /// Percent of probes that succeeded over the last day's hours and the current one.
     pub fn uptime_24h(&self, endpoint: &str) -> Option<f64> {
-        let current = self.hour.get(endpoint).map_or((0, 0), |r| (r.ticks, r.down));
-        let (ticks, down) = self
-            .recent_hours
+        let current = self.hour.get(endpoint).map_or((0, 0), |r| (r.probes, r.failed));
+        let (probes, failed) = self
+            .recent_probes
             .get(endpoint)
             .into_iter()
             .flatten()
-            .fold(current, |(t, d), (_, ticks, down)| (t + ticks, d + down));
-        (ticks > 0).then(|| 100.0 * f64::from(ticks - down) / f64::from(ticks))
+            .fold(current, |(p, f), (_, probes, failed)| (p + probes, f + failed));
+        (probes > 0).then(|| 100.0 * f64::from(probes - failed.min(probes)) / f64::from(probes))
     }
 
     /// `GET /api/status` from what the monitor holds.

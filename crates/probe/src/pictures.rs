@@ -71,9 +71,13 @@ mod tests {
         let pictures = endpoint_pictures("api", &["weur".into()], &BTreeMap::new(), &daily, NOW);
         assert_eq!(pictures.days.len(), DAYS);
         let last = pictures.days.last().unwrap();
-        assert_eq!((last.start, last.uptime, last.worst), (today, Some(75.0), Some(State::Down)));
+        assert_eq!(
+            (last.start, last.uptime, last.worst),
+            (today, Some(87.5), Some(State::Down)),
+            "1 of 8 probes failed"
+        );
         let before = &pictures.days[DAYS - 3];
-        assert_eq!((before.uptime, before.worst), (Some(100.0), Some(State::Regional)), "regional is not down time");
+        assert_eq!((before.uptime, before.worst), (Some(75.0), Some(State::Regional)), "a regional outage is partial");
         assert_eq!(pictures.days[DAYS - 2].worst, None);
         assert_eq!(pictures.days[0].start, today - 89 * DAY);
         assert!(pictures.days.iter().filter(|d| d.worst.is_none()).count() == DAYS - 2, "the old day is outside");

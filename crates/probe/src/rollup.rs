@@ -1,6 +1,10 @@
 //! History within the free plan's write budget: every tick is one stored record (all
 //! endpoints and regions together), kept 48 hours; each hour and each day is summarised
 //! into one row per endpoint, kept 90 days, from which uptime and latency percentiles come.
+//!
+//! Uptime is what was observed: the share of probes, over every region, that succeeded. A
+//! failing probe is down time for its region, so one region of three failing for an hour
+//! makes that hour 66.67 %, and a failure too short to be declared still counts.
 
 use std::collections::BTreeMap;
 
@@ -32,7 +36,17 @@ pub struct Rollup {
     pub degraded: u32,
     /// Latency histogram per region: counts per bucket of [`BUCKET_BOUNDS_MS`].
     pub latency: BTreeMap<String, Vec<u32>>,
+    /// Probes with a known outcome, over every region, and how many of them failed
+    /// (0 in rollups written before uptime counted probes: those count ticks).
+    #[serde(default)]
+    pub probes: u32,
+    #[serde(default)]
+    pub failed: u32,
 }
+
+/// How uptime is computed, as the API states it.
+pub const UPTIME_BASIS: &str =
+    "the share of probes that succeeded, over every region: a failing probe is down time for its region";
 
 /// Upper bounds of the latency buckets, in ms; a percentile is reported as its bucket's bound.
 pub const BUCKET_BOUNDS_MS: &[u32] = &[
@@ -71,6 +85,8 @@ impl Rollup {
             State::Up => {}
         }
         for (region, latency, healthy) in &tick.regions {
+            self.probes += 1;
+            self.failed += u32::from(!*healthy);
             // Failed probes say nothing about how fast the endpoint answers.
             if *healthy {
                 let bucket = BUCKET_BOUNDS_MS.iter().position(|b| latency <= b).unwrap_or(BUCKET_BOUNDS_MS.len() - 1);
@@ -85,6 +101,8 @@ impl Rollup {
         self.down += other.down;
         self.regional += other.regional;
         self.degraded += other.degraded;
+        self.probes += other.probes;
+        self.failed += other.failed;
         for (region, counts) in &other.latency {
             let mine = self.latency.entry(region.clone()).or_insert_with(|| vec![0; BUCKET_BOUNDS_MS.len()]);
             for (a, b) in mine.iter_mut().zip(counts) {
@@ -93,8 +111,12 @@ impl Rollup {
         }
     }
 
-    /// Percent of ticks that were not down.
+    /// Percent of probes that succeeded ([`UPTIME_BASIS`]); for a rollup from before probes
+    /// were counted, of ticks not declared down.
     pub fn uptime(&self) -> Option<f64> {
+        if self.probes > 0 {
+            return Some(100.0 * f64::from(self.probes - self.failed.min(self.probes)) / f64::from(self.probes));
+        }
         (self.ticks > 0).then(|| 100.0 * f64::from(self.ticks - self.down) / f64::from(self.ticks))
     }
 

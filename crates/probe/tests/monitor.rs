@@ -52,7 +52,7 @@ fn an_outage_becomes_one_incident_from_first_failure_to_first_recovery() {
 }
 
 #[test]
-fn hours_and_days_are_rolled_up_when_they_end() {
+fn hours_and_days_are_rolled_up_when_they_end_and_uptime_counts_every_failed_probe() {
     let (config, _) = parse_config(CONFIG);
     let mut state = MonitorState::default();
     let mut finished = Vec::new();
@@ -63,7 +63,11 @@ fn hours_and_days_are_rolled_up_when_they_end() {
     let hours: Vec<_> = finished.iter().filter(|(_, period, _, _)| *period == HOUR).collect();
     let days: Vec<_> = finished.iter().filter(|(_, period, _, _)| *period == DAY).collect();
     assert_eq!(hours.len(), 24, "the 25th hour is still open");
-    assert_eq!(state.uptime_24h("api"), Some(100.0), "one failing minute is a blip, not downtime");
+    // The failing minute was never declared (a blip), but it was down time for the three
+    // regions that saw it: 3 failed probes of the 3 × 1,499 in the last 24 hours and the
+    // hour now open.
+    let uptime = state.uptime_24h("api").unwrap();
+    assert_eq!(format!("{uptime:.3}"), format!("{:.3}", 100.0 * (1.0 - 3.0 / (3.0 * 1_499.0))));
     assert_eq!(hours[0].2, T0);
     assert_eq!(hours[0].3.ticks, 60);
     assert_eq!(days.len(), 1);
@@ -97,7 +101,7 @@ fn the_status_page_shows_states_and_never_markup_from_config_or_probes() {
         )),
         "{html}"
     );
-    assert!(html.contains("33.33% up in 24 h"), "one tick up before the debounce, two down");
+    assert!(html.contains("0.00% up in 24 h"), "every probe failed, declared or not");
 }
 
 #[test]
@@ -129,12 +133,13 @@ fn the_status_page_draws_each_day_and_each_regions_latency_from_the_rollups() {
     let regions = ["weur".to_string(), "enam".to_string(), "apac".to_string()];
     let pictures = api::Pictures {
         generated_at: now,
+        uptime_basis: String::new(),
         endpoints: vec![probe::pictures::endpoint_pictures("api", &regions, &hourly, &daily, now)],
     };
     let html = render(&state.status(&config, now), &[], Some(&pictures), None);
     assert_eq!(html.matches("<li class=\"cell ").count(), 90, "a cell a day");
     assert_eq!(html.matches("<li class=\"cell none\"").count(), 88, "days before the first check have no data");
-    assert!(html.contains("<span class=\"tip\">2026-11-28: 97.50% up, down at times</span>"), "{html}");
+    assert!(html.contains("<span class=\"tip\">2026-11-28: 97.91% up, down at times</span>"), "{html}");
     assert!(html.contains("<span class=\"tip\">2026-11-29: 100% up</span>"));
     assert_eq!(html.matches("tabindex=\"0\"").count(), 1, "only the day with trouble is in the tab order");
     assert_eq!(html.matches("<svg class=\"spark\"").count(), 2, "a line for each region that answered last");

@@ -91,9 +91,9 @@ pub fn render(
                                     @for region in &endpoint.regions {
                                         li class=(if region.outcome.is_healthy() { "ok" } else if region.outcome.is_known() { "failing" } else { "unknown" }) {
                                             span class="region" { (region.region) }
-                                            " " (region.outcome.describe()) " "
+                                            " " span class="outcome" { (region.outcome.describe()) } " "
                                             (pictures::region_line(drawn, &region.region).unwrap_or_default())
-                                            span class="latency" { (region.latency_ms) " ms" }
+                                            " " span class="latency" { (region.latency_ms) " ms" }
                                         }
                                     }
                                 }

@@ -1,0 +1,244 @@
+//! Deciding by time, not by counts of ticks: an endpoint's declared state from the probe
+//! results of its regions as they arrive (regular rounds, rechecks, probes asked for now).
+//!
+//! - A region is **failing** when its latest two probes or more failed (a failure and its
+//!   recheck agree). Worse is declared once failures have held for `confirm_seconds`: some
+//!   failing probe at least that long after the first one of the episode. **down** when
+//!   `quorum` regions are failing, **regional** when fewer are.
+//! - Better (up, or down → regional) is declared once it has held for `recover_seconds`.
+//! - **Flapping**: the trouble appeared or cleared `flap_changes` times within
+//!   `flap_window_seconds`. It is declared at the worst state of the window, so a service
+//!   failing half its checks is never "up", and it ends after a calm window.
+//! - One alert per episode: when trouble is first declared, when it worsens to down (unless
+//!   flapping), and when it is over. Flapping within an episode alerts nothing more.
+//! - A result not later than its region's last one (a duplicate, or one overtaken) is
+//!   ignored, so nothing counts twice.
+//!
+//! Times are milliseconds. Pure: the worker and the simulation (`crate::simulate`) feed it.
+
+mod runs;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use api::State;
+pub use runs::{Class, RegionRun};
+
+/// The windows, from `[probe]` (defaults in [`Windows::default`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Windows {
+    pub quorum: usize,
+    pub confirm_ms: i64,
+    pub recover_ms: i64,
+    pub flap_changes: usize,
+    pub flap_window_ms: i64,
+}
+
+impl Default for Windows {
+    fn default() -> Windows {
+        Windows { quorum: 2, confirm_ms: 20_000, recover_ms: 60_000, flap_changes: 6, flap_window_ms: 300_000 }
+    }
+}
+
+/// What is declared of an endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verdict {
+    pub state: State,
+    pub flapping: bool,
+}
+
+impl Verdict {
+    pub const UP: Verdict = Verdict { state: State::Up, flapping: false };
+}
+
+/// A declared change, and whether it is announced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Change {
+    pub from: Verdict,
+    pub to: Verdict,
+    /// When what is now declared began (the first probe that saw it).
+    pub since_ms: i64,
+    pub at_ms: i64,
+    pub alert: bool,
+}
+
+/// One endpoint's detector, saved between results.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Detector {
+    pub declared: Option<Verdict>,
+    pub regions: BTreeMap<String, RegionRun>,
+    /// The first failing result of the trouble in progress (any region).
+    pub trouble_since: Option<i64>,
+    /// The first slow result of the slowness in progress.
+    pub slow_since: Option<i64>,
+    /// The undeclared state the regions say now, and since when it has been said.
+    pub candidate: Option<(State, i64)>,
+    /// The worst state seen while flapping.
+    pub flap_worst: Option<State>,
+    /// A trouble alert went out and its recovery has not.
+    pub episode_open: bool,
+}
+
+impl Detector {
+    pub fn verdict(&self) -> Verdict {
+        self.declared.unwrap_or(Verdict::UP)
+    }
+
+    /// Takes one result from `region` obtained at `at_ms`; a declared change, if any.
+    pub fn observe(&mut self, windows: &Windows, region: &str, class: Class, at_ms: i64) -> Option<Change> {
+        let run = self.regions.entry(region.to_string()).or_default();
+        if !run.take(class, at_ms) {
+            return None;
+        }
+        self.update_trouble(at_ms);
+        self.decide(windows, class, at_ms)
+    }
+
+    /// Regions failing now: a failure and its recheck (or the next round) agree.
+    pub fn failing_regions(&self) -> Vec<&str> {
+        self.regions.iter().filter(|(_, run)| run.is_failing()).map(|(region, _)| region.as_str()).collect()
+    }
+
+    /// Whether `class` from `region` is the first failure of new trouble, so the other
+    /// regions should be asked to probe now rather than at their next round.
+    pub fn is_new_trouble(&self, region: &str) -> bool {
+        let run = self.regions.get(region);
+        run.is_some_and(|r| r.class == Class::Failing && r.count == 1)
+            && self.regions.iter().all(|(name, r)| name == region || r.class != Class::Failing)
+            && self.verdict().state == State::Up
+    }
+
+    fn update_trouble(&mut self, at_ms: i64) {
+        let since = |any: bool, since: Option<i64>| if any { since.or(Some(at_ms)) } else { None };
+        self.trouble_since = since(self.regions.values().any(|r| r.class == Class::Failing), self.trouble_since);
+        self.slow_since = since(self.regions.values().any(|r| r.class == Class::Slow), self.slow_since);
+    }
+
+    /// The most flips any one region made within the window: a region that keeps starting
+    /// and stopping to fail is flapping, whatever the others do.
+    fn flips(&mut self, windows: &Windows, at_ms: i64) -> usize {
+        self.regions.values_mut().map(|r| r.flips_within(windows.flap_window_ms, at_ms)).max().unwrap_or(0)
+    }
+
+    /// What the regions say now, before any window.
+    fn raw_state(&self, windows: &Windows) -> State {
+        let failing = self.regions.values().filter(|r| r.is_failing()).count();
+        if failing >= windows.quorum {
+            State::Down
+        } else if failing > 0 {
+            State::Regional
+        } else if self.regions.values().any(|r| r.class == Class::Slow && r.count >= 2) {
+            State::Degraded
+        } else {
+            State::Up
+        }
+    }
+
+    fn decide(&mut self, windows: &Windows, class: Class, at_ms: i64) -> Option<Change> {
+        let raw = self.raw_state(windows);
+        let current = self.verdict();
+        if self.candidate.is_none_or(|(state, _)| state != raw) {
+            self.candidate = Some((raw, at_ms));
+        }
+        // Flapping holds until a whole window passes with no flip.
+        let flips = self.flips(windows, at_ms);
+        let flapping = flips >= windows.flap_changes || (current.flapping && flips > 0);
+        if flapping {
+            let worst = [self.flap_worst, Some(raw), Some(current.state), Some(State::Regional)].into_iter().flatten();
+            let worst = worst.max().unwrap_or(State::Regional);
+            self.flap_worst = Some(worst);
+            return self.declare(Verdict { state: worst, flapping: true }, self.trouble_since.unwrap_or(at_ms), at_ms);
+        }
+        self.flap_worst = None;
+        if current.flapping {
+            // Calm again: what the regions say has held for a whole window.
+            let since = self.candidate.map_or(at_ms, |(_, since)| since);
+            return self.declare(Verdict { state: raw, flapping: false }, since, at_ms);
+        }
+        let since = self.candidate.map_or(at_ms, |(_, since)| since);
+        if raw > current.state {
+            // Worse: declared once the trouble has held for the window, shown by a result
+            // that still says so.
+            let start = if raw == State::Degraded { self.slow_since } else { self.trouble_since };
+            let held = start.is_some_and(|start| at_ms - start >= windows.confirm_ms);
+            let evidence = matches!(class, Class::Failing | Class::Slow);
+            if held && evidence {
+                return self.declare(Verdict { state: raw, flapping: false }, start.unwrap_or(at_ms), at_ms);
+            }
+        } else if raw < current.state
+            && at_ms - since >= windows.recover_ms
+            && (raw != State::Up || self.trouble_since.is_none())
+        {
+            // Better: held for the window; up only when no region's latest result failed.
+            return self.declare(Verdict { state: raw, flapping: false }, since, at_ms);
+        }
+        None
+    }
+
+    fn declare(&mut self, to: Verdict, since_ms: i64, at_ms: i64) -> Option<Change> {
+        let from = self.verdict();
+        if to == from {
+            return None;
+        }
+        self.declared = Some(to);
+        // One message when trouble begins and one when it is over. What happens between
+        // (regional to down, flapping) shows on the page, in the API and in the incident.
+        let alert = if to.state == State::Up {
+            std::mem::replace(&mut self.episode_open, false)
+        } else {
+            !std::mem::replace(&mut self.episode_open, true)
+        };
+        Some(Change { from, to, since_ms, at_ms, alert })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const W: Windows =
+        Windows { quorum: 2, confirm_ms: 20_000, recover_ms: 60_000, flap_changes: 6, flap_window_ms: 300_000 };
+
+    fn feed(detector: &mut Detector, results: &[(&str, Class, i64)]) -> Vec<Change> {
+        results.iter().filter_map(|&(region, class, at)| detector.observe(&W, region, class, at)).collect()
+    }
+
+    #[test]
+    fn down_is_declared_once_failures_have_held_for_the_window_in_a_quorum() {
+        let mut d = Detector::default();
+        let f = Class::Failing;
+        let changes = feed(&mut d, &[("weur", f, 0), ("enam", f, 1_000), ("weur", f, 5_000), ("enam", f, 6_000)]);
+        assert!(changes.is_empty(), "two regions agree, but only for 6 s");
+        assert!(!d.is_new_trouble("weur"), "known trouble: the others were asked already");
+        let changes = feed(&mut d, &[("weur", f, 20_000)]);
+        assert_eq!(changes.len(), 1);
+        assert_eq!((changes[0].to.state, changes[0].since_ms, changes[0].alert), (State::Down, 0, true));
+    }
+
+    #[test]
+    fn a_repeated_or_late_report_never_counts_twice() {
+        let mut d = Detector::default();
+        let f = Class::Failing;
+        // The same failure delivered three times, and an older one after it: still one probe.
+        feed(&mut d, &[("weur", f, 0), ("weur", f, 0), ("weur", f, 0), ("weur", f, -5_000), ("enam", f, 0)]);
+        feed(&mut d, &[("weur", f, 20_000), ("weur", f, 20_000)]);
+        assert_eq!(d.regions["weur"].count, 2, "two distinct probes from weur, not five");
+        assert_eq!(d.regions["enam"].count, 1);
+        assert_ne!(d.verdict().state, State::Down, "enam has one failing probe: not a failing region yet");
+    }
+
+    #[test]
+    fn recovery_waits_for_its_window_and_for_every_region_to_pass() {
+        let mut d = Detector::default();
+        let (f, h) = (Class::Failing, Class::Healthy);
+        feed(&mut d, &[("weur", f, 0), ("enam", f, 0), ("weur", f, 5_000), ("enam", f, 5_000), ("weur", f, 20_000)]);
+        assert_eq!(d.verdict().state, State::Down);
+        assert!(feed(&mut d, &[("weur", h, 40_000), ("enam", h, 40_000), ("weur", h, 60_000)]).is_empty());
+        // A failure in the window holds recovery back, however long health has held elsewhere.
+        assert!(feed(&mut d, &[("enam", f, 100_000)]).is_empty());
+        let up = feed(&mut d, &[("enam", h, 120_000), ("weur", h, 140_000), ("enam", h, 180_000)]);
+        assert_eq!(up.len(), 1);
+        assert_eq!((up[0].to, up[0].alert), (Verdict::UP, true));
+    }
+}
