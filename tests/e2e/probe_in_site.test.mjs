@@ -157,6 +157,11 @@ describe('the site shows the probe, and an outage starts its incident', () => {
     await page.clock.runFor(REFRESH_MS);
     const recovered = page.locator('.probe-recovered');
     await recovered.waitFor();
+    // Wherever the reader is in the runbook, the offer is on screen.
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight / 2));
+    const box = await recovered.boundingBox();
+    const viewport = page.viewportSize();
+    assert.ok(box.y >= 0 && box.y + box.height <= viewport.height, `the recovery is in view: ${JSON.stringify(box)}`);
     await recovered.getByRole('button', { name: 'Resolve the incident' }).click();
     await page.locator('.resolved-banner').waitFor();
     const [download] = await Promise.all([

@@ -49,7 +49,7 @@ pub fn run() -> Result<(), String> {
 /// The detection simulation's table (`crates/probe/src/simulate`).
 fn render_detection(table: &str) -> String {
     format!(
-        "## Detection, simulated\n\n`cargo bench --package probe --bench detection`: 500 outages of each kind, each from a \
+        "\n## Detection, simulated\n\n`cargo bench --package probe --bench detection`: 500 outages of each kind, each from a \
          random moment with the regions at random phases of their rounds; the probes' own time, the reports' \
          and the asks' are modelled. Times are from the onset (or the end) to what the monitor declares. The \
          detector is `crates/probe/src/detect`; `crates/probe/tests/detection.rs` holds it to these figures.\n\n{}\n",
@@ -196,6 +196,49 @@ fn render_worker(sizes: &[FileSize]) -> String {
     writeln!(out, "| SQLite rows written (tick record, state, expiry) | {} | |", cost.rows_written).unwrap();
     writeln!(out, "\nPer day: {rows} rows written ({TICKS_PER_DAY} ticks, plus hourly and daily rollups and their expiry) of the {FREE_ROWS_WRITTEN_PER_DAY} allowed; Durable Object requests {} of {FREE_DO_REQUESTS_PER_DAY}, plus the reads of the status page (shared: a few per minute, however many readers).", TICKS_PER_DAY * (regions as u64 + 1)).unwrap();
     out.push_str(&render_worst_case());
+    out.push_str(&render_cadence());
+    out
+}
+
+/// What probing every few seconds from each region (alarms) will cost per day: the figures
+/// the faster cadence is held to (`config::cadence`).
+fn render_cadence() -> String {
+    use probe::budget::cadence::{daily, fastest_sustainable, Shape};
+    let mut out = String::new();
+    writeln!(
+        out,
+        "
+### At a faster cadence: rounds on alarms in each region
+"
+    )
+    .unwrap();
+    writeln!(out, "Each region's object probing on its own alarm and reporting every round to the monitor (`config::cadence`, the plan for detection in under a minute; the deployed probe still ticks with the minute cron). Worst: every endpoint hanging until its timeout, all day.
+").unwrap();
+    writeln!(out, "| endpoints × regions, timeout | every | DO requests / day | rows written / day | GB-s / day, steady | GB-s / day, worst | fits the free plan |\n|---|---:|---:|---:|---:|---:|---|").unwrap();
+    for (endpoints, timeout) in [(50, 10_000u32), (50, 5_000), (6, 5_000), (1, 10_000)] {
+        let shape = Shape { timeouts_ms: vec![timeout; endpoints], regions: 3 };
+        let mut intervals = vec![20, 30, 60];
+        if let Some(fastest) = fastest_sustainable(&shape) {
+            if !intervals.contains(&fastest) {
+                intervals.push(fastest);
+            }
+        }
+        intervals.sort_unstable();
+        for interval in intervals {
+            let day = daily(&shape, interval);
+            let fits = day.overrun().map_or("yes".to_string(), |why| format!("no: {why}"));
+            writeln!(
+                out,
+                "| {endpoints} × 3, {} s | {interval} s | {} | {} | {:.0} | {:.0} | {fits} |",
+                timeout / 1000,
+                day.requests,
+                day.rows_written,
+                day.gb_seconds_steady,
+                day.gb_seconds_worst
+            )
+            .unwrap();
+        }
+    }
     out
 }
 

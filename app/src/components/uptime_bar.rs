@@ -7,7 +7,9 @@ use api::State;
 use leptos::prelude::*;
 
 #[component]
-pub fn UptimeBar(days: Vec<DayCell>) -> impl IntoView {
+pub fn UptimeBar(mut days: Vec<DayCell>) -> impl IntoView {
+    // The probe sends 90; a longer list (another version, a mistake) draws no wider.
+    days.drain(..days.len().saturating_sub(pictures::DAYS));
     let recent = days[days.len().saturating_sub(30)..].to_vec();
     let uptime = |days: &[DayCell]| match pictures::overall_uptime(days) {
         Some(u) => format!("{} up", pictures::percent(u)),

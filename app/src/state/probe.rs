@@ -124,8 +124,15 @@ fn page_visible() -> bool {
 }
 
 /// `GET {api}{path}` as JSON, given up after [`TIMEOUT`].
-#[cfg(not(feature = "ssr"))]
 async fn fetch_json<T: serde::de::DeserializeOwned>(api: &str, path: &str) -> Result<T, String> {
+    let text = fetch_text(&format!("{api}{path}")).await?;
+    serde_json::from_str::<T>(&text).map_err(|e| format!("the answer is not readable: {e}"))
+}
+
+/// The body of `GET url`, bounded in time and size. Not generic, so the fetch is compiled
+/// once for every kind of answer.
+#[cfg(not(feature = "ssr"))]
+async fn fetch_text(url: &str) -> Result<String, String> {
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
 
@@ -136,9 +143,8 @@ async fn fetch_json<T: serde::de::DeserializeOwned>(api: &str, path: &str) -> Re
     init.set_cache(web_sys::RequestCache::NoStore);
     let timer = set_timeout_with_handle(move || controller.abort(), TIMEOUT).ok();
     let result = async {
-        let response = JsFuture::from(window.fetch_with_str_and_init(&format!("{api}{path}"), &init))
-            .await
-            .map_err(|_| "the probe did not answer")?;
+        let response =
+            JsFuture::from(window.fetch_with_str_and_init(url, &init)).await.map_err(|_| "the probe did not answer")?;
         let response: web_sys::Response = response.dyn_into().map_err(|_| "not a response")?;
         if !response.ok() {
             return Err(format!("the probe answered HTTP {}", response.status()));
@@ -149,7 +155,7 @@ async fn fetch_json<T: serde::de::DeserializeOwned>(api: &str, path: &str) -> Re
         if text.len() > MAX_BYTES {
             return Err("the answer is larger than any probe sends".into());
         }
-        serde_json::from_str::<T>(&text).map_err(|e| format!("the answer is not readable: {e}"))
+        Ok(text)
     }
     .await;
     if let Some(timer) = timer {
@@ -159,6 +165,6 @@ async fn fetch_json<T: serde::de::DeserializeOwned>(api: &str, path: &str) -> Re
 }
 
 #[cfg(feature = "ssr")]
-async fn fetch_json<T>(_api: &str, _path: &str) -> Result<T, String> {
+async fn fetch_text(_url: &str) -> Result<String, String> {
     Err("no probe at build time".into())
 }

@@ -1,9 +1,10 @@
 //! The types that cross a boundary, defined once: the JSON the worker serves and the site
 //! reads (`status`), the verdicts inside it (`verdict`), and the messages between the
-//! worker's Durable Objects (`messages`).
+//! worker's Durable Objects (`messages`), the outage a link carries (`outage`) and what the
+//! status pictures show (`pictures`).
 //!
-//! Serde only: the site's WebAssembly uses this crate, so it never pulls in a TOML parser or
-//! the probe's logic.
+//! Serde only (and `calendar`, for the dates a picture's day names): the site's WebAssembly
+//! uses this crate, so it never pulls in a TOML parser or the probe's logic.
 #![forbid(unsafe_code)]
 
 pub mod messages;

@@ -11,6 +11,7 @@
 mod address;
 pub mod assertion;
 pub mod budget;
+pub mod cadence;
 mod endpoint;
 pub mod limits;
 mod raw;

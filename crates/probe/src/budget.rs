@@ -2,4 +2,5 @@
 //! `config::budget`, where validation checks every config against them.
 
 pub use config::budget::*;
+pub use config::cadence;
 pub use config::limits::*;
