@@ -151,6 +151,21 @@ describe('the site shows the probe, and an outage starts its incident', () => {
     await page.waitForURL(incidentUrl);
   });
 
+  test('5b. a colleague who opens the incident\'s share link follows the probe too', async () => {
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: demo.site.origin });
+    await page.getByRole('button', { name: 'Copy share link' }).click();
+    await page.getByRole('button', { name: 'Copied' }).first().waitFor();
+    const link = await page.evaluate(() => navigator.clipboard.readText());
+    const colleague = await openPage(demo.browser, demo.site.origin);
+    await colleague.goto(link);
+    await colleague.waitForURL(/\/i\/[a-z0-9]+$/);
+    const live = colleague.locator('.probe-live');
+    await live.waitFor();
+    assert.match((await live.textContent()).trim(), /^Probe: down since \d\d:\d\d/);
+    assert.deepEqual(colleague.problems, []);
+    await colleague.context().close();
+  });
+
   test('6. repair the demo: the cockpit says it recovered, and the post-mortem has the probe times', async () => {
     await health('/demo/up');
     const up = await tickUntil('up');

@@ -42,6 +42,8 @@ pub struct MergeReport {
     pub added_variables: Vec<String>,
     /// `(before, after)` when the link moves the start earlier.
     pub start_moved: Option<(Timestamp, Timestamp)>,
+    /// The endpoint whose outage (or its recovery) came from the link.
+    pub probe_from_link: Option<String>,
 }
 
 impl MergeReport {
@@ -73,6 +75,9 @@ impl MergeReport {
         }
         if self.start_moved.is_some() {
             parts.push("start moved earlier".to_string());
+        }
+        if let Some(endpoint) = &self.probe_from_link {
+            parts.push(format!("the probe's news of {endpoint}"));
         }
         if parts.is_empty() {
             "nothing new: this browser already had everything in the link".to_string()
@@ -117,6 +122,21 @@ pub fn merge(local: &mut Incident, incoming: &Incident, now: Timestamp) -> Resul
         if !local.variables.contains_key(name) && local.set_variable(name, value) {
             report.added_variables.push(name.clone());
         }
+    }
+    // The probe's outage: taken when this copy has none, and a recovery it has not heard of.
+    match (&mut local.probe, &incoming.probe) {
+        (None, Some(outage)) => {
+            local.probe = Some(outage.clone());
+            report.probe_from_link = Some(outage.endpoint.clone());
+        }
+        (Some(mine), Some(theirs)) if mine.endpoint == theirs.endpoint && mine.recovered.is_none() => {
+            // (Its time is not in the future: `check_times` refused that above.)
+            if let Some(at) = theirs.recovered {
+                mine.recovered = Some(at);
+                report.probe_from_link = Some(mine.endpoint.clone());
+            }
+        }
+        _ => {}
     }
     let before = (local.severity.clone(), local.resolved_at);
     for event in &incoming.events {

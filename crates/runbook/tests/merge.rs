@@ -147,3 +147,32 @@ fn a_merge_keeps_the_incident_within_its_limits() {
     assert!(local.events.len() <= limits::EVENTS);
     assert_eq!(local.fields["huge"].chars().count(), limits::FIELD_CHARS);
 }
+
+#[test]
+fn the_probes_outage_comes_from_a_link_when_this_copy_lacks_it_and_never_replaces_it() {
+    let outage = |endpoint: &str, recovered| runbook::incident::ProbeOutage {
+        endpoint: endpoint.into(),
+        state: api::State::Down,
+        onset: T - 60,
+        declared: T,
+        regions: vec!["weur".into()],
+        cause: "HTTP 503".into(),
+        recovered,
+    };
+    // This copy knew nothing of the probe: it follows it now, and the preview says so.
+    let mut local = base();
+    let mut incoming = base();
+    incoming.probe = Some(outage("api", None));
+    assert!(preview(&local, &incoming, NOW).unwrap().summary().contains("the probe's news of api"));
+    merge(&mut local, &incoming, NOW).expect("merges");
+    assert_eq!(local.probe, incoming.probe);
+    // A recovery the link has heard of and this copy has not.
+    incoming.probe = Some(outage("api", Some(T + 900)));
+    merge(&mut local, &incoming, NOW).expect("merges");
+    assert_eq!(local.probe.as_ref().unwrap().recovered, Some(T + 900));
+    // Another endpoint's outage never replaces the one this incident follows.
+    incoming.probe = Some(outage("www", None));
+    let report = merge(&mut local, &incoming, NOW).expect("merges");
+    assert_eq!(local.probe.as_ref().unwrap().endpoint, "api");
+    assert_eq!(report.probe_from_link, None);
+}

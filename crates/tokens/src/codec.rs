@@ -136,7 +136,7 @@ pub fn decode(token: &str) -> Result<Incident, DecodeError> {
 
 const PROBE_SECTION: u8 = 1;
 
-fn state_byte(state: State) -> u8 {
+pub(crate) fn state_byte(state: State) -> u8 {
     match state {
         State::Up => 0,
         State::Degraded => 1,
@@ -145,18 +145,17 @@ fn state_byte(state: State) -> u8 {
     }
 }
 
+/// The state a byte of [`state_byte`] stands for.
+pub(crate) fn state_of(byte: u8) -> Option<State> {
+    [State::Up, State::Degraded, State::Regional, State::Down].get(usize::from(byte)).copied()
+}
+
 fn read_probe(reader: &mut Reader, started_at: Timestamp) -> Result<ProbeOutage, DecodeError> {
     if reader.byte()? != PROBE_SECTION {
         return Err(DecodeError::TrailingData);
     }
     let endpoint = reader.text()?;
-    let state = match reader.byte()? {
-        0 => State::Up,
-        1 => State::Degraded,
-        2 => State::Regional,
-        3 => State::Down,
-        _ => return Err(DecodeError::TrailingData),
-    };
+    let state = state_of(reader.byte()?).ok_or(DecodeError::TrailingData)?;
     let onset = started_at.wrapping_add(reader.signed()?);
     let declared = started_at.wrapping_add(reader.signed()?);
     let recovered = optional_delta(reader, started_at)?;
@@ -176,7 +175,7 @@ fn put_map(out: &mut Vec<u8>, map: &BTreeMap<String, String>) {
     }
 }
 
-fn put_optional_delta(out: &mut Vec<u8>, at: Option<Timestamp>, base: Timestamp) {
+pub(crate) fn put_optional_delta(out: &mut Vec<u8>, at: Option<Timestamp>, base: Timestamp) {
     put_varint(out, at.map_or(0, |at| zigzag(at.wrapping_sub(base)).wrapping_add(1)));
 }
 
@@ -189,7 +188,7 @@ fn read_map(reader: &mut Reader) -> Result<BTreeMap<String, String>, DecodeError
     Ok(map)
 }
 
-fn optional_delta(reader: &mut Reader, base: Timestamp) -> Result<Option<Timestamp>, DecodeError> {
+pub(crate) fn optional_delta(reader: &mut Reader, base: Timestamp) -> Result<Option<Timestamp>, DecodeError> {
     Ok(match reader.varint()? {
         0 => None,
         n => Some(base.wrapping_add(unzigzag(n - 1))),

@@ -64,6 +64,30 @@ fn the_shared_incident_is_the_same_incident_to_the_minute() {
     assert_eq!(copy.next_update_at, original.next_update_at.map(to_minute));
 }
 
+/// Whoever opens the link of an incident started from the probe's outage follows the probe
+/// too: its onset, declaration, recovery, regions and cause arrive to the second.
+#[test]
+fn a_link_carries_the_outage_the_incident_was_started_from() {
+    let runbook = team();
+    let mut incident = full_incident(&runbook);
+    incident.probe = Some(runbook::incident::ProbeOutage {
+        endpoint: "api".into(),
+        state: api::State::Down,
+        onset: START - 95,
+        declared: START - 33,
+        regions: vec!["weur".into(), "enam".into(), "apac".into()],
+        cause: "HTTP 503 <b>&".into(),
+        recovered: Some(START + 1_234),
+    });
+    let with = encode(&incident, Some(&runbook)).expect("fits in a link");
+    let copy = round_trip(&incident, &runbook).incident;
+    assert_eq!(copy.probe, incident.probe);
+    incident.probe = None;
+    let without = encode(&incident, Some(&runbook)).expect("fits in a link");
+    assert!(with.len() - without.len() < 60, "the outage costs {} characters", with.len() - without.len());
+    assert_eq!(round_trip(&incident, &runbook).incident.probe, None);
+}
+
 #[test]
 fn a_link_still_applies_after_the_runbook_is_edited_and_lost_steps_are_counted() {
     let runbook = team();

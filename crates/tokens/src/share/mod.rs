@@ -3,7 +3,8 @@
 //! Token `s2` + base64url of: a 16-bit checksum, then the start (unix s), flags, resolution
 //! (s) and next update (min), each checked step by its full id with its time in minutes,
 //! field keys as 16-bit hashes, events, and last all free text compressed together
-//! (`text_coder`). Secrets are never in it: only detected host variables are carried.
+//! (`text_coder`). Secrets are never in it: only detected host variables are carried. An
+//! incident started from the probe's outage carries that outage too (`probe.rs`).
 //!
 //! Steps travel by full id because an id names a step's section and text: after the
 //! runbook is edited, a check lands on the same step or, if that step changed, on none (it
@@ -11,6 +12,7 @@
 //! on the wrong step; its links still open, and a check is placed only where the runbook
 //! still has the same number of steps and the same fingerprint at the same place.
 
+mod probe;
 mod text_coder;
 
 use std::collections::BTreeMap;
@@ -67,7 +69,8 @@ pub fn encode(incident: &Incident, runbook: Option<&Runbook>) -> Result<String, 
     put_varint(&mut out, zigzag(incident.started_at));
     let flags = u8::from(incident.resolved_at.is_some())
         | u8::from(incident.next_update_at.is_some()) << 1
-        | u8::from(incident.severity.is_some()) << 2;
+        | u8::from(incident.severity.is_some()) << 2
+        | if incident.probe.is_some() { probe::FLAG } else { 0 };
     out.push(flags);
     if let Some(resolved) = incident.resolved_at {
         put_varint(&mut out, zigzag(resolved.wrapping_sub(incident.started_at)));
@@ -77,6 +80,9 @@ pub fn encode(incident: &Incident, runbook: Option<&Runbook>) -> Result<String, 
     }
     if let Some(severity) = &incident.severity {
         texts.push(severity);
+    }
+    if let Some(outage) = &incident.probe {
+        probe::put(&mut out, &mut texts, outage, incident.started_at);
     }
 
     // Steps: every checked one by its full id (see the module's note on why).
@@ -204,6 +210,7 @@ pub fn decode<'r>(token: &str, find_runbook: &dyn Fn(&str) -> Option<&'r Runbook
     let resolved_at = if flags & 1 != 0 { Some(started_at.wrapping_add(reader.signed()?)) } else { None };
     let next_update_at = if flags & 2 != 0 { Some(at_minute(reader.signed()?)) } else { None };
     let has_severity = flags & 4 != 0;
+    let pending_probe = if flags & probe::FLAG != 0 { Some(probe::read(&mut reader, started_at)?) } else { None };
 
     let mut checks = BTreeMap::new();
     let steps_format = if version == 1 {
@@ -250,8 +257,13 @@ pub fn decode<'r>(token: &str, find_runbook: &dyn Fn(&str) -> Option<&'r Runbook
         .iter()
         .filter(|(e, _)| matches!(e, PendingEvent::Severity(ESCAPE8) | PendingEvent::Message(ESCAPE16)))
         .count();
-    let text_count =
-        2 + usize::from(has_severity) + pending_fields.len() + escaped_keys + 2 * variable_count + escaped_events;
+    let text_count = 2
+        + usize::from(has_severity)
+        + pending_probe.as_ref().map_or(0, probe::Pending::texts)
+        + pending_fields.len()
+        + escaped_keys
+        + 2 * variable_count
+        + escaped_events;
     let texts = text_coder::decompress(reader.rest(), text_count, MAX_TEXT_TOTAL).ok_or(DecodeError::Damaged)?;
     let mut texts = texts.into_iter();
     let mut next_text = || texts.next().ok_or(DecodeError::Damaged);
@@ -260,6 +272,10 @@ pub fn decode<'r>(token: &str, find_runbook: &dyn Fn(&str) -> Option<&'r Runbook
     let slug = next_text()?;
     let runbook = find_runbook(&slug);
     let severity = if has_severity { Some(next_text()?) } else { None };
+    let outage = match pending_probe {
+        Some(pending) => Some(pending.finish(&mut next_text)?),
+        None => None,
+    };
     let values: Vec<String> = pending_fields.iter().map(|_| next_text()).collect::<Result<_, _>>()?;
     let field_keys = runbook.map(field_keys).unwrap_or_default();
     let (mut fields, mut field_times) = (BTreeMap::new(), BTreeMap::new());
@@ -337,9 +353,7 @@ pub fn decode<'r>(token: &str, find_runbook: &dyn Fn(&str) -> Option<&'r Runbook
         variables,
         events,
         next_update_at,
-        // Share links do not carry the probe's outage (yet): the receiver's copy does not
-        // follow the probe, and merging keeps the outage of the copy held here.
-        probe: None,
+        probe: outage,
     };
     Ok(Shared { incident, orphaned, runbook_found: runbook.is_some() })
 }
