@@ -104,6 +104,17 @@ describe('the site shows the probe, and an outage starts its incident', () => {
     assert.equal(url.searchParams.get('EC2_HOST'), 'localhost', "the endpoint's host value");
     assert.equal(url.searchParams.get('outage'), `1~api~down~${down.since}~${down.declared_at}~weur.enam.apac~HTTP 503`);
     assert.equal(url.hash, '#complete-service-outage-sev1');
+    // The status page itself, on the narrowest phone: the bar and each region's line fit.
+    const phone = await openPage(demo.browser, demo.worker.origin, { viewport: { width: 320, height: 700 } });
+    await phone.goto(`${demo.worker.origin}/`);
+    const cut = await phone.evaluate(() =>
+      [...document.querySelectorAll('.regions li > *, .bar-wrap, .runbook a')]
+        .filter((e) => e.scrollWidth > e.clientWidth + 1 || e.getBoundingClientRect().right > document.documentElement.clientWidth)
+        .map((e) => e.className || e.tagName),
+    );
+    assert.deepEqual(cut, [], 'nothing on the status page is cut at 320 px');
+    assert.equal(await phone.locator('svg.spark').count(), 3, 'a latency line for each region');
+    await phone.context().close();
     // The site's own strip links to the same place.
     const strip = await row(page, 'api').locator('a.probe-action').getAttribute('href');
     assert.equal(strip, url.pathname + url.search + url.hash);

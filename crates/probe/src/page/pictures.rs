@@ -46,10 +46,10 @@ pub fn latency_line(line: &LatencyLine, max_ms: u32) -> Markup {
         _ => format!("{}: no latency data in 24 hours", line.region),
     };
     html! {
-        svg class="spark" viewBox={ "0 -1 " (SPARK_WIDTH) " " (SPARK_HEIGHT + 2.0) } width=(SPARK_WIDTH) height=(SPARK_HEIGHT + 2.0) role="img" aria-label=(label) {
+        svg class="spark" viewBox={ "0 -1 " (SPARK_WIDTH) " " (SPARK_HEIGHT + 2.0) } width=(SPARK_WIDTH) height=(SPARK_HEIGHT + 2.0) preserveAspectRatio="none" role="img" aria-label=(label) {
             title { (label) }
-            line class="base" x1="0" y1=(SPARK_HEIGHT) x2=(SPARK_WIDTH) y2=(SPARK_HEIGHT) stroke="currentColor" stroke-opacity="0.25" {}
-            path d=(path) fill="none" stroke="currentColor" stroke-width="1.5" stroke-linejoin="round" stroke-linecap="round" {}
+            line class="base" x1="0" y1=(SPARK_HEIGHT) x2=(SPARK_WIDTH) y2=(SPARK_HEIGHT) stroke="currentColor" stroke-opacity="0.25" vector-effect="non-scaling-stroke" {}
+            path d=(path) fill="none" stroke="currentColor" stroke-width="1.5" stroke-linejoin="round" stroke-linecap="round" vector-effect="non-scaling-stroke" {}
         }
     }
 }
@@ -68,7 +68,8 @@ pub const STYLE: &str = ".bar-wrap{margin:.5rem 0 .25rem}.bar{display:flex;gap:1
 .cell:hover .tip,.cell:focus .tip{clip-path:none;width:auto;height:auto;overflow:visible;bottom:2.1rem;right:-.5rem;z-index:1;background:#1b1f24;color:#fff;font-size:.8rem;padding:.2rem .45rem;border-radius:4px}\
 .cell:nth-child(-n+45):hover .tip,.cell:nth-child(-n+45):focus .tip{right:auto;left:-.5rem}\
 .bar-legend{display:flex;justify-content:space-between;color:#6b7380;font-size:.75rem;margin:.15rem 0 0}.bar-legend .narrow{display:none}\
-@media(max-width:30rem){.bar .cell:nth-child(-n+60){display:none}.bar-legend .wide{display:none}.bar-legend .narrow{display:inline}}\
 .regions li{display:grid;grid-template-columns:3.5rem minmax(0,1fr) auto 4.5rem;gap:.5rem;align-items:center}\
 .regions .latency{text-align:right;grid-column:4}.regions .spark{grid-column:3}.spark{color:#007ec6;overflow:visible}\
+@media(max-width:30rem){.bar .cell:nth-child(-n+60){display:none}.bar-legend .wide{display:none}.bar-legend .narrow{display:inline}\
+.regions li{grid-template-columns:2.8rem minmax(0,1fr) 3rem 3.2rem;gap:.35rem}.regions .spark{width:3rem}}\
 @media(prefers-color-scheme:dark){.cell.none{background:#2a323d}.tip{background:#e6e9ee!important;color:#0d1117!important}}";
