@@ -38,7 +38,13 @@ pub fn restore() {
     if READER_MOVED.with(Cell::get) {
         return;
     }
-    let Ok(hash) = window().location().hash() else { return };
+    if let Ok(hash) = window().location().hash() {
+        scroll_to_fragment(&hash);
+    }
+}
+
+/// Scrolls the element a `#fragment` names into view, if the page has it.
+pub fn scroll_to_fragment(hash: &str) {
     let Some(id) = hash.strip_prefix('#').filter(|id| !id.is_empty()) else { return };
     let id = document::links::percent_decode(id);
     if let Some(element) = document().get_element_by_id(&id) {

@@ -65,7 +65,9 @@ pub fn RunbookProbe(runbook: &'static Runbook) -> impl IntoView {
                     report
                         .endpoints
                         .iter()
-                        .filter(|e| e.runbook.as_deref().is_some_and(|link| slug_of(link) == runbook.slug))
+                        .filter(|e| {
+                            e.runbook.as_deref().is_some_and(|link| api::site::split_link(link).0 == runbook.slug)
+                        })
                         .cloned()
                         .collect::<Vec<_>>()
                 })
@@ -133,10 +135,7 @@ fn EndpointRow(endpoint: EndpointStatus, children: Children) -> impl IntoView {
     let clock = use_clock();
     let failing: Vec<String> =
         endpoint.regions.iter().filter(|r| r.outcome.is_failure()).map(|r| r.region.clone()).collect();
-    let cause =
-        OutageLink::from_results(&endpoint.name, endpoint.state, endpoint.since, endpoint.since, &endpoint.regions)
-            .map(|o| o.cause)
-            .filter(|c| !c.is_empty());
+    let cause = endpoint.outage().map(|o| o.cause).filter(|c| !c.is_empty());
     let since = endpoint.since;
     view! {
         <li class=format!("probe-endpoint {}", endpoint.state.class())>
@@ -176,8 +175,4 @@ fn Freshness(feed: ProbeFeed) -> impl IntoView {
         })
     };
     view! { <span class="probe-fresh">{text}</span> }
-}
-
-fn slug_of(link: &str) -> &str {
-    link.split_once('#').map_or(link, |(slug, _)| slug)
 }

@@ -3,25 +3,19 @@
 //! focus. Only days with trouble are in the tab order.
 
 use api::pictures::{self, DayCell};
-use api::State;
 use leptos::prelude::*;
 
 #[component]
 pub fn UptimeBar(mut days: Vec<DayCell>) -> impl IntoView {
     // The probe sends 90; a longer list (another version, a mistake) draws no wider.
     days.drain(..days.len().saturating_sub(pictures::DAYS));
-    let recent = days[days.len().saturating_sub(30)..].to_vec();
-    let uptime = |days: &[DayCell]| match pictures::overall_uptime(days) {
-        Some(u) => format!("{} up", pictures::percent(u)),
-        None => "no data yet".to_string(),
-    };
-    let (wide, narrow) = (uptime(&days), uptime(&recent));
+    let (wide, narrow) = pictures::legend(&days);
     let count = days.len();
     view! {
         <div class="bar-wrap">
             <ol class="bar" aria-label="Uptime per day">
                 {days.into_iter().map(|day| {
-                    let tab = if day.worst.is_some_and(|w| w != State::Up) { "0" } else { "-1" };
+                    let tab = if day.is_trouble() { "0" } else { "-1" };
                     view! {
                         <li class=format!("cell {}", day.class()) tabindex=tab>
                             <span class="tip">{day.describe()}</span>
@@ -31,7 +25,7 @@ pub fn UptimeBar(mut days: Vec<DayCell>) -> impl IntoView {
             </ol>
             <p class="bar-legend">
                 <span class="wide">{format!("{count} days ago")}</span>
-                <span class="narrow">"30 days ago"</span>
+                <span class="narrow">{format!("{} days ago", pictures::NARROW_DAYS)}</span>
                 <span class="wide">{wide}</span>
                 <span class="narrow">{narrow}</span>
                 <span>"today"</span>

@@ -163,14 +163,6 @@ fn scroll_to_fragment_after_render() {
     let location = leptos_router::hooks::use_location();
     Effect::new(move |_| {
         let hash = location.hash.get();
-        request_animation_frame(move || {
-            let Some(id) = hash.strip_prefix('#').filter(|id| !id.is_empty()) else {
-                return;
-            };
-            let id = document::links::percent_decode(id);
-            if let Some(element) = document().get_element_by_id(&id) {
-                element.scroll_into_view();
-            }
-        });
+        request_animation_frame(move || crate::place::scroll_to_fragment(&hash));
     });
 }

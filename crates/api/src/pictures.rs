@@ -47,6 +47,11 @@ impl DayCell {
         self.worst.map_or("none", State::class)
     }
 
+    /// A day with trouble: the bar makes it a keyboard stop.
+    pub fn is_trouble(&self) -> bool {
+        self.worst.is_some_and(|worst| worst != State::Up)
+    }
+
     /// "2026-11-28: 99.31% up, down at times", for the cell's tooltip and screen readers.
     pub fn describe(&self) -> String {
         let date = calendar::DateTime::utc(self.start).date();
@@ -73,6 +78,18 @@ pub fn percent(value: f64) -> String {
 pub fn overall_uptime(days: &[DayCell]) -> Option<f64> {
     let known: Vec<f64> = days.iter().filter_map(|d| d.uptime).collect();
     (!known.is_empty()).then(|| known.iter().sum::<f64>() / known.len() as f64)
+}
+
+/// Days a narrow screen's bar shows.
+pub const NARROW_DAYS: usize = 30;
+
+/// The words under the bar, `(all days, the last 30)`: "99.95% up" or "no data yet".
+pub fn legend(days: &[DayCell]) -> (String, String) {
+    let words = |days: &[DayCell]| match overall_uptime(days) {
+        Some(uptime) => format!("{} up", percent(uptime)),
+        None => "no data yet".to_string(),
+    };
+    (words(days), words(&days[days.len().saturating_sub(NARROW_DAYS)..]))
 }
 
 /// A region's median latency per hour.

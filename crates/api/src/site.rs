@@ -16,6 +16,12 @@ pub fn runbook_path(slug: &str, anchor: Option<&str>) -> String {
     }
 }
 
+/// An endpoint's `runbook = "slug#anchor"` setting as `(slug, anchor)`; the anchor may be
+/// empty.
+pub fn split_link(link: &str) -> (&str, &str) {
+    link.split_once('#').unwrap_or((link, ""))
+}
+
 /// The full address of an endpoint's runbook section, from the site's URL and the
 /// endpoint's `runbook = "slug#anchor"` setting.
 pub fn runbook_url(site_url: &str, link: &str) -> String {
@@ -26,7 +32,7 @@ pub fn runbook_url(site_url: &str, link: &str) -> String {
 /// trouble, the outage (`&outage=…`): the site opens the section with the commands filled in
 /// and offers to start the incident from the outage.
 pub fn outage_url(site_url: &str, link: &str, hosts: &BTreeMap<String, String>, outage: Option<&OutageLink>) -> String {
-    let (slug, anchor) = link.split_once('#').unwrap_or((link, ""));
+    let (slug, anchor) = split_link(link);
     let mut query: Vec<String> =
         hosts.iter().map(|(name, value)| format!("{}={}", encode(name), encode(value))).collect();
     query.extend(outage.map(OutageLink::to_query));

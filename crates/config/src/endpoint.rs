@@ -162,7 +162,7 @@ pub(crate) fn validate(
     }
     if let Some(runbook) = &raw.runbook {
         let ok = |part: &str| part.chars().all(|c| c.is_alphanumeric() || "-_/".contains(c));
-        let (slug, anchor) = runbook.split_once('#').unwrap_or((runbook, ""));
+        let (slug, anchor) = api::site::split_link(runbook);
         if slug.is_empty() || !ok(slug) || !ok(anchor) {
             errors.add(
                 table_span.clone(),

@@ -95,11 +95,6 @@ impl Detector {
         self.decide(windows, class, at_ms)
     }
 
-    /// Regions failing now: a failure and its recheck (or the next round) agree.
-    pub fn failing_regions(&self) -> Vec<&str> {
-        self.regions.iter().filter(|(_, run)| run.is_failing()).map(|(region, _)| region.as_str()).collect()
-    }
-
     /// Whether `class` from `region` is the first failure of new trouble, so the other
     /// regions should be asked to probe now rather than at their next round.
     pub fn is_new_trouble(&self, region: &str) -> bool {

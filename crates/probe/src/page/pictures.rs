@@ -8,25 +8,21 @@ use maud::{html, Markup};
 /// The bar: every day hoverable and tappable; the days with trouble also in the tab order,
 /// so a keyboard reaches the days that matter without 90 stops.
 pub fn uptime_bar(days: &[DayCell]) -> Markup {
-    let recent = &days[days.len().saturating_sub(30)..];
-    let uptime = |days: &[DayCell]| match pictures::overall_uptime(days) {
-        Some(u) => format!("{} up", pictures::percent(u)),
-        None => "no data yet".to_string(),
-    };
+    let (wide, narrow) = pictures::legend(days);
     html! {
         div class="bar-wrap" {
             ol class="bar" aria-label="Uptime per day" {
                 @for day in days {
-                    li class={ "cell " (day.class()) } tabindex=(if day.worst.is_some_and(|w| w != api::State::Up) { "0" } else { "-1" }) {
+                    li class={ "cell " (day.class()) } tabindex=(if day.is_trouble() { "0" } else { "-1" }) {
                         span class="tip" { (day.describe()) }
                     }
                 }
             }
             p class="bar-legend" {
                 span class="wide" { (days.len()) " days ago" }
-                span class="narrow" { "30 days ago" }
-                span class="wide" { (uptime(days)) }
-                span class="narrow" { (uptime(recent)) }
+                span class="narrow" { (pictures::NARROW_DAYS) " days ago" }
+                span class="wide" { (wide) }
+                span class="narrow" { (narrow) }
                 span { "today" }
             }
         }
