@@ -214,6 +214,35 @@ describe('the site shows the probe, and an outage starts its incident', () => {
   });
 });
 
+describe('a probe that answers nonsense', () => {
+  const answers = [
+    ['JSON that is not a status', '{"endpoints": "all fine"}'],
+    ['not JSON at all', '<html>502 Bad Gateway</html>'],
+    ['an answer larger than any probe sends', `{"title":"${'x'.repeat(3 * 1024 * 1024)}"}`],
+  ];
+  for (const [name, body] of answers) {
+    test(`${name}: the page works, says the probe is unreachable, and keeps no nonsense`, async () => {
+      const page = await openPage(demo.browser, demo.site.origin);
+      // What an earlier visit left in storage is damaged too.
+      await page.addInitScript(() => {
+        localStorage.setItem('outpost.probe', 'yesterday\n{not json');
+        localStorage.setItem('outpost.probe.pictures', '12\n[1,2,3]');
+      });
+      await page.context().route(`http://127.0.0.1:${WORKER_PORT}/api/**`, (route) =>
+        route.fulfill({ status: 200, contentType: 'application/json', headers: { 'access-control-allow-origin': '*' }, body }),
+      );
+      await page.goto(`${demo.site.origin}/`);
+      await page.waitForSelector('html.app-ready');
+      await page.locator('.probe .probe-fresh', { hasText: 'probe unreachable, no status yet' }).waitFor();
+      assert.equal(await page.locator('.probe-endpoint').count(), 0);
+      await page.locator('.runbook-card').first().waitFor();
+      assert.equal(await page.evaluate(() => localStorage.getItem('outpost.probe')), 'yesterday\n{not json', 'nothing read was kept');
+      assert.deepEqual(page.problems.filter((p) => !p.includes('Failed to load resource')), []);
+      await page.context().close();
+    });
+  }
+});
+
 describe('outage links that cannot be used', () => {
   const now = () => Math.floor(Date.now() / 1000);
   const cases = [
