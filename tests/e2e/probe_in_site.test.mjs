@@ -18,7 +18,9 @@ const REFRESH_MS = 30_000;
 const demo = {};
 
 before(async () => {
-  const config = await readFile(join(ROOT, 'worker/demo/outpost.demo.toml'), 'utf8');
+  // The demo, with windows of a round or two: the test steps the rounds by hand.
+  const demoConfig = await readFile(join(ROOT, 'worker/demo/outpost.demo.toml'), 'utf8');
+  const config = demoConfig.replace('[probe]\n', '[probe]\nconfirm_seconds = 0\nrecover_seconds = 1\nflap_changes = 100\n');
   demo.health = await startHealthServer(HEALTH_PORT).catch((error) => {
     throw new Error(`port ${HEALTH_PORT} is taken (is \`cargo xtask dev\` running?): ${error.message}`);
   });

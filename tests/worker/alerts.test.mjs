@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { startHealthServer } from '../../worker/demo/health.mjs';
 import { launchBrowser } from '../e2e/harness.mjs';
-import { freePort, startWorker } from './harness.mjs';
+import { freePort, startWorker, until } from './harness.mjs';
 
 let health;
 let sink;
@@ -45,9 +45,10 @@ probe_api = "https://probe.example.com"
 HOST = "localhost"
 
 [probe]
-fail_ticks = 2
-recover_ticks = 2
-interval_seconds = 1  # the harness ticks about once a second: retries wait 1, 1, 2… seconds
+confirm_seconds = 0   # the harness steps rounds by hand: two failing rounds are down
+recover_seconds = 1   # and two healthy ones are up
+flap_changes = 100
+interval_seconds = 1  # retries wait 1, 1, 2… seconds
 
 [[endpoint]]
 name = "api"
@@ -121,6 +122,8 @@ describe('alerts', () => {
     health = await startHealthServer(health.port);
     await worker.tick();
     await worker.tick(); // recovered
+    // Alerts go out from the monitor's own alarm, just after the round that declared them.
+    await until(() => states(sink.state, '/slack').length === 2 && states(sink.state, '/hook').length === 2, 'two messages per target');
     assert.deepEqual(states(sink.state, '/slack'), ['api is down', 'api recovered (was down)']);
     assert.deepEqual(states(sink.state, '/hook'), ['up->down', 'down->up']);
     const down = sink.state.received.find((r) => r.path === '/hook').body.changes[0];
@@ -147,23 +150,30 @@ describe('alerts', () => {
     await worker.tick();
     await worker.tick(); // down declared; delivery fails
     await worker.tick(); // retried, fails
-    await worker.tick(); // retried, fails: the sink has been down three ticks
+    await worker.tick(); // retried, fails: the sink has been down three rounds
     health.state.down = false;
     await worker.tick();
     await worker.tick(); // recovered declared, queued behind the undelivered "down"
     assert.equal(sink.state.received.length, 0);
     sink.state.failing = false;
-    for (let i = 0; i < 6 && sink.state.received.length < 2; i++) await worker.tick();
+    // The retries come on the monitor's alarm, rounds or not.
+    await until(() => sink.state.received.length >= 2, 'the backlog', 30_000);
     assert.deepEqual(states(sink.state, '/slack'), ['api is down', 'api recovered (was down)']);
     assert.deepEqual(states(sink.state, '/hook'), ['up->down', 'down->up']);
     assert.equal(sink.state.received.length, 2, 'the backlog arrives as one message per target');
     await worker.tick();
-    await worker.tick();
+    await new Promise((r) => setTimeout(r, 2_000));
     assert.equal(sink.state.received.length, 2, 'nothing is delivered twice');
   });
 });
 
 describe('formats other tools read', () => {
+  // Two fresh rounds: a failure is confirmed by a second probe, and at a 1 s interval the
+  // status is stale three seconds after the last round.
+  before(async () => {
+    await worker.tick();
+    await worker.tick();
+  });
   const get = (path) => fetch(`${worker.origin}${path}`);
   const STATUSES = ['operational', 'degraded_performance', 'partial_outage', 'major_outage', 'under_maintenance'];
 

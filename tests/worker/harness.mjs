@@ -1,5 +1,7 @@
 // Runs the real worker under workerd (wrangler dev --local) with a test config, on
-// 127.0.0.1, with fresh storage each time; and ticks it the way the cron would.
+// 127.0.0.1, with fresh storage each time. `tick()` runs one round from every region at once
+// (`POST /api/probe`), so a test steps the probe by hand; `cron()` runs the minute cron, the
+// watchdog that arms the regions' alarms, after which they probe on their own.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +14,7 @@ export { freePort, ROOT };
  * or on `port`.
  */
 export async function startWorker(config, vars = {}, { port } = {}) {
+  vars = { PROBE_TOKEN: 'harness-token', ...vars };
   const state = await mkdtemp(join(tmpdir(), 'outpost-worker-'));
   // OUTPOST_LOCAL: the test servers are on loopback, which only a local run may probe.
   const args = ['dev', '--local', '--test-scheduled', '--persist-to', state, '--var', `OUTPOST_CONFIG:${config}`, '--var', 'OUTPOST_LOCAL:1'];
@@ -23,16 +26,20 @@ export async function startWorker(config, vars = {}, { port } = {}) {
     origin,
     log: worker.log,
     /**
-     * One cron tick, finished when the monitor has stored it. Ticks are identified by their
-     * second, and the monitor refuses one not later than the last (as two cron runs never
-     * share a second), so consecutive ticks here are a second apart at least.
+     * One round from every region, finished when the monitor has stored it. Rounds here are
+     * a second apart at least, so windows of whole seconds are stepped one round at a time.
      */
     tick: async () => {
       const wait = lastTick + 1050 - Date.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       lastTick = Date.now();
+      const response = await fetch(`${origin}/api/probe`, { method: 'POST', headers: { authorization: `Bearer ${vars.PROBE_TOKEN}` } });
+      if (!response.ok) throw new Error(`round failed: ${response.status} ${await response.text()}\n${worker.log()}`);
+    },
+    /** The minute cron: the watchdog that arms every region's alarm. */
+    cron: async () => {
       const response = await fetch(`${origin}/__scheduled?cron=*+*+*+*+*`);
-      if (!response.ok) throw new Error(`tick failed: ${response.status}\n${worker.log()}`);
+      if (!response.ok) throw new Error(`cron failed: ${response.status}\n${worker.log()}`);
     },
     status: () => fetch(`${origin}/api/status`).then((r) => r.json()),
     stop: async () => {
@@ -40,4 +47,16 @@ export async function startWorker(config, vars = {}, { port } = {}) {
       await rm(state, { recursive: true, force: true });
     },
   };
+}
+
+/** Resolves once `check()` is truthy (polled every 100 ms); fails saying `what` (or what it
+ * returns) after `ms`. */
+export async function until(check, what, ms = 15_000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`still waiting after ${ms} ms: ${typeof what === 'function' ? what() : what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

@@ -27,7 +27,7 @@ function config() {
     ([name, path]) => `[[endpoint]]\nname = "${name}"\nurl = "http://{HOST}:${health.port}${path}"\nassert = ['.status == "ok"']\nslow_ms = 800\ntimeout_ms = 2500\n`,
   );
   endpoints.push(`[[endpoint]]\nname = "refused"\nurl = "http://{HOST}:${refusedPort}/api/health"\ntimeout_ms = 2500\n`);
-  return `[site]\ntitle = "Test <probe>"\n\n[variables]\nHOST = "localhost"\n\n[probe]\nregions = ["weur", "enam", "apac"]\nfail_ticks = 2\nrecover_ticks = 2\n\n${endpoints.join('\n')}`;
+  return `[site]\ntitle = "Test <probe>"\n\n[variables]\nHOST = "localhost"\n\n[probe]\nregions = ["weur", "enam", "apac"]\nconfirm_seconds = 0\nrecover_seconds = 1\nflap_changes = 100\n\n${endpoints.join('\n')}`;
 }
 
 before(async () => {

@@ -15,10 +15,15 @@ thread_local! {
     static PARSED: RefCell<Option<(String, Rc<Config>)>> = const { RefCell::new(None) };
 }
 
+/// `OUTPOST_LOCAL=1`: a local run (wrangler dev, the tests), never set in a deployment.
+pub fn is_local(env: &Env) -> bool {
+    env.var("OUTPOST_LOCAL").is_ok_and(|v| v.to_string() == "1")
+}
+
 pub fn load(env: &Env) -> Rc<Config> {
     let text = env.var("OUTPOST_CONFIG").map(|v| v.to_string()).unwrap_or_else(|_| BUNDLED.to_string());
     // Local runs (wrangler dev, the tests) probe loopback servers, which Cloudflare refuses.
-    let platform = Platform { local: env.var("OUTPOST_LOCAL").is_ok_and(|v| v.to_string() == "1") };
+    let platform = Platform { local: is_local(env) };
     PARSED.with(|cell| {
         if let Some((cached, config)) = cell.borrow().as_ref() {
             if *cached == text {

@@ -1,6 +1,6 @@
-//! The edge probe: a Cloudflare Worker. Every minute the cron asks one Durable Object per
-//! region to probe every endpoint; the monitor object turns their reports into states,
-//! incidents and history, and serves them. All decisions are in `crates/probe`; this crate
+//! The edge probe: a Cloudflare Worker. One Durable Object per region probes every endpoint
+//! on its own alarm and reports to the monitor object, which turns the reports into states,
+//! incidents and history, and serves them. The minute cron is the regions' watchdog. All decisions are in `crates/probe`; this crate
 //! does the I/O.
 
 mod alerts;
@@ -35,7 +35,7 @@ async fn fetch(request: Request, env: Env, _context: Context) -> Result<Response
 
 #[event(scheduled)]
 async fn scheduled(_event: ScheduledEvent, env: Env, _context: ScheduleContext) {
-    if let Err(error) = tick::run(&env).await {
-        log::error("tick_failed", serde_json::json!({ "error": error.to_string() }));
+    if let Err(error) = tick::watchdog(&env).await {
+        log::error("watchdog_failed", serde_json::json!({ "error": error.to_string() }));
     }
 }

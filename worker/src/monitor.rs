@@ -1,15 +1,15 @@
 //! The monitor: one Durable Object that turns the regions' reports into declared states,
 //! incidents and history (in its SQLite storage), and answers the read routes.
 //!
-//! One tick at a time: a tick is applied and saved without awaiting anything, so a second
-//! tick arriving meanwhile (a late cron, `POST /api/probe`) sees the first one's result, and
-//! a tick not later than the last applied is refused. Alerts go out after the tick is saved,
-//! by one delivery loop at a time.
+//! One report at a time: a report is applied and saved without awaiting anything, so one
+//! arriving meanwhile sees the first one's result, and a report not later than its region's
+//! last applied is refused. Then the other regions are asked to probe an endpoint that just
+//! failed, and alerts go out, by one delivery loop at a time.
 
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 
-use api::{History, IncidentList, Ingest, Pictures};
+use api::{History, IncidentList, Ingest, Pictures, Report, Soon};
 use probe::monitor::{MonitorState, TickOutput};
 use probe::rollup::{period_start, uptime, Rollup, DAY, HOUR};
 use serde_json::json;
@@ -65,7 +65,11 @@ impl DurableObject for Monitor {
         match (request.method(), path.as_str()) {
             (Method::Post, Ingest::PATH) => {
                 let ingest: Ingest = request.json().await?;
-                self.ingest(ingest).await
+                self.ingest(ingest.at_ms, None, &ingest.reports).await
+            }
+            (Method::Post, Report::PATH) => {
+                let report: Report = request.json().await?;
+                self.ingest(report.at_ms, Some(&report.region), &[(report.region.clone(), report.reports)]).await
             }
             (Method::Get, "/status") => self.status(),
             (Method::Get, "/incidents") => {
@@ -80,6 +84,17 @@ impl DurableObject for Monitor {
             (Method::Get, path) if path.starts_with("/history/") => self.history(&path["/history/".len()..]),
             _ => Response::error("not found", 404),
         }
+    }
+
+    /// Delivers the alerts that are due, then waits for the next retry.
+    async fn alarm(&self) -> Result<Response> {
+        let config = config_source::load(&self.env);
+        if !self.delivering.replace(true) {
+            alerts::deliver(self, &self.env, &config, crate::tick::now()).await;
+            self.delivering.set(false);
+        }
+        self.arm_delivery(false).await;
+        Response::ok("delivered")
     }
 }
 
@@ -103,17 +118,27 @@ impl Monitor {
         }
     }
 
-    async fn ingest(&self, ingest: Ingest) -> Result<Response> {
+    /// A region's report (`from` is set), or every region's round on demand.
+    async fn ingest(
+        &self,
+        at_ms: i64,
+        from: Option<&str>,
+        reports: &[(String, Vec<api::ProbeReport>)],
+    ) -> Result<Response> {
         let config = config_source::load(&self.env);
         let sql = self.sql();
-        // Applied to a copy, and the copy kept once the tick's rows are written: nothing is
-        // awaited between reading the state and replacing it.
+        // Applied to a copy, and the copy kept once its rows are written: nothing is awaited
+        // between reading the state and replacing it.
         let applied = self.with_state(|state| {
             let mut next = state.clone();
-            match next.tick(&config, ingest.at, &ingest.reports) {
-                Err(stale) => Ok(Err(stale)),
+            let output = match (from, reports) {
+                (Some(region), [(_, list)]) => next.report(&config, region, at_ms, list),
+                _ => next.tick(&config, at_ms, reports),
+            };
+            match output {
+                Err(refused) => Ok(Err(refused)),
                 Ok(output) => {
-                    write_tick(&sql, ingest.at, &output)?;
+                    write_report(&sql, at_ms, from.unwrap_or("all"), &output)?;
                     *state = next;
                     Ok(Ok(output))
                 }
@@ -121,24 +146,60 @@ impl Monitor {
         })?;
         let output = match applied {
             Ok(output) => output,
-            Err(stale) => {
-                log::warn("tick_refused", json!({ "at": stale.at, "last": stale.last }));
-                let body = json!({ "error": stale.to_string() });
+            Err(refused) => {
+                log::warn("report_refused", json!({ "at_ms": at_ms, "why": refused.to_string() }));
+                let body = json!({ "error": refused.to_string() });
                 return Ok(Response::from_json(&body)?.with_status(409));
             }
         };
         self.save();
-        for (endpoint, transition) in &output.transitions {
+        for (endpoint, change) in &output.transitions {
             log::info(
                 "state_change",
-                json!({ "endpoint": endpoint, "from": transition.from, "to": transition.to, "since": transition.since }),
+                json!({ "endpoint": endpoint, "from": change.from, "to": change.to, "since_ms": change.since_ms, "alert": change.alert }),
             );
         }
-        if !self.delivering.replace(true) {
-            alerts::deliver(self, &self.env, &config, ingest.at).await;
-            self.delivering.set(false);
+        if let (Some(region), false) = (from, output.ask.is_empty()) {
+            self.ask_others(&config, region, &output.ask).await;
         }
-        self.with_state(|state| Response::from_json(&state.status(&config, ingest.at)))
+        // Alerts go out from the monitor's alarm, so the region's report is answered now.
+        self.arm_delivery(true).await;
+        let now = crate::tick::now();
+        self.with_state(|state| Response::from_json(&state.status(&config, now)))
+    }
+
+    /// Sets the alarm that delivers alerts: at once after a report, or when the next message
+    /// may be sent (a retry's time, a maintenance window's end), and never sooner than a
+    /// second after a pass that sent nothing it could.
+    async fn arm_delivery(&self, after_report: bool) {
+        let now = crate::tick::now();
+        let config = config_source::load(&self.env);
+        let next = self.with_state(|state| Ok(state.outbox.next_due(&config, now)));
+        let Ok(Some(next)) = next else { return };
+        let delay_ms = (next - now).max(if after_report { 0 } else { 1 }) * 1000;
+        if let Err(error) = self.state.storage().set_alarm(delay_ms).await {
+            log::error("delivery_alarm_failed", json!({ "error": error.to_string() }));
+        }
+    }
+
+    /// A region just saw these endpoints fail: the others probe them now, not at their next
+    /// round. They only note the ask here and probe on their own alarm, so this is quick.
+    async fn ask_others(&self, config: &config::Config, region: &str, endpoints: &[String]) {
+        let Ok(regions) = self.env.durable_object("REGION") else { return };
+        for other in config.regions.iter().filter(|r| *r != region) {
+            let ask = async {
+                let stub = regions.get_by_name_with_location_hint(other, other)?;
+                let body = serde_json::to_string(&Soon { region: other.clone(), endpoints: endpoints.to_vec() })?;
+                let request = Request::new_with_init(
+                    &format!("https://region{}", Soon::PATH),
+                    RequestInit::new().with_method(Method::Post).with_body(Some(body.into())),
+                )?;
+                stub.fetch_with_request(request).await
+            };
+            if let Err(error) = ask.await {
+                log::warn("ask_failed", json!({ "region": other, "error": error.to_string() }));
+            }
+        }
     }
 
     fn status(&self) -> Result<Response> {
@@ -225,9 +286,9 @@ fn with_open_periods(
     (hours, days)
 }
 
-/// The rows a tick adds: its record, the incidents it changed, the periods it finished.
-fn write_tick(sql: &SqlStorage, at: i64, output: &TickOutput) -> Result<()> {
-    storage::save_tick(sql, at, &output.record)?;
+/// The rows a report adds: its record, the incidents it changed, the periods it finished.
+fn write_report(sql: &SqlStorage, at_ms: i64, region: &str, output: &TickOutput) -> Result<()> {
+    storage::save_report(sql, at_ms, region, &output.record)?;
     for incident in &output.incidents {
         storage::save_incident(sql, incident)?;
     }
@@ -235,7 +296,7 @@ fn write_tick(sql: &SqlStorage, at: i64, output: &TickOutput) -> Result<()> {
         storage::save_rollup(sql, endpoint, *period, *start, rollup)?;
     }
     if output.finished.iter().any(|(_, period, _, _)| *period == HOUR) {
-        storage::prune(sql, at)?;
+        storage::prune(sql, at_ms.div_euclid(1000))?;
     }
     Ok(())
 }

@@ -8,7 +8,7 @@ use api::{Outcome, ProbeReport};
 use config::budget::MAX_REDIRECTS;
 use config::limits::FREE_CONNECTIONS;
 use config::transport::Transport;
-use config::{Config, Endpoint, HeaderValue};
+use config::{Endpoint, HeaderValue};
 use futures_util::future::{select, Either};
 use futures_util::{pin_mut, StreamExt};
 use probe::classify::{classify, FetchFailure, Observation, Response as Observed};
@@ -19,9 +19,9 @@ use worker::{
 /// The header naming the probing region, so the team's servers can log who probed.
 pub const REGION_HEADER: &str = "X-Outpost-Region";
 
-/// Every endpoint, at most six at a time (the platform's open-connection limit).
-pub async fn probe_all(config: &Config, region: &str, env: &Env) -> Vec<ProbeReport> {
-    futures_util::stream::iter(config.endpoints.iter())
+/// These endpoints, at most six at a time (the platform's open-connection limit).
+pub async fn probe_all<'a>(endpoints: impl Iterator<Item = &'a Endpoint>, region: &str, env: &Env) -> Vec<ProbeReport> {
+    futures_util::stream::iter(endpoints)
         .map(|endpoint| probe_one(endpoint, region, env))
         .buffer_unordered(FREE_CONNECTIONS)
         .collect()

@@ -1,30 +1,150 @@
-//! One Durable Object per region, placed there by a location hint: it probes every endpoint
-//! from where it runs and reports back.
+//! One Durable Object per region, placed there by a location hint. It probes on its own
+//! alarm (`probe::schedule`): a round every interval, a recheck of an endpoint that just
+//! failed, probes the monitor asks for now. It reports each to the monitor. The cron's
+//! watchdog arms it, and re-arms it when its alarm is gone.
 
-use api::ProbeAsk;
+use api::{Arm, Armed, ProbeAsk, ProbeReport, Report, Soon};
+use probe::schedule::{Due, RegionPlan};
+use serde_json::json;
 use worker::*;
 
-use crate::{config_source, probing};
+use crate::{config_source, log, probing};
+
+const PLAN: &str = "plan";
 
 #[durable_object]
 pub struct RegionProbe {
+    state: State,
     env: Env,
 }
 
 impl DurableObject for RegionProbe {
-    fn new(_state: State, env: Env) -> Self {
-        RegionProbe { env }
+    fn new(state: State, env: Env) -> Self {
+        RegionProbe { state, env }
     }
 
     async fn fetch(&self, mut request: Request) -> Result<Response> {
-        let ask: ProbeAsk = request.json().await?;
-        if let Some(fault) = test_fault(&self.env, &ask.region) {
-            return fault.await;
+        match request.path().as_str() {
+            Arm::PATH => {
+                let arm: Arm = request.json().await?;
+                Response::from_json(&self.arm(&arm.region).await?)
+            }
+            Soon::PATH => {
+                let soon: Soon = request.json().await?;
+                let mut plan = self.plan().await?;
+                plan.ask(&soon.endpoints);
+                self.keep(&plan).await?;
+                Response::ok("asked")
+            }
+            // Local runs only (the route is not served otherwise): stop the rounds, as a
+            // failure would, so the tests can see the watchdog notice.
+            "/stop" => {
+                self.state.storage().delete_alarm().await?;
+                Response::ok("stopped")
+            }
+            // `POST /api/probe`: every endpoint now, answered directly.
+            _ => {
+                let ask: ProbeAsk = request.json().await?;
+                if let Some(fault) = test_fault(&self.env, &ask.region) {
+                    return fault.await;
+                }
+                let config = config_source::load(&self.env);
+                let reports = probing::probe_all(config.endpoints.iter(), &ask.region, &self.env).await;
+                Response::from_json(&reports)
+            }
+        }
+    }
+
+    async fn alarm(&self) -> Result<Response> {
+        if let Err(error) = self.round().await {
+            // Logged, not thrown: a thrown alarm is retried at once, and the next one is set.
+            log::error("region_alarm_failed", json!({ "error": error.to_string() }));
+        }
+        Response::ok("done")
+    }
+}
+
+impl RegionProbe {
+    async fn plan(&self) -> Result<RegionPlan> {
+        Ok(self.state.storage().get::<RegionPlan>(PLAN).await?.unwrap_or_default())
+    }
+
+    /// Saves the plan and sets the alarm for what it says comes next.
+    async fn keep(&self, plan: &RegionPlan) -> Result<()> {
+        let storage = self.state.storage();
+        storage.put(PLAN, plan).await?;
+        let now = Date::now().as_millis() as i64;
+        storage.set_alarm((plan.next_alarm_ms(now) - now).max(0)).await
+    }
+
+    async fn arm(&self, region: &str) -> Result<Armed> {
+        let mut plan = self.plan().await?;
+        let armed = self.state.storage().get_alarm().await?.is_some();
+        let answer = Armed { rearmed: !armed, last_round_ms: plan.last_round_ms };
+        if plan.region != region || !armed {
+            let config = config_source::load(&self.env);
+            let index = config.regions.iter().position(|r| r == region).unwrap_or(0);
+            let now = Date::now().as_millis() as i64;
+            plan.arm(region, index, config.regions.len(), now, interval_ms(&config));
+            self.keep(&plan).await?;
+        }
+        Ok(answer)
+    }
+
+    async fn round(&self) -> Result<()> {
+        let mut plan = self.plan().await?;
+        if plan.region.is_empty() {
+            return Ok(()); // never armed: it does not know where it is
         }
         let config = config_source::load(&self.env);
-        let reports = probing::probe_all(&config, &ask.region, &self.env).await;
-        Response::from_json(&reports)
+        let started = Date::now().as_millis() as i64;
+        let due = plan.take_due(started);
+        let endpoints: Vec<&config::Endpoint> = match &due {
+            Due::Round => config.endpoints.iter().collect(),
+            Due::Some(names) => config.endpoints.iter().filter(|e| names.contains(&e.name)).collect(),
+            Due::Nothing => Vec::new(),
+        };
+        if endpoints.is_empty() {
+            if due == Due::Round {
+                plan.done(true, started, &[], interval_ms(&config), 0);
+            }
+            return self.keep(&plan).await;
+        }
+        // Kept first: a round that fails midway is not run again and again.
+        let round = due == Due::Round;
+        if round {
+            plan.done(true, started, &[], interval_ms(&config), 0);
+            self.keep(&plan).await?;
+        }
+        let reports = probing::probe_all(endpoints.into_iter(), &plan.region, &self.env).await;
+        let results: Vec<(String, bool)> =
+            reports.iter().map(|r| (r.endpoint.clone(), r.outcome.is_failure())).collect();
+        let recheck_ms = i64::from(config.thresholds.recheck_seconds) * 1000;
+        plan.done(round, started, &results, interval_ms(&config), recheck_ms);
+        self.keep(&plan).await?;
+        if test_fault(&self.env, &plan.region).is_some() {
+            return Ok(()); // a silent region's reports never arrive
+        }
+        self.report(&plan.region, started, reports).await
     }
+
+    async fn report(&self, region: &str, at_ms: i64, reports: Vec<ProbeReport>) -> Result<()> {
+        let monitor = self.env.durable_object("MONITOR")?.get_by_name("monitor")?;
+        let body = serde_json::to_string(&Report { region: region.to_string(), at_ms, reports })?;
+        let request = Request::new_with_init(
+            &format!("https://monitor{}", Report::PATH),
+            RequestInit::new().with_method(Method::Post).with_body(Some(body.into())),
+        )?;
+        let answer = monitor.fetch_with_request(request).await?;
+        if answer.status_code() >= 400 {
+            log::warn("report_refused", json!({ "region": region, "status": answer.status_code() }));
+        }
+        Ok(())
+    }
+}
+
+fn interval_ms(config: &config::Config) -> i64 {
+    i64::from(config.interval_seconds) * 1000
 }
 
 /// Faults the worker tests inject, never set in a deployment: `OUTPOST_TEST_FAULTS` =

@@ -46,6 +46,9 @@ async fn route(request: Request, env: &Env, path: &str) -> Result<Response> {
             monitor_json(&env, &format!("/history/{}", &p["/api/history/".len()..])).await
         }
         (Method::Post, "/api/probe") => probe_now(&request, &env).await,
+        (Method::Post, p) if p.starts_with("/__test/stop/") && config_source::is_local(&env) => {
+            stop_rounds(&env, &p["/__test/stop/".len()..]).await
+        }
         (Method::Get, "/api/v2/summary.json" | "/api/v2/status.json" | "/api/v2/incidents.json") => {
             statuspage(&env, path).await
         }
@@ -184,6 +187,14 @@ async fn probe_now(request: &Request, env: &Env) -> Result<Response> {
     let mut answer = tick::run(env).await?;
     let status = answer.status_code();
     json_response(status, &answer.text().await?)
+}
+
+/// Local runs only: stops a region's rounds (deletes its alarm), as a crash or an exhausted
+/// plan would, so the tests can see the cron's watchdog notice and re-arm it.
+async fn stop_rounds(env: &Env, region: &str) -> Result<Response> {
+    let stub = env.durable_object("REGION")?.get_by_name_with_location_hint(region, region)?;
+    let request = Request::new_with_init("https://region/stop", RequestInit::new().with_method(Method::Post))?;
+    stub.fetch_with_request(request).await
 }
 
 /// Compares in time that depends only on the length, so the token cannot be guessed byte

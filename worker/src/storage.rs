@@ -1,5 +1,5 @@
-//! The monitor's SQLite tables. Writes per tick are fixed (see `probe::budget`): the tick
-//! record, the monitor state, and the removal of the record that aged out.
+//! The monitor's SQLite tables. Writes per report are fixed (see `config::cadence`): the
+//! report's record, the monitor state and counters, and the removal of the record that aged out.
 
 use api::DetectedIncident;
 use probe::monitor::MonitorState;
@@ -11,7 +11,9 @@ use worker::{Result, SqlStorage, SqlStorageValue};
 pub fn create(sql: &SqlStorage) -> Result<()> {
     for statement in [
         "CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-        "CREATE TABLE IF NOT EXISTS ticks (at INTEGER PRIMARY KEY, data TEXT NOT NULL)",
+        // Each region reports on its own: one row per report (the minute ticks' table is gone).
+        "DROP TABLE IF EXISTS ticks",
+        "CREATE TABLE IF NOT EXISTS reports (at_ms INTEGER NOT NULL, region TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (at_ms, region))",
         "CREATE TABLE IF NOT EXISTS rollups (endpoint TEXT NOT NULL, period INTEGER NOT NULL, start INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (endpoint, period, start))",
         "CREATE TABLE IF NOT EXISTS incidents (id INTEGER PRIMARY KEY, endpoint TEXT NOT NULL, started_at INTEGER NOT NULL, data TEXT NOT NULL)",
         // `recent_incidents` orders by start; pruning selects by it.
@@ -33,7 +35,7 @@ struct TextRow {
 pub fn load_state(sql: &SqlStorage, now: i64) -> Result<MonitorState> {
     let rows: Vec<TextRow> = sql.exec("SELECT value FROM state WHERE key = 'monitor'", None)?.to_array()?;
     let Some(row) = rows.first() else { return Ok(MonitorState::default()) };
-    match serde_json::from_str::<MonitorState>(&row.value) {
+    match MonitorState::from_json(&row.value) {
         Ok(state) => Ok(state),
         Err(error) => {
             let aside = format!("monitor.unreadable.{now}");
@@ -47,10 +49,8 @@ pub fn load_state(sql: &SqlStorage, now: i64) -> Result<MonitorState> {
                 "state_unreadable",
                 serde_json::json!({ "error": error.to_string(), "kept_as": aside, "next_incident_id": counters.next_incident_id.max(most_recent_incident), "next_alert_id": counters.next_alert_id }),
             );
-            let mut state = MonitorState {
-                next_incident_id: counters.next_incident_id.max(most_recent_incident),
-                ..Default::default()
-            };
+            let mut state = MonitorState::default();
+            state.next_incident_id = counters.next_incident_id.max(most_recent_incident);
             // Alert ids: past the last one saved, or past any this clock could have made.
             state.outbox.next_id = counters.next_alert_id.max(u64::try_from(now).unwrap_or(0) * 1000);
             Ok(state)
@@ -91,12 +91,12 @@ pub fn save_state(sql: &SqlStorage, state: &MonitorState) -> Result<()> {
     Ok(())
 }
 
-pub fn save_tick(sql: &SqlStorage, at: i64, record: &impl serde::Serialize) -> Result<()> {
+pub fn save_report(sql: &SqlStorage, at_ms: i64, region: &str, record: &impl serde::Serialize) -> Result<()> {
     sql.exec(
-        "INSERT OR REPLACE INTO ticks (at, data) VALUES (?, ?)",
-        Some(vec![at.into(), serde_json::to_string(record)?.into()]),
+        "INSERT OR REPLACE INTO reports (at_ms, region, data) VALUES (?, ?, ?)",
+        Some(vec![at_ms.into(), region.into(), serde_json::to_string(record)?.into()]),
     )?;
-    sql.exec("DELETE FROM ticks WHERE at < ?", Some(vec![(at - RAW_RETENTION).into()]))?;
+    sql.exec("DELETE FROM reports WHERE at_ms < ?", Some(vec![(at_ms - RAW_RETENTION * 1000).into()]))?;
     Ok(())
 }
 

@@ -1,10 +1,15 @@
-//! One tick: every region probes, the monitor decides. Run by the cron every minute, and by
-//! `POST /api/probe`. Regions are asked with a deadline: the monitor decides with those
-//! that answered in time, and a region that did not is "no data", neither healthy nor failing.
+//! The cron's watchdog, and the round on demand.
+//!
+//! Regions probe on their own alarms. Every minute the cron asks each region's object to make
+//! sure its alarm is set: one whose rounds stopped is re-armed, and logged.
+//!
+//! `POST /api/probe` runs one round from every region at once. Regions are asked with a
+//! deadline: the monitor decides with those that answered in time, and a region that did not
+//! is "no data", neither healthy nor failing.
 
 use std::time::Duration;
 
-use api::{Ingest, ProbeAsk, ProbeReport};
+use api::{Arm, Armed, Ingest, ProbeAsk, ProbeReport};
 use config::budget::region_worst_case_ms;
 use futures_util::future::{join_all, select, Either};
 use futures_util::pin_mut;
@@ -20,11 +25,42 @@ pub fn now() -> i64 {
     (Date::now().as_millis() / 1000) as i64
 }
 
-/// Probes from every region and hands the reports to the monitor; returns its answer (the
-/// status JSON, or why it refused the tick).
+/// Arms every region's alarm; a region whose alarm was gone is logged as stopped.
+pub async fn watchdog(env: &Env) -> Result<()> {
+    let config = config_source::load(env);
+    let regions = env.durable_object("REGION")?;
+    let now_ms = Date::now().as_millis() as i64;
+    let interval_ms = i64::from(config.interval_seconds) * 1000;
+    for region in &config.regions {
+        let stub = regions.get_by_name_with_location_hint(region, region)?;
+        let body = serde_json::to_string(&Arm { region: region.clone() })?;
+        let request = Request::new_with_init(
+            &format!("https://region{}", Arm::PATH),
+            RequestInit::new().with_method(Method::Post).with_body(Some(body.into())),
+        )?;
+        let armed: Armed = match stub.fetch_with_request(request).await {
+            Ok(mut answer) => answer.json().await?,
+            Err(error) => {
+                log::error("region_unreachable", json!({ "region": region, "error": error.to_string() }));
+                continue;
+            }
+        };
+        let stalled = armed.last_round_ms.is_some_and(|last| now_ms - last > 3 * interval_ms);
+        if armed.rearmed && armed.last_round_ms.is_some() || stalled {
+            log::warn(
+                "region_rearmed",
+                json!({ "region": region, "last_round_ms": armed.last_round_ms, "alarm_was_set": !armed.rearmed }),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Probes from every region now and hands the reports to the monitor; returns its answer
+/// (the status JSON, or why it refused the round).
 pub async fn run(env: &Env) -> Result<Response> {
     let config = config_source::load(env);
-    let at = now();
+    let at_ms = Date::now().as_millis() as i64;
     let regions = env.durable_object("REGION")?;
     let deadline_ms = region_worst_case_ms(config.endpoints.iter().map(|e| e.timeout_ms)) + REGION_MARGIN_MS;
     let asks = config.regions.iter().map(|region| {
@@ -55,7 +91,7 @@ pub async fn run(env: &Env) -> Result<Response> {
         }
     }
     let monitor = env.durable_object("MONITOR")?.get_by_name("monitor")?;
-    let body = serde_json::to_string(&Ingest { at, reports })?;
+    let body = serde_json::to_string(&Ingest { at_ms, reports })?;
     let request = Request::new_with_init(
         &format!("https://monitor{}", Ingest::PATH),
         RequestInit::new().with_method(Method::Post).with_body(Some(body.into())),

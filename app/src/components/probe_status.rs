@@ -120,7 +120,7 @@ pub fn ProbeLive(endpoint: String) -> impl IntoView {
             <span class="probe-live-label">"Probe: "</span>
             {move || match status.get() {
                 Some(e) => view! {
-                    <span class=format!("probe-state {}", e.state.class())>{e.state.label()}</span>
+                    <span class=format!("probe-state {}", e.state.class())>{e.shown_state()}</span>
                     {format!(" since {}", hh_mm(e.since, clock.offset_minutes.get()))}
                 }.into_any(),
                 None => view! { <span>{format!("no news of {endpoint} yet")}</span> }.into_any(),
@@ -141,7 +141,7 @@ fn EndpointRow(endpoint: EndpointStatus, children: Children) -> impl IntoView {
         <li class=format!("probe-endpoint {}", endpoint.state.class())>
             <span class="probe-dot" aria-hidden="true"></span>
             <span class="probe-name">{endpoint.name.clone()}</span>
-            <span class="probe-state">{endpoint.state.label()}</span>
+            <span class="probe-state">{endpoint.shown_state()}</span>
             <span class="probe-since">{move || format!("since {}", hh_mm(since, clock.offset_minutes.get()))}</span>
             {(!failing.is_empty()).then(|| view! {
                 <span class="probe-regions">{format!("failing in {}", failing.join(", "))}</span>

@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::verdict::Outcome;
 
-/// Worker → a region's object, posted to [`ProbeAsk::PATH`]: probe every endpoint from there.
+/// Worker → a region's object, posted to [`ProbeAsk::PATH`] (`POST /api/probe`): probe every
+/// endpoint from there now, and answer with the reports.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProbeAsk {
     pub region: String,
@@ -23,14 +24,59 @@ pub struct ProbeReport {
     pub latency_ms: u32,
 }
 
-/// Worker → the monitor, posted to [`Ingest::PATH`]: every region's reports for the tick at
-/// `at` (Unix seconds). The monitor answers with the new status.
+/// Worker → the monitor, posted to [`Ingest::PATH`]: every region's reports of one round on
+/// demand, started at `at_ms` (Unix ms). The monitor answers with the new status.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ingest {
-    pub at: i64,
+    pub at_ms: i64,
     pub reports: Vec<(String, Vec<ProbeReport>)>,
 }
 
 impl Ingest {
     pub const PATH: &'static str = "/ingest";
+}
+
+/// A region → the monitor, posted to [`Report::PATH`] after each of its rounds, rechecks and
+/// probes asked for: its results, dated by when the probes started (Unix milliseconds).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Report {
+    pub region: String,
+    pub at_ms: i64,
+    pub reports: Vec<ProbeReport>,
+}
+
+impl Report {
+    pub const PATH: &'static str = "/report";
+}
+
+/// The monitor → a region, posted to [`Soon::PATH`]: a region just saw these endpoints fail,
+/// so probe them now rather than at the next round.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Soon {
+    pub region: String,
+    pub endpoints: Vec<String>,
+}
+
+impl Soon {
+    pub const PATH: &'static str = "/soon";
+}
+
+/// The cron's watchdog → a region, posted to [`Arm::PATH`]: make sure the rounds' alarm is
+/// set. The region answers with [`Armed`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Arm {
+    pub region: String,
+}
+
+impl Arm {
+    pub const PATH: &'static str = "/arm";
+}
+
+/// A region's answer to [`Arm`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Armed {
+    /// No alarm was set: the rounds had stopped, and are started again.
+    pub rearmed: bool,
+    /// When the last round started (Unix ms), if one ever did.
+    pub last_round_ms: Option<i64>,
 }

@@ -38,6 +38,10 @@ pub struct StatusReport {
 pub struct EndpointStatus {
     pub name: String,
     pub state: State,
+    /// Changing between healthy and failing again and again: `state` is then the worst seen
+    /// while it lasts, and it ends after a calm window.
+    #[serde(default)]
+    pub flapping: bool,
     /// When the state began: the first probe that saw it.
     pub since: i64,
     /// When the probe declared it, after it held long enough to be believed.
@@ -50,8 +54,8 @@ pub struct EndpointStatus {
     #[serde(default)]
     pub hosts: BTreeMap<String, String>,
     pub regions: Vec<RegionResult>,
-    /// Configured regions with no result in the latest tick (silent, past their deadline, or
-    /// unable to probe): no data, neither healthy nor failing.
+    /// Configured regions with no recent result (silent for three intervals, or unable to
+    /// probe): no data, neither healthy nor failing.
     #[serde(default)]
     pub no_data: Vec<String>,
     /// Uptime over the last 24 hours, 0 to 100 (the share of probes that succeeded, over
@@ -63,6 +67,15 @@ pub struct EndpointStatus {
 }
 
 impl EndpointStatus {
+    /// The state as shown: `down`, or `down, flapping`.
+    pub fn shown_state(&self) -> String {
+        if self.flapping {
+            format!("{}, flapping", self.state.label())
+        } else {
+            self.state.label().to_string()
+        }
+    }
+
     /// The outage it is in, as a link to the runbook carries it; `None` when it is up.
     pub fn outage(&self) -> Option<OutageLink> {
         OutageLink::from_results(

@@ -44,7 +44,7 @@ pub struct Config {
     pub probe_api: Option<String>,
     /// One Durable Object per region, named and placed by its location hint.
     pub regions: Vec<String>,
-    /// Seconds between ticks: a status older than three of them is stale.
+    /// Seconds between a region's rounds: a status older than three of them is stale.
     pub interval_seconds: u32,
     pub thresholds: Thresholds,
     pub endpoints: Vec<Endpoint>,
@@ -94,15 +94,34 @@ impl Config {
     }
 }
 
-/// How many regions and ticks it takes to change an endpoint's state.
+/// How an endpoint's state is decided: how many regions make "down", and how long a change
+/// must hold (the detector in `probe::detect` reads these).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Thresholds {
     /// Failing regions (of those reporting) that make "down"; fewer make "regional".
     pub quorum: usize,
-    /// Consecutive ticks a worse state must hold before it is declared.
-    pub fail_ticks: u32,
-    /// Consecutive healthy ticks before "up" is declared again.
-    pub recover_ticks: u32,
+    /// A region probes a healthy endpoint that just failed again after this long.
+    pub recheck_seconds: u32,
+    /// Failures must hold this long before a worse state is declared.
+    pub confirm_seconds: u32,
+    /// Health must hold this long before a better state is declared.
+    pub recover_seconds: u32,
+    /// Starts and ends of failing, in one region within the flap window, that make "flapping".
+    pub flap_changes: u32,
+    pub flap_window_seconds: u32,
+}
+
+impl Default for Thresholds {
+    fn default() -> Thresholds {
+        Thresholds {
+            quorum: 2,
+            recheck_seconds: 5,
+            confirm_seconds: 20,
+            recover_seconds: 60,
+            flap_changes: 4,
+            flap_window_seconds: 300,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -147,10 +166,12 @@ impl fmt::Display for ConfigError {
 }
 
 pub const DEFAULT_REGIONS: &[&str] = &["weur", "enam", "apac"];
-/// The cron ticks once a minute.
-pub const DEFAULT_INTERVAL_SECONDS: u32 = 60;
+/// Each region's rounds, on its own alarms.
+pub const DEFAULT_INTERVAL_SECONDS: u32 = 20;
 pub const DEFAULT_SLOW_MS: u32 = 2_000;
-pub const DEFAULT_TIMEOUT_MS: u32 = 10_000;
+/// A quarter of the default interval: hanging endpoints are known within a round, and the
+/// free plan can afford a day of them (10 s could not: `cadence::fastest_sustainable`).
+pub const DEFAULT_TIMEOUT_MS: u32 = 5_000;
 pub const DEFAULT_MAX_BODY_BYTES: u32 = 64 * 1024;
 
 /// Where the probe will run, which decides what it may reach.

@@ -52,6 +52,12 @@ pub(crate) struct RawProbe {
     pub regions: Option<Spanned<Vec<String>>>,
     pub interval_seconds: Option<Spanned<u32>>,
     pub quorum: Option<Spanned<u32>>,
+    pub recheck_seconds: Option<Spanned<u32>>,
+    pub confirm_seconds: Option<Spanned<u32>>,
+    pub recover_seconds: Option<Spanned<u32>>,
+    pub flap_changes: Option<Spanned<u32>>,
+    pub flap_window_seconds: Option<Spanned<u32>>,
+    /// Read from files written for the minute cron, and translated to seconds.
     pub fail_ticks: Option<Spanned<u32>>,
     pub recover_ticks: Option<Spanned<u32>>,
     pub slow_ms: Option<Spanned<u32>>,

@@ -4,13 +4,14 @@
 //! does not fit the free plan.
 
 use std::collections::BTreeMap;
-use std::ops::Range;
+use std::ops::{Range, RangeInclusive};
 
 use toml::Spanned;
 
-use crate::budget::{largest_timeout_that_fits, region_subrequests, worst_case_duration};
+use crate::budget::region_subrequests;
+use crate::cadence::{daily, fastest_sustainable, Shape, MIN_INTERVAL_SECONDS};
 use crate::endpoint;
-use crate::limits::{FREE_DURATION_GB_S_PER_DAY, FREE_SUBREQUESTS_PER_INVOCATION, SUBREQUEST_HEADROOM};
+use crate::limits::{FREE_SUBREQUESTS_PER_INVOCATION, SUBREQUEST_HEADROOM};
 use crate::raw::{LineIndex, RawAlert, RawConfig, RawMaintenance, RawProbe};
 use crate::*;
 
@@ -51,8 +52,9 @@ pub(crate) fn validate(raw: RawConfig, lines: &LineIndex, platform: Platform) ->
     let probe_span = raw.probe.as_ref().map_or(0..0, Spanned::span);
     let probe = raw.probe.map(Spanned::into_inner).unwrap_or_default();
     let regions = regions(&probe, &mut errors);
-    let thresholds = thresholds(&probe, regions.len(), &mut errors);
-    let interval_seconds = interval(&probe, platform, &mut errors);
+    let written_interval = interval(&probe, platform, &mut errors);
+    let interval_seconds = written_interval.unwrap_or(DEFAULT_INTERVAL_SECONDS);
+    let thresholds = thresholds(&probe, regions.len(), interval_seconds, &mut errors);
     let defaults = endpoint::defaults(&probe, &mut errors);
 
     let mut endpoints: Vec<Endpoint> = Vec::new();
@@ -66,7 +68,7 @@ pub(crate) fn validate(raw: RawConfig, lines: &LineIndex, platform: Platform) ->
     let title = raw.site.title.unwrap_or_else(|| "Outpost".to_string());
     let site_url = raw.site.url.filter(|u| !u.trim().is_empty());
     let probe_api = raw.site.probe_api.map(Spanned::into_inner);
-    let config = Config {
+    let mut config = Config {
         title,
         variables,
         site_url,
@@ -79,7 +81,8 @@ pub(crate) fn validate(raw: RawConfig, lines: &LineIndex, platform: Platform) ->
         maintenance,
         notes: Vec::new(),
     };
-    check_budget(&config, probe_span, &mut errors);
+    let written = probe.interval_seconds.as_ref().filter(|_| written_interval.is_some());
+    check_budget(&mut config, written, probe_span, platform, &mut errors);
     let notes = std::mem::take(&mut errors.notes);
     (Config { notes, ..config }, errors.list)
 }
@@ -123,20 +126,21 @@ fn regions(probe: &RawProbe, errors: &mut Errors) -> Vec<String> {
     }
 }
 
-/// On Cloudflare the minute cron sets the pace; local runs (tests) may tick faster.
-fn interval(probe: &RawProbe, platform: Platform, errors: &mut Errors) -> u32 {
-    match &probe.interval_seconds {
-        None => DEFAULT_INTERVAL_SECONDS,
-        Some(v) if platform.local && (1..=3600).contains(v.get_ref()) => *v.get_ref(),
-        Some(v) if *v.get_ref() == DEFAULT_INTERVAL_SECONDS => DEFAULT_INTERVAL_SECONDS,
-        Some(v) => {
-            errors.add(v.span(), "interval_seconds is 60 on Cloudflare: the probe ticks with the minute cron".into());
-            DEFAULT_INTERVAL_SECONDS
-        }
+/// `[probe] interval_seconds`: each region's rounds, on its own alarms. Cloudflare runs
+/// them from every 10 s; local runs (tests) may go down to 1 s. `None` when not set: the
+/// cadence check then picks the default or the fastest the free plan sustains.
+fn interval(probe: &RawProbe, platform: Platform, errors: &mut Errors) -> Option<u32> {
+    let value = probe.interval_seconds.as_ref()?;
+    let lowest = if platform.local { 1 } else { MIN_INTERVAL_SECONDS };
+    if (lowest..=3600).contains(value.get_ref()) {
+        return Some(*value.get_ref());
     }
+    errors.add(value.span(), format!("interval_seconds must be between {lowest} and 3600"));
+    None
 }
 
-fn thresholds(probe: &RawProbe, regions: usize, errors: &mut Errors) -> Thresholds {
+fn thresholds(probe: &RawProbe, regions: usize, interval: u32, errors: &mut Errors) -> Thresholds {
+    let defaults = Thresholds::default();
     let quorum = match &probe.quorum {
         Some(q) if *q.get_ref() == 0 || *q.get_ref() as usize > regions => {
             errors.add(q.span(), format!("quorum must be between 1 and the number of regions ({regions})"));
@@ -146,18 +150,72 @@ fn thresholds(probe: &RawProbe, regions: usize, errors: &mut Errors) -> Threshol
         // A majority: with three regions, two failing is "down" and one is "regional".
         None => regions / 2 + 1,
     };
-    let ticks = |value: &Option<Spanned<u32>>, default: u32, name: &str, errors: &mut Errors| match value {
-        Some(v) if *v.get_ref() == 0 || *v.get_ref() > 60 => {
-            errors.add(v.span(), format!("{name} must be between 1 and 60 ticks (minutes)"));
-            default
-        }
-        Some(v) => *v.get_ref(),
-        None => default,
+    let within =
+        |value: &Option<Spanned<u32>>, range: RangeInclusive<u32>, default: u32, name: &str, errors: &mut Errors| {
+            match value {
+                Some(v) if !range.contains(v.get_ref()) => {
+                    errors.add(v.span(), format!("{name} must be between {} and {}", range.start(), range.end()));
+                    default
+                }
+                Some(v) => *v.get_ref(),
+                None => default,
+            }
+        };
+    // Files written for the minute cron counted ticks: n ticks held for n - 1 intervals.
+    let from_ticks = |ticks: &Option<Spanned<u32>>,
+                      seconds: &Option<Spanned<u32>>,
+                      name: &str,
+                      instead: &str,
+                      errors: &mut Errors| {
+        let ticks = ticks.as_ref()?;
+        let held = ticks.get_ref().clamp(&1, &60).saturating_sub(1) * interval;
+        let message = if seconds.is_some() {
+            format!("{name} is no longer used and {instead} is set: {name} is ignored")
+        } else {
+            format!(
+                "{name} is no longer used: read as {instead} = {held} ({name} - 1 intervals); write {instead} instead"
+            )
+        };
+        errors.note(ticks.span(), message);
+        seconds.is_none().then_some(held)
     };
+    let confirm = from_ticks(&probe.fail_ticks, &probe.confirm_seconds, "fail_ticks", "confirm_seconds", errors);
+    let recover = from_ticks(&probe.recover_ticks, &probe.recover_seconds, "recover_ticks", "recover_seconds", errors);
+    let recheck_seconds = within(&probe.recheck_seconds, 1..=60, defaults.recheck_seconds, "recheck_seconds", errors);
+    if let Some(v) = probe.recheck_seconds.as_ref().filter(|v| *v.get_ref() >= interval) {
+        errors.note(
+            v.span(),
+            format!(
+                "recheck_seconds ({}) is not shorter than interval_seconds ({interval}): the next round comes first",
+                v.get_ref()
+            ),
+        );
+    }
     Thresholds {
         quorum,
-        fail_ticks: ticks(&probe.fail_ticks, 2, "fail_ticks", errors),
-        recover_ticks: ticks(&probe.recover_ticks, 3, "recover_ticks", errors),
+        recheck_seconds,
+        confirm_seconds: within(
+            &probe.confirm_seconds,
+            0..=600,
+            confirm.unwrap_or(defaults.confirm_seconds),
+            "confirm_seconds",
+            errors,
+        ),
+        recover_seconds: within(
+            &probe.recover_seconds,
+            0..=3600,
+            recover.unwrap_or(defaults.recover_seconds),
+            "recover_seconds",
+            errors,
+        ),
+        flap_changes: within(&probe.flap_changes, 2..=100, defaults.flap_changes, "flap_changes", errors),
+        flap_window_seconds: within(
+            &probe.flap_window_seconds,
+            1..=3600,
+            defaults.flap_window_seconds,
+            "flap_window_seconds",
+            errors,
+        ),
     }
 }
 
@@ -243,34 +301,50 @@ fn maintenance(raw: Vec<Spanned<RawMaintenance>>, endpoints: &[Endpoint], errors
     windows
 }
 
-/// Each region's invocation must stay within its subrequests, and the worst case (every
-/// endpoint hanging) within the day's Durable Object duration.
-fn check_budget(config: &Config, probe_span: Range<usize>, errors: &mut Errors) {
+/// Each region's round must stay within its subrequests, and the worst day (every endpoint
+/// hanging, every round) within the free plan. Sets the interval: the one written, or the
+/// default when the plan sustains it, or else the fastest it does (with a note).
+fn check_budget(
+    config: &mut Config,
+    written: Option<&Spanned<u32>>,
+    probe_span: Range<usize>,
+    platform: Platform,
+    errors: &mut Errors,
+) {
     let allowed = FREE_SUBREQUESTS_PER_INVOCATION - SUBREQUEST_HEADROOM;
     let needed = region_subrequests(&config.endpoints);
     if needed > allowed {
         errors.list.push(ConfigError {
             line: 1,
             message: format!(
-                "{} endpoints need up to {needed} requests per region per tick (redirects count), more than the {allowed} a Worker can make on the free plan ({FREE_SUBREQUESTS_PER_INVOCATION}, less {SUBREQUEST_HEADROOM} kept free): probe fewer endpoints, or turn off follow_redirects",
+                "{} endpoints need up to {needed} requests per region per round (redirects count), more than the {allowed} a Worker can make on the free plan ({FREE_SUBREQUESTS_PER_INVOCATION}, less {SUBREQUEST_HEADROOM} kept free): probe fewer endpoints, or turn off follow_redirects",
                 config.endpoints.len()
             ),
         });
     }
-    let duration = worst_case_duration(config);
-    if duration.gb_seconds_per_day > FREE_DURATION_GB_S_PER_DAY {
-        let fits = largest_timeout_that_fits(config.endpoints.len(), config.regions.len(), config.alerts.len());
-        let advice = match fits {
-            Some(ms) => format!("set timeout_ms to {ms} or less (under [probe] for every endpoint)"),
-            None => "probe fewer endpoints or from fewer regions".to_string(),
-        };
-        errors.add(
-            if probe_span.is_empty() { 0..0 } else { probe_span },
-            format!(
-                "if every endpoint hung, each region would wait {:.0} s per tick: {:.0} GB-s of Durable Object time a day, more than the free plan's {FREE_DURATION_GB_S_PER_DAY:.0}, so the probe would stop mid-outage; {advice}",
-                duration.region_seconds, duration.gb_seconds_per_day
-            ),
-        );
+    let shape =
+        Shape { timeouts_ms: config.endpoints.iter().map(|e| e.timeout_ms).collect(), regions: config.regions.len() };
+    let span = || written.map_or_else(|| if probe_span.is_empty() { 0..0 } else { probe_span.clone() }, Spanned::span);
+    let wanted = written.map_or(DEFAULT_INTERVAL_SECONDS, |w| *w.get_ref());
+    // Local runs (wrangler dev, the tests) are not billed.
+    let overrun = if platform.local { None } else { daily(&shape, wanted).overrun() };
+    let Some(overrun) = overrun else { return };
+    let fastest = fastest_sustainable(&shape);
+    let slower = match fastest {
+        Some(seconds) => format!(
+            "the fastest this config sustains is interval_seconds = {seconds}, or lower timeout_ms to probe faster"
+        ),
+        None => "probe fewer endpoints or from fewer regions, or lower timeout_ms".to_string(),
+    };
+    match (written, fastest) {
+        (None, Some(seconds)) => {
+            config.interval_seconds = seconds;
+            errors.note(span(), format!("rounds are every {seconds} s, not {DEFAULT_INTERVAL_SECONDS}: at {DEFAULT_INTERVAL_SECONDS} s this config would cost {overrun} if every endpoint hung, and the probe would stop mid-outage; lower timeout_ms to probe faster"));
+        }
+        _ => errors.add(
+            span(),
+            format!("probing every {wanted} s would cost {overrun}, so the probe would stop mid-outage; {slower}"),
+        ),
     }
 }
 

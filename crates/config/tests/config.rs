@@ -34,7 +34,13 @@ fn a_valid_file_gives_its_endpoints_with_variables_filled_in() {
     assert_eq!(errors, []);
     assert_eq!(config.title, "Aragora status");
     assert_eq!(config.regions, ["weur", "enam", "apac"]);
-    assert_eq!((config.thresholds.quorum, config.thresholds.fail_ticks, config.thresholds.recover_ticks), (2, 2, 3));
+    let t = config.thresholds;
+    assert_eq!((t.quorum, t.recheck_seconds, t.confirm_seconds, t.recover_seconds), (2, 5, 20, 60));
+    assert_eq!(config.interval_seconds, 20);
+    assert_eq!(
+        config.notes.iter().map(|n| n.to_string()).collect::<Vec<_>>(),
+        ["outpost.toml:10: fail_ticks is no longer used: read as confirm_seconds = 20 (fail_ticks - 1 intervals); write confirm_seconds instead"]
+    );
     let api = &config.endpoints[0];
     assert_eq!(api.url, "http://api.aragora.example:8765/api/health");
     assert_eq!((api.slow_ms, api.timeout_ms, api.line), (1500, 5000, 12), "the line of its [[endpoint]]");
@@ -126,8 +132,7 @@ fn more_endpoints_than_a_region_may_fetch_per_tick_is_refused() {
     assert_eq!(
         errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>(),
         [
-            "51 endpoints need up to 51 requests per region per tick (redirects count), more than the 45 a Worker can make on the free plan (50, less 5 kept free): probe fewer endpoints, or turn off follow_redirects",
-            "if every endpoint hung, each region would wait 90 s per tick: 48636 GB-s of Durable Object time a day, more than the free plan's 13000, so the probe would stop mid-outage; set timeout_ms to 2000 or less (under [probe] for every endpoint)"
+            "51 endpoints need up to 51 requests per region per round (redirects count), more than the 45 a Worker can make on the free plan (50, less 5 kept free): probe fewer endpoints, or turn off follow_redirects",
         ]
     );
 }

@@ -106,16 +106,43 @@ fn every_number_is_bounded_with_a_clear_error() {
 }
 
 #[test]
-fn a_worst_case_that_would_exhaust_the_free_plan_is_refused_with_a_timeout_that_fits() {
+fn a_cadence_the_free_plan_cannot_sustain_is_refused_naming_one_that_fits() {
     let many: String = (0..30)
         .map(|i| format!("[[endpoint]]\nname = \"e{i}\"\nurl = \"https://e{i}.example.com/\"\ntimeout_ms = 10000\n"))
         .collect();
-    let found = errors(&many);
+    let found = errors(&format!("[probe]\ninterval_seconds = 20\n{many}"));
     assert_eq!(found.len(), 1, "{found:?}");
-    assert!(found[0].contains("if every endpoint hung, each region would wait 50 s per tick"), "{found:?}");
-    assert!(found[0].contains("set timeout_ms to 4000 or less"), "{found:?}");
-    let fitting = many.replace("timeout_ms = 10000", "timeout_ms = 4000");
-    assert_eq!(errors(&fitting), Vec::<String>::new());
+    assert!(found[0].starts_with("outpost.toml:2: probing every 20 s would cost "), "{found:?}");
+    assert!(found[0].contains("GB-s a day when every endpoint hangs"), "{found:?}");
+    let fastest: u32 =
+        found[0].split("interval_seconds = ").nth(1).and_then(|s| s.split(',').next()).unwrap().parse().unwrap();
+    assert!(fastest > 20, "{found:?}");
+    assert_eq!(errors(&format!("[probe]\ninterval_seconds = {fastest}\n{many}")), Vec::<String>::new());
+    assert!(!errors(&format!("[probe]\ninterval_seconds = {}\n{many}", fastest - 1)).is_empty());
+    // Unwritten, the interval is the fastest that fits, and a note says why.
+    let (config, errors) = parse_config(&many);
+    assert_eq!((errors, config.interval_seconds), (vec![], fastest));
+    assert!(
+        config.notes[0].message.starts_with(&format!("rounds are every {fastest} s, not 20")),
+        "{:?}",
+        config.notes
+    );
+}
+
+#[test]
+fn cadence_and_windows_are_checked_and_local_runs_may_probe_every_second() {
+    for (line, expected) in [
+        ("interval_seconds = 5", "interval_seconds must be between 10 and 3600"),
+        ("recheck_seconds = 0", "recheck_seconds must be between 1 and 60"),
+        ("confirm_seconds = 601", "confirm_seconds must be between 0 and 600"),
+        ("flap_changes = 1", "flap_changes must be between 2 and 100"),
+    ] {
+        let found = errors(&format!("[probe]\n{line}\n"));
+        assert_eq!(found, [format!("outpost.toml:2: {expected}")], "{line}");
+    }
+    let local = Platform { local: true };
+    let (config, errors) = parse_config_for("[probe]\ninterval_seconds = 1\nconfirm_seconds = 2\n", local);
+    assert_eq!((errors, config.interval_seconds, config.thresholds.confirm_seconds), (vec![], 1, 2));
 }
 
 #[test]
@@ -124,7 +151,7 @@ fn redirects_count_against_the_subrequest_budget() {
         .map(|i| format!("[[endpoint]]\nname = \"e{i}\"\nurl = \"https://e{i}.example.com/\"\ntimeout_ms = 2000\nfollow_redirects = true\n"))
         .collect();
     let found = errors(&followers);
-    assert!(found.iter().any(|e| e.contains("12 endpoints need up to 48 requests per region per tick")), "{found:?}");
+    assert!(found.iter().any(|e| e.contains("12 endpoints need up to 48 requests per region per round")), "{found:?}");
 }
 
 #[test]

@@ -1,5 +1,5 @@
 //! The edge probe's decisions, as pure functions: whether a response is healthy (assertions,
-//! classification), what the regions together say (consensus), what to keep (rollups), what
+//! classification), what the regions together say and when it is believed (detect), what to keep (rollups), what
 //! to announce (alerts) and how to show it (page, formats). No network, no clock, no storage:
 //! the worker does the I/O and passes the time in. The config comes from the `config` crate
 //! and the JSON it serves is typed in the `api` crate.
@@ -9,7 +9,6 @@ pub mod alerts;
 pub mod assertion;
 pub mod budget;
 pub mod classify;
-pub mod consensus;
 pub mod detect;
 pub mod formats;
 pub mod http1;
@@ -17,6 +16,7 @@ pub mod monitor;
 pub mod page;
 pub mod pictures;
 pub mod rollup;
+pub mod schedule;
 pub mod simulate;
 
 pub use config::{parse_config, Config, ConfigError, Endpoint};

@@ -1,6 +1,7 @@
-//! One tick of the monitor: the regions' results in, declared states, detected incidents
-//! and finished rollups out. The worker stores [`MonitorState`] as one row per tick and the
-//! outputs as rows of their own; everything here is pure and runs natively in tests.
+//! The monitor's memory and what each region's report does to it: the regions' results in,
+//! declared states (by the [`Detector`]), incidents and finished rollups out. The worker
+//! stores [`MonitorState`] after every report and the outputs as rows of their own;
+//! everything here is pure and runs natively in tests.
 
 use std::collections::BTreeMap;
 
@@ -12,14 +13,20 @@ use api::Outcome;
 use api::State;
 use config::{Config, Endpoint};
 
-use crate::consensus::{observe, Tracker, Transition};
+use crate::detect::{Change, Class, Detector, Verdict, Windows};
 use crate::rollup::{period_start, EndpointTick, Rollup, DAY, HOUR};
 use api::{DetectedIncident, EndpointStatus, ProbeReport, RegionResult, StatusReport};
 
-/// What the monitor remembers between ticks.
+/// What the monitor remembers between reports.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct MonitorState {
-    pub trackers: BTreeMap<String, Tracker>,
+    /// Per endpoint: what is declared, and the regions' runs it is decided from.
+    #[serde(default)]
+    pub detectors: BTreeMap<String, Detector>,
+    /// What the tick debounce had declared, in state saved before decisions were by time:
+    /// read once, so an outage in progress is neither forgotten nor announced again.
+    #[serde(default, rename = "trackers", skip_serializing)]
+    legacy: BTreeMap<String, LegacyDeclared>,
     pub latest: BTreeMap<String, Vec<RegionResult>>,
     pub open_incidents: BTreeMap<String, DetectedIncident>,
     pub next_incident_id: i64,
@@ -29,67 +36,131 @@ pub struct MonitorState {
     pub day_start: i64,
     pub day: BTreeMap<String, Rollup>,
     /// `(hour start, probes, failed probes)` of the last day's finished hours, per endpoint:
-    /// the 24-hour uptime without reading history on every status request. (State saved
-    /// before probes were counted has `recent_hours` instead, which is dropped.)
+    /// the 24-hour uptime without reading history on every status request.
     #[serde(default)]
     pub recent_probes: BTreeMap<String, Vec<(i64, u32, u32)>>,
     /// Alert messages not delivered yet.
     #[serde(default)]
     pub outbox: Outbox,
-    /// Ticks so far: alert retries are counted in ticks.
+    /// Reports applied so far.
     #[serde(default)]
     pub tick_count: u64,
-    /// Per endpoint, the configured regions that gave no known result in the last tick.
-    #[serde(default)]
-    pub no_data: BTreeMap<String, Vec<String>>,
-    /// The time of the last tick applied: a tick at or before it is refused.
+    /// When a region last reported (Unix seconds): a status older than three intervals is stale.
     #[serde(default)]
     pub last_tick_at: Option<i64>,
+    /// The latest report applied from each region (Unix ms): one not later is refused.
+    #[serde(default)]
+    pub last_report_ms: BTreeMap<String, i64>,
 }
 
-/// A tick the monitor will not apply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct StaleTick {
-    pub at: i64,
-    pub last: i64,
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct LegacyDeclared {
+    state: State,
+    since: i64,
 }
 
-impl std::fmt::Display for StaleTick {
+/// A report the monitor will not apply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refused {
+    /// Not later than the last applied from its region (a duplicate, or overtaken).
+    Stale { region: String, at_ms: i64, last_ms: i64 },
+    /// From a region the config does not list (it was removed).
+    UnknownRegion(String),
+}
+
+impl std::fmt::Display for Refused {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "the tick at {} is not after the last one applied ({}): ignored", self.at, self.last)
+        match self {
+            Refused::Stale { region, at_ms, last_ms } => write!(
+                f,
+                "the report from {region} at {at_ms} ms is not after the last one applied ({last_ms} ms): ignored"
+            ),
+            Refused::UnknownRegion(region) => write!(f, "{region:?} is not a configured region: report ignored"),
+        }
     }
 }
 
-/// Everything a tick produced that must be stored or announced.
+/// Everything reports produced that must be stored, announced or asked for.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TickOutput {
-    /// The tick record (kept 48 hours).
+    /// The probe records (kept 48 hours).
     pub record: Vec<EndpointTick>,
-    /// `(endpoint, transition)` for every declared change of state.
-    pub transitions: Vec<(String, Transition)>,
-    /// Incidents opened, updated or closed this tick.
+    /// `(endpoint, change)` for every declared change (announced or not).
+    pub transitions: Vec<(String, Change)>,
+    /// Incidents opened, updated or closed.
     pub incidents: Vec<DetectedIncident>,
     /// `(endpoint, period length, period start, rollup)` for hours and days that ended.
     pub finished: Vec<(String, i64, i64, Rollup)>,
+    /// Endpoints a region just saw fail: the other regions should probe them now.
+    pub ask: Vec<String>,
 }
 
 impl MonitorState {
-    /// Applies one tick: `reports` are `(region, that region's reports)`; a region that did
-    /// not answer is absent. Ticks apply in time order, once each: one that is not later
-    /// than the last applied (a duplicate, or a late one overtaken) changes nothing.
+    /// The state as saved. State saved by the tick debounce keeps what it had declared.
+    pub fn from_json(text: &str) -> serde_json::Result<MonitorState> {
+        let mut state: MonitorState = serde_json::from_str(text)?;
+        for (endpoint, legacy) in std::mem::take(&mut state.legacy) {
+            state.detectors.entry(endpoint).or_insert_with(|| seeded(legacy.state, legacy.since));
+        }
+        Ok(state)
+    }
+
+    /// Applies one region's report: results of probes started at `at_ms`, for every endpoint
+    /// (a round) or some (a recheck, a probe asked for). Reports from a region apply in time
+    /// order, once each.
+    pub fn report(
+        &mut self,
+        config: &Config,
+        region: &str,
+        at_ms: i64,
+        reports: &[ProbeReport],
+    ) -> Result<TickOutput, Refused> {
+        self.accept(config, region, at_ms)?;
+        Ok(self.apply(config, &[(region.to_string(), reports.to_vec())], at_ms))
+    }
+
+    /// Every region's results of one round started at `at_ms` together (`POST /api/probe`):
+    /// `reports` are `(region, that region's reports)`; a region that did not answer is
+    /// absent. Refused only when every region's report is.
     pub fn tick(
         &mut self,
         config: &Config,
-        at: i64,
+        at_ms: i64,
         reports: &[(String, Vec<ProbeReport>)],
-    ) -> Result<TickOutput, StaleTick> {
-        if let Some(last) = self.last_tick_at.filter(|last| at <= *last) {
-            return Err(StaleTick { at, last });
+    ) -> Result<TickOutput, Refused> {
+        let mut accepted = Vec::new();
+        let mut refused = None;
+        for (region, list) in reports {
+            match self.accept(config, region, at_ms) {
+                Ok(()) => accepted.push((region.clone(), list.clone())),
+                Err(why) => refused = Some(why),
+            }
         }
-        self.last_tick_at = Some(at);
-        let mut output = TickOutput::default();
+        match refused {
+            Some(why) if accepted.is_empty() => Err(why),
+            _ => Ok(self.apply(config, &accepted, at_ms)),
+        }
+    }
+
+    /// Whether a report from `region` at `at_ms` may apply; if so it is the region's latest.
+    fn accept(&mut self, config: &Config, region: &str, at_ms: i64) -> Result<(), Refused> {
+        if !config.regions.iter().any(|r| r == region) {
+            return Err(Refused::UnknownRegion(region.to_string()));
+        }
+        if let Some(&last_ms) = self.last_report_ms.get(region).filter(|last| at_ms <= **last) {
+            return Err(Refused::Stale { region: region.to_string(), at_ms, last_ms });
+        }
+        self.last_report_ms.insert(region.to_string(), at_ms);
+        Ok(())
+    }
+
+    fn apply(&mut self, config: &Config, reports: &[(String, Vec<ProbeReport>)], at_ms: i64) -> TickOutput {
+        let at = at_ms.div_euclid(1000);
+        self.last_tick_at = Some(self.last_tick_at.map_or(at, |last| last.max(at)));
         self.tick_count += 1;
+        let mut output = TickOutput::default();
         self.roll_periods(at, &mut output);
+        let windows = Windows::of(config);
         for endpoint in &config.endpoints {
             let results: Vec<RegionResult> = reports
                 .iter()
@@ -103,18 +174,35 @@ impl MonitorState {
                     })
                 })
                 .collect();
-            let tracker = self.trackers.entry(endpoint.name.clone()).or_insert_with(|| Tracker::new(at));
-            let observed = observe(&results, config.thresholds.quorum);
-            if let Some(transition) = tracker.step(observed, at, &config.thresholds) {
-                let alert = alert_for(config, endpoint, &transition, at, &results);
-                self.outbox.announce(config, &alert, at);
-                output.transitions.push((endpoint.name.clone(), transition));
+            if results.is_empty() {
+                continue;
             }
-            let (state, since) = (tracker.state, tracker.since);
-            self.track_incident(&endpoint.name, state, since, &results, &mut output);
+            let latest = self.latest.entry(endpoint.name.clone()).or_default();
+            latest.retain(|old| !results.iter().any(|new| new.region == old.region));
+            latest.extend(results.iter().cloned());
+            latest.sort_by_key(|r| config.regions.iter().position(|name| *name == r.region));
+            let latest = latest.clone();
+            let detector = self.detectors.entry(endpoint.name.clone()).or_default();
+            let classes: Vec<(&str, Class)> =
+                results.iter().map(|r| (r.region.as_str(), Class::of(&r.outcome))).collect();
+            if let Some(change) = detector.observe_all(&windows, &classes, at_ms) {
+                if change.alert {
+                    let alert = alert_for(config, endpoint, &change, at, &latest);
+                    self.outbox.announce(config, &alert, at);
+                }
+                output.transitions.push((endpoint.name.clone(), change));
+            }
+            if let [only] = results.as_slice() {
+                if detector.is_new_trouble(&only.region) {
+                    output.ask.push(endpoint.name.clone());
+                }
+            }
+            let verdict = detector.verdict();
+            let since = detector.since_ms.div_euclid(1000);
+            self.track_incident(&endpoint.name, verdict.state, since, &latest, &mut output);
             let tick = EndpointTick {
                 endpoint: endpoint.name.clone(),
-                state,
+                state: verdict.state,
                 regions: results
                     .iter()
                     .filter(|r| r.outcome.is_known())
@@ -124,19 +212,18 @@ impl MonitorState {
             self.hour.entry(endpoint.name.clone()).or_default().add(&tick);
             self.day.entry(endpoint.name.clone()).or_default().add(&tick);
             output.record.push(tick);
-            let answered = |region: &String| results.iter().any(|r| &r.region == region && r.outcome.is_known());
-            let silent: Vec<String> = config.regions.iter().filter(|r| !answered(r)).cloned().collect();
-            self.no_data.insert(endpoint.name.clone(), silent);
-            if !results.is_empty() {
-                self.latest.insert(endpoint.name.clone(), results);
-            }
         }
-        // Endpoints removed from the config stop being reported, and their outages end.
+        self.forget_removed(config, at, &mut output);
+        output
+    }
+
+    /// Endpoints removed from the config stop being reported, and their outages end.
+    fn forget_removed(&mut self, config: &Config, at: i64, output: &mut TickOutput) {
         let names: Vec<&String> = config.endpoints.iter().map(|e| &e.name).collect();
-        self.trackers.retain(|name, _| names.contains(&name));
+        self.detectors.retain(|name, _| names.contains(&name));
         self.latest.retain(|name, _| names.contains(&name));
-        self.no_data.retain(|name, _| names.contains(&name));
         self.recent_probes.retain(|name, _| names.contains(&name));
+        self.last_report_ms.retain(|region, _| config.regions.contains(region));
         let removed: Vec<String> = self.open_incidents.keys().filter(|n| !names.contains(n)).cloned().collect();
         for name in removed {
             if let Some(mut incident) = self.open_incidents.remove(&name) {
@@ -145,7 +232,6 @@ impl MonitorState {
                 output.incidents.push(incident);
             }
         }
-        Ok(output)
     }
 
     /// Closes the hour and the day when `at` has moved past them.
@@ -232,6 +318,18 @@ impl MonitorState {
     /// `GET /api/status` from what the monitor holds.
     pub fn status(&self, config: &Config, now: i64) -> StatusReport {
         let stale_after = 3 * i64::from(config.interval_seconds);
+        // A region's result is current when it is no more than three intervals older than the
+        // latest report from any region: one region gone quiet is "no data", while a probe
+        // that stopped altogether keeps its last known results, under the stale warning.
+        let latest_report = self.last_tick_at.unwrap_or(now);
+        let current = |r: &RegionResult| latest_report.saturating_sub(r.at) <= stale_after;
+        let no_data = |endpoint: &str| -> Vec<String> {
+            let latest = self.latest.get(endpoint);
+            let heard = |region: &String| {
+                latest.into_iter().flatten().any(|r| &r.region == region && r.outcome.is_known() && current(r))
+            };
+            config.regions.iter().filter(|r| !heard(r)).cloned().collect()
+        };
         StatusReport {
             title: config.title.clone(),
             generated_at: now,
@@ -242,16 +340,26 @@ impl MonitorState {
                 .endpoints
                 .iter()
                 .map(|endpoint| {
-                    let tracker = self.trackers.get(&endpoint.name);
+                    let detector = self.detectors.get(&endpoint.name);
+                    let verdict = detector.map_or(Verdict::UP, Detector::verdict);
+                    let declared = detector.filter(|d| d.declared.is_some());
                     EndpointStatus {
                         name: endpoint.name.clone(),
-                        state: tracker.map_or(State::Up, |t| t.state),
-                        since: tracker.map_or(now, |t| t.since),
-                        declared_at: tracker.map(|t| if t.declared_at == 0 { t.since } else { t.declared_at }),
+                        state: verdict.state,
+                        flapping: verdict.flapping,
+                        since: declared.map_or(now, |d| d.since_ms.div_euclid(1000)),
+                        declared_at: declared.map(|d| d.declared_at_ms.div_euclid(1000)),
                         runbook: endpoint.runbook.clone(),
                         hosts: endpoint.hosts.clone(),
-                        regions: self.latest.get(&endpoint.name).cloned().unwrap_or_default(),
-                        no_data: self.no_data.get(&endpoint.name).cloned().unwrap_or_default(),
+                        regions: self
+                            .latest
+                            .get(&endpoint.name)
+                            .into_iter()
+                            .flatten()
+                            .filter(|r| current(r))
+                            .cloned()
+                            .collect(),
+                        no_data: no_data(&endpoint.name),
                         uptime_24h: self.uptime_24h(&endpoint.name),
                         maintenance: config.maintenance_of(&endpoint.name, now).cloned(),
                     }
@@ -261,17 +369,25 @@ impl MonitorState {
     }
 }
 
+/// What was declared of an endpoint before decisions were by time, as a detector.
+fn seeded(state: State, since: i64) -> Detector {
+    Detector {
+        declared: Some(Verdict { state, flapping: false }),
+        // Its trouble was announced: the recovery will be, and nothing more before it.
+        episode_open: state != State::Up,
+        since_ms: since * 1000,
+        declared_at_ms: since * 1000,
+        ..Detector::default()
+    }
+}
+
 /// The message for a declared change: which regions fail and why, and where to look.
-fn alert_for(
-    config: &Config,
-    endpoint: &Endpoint,
-    transition: &Transition,
-    at: i64,
-    results: &[RegionResult],
-) -> Alert {
+fn alert_for(config: &Config, endpoint: &Endpoint, change: &Change, at: i64, results: &[RegionResult]) -> Alert {
     let failing: Vec<&RegionResult> = results.iter().filter(|r| r.outcome.is_failure()).collect();
     let slow: Vec<&RegionResult> = results.iter().filter(|r| r.outcome == Outcome::Slow).collect();
-    let (regions, cause) = match transition.to {
+    let to = change.to.state;
+    let since = change.since_ms.div_euclid(1000);
+    let (regions, cause) = match to {
         State::Up => (Vec::new(), "healthy again".to_string()),
         State::Degraded => {
             (slow.iter().map(|r| r.region.clone()).collect(), format!("slower than {} ms", endpoint.slow_ms))
@@ -283,7 +399,7 @@ fn alert_for(
     };
     // The runbook section with the hosts and the outage in the link: the site offers to start
     // the incident from it.
-    let outage = OutageLink::from_results(&endpoint.name, transition.to, transition.since, at, results);
+    let outage = OutageLink::from_results(&endpoint.name, to, since, at, results);
     let runbook = match (&config.site_url, &endpoint.runbook) {
         (Some(site), Some(link)) => Some(api::site::outage_url(site, link, &endpoint.hosts, outage.as_ref())),
         (None, Some(link)) => Some(link.clone()),
@@ -291,9 +407,10 @@ fn alert_for(
     };
     Alert {
         endpoint: endpoint.name.clone(),
-        from: transition.from,
-        to: transition.to,
-        since: transition.since,
+        from: change.from.state,
+        to,
+        flapping: change.to.flapping,
+        since,
         regions,
         cause,
         status_page: config.probe_api.as_ref().map(|api| format!("{}/", api.trim_end_matches('/'))),

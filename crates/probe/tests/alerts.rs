@@ -70,7 +70,7 @@ fn reports(api: &str, www: &str) -> Vec<(String, Vec<ProbeReport>)> {
 /// One tick a minute from `start`.
 fn run_from(config: &Config, state: &mut MonitorState, start: i64, ticks: &[(&str, &str)]) {
     for (minute, (api, www)) in ticks.iter().enumerate() {
-        state.tick(config, start + 60 * minute as i64, &reports(api, www)).expect("ticks in time order");
+        state.tick(config, (start + 60 * minute as i64) * 1000, &reports(api, www)).expect("ticks in time order");
     }
 }
 
@@ -149,8 +149,8 @@ fn changes_that_come_together_go_to_each_target_as_one_message() {
         })
         .collect();
     let mut state = MonitorState::default();
-    state.tick(&config, T0, &failing).unwrap();
-    state.tick(&config, T0 + 60, &failing).unwrap();
+    state.tick(&config, (T0) * 1000, &failing).unwrap();
+    state.tick(&config, (T0 + 60) * 1000, &failing).unwrap();
     assert_eq!(state.outbox.pending.len(), 12);
     let batches = send(&mut state, &config, 0, T0 + 60, &SendResult::Delivered);
     assert_eq!(batches.len(), 1, "twelve endpoints down: one message");
@@ -172,8 +172,8 @@ fn a_hostile_cause_cannot_ping_link_or_flood_a_channel() {
         .map(|r| (r.to_string(), vec![ProbeReport { endpoint: "api".into(), outcome: outcome.clone(), latency_ms: 9 }]))
         .collect();
     let mut state = MonitorState::default();
-    state.tick(&config, T0, &down).unwrap();
-    state.tick(&config, T0 + 60, &down).unwrap();
+    state.tick(&config, (T0) * 1000, &down).unwrap();
+    state.tick(&config, (T0 + 60) * 1000, &down).unwrap();
     let slack = send(&mut state, &config, 0, T0 + 60, &SendResult::Delivered).remove(0);
     assert!(!slack.body.contains("<!channel>") && !slack.body.contains("<https://evil"), "Slack markup is escaped");
     assert!(slack.body.contains("&lt;!channel&gt;"));
@@ -183,8 +183,8 @@ fn a_hostile_cause_cannot_ping_link_or_flood_a_channel() {
 
     let discord_config = parse_config(&CONFIG.replace("kind = \"slack\"", "kind = \"discord\"")).0;
     let mut state = MonitorState::default();
-    state.tick(&discord_config, T0, &down).unwrap();
-    state.tick(&discord_config, T0 + 60, &down).unwrap();
+    state.tick(&discord_config, (T0) * 1000, &down).unwrap();
+    state.tick(&discord_config, (T0 + 60) * 1000, &down).unwrap();
     let discord = json(&send(&mut state, &discord_config, 0, T0 + 60, &SendResult::Delivered)[0]);
     assert_eq!(discord["allowed_mentions"]["parse"], serde_json::json!([]), "nobody is pinged");
     let description = discord["embeds"][0]["description"].as_str().unwrap();
@@ -263,6 +263,11 @@ fn an_outage_that_outlasts_maintenance_alerts_when_the_window_ends() {
     let start = T0 + 110 * 60;
     run_from(&config, &mut state, start, &[("ooo", "ooo"), ("ooo", "xxx"), ("ooo", "xxx")]);
     assert!(send(&mut state, &config, 0, start + 180, &SendResult::Delivered).is_empty(), "held in the window");
+    assert_eq!(
+        state.outbox.next_due(&config, start + 180),
+        Some(T0 + 2 * 3600),
+        "due when the window ends, not before"
+    );
     let after = T0 + 2 * 3600 + 60;
     run_from(&config, &mut state, after, &[("ooo", "xxx")]);
     let sent = send(&mut state, &config, 0, after, &SendResult::Delivered);
@@ -316,4 +321,24 @@ fn alert_config_mistakes_are_reported() {
         errors("[[maintenance]]\ntitle = \"x\"\nstart = 2026-12-01T03:00:00Z\nend = 2026-12-01T02:00:00Z\n"),
         ["outpost.toml:4: a maintenance window must end after it starts"]
     );
+}
+
+#[test]
+fn a_message_held_by_maintenance_never_lets_a_newer_one_overtake_a_retry() {
+    let config = config();
+    let mut state = MonitorState::default();
+    // www goes down in its maintenance window (held); then api goes down, and its message
+    // fails to go out; then api recovers while "down" still waits for its retry.
+    let t = T0 + 30 * 60;
+    run_from(&config, &mut state, t, &[("ooo", "xxx"), ("xxx", "xxx"), ("xxx", "xxx")]);
+    let retry = SendResult::Retry { error: "HTTP 429".into(), after_seconds: Some(300) };
+    assert_eq!(send(&mut state, &config, 0, t + 120, &retry).len(), 1, "api's down, tried and told to wait");
+    run_from(&config, &mut state, t + 150, &[("ooo", "xxx"), ("ooo", "xxx")]);
+    let retry_at =
+        state.outbox.pending.iter().find(|p| p.alert.endpoint == "api" && p.attempts == 1).unwrap().next_attempt_at;
+    assert!(retry_at > t + 210, "still waiting for its retry");
+    assert!(send(&mut state, &config, 0, t + 210, &SendResult::Delivered).is_empty(), "recovered waits behind down");
+    let sent = send(&mut state, &config, 0, retry_at, &SendResult::Delivered);
+    let text = json(&sent[0])["text"].as_str().unwrap().to_string();
+    assert!(text.find("api is down").unwrap() < text.find("api recovered").unwrap(), "{text}");
 }

@@ -26,7 +26,7 @@ fn scripted() -> (probe::Config, api::StatusReport, Vec<DetectedIncident>) {
                 (r.to_string(), list)
             })
             .collect::<Vec<_>>();
-        incidents.extend(state.tick(&config, T0 + 60 * minute, &reports).unwrap().incidents);
+        incidents.extend(state.tick(&config, (T0 + 60 * minute) * 1000, &reports).unwrap().incidents);
     }
     let report = state.status(&config, T0 + 180);
     (config, report, incidents)

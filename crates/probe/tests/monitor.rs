@@ -9,7 +9,8 @@ use probe::page::render;
 use probe::parse_config;
 use probe::rollup::{DAY, HOUR};
 
-const CONFIG: &str = "[site]\ntitle = \"Aragora <status>\"\n[[endpoint]]\nname = \"api\"\nurl = \"http://api.example.com/health\"\nrunbook = \"incident-response#complete-service-outage-sev1\"\n";
+/// Rounds every minute, as the scripts below run them.
+const CONFIG: &str = "[site]\ntitle = \"Aragora <status>\"\n[probe]\ninterval_seconds = 60\n[[endpoint]]\nname = \"api\"\nurl = \"http://api.example.com/health\"\nrunbook = \"incident-response#complete-service-outage-sev1\"\n";
 const T0: i64 = 1_795_896_000; // 2026-11-28 20:00 UTC
 
 fn reports(pattern: &str) -> Vec<(String, Vec<ProbeReport>)> {
@@ -33,9 +34,9 @@ fn an_outage_becomes_one_incident_from_first_failure_to_first_recovery() {
     let mut incidents = Vec::new();
     let mut transitions = Vec::new();
     for (minute, pattern) in script.iter().enumerate() {
-        let output = state.tick(&config, T0 + 60 * minute as i64, &reports(pattern)).unwrap();
+        let output = state.tick(&config, (T0 + 60 * minute as i64) * 1000, &reports(pattern)).unwrap();
         incidents.extend(output.incidents);
-        transitions.extend(output.transitions.into_iter().map(|(_, t)| (t.from, t.to)));
+        transitions.extend(output.transitions.into_iter().map(|(_, t)| (t.from.state, t.to.state)));
     }
     assert_eq!(transitions, [(State::Up, State::Regional), (State::Regional, State::Down), (State::Down, State::Up)]);
     let last = incidents.last().expect("an incident");
@@ -58,7 +59,7 @@ fn hours_and_days_are_rolled_up_when_they_end_and_uptime_counts_every_failed_pro
     let mut finished = Vec::new();
     for minute in 0..(25 * 60) {
         let pattern = if minute == 30 { "xxx" } else { "ooo" };
-        finished.extend(state.tick(&config, T0 + 60 * minute, &reports(pattern)).unwrap().finished);
+        finished.extend(state.tick(&config, (T0 + 60 * minute) * 1000, &reports(pattern)).unwrap().finished);
     }
     let hours: Vec<_> = finished.iter().filter(|(_, period, _, _)| *period == HOUR).collect();
     let days: Vec<_> = finished.iter().filter(|(_, period, _, _)| *period == DAY).collect();
@@ -81,7 +82,7 @@ fn the_status_page_shows_states_and_never_markup_from_config_or_probes() {
     for minute in 0..3 {
         let mut list = reports("xxx");
         list[0].1[0].outcome = Outcome::Error { message: "<script>alert(1)</script>".into() };
-        state.tick(&config, T0 + 60 * minute, &list).unwrap();
+        state.tick(&config, (T0 + 60 * minute) * 1000, &list).unwrap();
     }
     let report = state.status(&config, T0 + 200);
     let incidents: Vec<_> = state.open_incidents.values().cloned().collect();
@@ -117,7 +118,7 @@ fn the_status_page_draws_each_day_and_each_regions_latency_from_the_rollups() {
             pattern.replace_range(2..3, "-");
         }
         for (endpoint, period, start, rollup) in
-            state.tick(&config, T0 + 60 * minute, &reports(&pattern)).unwrap().finished
+            state.tick(&config, (T0 + 60 * minute) * 1000, &reports(&pattern)).unwrap().finished
         {
             assert_eq!(endpoint, "api");
             if period == HOUR {

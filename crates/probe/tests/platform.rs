@@ -7,7 +7,9 @@ use probe::monitor::MonitorState;
 use probe::page::render;
 use probe::parse_config;
 
-const CONFIG: &str = "[[endpoint]]\nname = \"api\"\nurl = \"https://api.example.com/health\"\n\
+/// Rounds every minute, so "three missed" is three minutes.
+const CONFIG: &str =
+    "[probe]\ninterval_seconds = 60\n[[endpoint]]\nname = \"api\"\nurl = \"https://api.example.com/health\"\n\
 [[alert]]\nkind = \"webhook\"\nurl = \"secret:HOOK\"\n";
 const T0: i64 = 1_795_896_000; // 2026-11-28 20:00 UTC
 
@@ -32,15 +34,19 @@ fn reports(pattern: &str) -> Vec<(String, Vec<ProbeReport>)> {
 fn a_tick_not_later_than_the_last_is_refused_and_changes_nothing() {
     let (config, _) = parse_config(CONFIG);
     let mut state = MonitorState::default();
-    state.tick(&config, T0, &reports("xxx")).unwrap();
+    state.tick(&config, (T0) * 1000, &reports("xxx")).unwrap();
     let after_first = state.clone();
-    let same_time = state.tick(&config, T0, &reports("xxx"));
-    assert_eq!(same_time.unwrap_err().last, T0, "a duplicate of the same tick");
-    let overtaken = state.tick(&config, T0 - 30, &reports("xxx"));
+    let same_time = state.tick(&config, (T0) * 1000, &reports("xxx"));
+    assert_eq!(
+        same_time.unwrap_err(),
+        probe::monitor::Refused::Stale { region: "apac".into(), at_ms: T0 * 1000, last_ms: T0 * 1000 },
+        "a duplicate of the same tick"
+    );
+    let overtaken = state.tick(&config, (T0 - 30) * 1000, &reports("xxx"));
     assert!(overtaken.is_err(), "a late tick that another overtook");
     assert_eq!(state, after_first, "refused ticks change nothing");
-    state.tick(&config, T0 + 60, &reports("xxx")).unwrap();
-    assert_eq!(state.trackers["api"].state, State::Down);
+    state.tick(&config, (T0 + 60) * 1000, &reports("xxx")).unwrap();
+    assert_eq!(state.detectors["api"].verdict().state, State::Down);
     assert_eq!(state.outbox.pending.len(), 1, "one alert for the one transition");
     assert_eq!(state.outbox.pending[0].id, 1);
 }
@@ -50,7 +56,7 @@ fn a_silent_region_is_no_data_neither_healthy_nor_failing() {
     let (config, _) = parse_config(CONFIG);
     let mut state = MonitorState::default();
     for minute in 0..3 {
-        state.tick(&config, T0 + 60 * minute, &reports("x-x")).unwrap();
+        state.tick(&config, (T0 + 60 * minute) * 1000, &reports("x-x")).unwrap();
     }
     let status = state.status(&config, T0 + 180);
     assert_eq!(status.endpoints[0].state, State::Down, "two of three failing, one silent: down");
@@ -63,23 +69,23 @@ fn a_probe_that_could_not_run_is_no_data_not_a_failure() {
     let (config, _) = parse_config(CONFIG);
     let mut state = MonitorState::default();
     for minute in 0..4 {
-        state.tick(&config, T0 + 60 * minute, &reports("???")).unwrap();
+        state.tick(&config, (T0 + 60 * minute) * 1000, &reports("???")).unwrap();
     }
     let status = state.status(&config, T0 + 240);
     assert_eq!(status.endpoints[0].state, State::Up, "nothing was learned, so nothing changed");
     assert_eq!(status.endpoints[0].no_data, ["weur", "enam", "apac"]);
     assert!(state.outbox.pending.is_empty(), "no alert for the probe's own trouble");
     for minute in 4..6 {
-        state.tick(&config, T0 + 60 * minute, &reports("x?x")).unwrap();
+        state.tick(&config, (T0 + 60 * minute) * 1000, &reports("x?x")).unwrap();
     }
-    assert_eq!(state.trackers["api"].state, State::Down, "the regions that could probe decide");
+    assert_eq!(state.detectors["api"].verdict().state, State::Down, "the regions that could probe decide");
 }
 
 #[test]
 fn after_three_missed_ticks_every_view_says_stale_and_none_says_operational() {
     let (config, _) = parse_config(CONFIG);
     let mut state = MonitorState::default();
-    state.tick(&config, T0, &reports("ooo")).unwrap();
+    state.tick(&config, (T0) * 1000, &reports("ooo")).unwrap();
     let fresh = state.status(&config, T0 + 170);
     assert_eq!((fresh.checked_at, fresh.stale_since), (Some(T0), None));
     let stale = state.status(&config, T0 + 181);
@@ -99,7 +105,7 @@ fn an_empty_endpoint_list_is_its_own_state_never_operational() {
     let (config, errors) = parse_config("[site]\ntitle = \"Status\"\n");
     assert_eq!(errors, []);
     let mut state = MonitorState::default();
-    state.tick(&config, T0, &[]).unwrap();
+    state.tick(&config, (T0) * 1000, &[]).unwrap();
     let status = state.status(&config, T0);
     let html = render(&status, &[], None, None);
     assert!(html.contains("No endpoints are probed") && !html.contains("operational"), "{html}");
@@ -111,13 +117,91 @@ fn an_empty_endpoint_list_is_its_own_state_never_operational() {
 fn an_endpoint_removed_while_down_has_its_incident_closed() {
     let (config, _) = parse_config(CONFIG);
     let mut state = MonitorState::default();
-    state.tick(&config, T0, &reports("xxx")).unwrap();
-    state.tick(&config, T0 + 60, &reports("xxx")).unwrap();
+    state.tick(&config, (T0) * 1000, &reports("xxx")).unwrap();
+    state.tick(&config, (T0 + 60) * 1000, &reports("xxx")).unwrap();
     assert!(state.open_incidents.contains_key("api"));
     let (without, _) = parse_config("[site]\ntitle = \"Status\"\n");
-    let output = state.tick(&without, T0 + 120, &[]).unwrap();
+    let output = state.tick(&without, (T0 + 120) * 1000, &[]).unwrap();
     assert!(state.open_incidents.is_empty());
     let closed = &output.incidents[0];
     assert_eq!(closed.ended_at, Some(T0 + 120));
     assert!(closed.cause.contains("endpoint removed"), "{}", closed.cause);
+}
+
+/// Default cadence: regions report on their own, each round or recheck at its own moment.
+const ALARMS: &str = "[[endpoint]]\nname = \"api\"\nurl = \"https://api.example.com/health\"\n\
+[[alert]]\nkind = \"webhook\"\nurl = \"secret:HOOK\"\n";
+
+fn one(outcome: Outcome) -> Vec<ProbeReport> {
+    vec![ProbeReport { endpoint: "api".into(), outcome, latency_ms: 80 }]
+}
+
+#[test]
+fn a_first_failure_asks_the_other_regions_and_down_waits_for_the_confirm_window() {
+    let (config, _) = parse_config(ALARMS);
+    let mut state = MonitorState::default();
+    let fail = || one(Outcome::HttpStatus { status: 503 });
+    let ms = |s: i64| T0 * 1000 + s;
+    assert_eq!(state.report(&config, "weur", ms(0), &fail()).unwrap().ask, ["api"], "new trouble: ask the others");
+    assert!(state.report(&config, "enam", ms(400), &fail()).unwrap().ask.is_empty(), "already asked");
+    state.report(&config, "apac", ms(450), &fail()).unwrap();
+    for (region, at) in [("weur", 5_000), ("enam", 5_400), ("apac", 5_450)] {
+        let output = state.report(&config, region, ms(at), &fail()).unwrap();
+        assert!(output.transitions.is_empty(), "{region}: confirmed by a recheck, but held for 5 s only");
+    }
+    assert_eq!(state.status(&config, T0 + 6).endpoints[0].state, State::Up);
+    let output = state.report(&config, "weur", ms(20_000), &fail()).unwrap();
+    let (_, change) = &output.transitions[0];
+    assert_eq!((change.to.state, change.since_ms, change.alert), (State::Down, ms(0), true));
+    assert_eq!(state.outbox.pending.len(), 1);
+    assert_eq!(output.incidents[0].started_at, T0);
+    assert!(state.report(&config, "weur", ms(20_000), &fail()).is_err(), "the same report again is refused");
+    assert!(state.report(&config, "oc", ms(21_000), &fail()).is_err(), "a region not configured is refused");
+}
+
+#[test]
+fn state_saved_by_the_tick_debounce_keeps_its_outage_without_announcing_it_again() {
+    let (config, _) = parse_config(ALARMS);
+    let mut old = serde_json::to_value(MonitorState::default()).unwrap();
+    old.as_object_mut().unwrap().remove("detectors");
+    old["trackers"] = serde_json::json!({ "api": { "state": "down", "since": T0, "candidate": null, "candidate_since": T0, "streak": 0 } });
+    let mut state = MonitorState::from_json(&old.to_string()).unwrap();
+    assert_eq!(state.status(&config, T0 + 60).endpoints[0].state, State::Down);
+    let fail = one(Outcome::HttpStatus { status: 503 });
+    for at in [70, 75, 90] {
+        state.report(&config, "weur", (T0 + at) * 1000, &fail).unwrap();
+        state.report(&config, "enam", (T0 + at) * 1000 + 1, &fail).unwrap();
+    }
+    assert!(state.outbox.pending.is_empty(), "the outage was announced before the upgrade");
+    let healthy = one(Outcome::Ok);
+    for at in [100, 170] {
+        for region in ["weur", "enam", "apac"] {
+            state.report(&config, region, (T0 + at) * 1000, &healthy).unwrap();
+        }
+    }
+    assert_eq!(state.status(&config, T0 + 170).endpoints[0].state, State::Up);
+    assert_eq!(state.outbox.pending.len(), 1, "its recovery is announced");
+}
+
+#[test]
+fn a_region_gone_quiet_is_no_data_while_a_probe_that_stopped_keeps_its_last_results() {
+    let (config, _) = parse_config(ALARMS);
+    let mut state = MonitorState::default();
+    let ok = one(Outcome::Ok);
+    for region in ["weur", "enam", "apac"] {
+        state.report(&config, region, T0 * 1000, &ok).unwrap();
+    }
+    // weur and enam go on; apac says nothing for longer than three intervals (60 s).
+    for at in [20, 40, 61] {
+        for region in ["weur", "enam"] {
+            state.report(&config, region, (T0 + at) * 1000, &ok).unwrap();
+        }
+    }
+    let status = state.status(&config, T0 + 61);
+    assert_eq!(status.endpoints[0].no_data, ["apac"]);
+    assert_eq!(status.endpoints[0].regions.iter().map(|r| r.region.as_str()).collect::<Vec<_>>(), ["weur", "enam"]);
+    // Then every region stops: the status is stale, and shows what was last known.
+    let later = state.status(&config, T0 + 600);
+    assert_eq!(later.stale_since, Some(T0 + 61));
+    assert_eq!(later.endpoints[0].regions.len(), 2, "the last known results, under the stale warning");
 }

@@ -21,6 +21,9 @@ pub struct Alert {
     pub endpoint: String,
     pub from: State,
     pub to: State,
+    /// Changing between healthy and failing again and again; `to` is the worst seen.
+    #[serde(default)]
+    pub flapping: bool,
     /// When the new state was first observed.
     pub since: i64,
     pub regions: Vec<String>,
@@ -34,6 +37,7 @@ impl Alert {
     pub fn headline(&self) -> String {
         match self.to {
             State::Up => format!("{} recovered (was {})", self.endpoint, self.from.label()),
+            _ if self.flapping => format!("{} is flapping: failing at times", self.endpoint),
             State::Degraded => format!("{} is slow", self.endpoint),
             State::Regional => format!("{} is failing in {}", self.endpoint, self.regions.join(", ")),
             State::Down => format!("{} is down", self.endpoint),

@@ -114,7 +114,11 @@ impl Outbox {
     /// oldest message waits for a retry, so messages arrive in order.
     pub fn batch_for(&mut self, config: &Config, target: &AlertTarget, now: i64) -> Option<Batch> {
         self.settle_maintenance(config, target, now);
-        let oldest = self.pending.iter().find(|p| p.target == target.id)?;
+        // The oldest that could go now: one held by maintenance does not decide the order.
+        let oldest = self
+            .pending
+            .iter()
+            .find(|p| p.target == target.id && config.maintenance_of(&p.alert.endpoint, now).is_none())?;
         if oldest.next_attempt_at > now {
             return None;
         }
@@ -167,6 +171,18 @@ impl Outbox {
                 });
             }
         }
+    }
+
+    /// When something may next be sent (Unix seconds): a retry's time, or the end of the
+    /// maintenance that holds a message back. `None` when nothing waits.
+    pub fn next_due(&self, config: &Config, now: i64) -> Option<i64> {
+        self.pending
+            .iter()
+            .map(|p| match config.maintenance_of(&p.alert.endpoint, now) {
+                Some(window) => window.end.max(p.next_attempt_at),
+                None => p.next_attempt_at,
+            })
+            .min()
     }
 
     /// Drops messages older than their target allows, or whose target is gone from the

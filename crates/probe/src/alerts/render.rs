@@ -99,6 +99,7 @@ fn webhook(alerts: &[&Alert], ids: &[u64]) -> Value {
                 "endpoint": alert.endpoint,
                 "from": alert.from,
                 "to": alert.to,
+                "flapping": alert.flapping,
                 "since": alert.since,
                 "regions": alert.regions,
                 "cause": cap(&alert.cause, MAX_CAUSE_CHARS),

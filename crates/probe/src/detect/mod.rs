@@ -33,11 +33,38 @@ pub struct Windows {
     pub recover_ms: i64,
     pub flap_changes: usize,
     pub flap_window_ms: i64,
+    /// A region with no result for this long is no longer counted: it says nothing now.
+    pub silent_ms: i64,
+}
+
+impl Windows {
+    /// The windows of a config: its thresholds, and three intervals of silence.
+    pub fn of(config: &config::Config) -> Windows {
+        let t = &config.thresholds;
+        let ms = |seconds: u32| i64::from(seconds) * 1000;
+        Windows {
+            quorum: t.quorum,
+            confirm_ms: ms(t.confirm_seconds),
+            recover_ms: ms(t.recover_seconds),
+            flap_changes: t.flap_changes as usize,
+            flap_window_ms: ms(t.flap_window_seconds),
+            silent_ms: 3 * ms(config.interval_seconds),
+        }
+    }
 }
 
 impl Default for Windows {
     fn default() -> Windows {
-        Windows { quorum: 2, confirm_ms: 20_000, recover_ms: 60_000, flap_changes: 6, flap_window_ms: 300_000 }
+        let t = config::Thresholds::default();
+        let ms = |seconds: u32| i64::from(seconds) * 1000;
+        Windows {
+            quorum: t.quorum,
+            confirm_ms: ms(t.confirm_seconds),
+            recover_ms: ms(t.recover_seconds),
+            flap_changes: t.flap_changes as usize,
+            flap_window_ms: ms(t.flap_window_seconds),
+            silent_ms: 3 * ms(config::DEFAULT_INTERVAL_SECONDS),
+        }
     }
 }
 
@@ -78,6 +105,11 @@ pub struct Detector {
     pub flap_worst: Option<State>,
     /// A trouble alert went out and its recovery has not.
     pub episode_open: bool,
+    /// When what is declared began, and when it was declared (ms; 0 before any change).
+    #[serde(default)]
+    pub since_ms: i64,
+    #[serde(default)]
+    pub declared_at_ms: i64,
 }
 
 impl Detector {
@@ -87,12 +119,21 @@ impl Detector {
 
     /// Takes one result from `region` obtained at `at_ms`; a declared change, if any.
     pub fn observe(&mut self, windows: &Windows, region: &str, class: Class, at_ms: i64) -> Option<Change> {
-        let run = self.regions.entry(region.to_string()).or_default();
-        if !run.take(class, at_ms) {
-            return None;
+        self.observe_all(windows, &[(region, class)], at_ms)
+    }
+
+    /// Takes results of probes that started together (one round from every region), then
+    /// decides once: regions confirming at the same moment are one observation, not a
+    /// "regional" one region at a time.
+    pub fn observe_all(&mut self, windows: &Windows, results: &[(&str, Class)], at_ms: i64) -> Option<Change> {
+        let mut worst = None;
+        for &(region, class) in results {
+            if self.regions.entry(region.to_string()).or_default().take(class, at_ms) {
+                worst = worst.max(Some(class));
+            }
         }
-        self.update_trouble(at_ms);
-        self.decide(windows, class, at_ms)
+        self.update_trouble(windows, at_ms);
+        self.decide(windows, worst?, at_ms)
     }
 
     /// Whether `class` from `region` is the first failure of new trouble, so the other
@@ -104,10 +145,11 @@ impl Detector {
             && self.verdict().state == State::Up
     }
 
-    fn update_trouble(&mut self, at_ms: i64) {
+    fn update_trouble(&mut self, windows: &Windows, at_ms: i64) {
         let since = |any: bool, since: Option<i64>| if any { since.or(Some(at_ms)) } else { None };
-        self.trouble_since = since(self.regions.values().any(|r| r.class == Class::Failing), self.trouble_since);
-        self.slow_since = since(self.regions.values().any(|r| r.class == Class::Slow), self.slow_since);
+        let heard = || self.regions.values().filter(|r| at_ms - r.last_ms <= windows.silent_ms);
+        self.trouble_since = since(heard().any(|r| r.class == Class::Failing), self.trouble_since);
+        self.slow_since = since(heard().any(|r| r.class == Class::Slow), self.slow_since);
     }
 
     /// The most flips any one region made within the window: a region that keeps starting
@@ -116,14 +158,16 @@ impl Detector {
         self.regions.values_mut().map(|r| r.flips_within(windows.flap_window_ms, at_ms)).max().unwrap_or(0)
     }
 
-    /// What the regions say now, before any window.
-    fn raw_state(&self, windows: &Windows) -> State {
-        let failing = self.regions.values().filter(|r| r.is_failing()).count();
+    /// What the regions say now, before any window. A region silent for too long (its
+    /// object stopped) says nothing.
+    fn raw_state(&self, windows: &Windows, at_ms: i64) -> State {
+        let heard = || self.regions.values().filter(|r| at_ms - r.last_ms <= windows.silent_ms);
+        let failing = heard().filter(|r| r.is_failing()).count();
         if failing >= windows.quorum {
             State::Down
         } else if failing > 0 {
             State::Regional
-        } else if self.regions.values().any(|r| r.class == Class::Slow && r.count >= 2) {
+        } else if heard().any(|r| r.class == Class::Slow && r.count >= 2) {
             State::Degraded
         } else {
             State::Up
@@ -131,7 +175,7 @@ impl Detector {
     }
 
     fn decide(&mut self, windows: &Windows, class: Class, at_ms: i64) -> Option<Change> {
-        let raw = self.raw_state(windows);
+        let raw = self.raw_state(windows, at_ms);
         let current = self.verdict();
         if self.candidate.is_none_or(|(state, _)| state != raw) {
             self.candidate = Some((raw, at_ms));
@@ -177,6 +221,7 @@ impl Detector {
             return None;
         }
         self.declared = Some(to);
+        (self.since_ms, self.declared_at_ms) = (since_ms, at_ms);
         // One message when trouble begins and one when it is over. What happens between
         // (regional to down, flapping) shows on the page, in the API and in the incident.
         let alert = if to.state == State::Up {
@@ -192,8 +237,14 @@ impl Detector {
 mod tests {
     use super::*;
 
-    const W: Windows =
-        Windows { quorum: 2, confirm_ms: 20_000, recover_ms: 60_000, flap_changes: 6, flap_window_ms: 300_000 };
+    const W: Windows = Windows {
+        quorum: 2,
+        confirm_ms: 20_000,
+        recover_ms: 60_000,
+        flap_changes: 6,
+        flap_window_ms: 300_000,
+        silent_ms: 60_000,
+    };
 
     fn feed(detector: &mut Detector, results: &[(&str, Class, i64)]) -> Vec<Change> {
         results.iter().filter_map(|&(region, class, at)| detector.observe(&W, region, class, at)).collect()

@@ -76,7 +76,12 @@ pub fn render(
                             li class={ "endpoint " (endpoint.state.class()) } {
                                 div class="row" {
                                     span class="name" { (endpoint.name) }
-                                    span class="state" { (endpoint.state.label()) }
+                                    span class="state" { (endpoint.shown_state()) }
+                                }
+                                @if endpoint.flapping {
+                                    p class="flapping" {
+                                        "Flapping: failing and recovering again and again. Shown at its worst until it has been calm for a while."
+                                    }
                                 }
                                 p class="since" {
                                     "since " (clock(endpoint.since)) " UTC"
@@ -151,7 +156,7 @@ h1{margin:.5rem 0 0;font-size:1.5rem}.headline{font-size:1.2rem;font-weight:650;
 .regions li{font-size:.9rem}.region{font-family:ui-monospace,monospace;display:inline-block;min-width:3.5rem}.latency{color:#6b7380}.failing{color:#c4320a}\
 .up .state,.headline.up{color:#1f7a4d}.degraded{border-left-color:#a37f00!important}.degraded .state,.headline.degraded{color:#a37f00}\
 .maintenance{color:#007ec6;font-size:.9rem}.no-data,.unknown{color:#6b7380;font-size:.9rem}.headline.unknown{color:#6b7380}\
-.stale{background:#fff4e5;border:1px solid #d26a00;border-radius:8px;padding:.5rem .75rem;color:#7a3d00}.regional{border-left-color:#d26a00!important}.regional .state,.headline.regional{color:#d26a00}.down{border-left-color:#c4320a!important}.down .state,.headline.down{color:#c4320a}";
+.stale{background:#fff4e5;border:1px solid #d26a00;border-radius:8px;padding:.5rem .75rem;color:#7a3d00}.flapping{color:#7a3d00;font-size:.9rem;margin:.25rem 0}.regional{border-left-color:#d26a00!important}.regional .state,.headline.regional{color:#d26a00}.down{border-left-color:#c4320a!important}.down .state,.headline.down{color:#c4320a}";
 
 /// `2026-11-28 20:07` (UTC).
 pub fn clock(at: i64) -> String {

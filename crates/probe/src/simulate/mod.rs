@@ -95,7 +95,7 @@ pub struct Run {
     pub verdicts: Vec<(i64, bool)>,
 }
 
-/// Runs until `until_ms`, regions starting at random phases of their cadence.
+/// Runs until `until_ms`, the regions' rounds taking turns from a random phase.
 pub fn run(settings: &Settings, endpoint: &dyn Fn(usize, i64) -> Behaviour, rng: &mut Rng, until_ms: i64) -> Run {
     let mut queue: BinaryHeap<Reverse<(i64, u64, Event)>> = BinaryHeap::new();
     let mut seq = 0u64;
@@ -103,8 +103,12 @@ pub fn run(settings: &Settings, endpoint: &dyn Fn(usize, i64) -> Behaviour, rng:
         seq += 1;
         queue.push(Reverse((at, seq, event)));
     };
+    // The regions take turns over the cadence, as armed in production (`schedule::arm`),
+    // from a random moment relative to the outage.
+    let phase = rng.below(settings.cadence_ms);
     for region in 0..settings.regions {
-        push(&mut queue, rng.below(settings.cadence_ms), Event::Round { region });
+        let turn = settings.cadence_ms * region as i64 / settings.regions.max(1) as i64;
+        push(&mut queue, (phase + turn) % settings.cadence_ms, Event::Round { region });
     }
     let mut detector = Detector::default();
     let mut last_class = vec![Class::Healthy; settings.regions];
