@@ -17,7 +17,7 @@ use std::time::Duration;
 use worker::{Cache, Date, Delay, Env, Response};
 
 /// How long an answer is served before the monitor is asked again, at most: never more than
-/// half a tick interval, so a stale status is seen as stale in time.
+/// half the probe interval, so a stale status is seen as stale in time.
 pub const READ_TTL_MS: u64 = 10_000;
 /// How often a waiting request looks for the answer another is fetching.
 const POLL_MS: u64 = 20;

@@ -160,7 +160,8 @@ fn kb(bytes: usize) -> String {
     format!("{:.1} KB", bytes as f64 / 1024.0)
 }
 
-/// The worker bundle, and what one tick costs on the free plan for 45 endpoints in 3 regions.
+/// The worker bundle, what one region's round costs, and what a day of rounds costs on the
+/// free plan.
 fn render_worker(sizes: &[FileSize]) -> String {
     use probe::budget::*;
     let mut out = String::new();
@@ -171,51 +172,51 @@ fn render_worker(sizes: &[FileSize]) -> String {
     for file in sizes {
         writeln!(out, "| `{}` | {} | {} |", file.path, kb(file.raw), kb(file.gzip)).unwrap();
     }
-    let (endpoints, regions) = (45, 3);
-    let cost = tick_cost(endpoints, regions);
-    let rows = rows_written_per_day(endpoints, regions);
+    let endpoints = 45;
     writeln!(
         out,
-        "\nPer tick for {endpoints} endpoints in {regions} regions (from `probe::budget`, checked by its tests):\n"
+        "\nOne region's round for {endpoints} endpoints (the most a region may probe; from `probe::budget`):\n"
     )
     .unwrap();
-    writeln!(out, "| what | per tick | free-plan limit |\n|---|---:|---:|").unwrap();
-    writeln!(out, "| subrequests of the cron invocation (one per region, one to the monitor) | {} | {FREE_SUBREQUESTS_PER_INVOCATION} |", cost.cron_subrequests).unwrap();
+    writeln!(out, "| what | per round | free-plan limit |\n|---|---:|---:|").unwrap();
     writeln!(
         out,
-        "| subrequests of each region's object (one per endpoint) | {} | {FREE_SUBREQUESTS_PER_INVOCATION} |",
-        cost.region_subrequests
+        "| subrequests of the region's alarm (one per endpoint) | {endpoints} | {FREE_SUBREQUESTS_PER_INVOCATION} |"
     )
     .unwrap();
-    writeln!(out, "| connections open at once in a region | {} | {FREE_CONNECTIONS} |", cost.connections).unwrap();
+    writeln!(out, "| connections open at once | {FREE_CONNECTIONS} | {FREE_CONNECTIONS} |").unwrap();
     writeln!(
         out,
-        "| alert deliveries by the monitor, at most | {MAX_DELIVERIES_PER_TICK} | {FREE_SUBREQUESTS_PER_INVOCATION} |"
+        "| time when every endpoint hangs, at the default {} s timeout | {:.0} s | |",
+        config::DEFAULT_TIMEOUT_MS / 1000,
+        region_worst_case_ms(std::iter::repeat_n(config::DEFAULT_TIMEOUT_MS, endpoints)) as f64 / 1000.0
     )
     .unwrap();
-    writeln!(out, "| SQLite rows written (tick record, state, expiry) | {} | |", cost.rows_written).unwrap();
-    writeln!(out, "\nPer day: {rows} rows written ({TICKS_PER_DAY} ticks, plus hourly and daily rollups and their expiry) of the {FREE_ROWS_WRITTEN_PER_DAY} allowed; Durable Object requests {} of {FREE_DO_REQUESTS_PER_DAY}, plus the reads of the status page (shared: a few per minute, however many readers).", TICKS_PER_DAY * (regions as u64 + 1)).unwrap();
-    out.push_str(&render_worst_case());
+    writeln!(
+        out,
+        "| alert deliveries by the monitor's alarm, at most | {MAX_DELIVERIES_PER_TICK} | {FREE_SUBREQUESTS_PER_INVOCATION} |"
+    )
+    .unwrap();
     out.push_str(&render_cadence());
     out
 }
 
-/// What probing every few seconds from each region (alarms) will cost per day: the figures
-/// the faster cadence is held to (`config::cadence`).
+/// What a day of rounds costs at each cadence (`config::cadence`), and the cadence
+/// validation picks for this repository's `outpost.toml`.
 fn render_cadence() -> String {
     use probe::budget::cadence::{daily, fastest_sustainable, Shape};
     let mut out = String::new();
     writeln!(
         out,
         "
-### At a faster cadence: rounds on alarms in each region
+### A day of rounds
 "
     )
     .unwrap();
-    writeln!(out, "Each region's object probing on its own alarm and reporting every round to the monitor (`config::cadence`, the plan for detection in under a minute; the deployed probe still ticks with the minute cron). Worst: every endpoint hanging until its timeout, all day.
-").unwrap();
+    writeln!(out, "Each region's object probes on its own alarm and reports every round to the monitor (`config::cadence`). Worst: every endpoint hanging until its timeout, every round, all day; validation refuses a cadence whose worst day does not fit, and names one that does. A Durable Object waiting on a probe is billed for it (128 MB while active; {:.0} GB-s a day free).
+", probe::budget::FREE_DURATION_GB_S_PER_DAY).unwrap();
     writeln!(out, "| endpoints × regions, timeout | every | DO requests / day | rows written / day | GB-s / day, steady | GB-s / day, worst | fits the free plan |\n|---|---:|---:|---:|---:|---:|---|").unwrap();
-    for (endpoints, timeout) in [(50, 10_000u32), (50, 5_000), (6, 5_000), (1, 10_000)] {
+    for (endpoints, timeout) in [(50, 10_000u32), (50, 5_000), (6, 5_000), (1, 5_000), (1, 10_000)] {
         let shape = Shape { timeouts_ms: vec![timeout; endpoints], regions: 3 };
         let mut intervals = vec![20, 30, 60];
         if let Some(fastest) = fastest_sustainable(&shape) {
@@ -239,41 +240,17 @@ fn render_cadence() -> String {
             .unwrap();
         }
     }
-    out
-}
-
-/// Durable Object duration when every endpoint hangs until its timeout: the case that would
-/// exhaust the free plan mid-outage, and that validation refuses.
-fn render_worst_case() -> String {
-    use probe::budget::*;
-    let mut out = String::new();
-    writeln!(out, "\n### Worst case: every endpoint hanging\n").unwrap();
-    writeln!(out, "A Durable Object waiting on a probe is billed for it (128 MB while active; {FREE_DURATION_GB_S_PER_DAY:.0} GB-s a day free). Validation refuses a config whose worst case does not fit, and names the timeout that does.\n").unwrap();
-    writeln!(out, "| config | timeout | region busy per tick | GB-s per tick | GB-s per day | fits |\n|---|---:|---:|---:|---:|---|").unwrap();
-    let mut cases: Vec<(String, String)> = Vec::new();
-    let fitting = largest_timeout_that_fits(45, 3, 1).unwrap_or(1000);
-    for (label, timeout) in
-        [("45 endpoints, 3 regions, 1 alert target", 10_000), ("45 endpoints, 3 regions, 1 alert target", fitting)]
-    {
-        let endpoints: String = (0..45)
-            .map(|i| format!("[[endpoint]]\nname = \"e{i}\"\nurl = \"https://e{i}.example.com/\"\ntimeout_ms = {timeout}\nslow_ms = 500\n"))
-            .collect();
-        cases.push((label.to_string(), format!("{endpoints}[[alert]]\nkind = \"slack\"\nurl = \"secret:S\"\n")));
-    }
     if let Ok(text) = std::fs::read_to_string(root().join("outpost.toml")) {
-        cases.push(("this repository's `outpost.toml`".to_string(), text));
-    }
-    for (label, text) in cases {
-        let (config, _) = config::parse_config(&text);
-        let duration = worst_case_duration(&config);
-        let timeout = config.endpoints.iter().map(|e| e.timeout_ms).max().unwrap_or(0);
+        let (config, errors) = config::parse_config(&text);
+        let timeouts: Vec<u32> = config.endpoints.iter().map(|e| e.timeout_ms).collect();
         writeln!(
             out,
-            "| {label} | {timeout} ms | {:.1} s | {:.2} | {:.0} | {} |",
-            duration.region_seconds,
-            duration.gb_seconds_per_tick,
-            duration.gb_seconds_per_day,
-            if duration.gb_seconds_per_day <= FREE_DURATION_GB_S_PER_DAY { "yes" } else { "no: refused" }
+            "\nThis repository's `outpost.toml` ({} endpoints, timeouts {:?} ms, {} regions): rounds every {} s{}.",
+            config.endpoints.len(),
+            timeouts,
+            config.regions.len(),
+            config.interval_seconds,
+            if errors.is_empty() { ", accepted by validation" } else { ", refused by validation" }
         )
         .unwrap();
     }

@@ -102,7 +102,8 @@ pub fn start_demo() -> Result<Vec<Child>, String> {
     Ok(vec![health, worker])
 }
 
-/// Crons do not fire by themselves under `wrangler dev`: tick once a minute, as deployed.
+/// Crons do not fire by themselves under `wrangler dev`: run the minute cron (the watchdog
+/// that arms the regions' alarms) once a minute, as deployed.
 pub fn start_ticker() {
     std::thread::spawn(|| loop {
         std::thread::sleep(std::time::Duration::from_secs(5));
