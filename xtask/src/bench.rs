@@ -50,7 +50,7 @@ pub fn run() -> Result<(), String> {
 fn render_detection(table: &str) -> String {
     format!(
         "\n## Detection, simulated\n\n`cargo bench --package probe --bench detection`: 500 outages of each kind, each from a \
-         random moment with the regions at random phases of their rounds; the probes' own time, the reports' \
+         random moment, the regions taking turns over their rounds (as armed in production) from a random phase; the probes' own time, the reports' \
          and the asks' are modelled. Times are from the onset (or the end) to what the monitor declares. The \
          detector is `crates/probe/src/detect`; `crates/probe/tests/detection.rs` holds it to these figures.\n\n{}\n",
         table.trim_end()
