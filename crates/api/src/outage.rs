@@ -110,11 +110,15 @@ impl OutageLink {
     ) -> Option<OutageLink> {
         let state = OutageState::from_state(state)?;
         let failing: Vec<&crate::RegionResult> = results.iter().filter(|r| r.outcome.is_failure()).collect();
-        let (regions, cause) = if failing.is_empty() {
-            let slow = results.iter().filter(|r| r.outcome == crate::Outcome::Slow);
-            (slow.map(|r| r.region.clone()).collect(), "slow".to_string())
-        } else {
+        let slow: Vec<String> =
+            results.iter().filter(|r| r.outcome == crate::Outcome::Slow).map(|r| r.region.clone()).collect();
+        let (regions, cause) = if !failing.is_empty() {
             (failing.iter().map(|r| r.region.clone()).collect(), failing[0].outcome.describe())
+        } else if !slow.is_empty() {
+            (slow, "slow".to_string())
+        } else {
+            // An outage whose latest probes all passed: it is flapping, or about to recover.
+            (Vec::new(), "failing at times".to_string())
         };
         Some(OutageLink {
             endpoint: endpoint.to_string(),
@@ -298,5 +302,14 @@ mod tests {
             assert_eq!(OutageLink::parse(&percent_decode(&link.to_param())).unwrap().state.state(), state);
         }
         assert_eq!(OutageState::from_state(crate::State::Up), None);
+    }
+
+    #[test]
+    fn an_outage_whose_latest_probes_passed_says_so_rather_than_slow() {
+        let result = |outcome| crate::RegionResult { region: "weur".into(), outcome, latency_ms: 3, at: 0 };
+        let flapping = OutageLink::from_results("api", crate::State::Down, 0, 10, &[result(crate::Outcome::Ok)]);
+        assert_eq!(flapping.map(|o| (o.cause, o.regions.len())), Some(("failing at times".into(), 0)));
+        let slow = OutageLink::from_results("api", crate::State::Degraded, 0, 10, &[result(crate::Outcome::Slow)]);
+        assert_eq!(slow.map(|o| o.cause), Some("slow".into()));
     }
 }
