@@ -7,6 +7,7 @@ mod alerts;
 mod config_source;
 mod log;
 mod monitor;
+mod objects;
 mod probing;
 mod read_cache;
 mod region;

@@ -15,7 +15,7 @@ use probe::rollup::{period_start, uptime, Rollup, DAY, HOUR};
 use serde_json::json;
 use worker::*;
 
-use crate::{alerts, config_source, log, storage};
+use crate::{alerts, config_source, log, objects, storage};
 
 #[durable_object]
 pub struct Monitor {
@@ -185,17 +185,9 @@ impl Monitor {
     /// A region just saw these endpoints fail: the others probe them now, not at their next
     /// round. They only note the ask here and probe on their own alarm, so this is quick.
     async fn ask_others(&self, config: &config::Config, region: &str, endpoints: &[String]) {
-        let Ok(regions) = self.env.durable_object("REGION") else { return };
         for other in config.regions.iter().filter(|r| *r != region) {
-            let ask = async {
-                let stub = regions.get_by_name_with_location_hint(other, other)?;
-                let body = serde_json::to_string(&Soon { region: other.clone(), endpoints: endpoints.to_vec() })?;
-                let request = Request::new_with_init(
-                    &format!("https://region{}", Soon::PATH),
-                    RequestInit::new().with_method(Method::Post).with_body(Some(body.into())),
-                )?;
-                stub.fetch_with_request(request).await
-            };
+            let soon = Soon { region: other.clone(), endpoints: endpoints.to_vec() };
+            let ask = async { objects::post(&objects::region(&self.env, other)?, Soon::PATH, &soon).await };
             if let Err(error) = ask.await {
                 log::warn("ask_failed", json!({ "region": other, "error": error.to_string() }));
             }

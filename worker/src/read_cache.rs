@@ -136,7 +136,7 @@ async fn fetch(env: &Env, path: &str, ttl_ms: u64) -> Answer {
 
 /// One request to the monitor object.
 pub async fn ask_monitor(env: &Env, path: &str) -> worker::Result<(u16, Rc<String>)> {
-    let monitor = env.durable_object("MONITOR")?.get_by_name("monitor")?;
+    let monitor = crate::objects::monitor(env)?;
     let mut response = monitor.fetch_with_str(&format!("https://monitor{path}")).await?;
     let status = response.status_code();
     Ok((status, Rc::new(response.text().await?)))

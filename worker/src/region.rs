@@ -8,7 +8,7 @@ use probe::schedule::{Due, RegionPlan};
 use serde_json::json;
 use worker::*;
 
-use crate::{config_source, log, probing};
+use crate::{config_source, log, objects, probing};
 
 const PLAN: &str = "plan";
 
@@ -129,13 +129,8 @@ impl RegionProbe {
     }
 
     async fn report(&self, region: &str, at_ms: i64, reports: Vec<ProbeReport>) -> Result<()> {
-        let monitor = self.env.durable_object("MONITOR")?.get_by_name("monitor")?;
-        let body = serde_json::to_string(&Report { region: region.to_string(), at_ms, reports })?;
-        let request = Request::new_with_init(
-            &format!("https://monitor{}", Report::PATH),
-            RequestInit::new().with_method(Method::Post).with_body(Some(body.into())),
-        )?;
-        let answer = monitor.fetch_with_request(request).await?;
+        let report = Report { region: region.to_string(), at_ms, reports };
+        let answer = objects::post(&objects::monitor(&self.env)?, Report::PATH, &report).await?;
         if answer.status_code() >= 400 {
             log::warn("report_refused", json!({ "region": region, "status": answer.status_code() }));
         }

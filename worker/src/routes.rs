@@ -11,7 +11,7 @@ use serde_json::json;
 use worker::*;
 
 use crate::read_cache;
-use crate::{config_source, log, tick};
+use crate::{config_source, log, objects, tick};
 
 pub async fn handle(request: Request, env: Env) -> Response {
     let path = request.path();
@@ -192,9 +192,7 @@ async fn probe_now(request: &Request, env: &Env) -> Result<Response> {
 /// Local runs only: stops a region's rounds (deletes its alarm), as a crash or an exhausted
 /// plan would, so the tests can see the cron's watchdog notice and re-arm it.
 async fn stop_rounds(env: &Env, region: &str) -> Result<Response> {
-    let stub = env.durable_object("REGION")?.get_by_name_with_location_hint(region, region)?;
-    let request = Request::new_with_init("https://region/stop", RequestInit::new().with_method(Method::Post))?;
-    stub.fetch_with_request(request).await
+    objects::post(&objects::region(env, region)?, "/stop", &()).await
 }
 
 /// Compares in time that depends only on the length, so the token cannot be guessed byte

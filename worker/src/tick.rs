@@ -16,7 +16,7 @@ use futures_util::pin_mut;
 use serde_json::json;
 use worker::*;
 
-use crate::{config_source, log};
+use crate::{config_source, log, objects};
 
 /// Time a region gets beyond its own worst case (every endpoint hanging until its timeout).
 const REGION_MARGIN_MS: u64 = 5_000;
@@ -28,17 +28,11 @@ pub fn now() -> i64 {
 /// Arms every region's alarm; a region whose alarm was gone is logged as stopped.
 pub async fn watchdog(env: &Env) -> Result<()> {
     let config = config_source::load(env);
-    let regions = env.durable_object("REGION")?;
     let now_ms = Date::now().as_millis() as i64;
     let interval_ms = i64::from(config.interval_seconds) * 1000;
     for region in &config.regions {
-        let stub = regions.get_by_name_with_location_hint(region, region)?;
-        let body = serde_json::to_string(&Arm { region: region.clone() })?;
-        let request = Request::new_with_init(
-            &format!("https://region{}", Arm::PATH),
-            RequestInit::new().with_method(Method::Post).with_body(Some(body.into())),
-        )?;
-        let armed: Armed = match stub.fetch_with_request(request).await {
+        let arm = Arm { region: region.clone() };
+        let armed: Armed = match objects::post(&objects::region(env, region)?, Arm::PATH, &arm).await {
             Ok(mut answer) => answer.json().await?,
             Err(error) => {
                 log::error("region_unreachable", json!({ "region": region, "error": error.to_string() }));
@@ -61,19 +55,14 @@ pub async fn watchdog(env: &Env) -> Result<()> {
 pub async fn run(env: &Env) -> Result<Response> {
     let config = config_source::load(env);
     let at_ms = Date::now().as_millis() as i64;
-    let regions = env.durable_object("REGION")?;
     let deadline_ms = region_worst_case_ms(config.endpoints.iter().map(|e| e.timeout_ms)) + REGION_MARGIN_MS;
     let asks = config.regions.iter().map(|region| {
-        let regions = &regions;
         async move {
             // One object per region, named and placed by its location hint.
-            let stub = regions.get_by_name_with_location_hint(region, region)?;
-            let body = serde_json::to_string(&ProbeAsk { region: region.clone() })?;
-            let request = Request::new_with_init(
-                &format!("https://region{}", ProbeAsk::PATH),
-                RequestInit::new().with_method(Method::Post).with_body(Some(body.into())),
-            )?;
-            let ask = async { stub.fetch_with_request(request).await?.json::<Vec<ProbeReport>>().await };
+            let stub = objects::region(env, region)?;
+            let probe_ask = ProbeAsk { region: region.clone() };
+            let ask =
+                async { objects::post(&stub, ProbeAsk::PATH, &probe_ask).await?.json::<Vec<ProbeReport>>().await };
             let timeout = Delay::from(Duration::from_millis(deadline_ms));
             pin_mut!(ask);
             match select(ask, timeout).await {
@@ -90,13 +79,7 @@ pub async fn run(env: &Env) -> Result<Response> {
             Err(error) => log::warn("region_silent", json!({ "region": region, "error": error.to_string() })),
         }
     }
-    let monitor = env.durable_object("MONITOR")?.get_by_name("monitor")?;
-    let body = serde_json::to_string(&Ingest { at_ms, reports })?;
-    let request = Request::new_with_init(
-        &format!("https://monitor{}", Ingest::PATH),
-        RequestInit::new().with_method(Method::Post).with_body(Some(body.into())),
-    )?;
-    let answer = monitor.fetch_with_request(request).await;
+    let answer = objects::post(&objects::monitor(env)?, Ingest::PATH, &Ingest { at_ms, reports }).await;
     crate::read_cache::invalidate().await;
     answer
 }

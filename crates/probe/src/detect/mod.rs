@@ -40,7 +40,10 @@ pub struct Windows {
 impl Windows {
     /// The windows of a config: its thresholds, and three intervals of silence.
     pub fn of(config: &config::Config) -> Windows {
-        let t = &config.thresholds;
+        Windows::from_thresholds(&config.thresholds, config.interval_seconds)
+    }
+
+    pub fn from_thresholds(t: &config::Thresholds, interval_seconds: u32) -> Windows {
         let ms = |seconds: u32| i64::from(seconds) * 1000;
         Windows {
             quorum: t.quorum,
@@ -48,23 +51,14 @@ impl Windows {
             recover_ms: ms(t.recover_seconds),
             flap_changes: t.flap_changes as usize,
             flap_window_ms: ms(t.flap_window_seconds),
-            silent_ms: 3 * ms(config.interval_seconds),
+            silent_ms: 3 * ms(interval_seconds),
         }
     }
 }
 
 impl Default for Windows {
     fn default() -> Windows {
-        let t = config::Thresholds::default();
-        let ms = |seconds: u32| i64::from(seconds) * 1000;
-        Windows {
-            quorum: t.quorum,
-            confirm_ms: ms(t.confirm_seconds),
-            recover_ms: ms(t.recover_seconds),
-            flap_changes: t.flap_changes as usize,
-            flap_window_ms: ms(t.flap_window_seconds),
-            silent_ms: 3 * ms(config::DEFAULT_INTERVAL_SECONDS),
-        }
+        Windows::from_thresholds(&config::Thresholds::default(), config::DEFAULT_INTERVAL_SECONDS)
     }
 }
 
