@@ -138,7 +138,7 @@ impl Monitor {
             match output {
                 Err(refused) => Ok(Err(refused)),
                 Ok(output) => {
-                    write_report(&sql, at_ms, from.unwrap_or("all"), &output)?;
+                    write_report(&sql, at_ms, &output)?;
                     *state = next;
                     Ok(Ok(output))
                 }
@@ -278,9 +278,8 @@ fn with_open_periods(
     (hours, days)
 }
 
-/// The rows a report adds: its record, the incidents it changed, the periods it finished.
-fn write_report(sql: &SqlStorage, at_ms: i64, region: &str, output: &TickOutput) -> Result<()> {
-    storage::save_report(sql, at_ms, region, &output.record)?;
+/// The rows a report adds: the incidents it changed, the periods it finished.
+fn write_report(sql: &SqlStorage, at_ms: i64, output: &TickOutput) -> Result<()> {
     for incident in &output.incidents {
         storage::save_incident(sql, incident)?;
     }

@@ -110,12 +110,9 @@ impl RegionProbe {
             }
             return self.keep(&plan).await;
         }
-        // Kept first: a round that fails midway is not run again and again.
+        // The plan is kept once per round, after it (two rows written: the plan and the alarm).
+        // A round cut short is run again: alarms are retried.
         let round = due == Due::Round;
-        if round {
-            plan.done(true, started, &[], interval_ms(&config), 0);
-            self.keep(&plan).await?;
-        }
         let reports = probing::probe_all(endpoints.into_iter(), &plan.region, &self.env).await;
         let results: Vec<(String, bool)> =
             reports.iter().map(|r| (r.endpoint.clone(), r.outcome.is_failure())).collect();

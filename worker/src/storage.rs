@@ -1,9 +1,9 @@
 //! The monitor's SQLite tables. Writes per report are fixed (see `config::cadence`): the
-//! report's record, the monitor state and counters, and the removal of the record that aged out.
+//! monitor state and its id counters; rollups and incidents when they change.
 
 use api::DetectedIncident;
 use probe::monitor::MonitorState;
-use probe::rollup::{Rollup, DAY, HOUR, RAW_RETENTION, ROLLUP_RETENTION};
+use probe::rollup::{Rollup, DAY, HOUR, ROLLUP_RETENTION};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use worker::{Result, SqlStorage, SqlStorageValue};
@@ -11,9 +11,9 @@ use worker::{Result, SqlStorage, SqlStorageValue};
 pub fn create(sql: &SqlStorage) -> Result<()> {
     for statement in [
         "CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-        // Each region reports on its own: one row per report (the minute ticks' table is gone).
+        // Raw records of each tick were kept and never read: with a report every few seconds
+        // they would cost two rows written each. Rollups keep what is read.
         "DROP TABLE IF EXISTS ticks",
-        "CREATE TABLE IF NOT EXISTS reports (at_ms INTEGER NOT NULL, region TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (at_ms, region))",
         "CREATE TABLE IF NOT EXISTS rollups (endpoint TEXT NOT NULL, period INTEGER NOT NULL, start INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (endpoint, period, start))",
         "CREATE TABLE IF NOT EXISTS incidents (id INTEGER PRIMARY KEY, endpoint TEXT NOT NULL, started_at INTEGER NOT NULL, data TEXT NOT NULL)",
         // `recent_incidents` orders by start; pruning selects by it.
@@ -88,15 +88,6 @@ pub fn save_state(sql: &SqlStorage, state: &MonitorState) -> Result<()> {
     })?;
     sql.exec("INSERT OR REPLACE INTO state (key, value) VALUES ('monitor', ?)", Some(vec![json.into()]))?;
     sql.exec("INSERT OR REPLACE INTO state (key, value) VALUES ('counters', ?)", Some(vec![counters.into()]))?;
-    Ok(())
-}
-
-pub fn save_report(sql: &SqlStorage, at_ms: i64, region: &str, record: &impl serde::Serialize) -> Result<()> {
-    sql.exec(
-        "INSERT OR REPLACE INTO reports (at_ms, region, data) VALUES (?, ?, ?)",
-        Some(vec![at_ms.into(), region.into(), serde_json::to_string(record)?.into()]),
-    )?;
-    sql.exec("DELETE FROM reports WHERE at_ms < ?", Some(vec![(at_ms - RAW_RETENTION * 1000).into()]))?;
     Ok(())
 }
 

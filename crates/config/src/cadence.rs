@@ -16,9 +16,9 @@ pub const MIN_INTERVAL_SECONDS: u32 = 10;
 const HEALTHY_BATCH_MS: u64 = 300;
 /// The monitor's work for one region's report (decisions, storage).
 const MONITOR_REPORT_MS: u64 = 200;
-/// Rows the monitor writes per report: its state, the id counters, the round's record, and
-/// the record that aged out.
-const ROWS_PER_REPORT: u64 = 4;
+/// Rows written per round of one region: the monitor's state and id counters, and the
+/// region's plan and alarm (the key-value API and alarms are stored in SQLite too).
+const ROWS_PER_ROUND: u64 = 4;
 /// Hourly and daily rollups per endpoint per day, with the pruning of old ones.
 const ROLLUP_ROWS_PER_ENDPOINT: u64 = 24 + 1 + 24 + 1;
 
@@ -76,7 +76,7 @@ pub fn daily(shape: &Shape, interval_seconds: u32) -> Daily {
     Daily {
         interval_seconds,
         requests: regions * rounds * 2 + regions * 24 * 60,
-        rows_written: regions * rounds * ROWS_PER_REPORT + shape.timeouts_ms.len() as u64 * ROLLUP_ROWS_PER_ENDPOINT,
+        rows_written: regions * rounds * ROWS_PER_ROUND + shape.timeouts_ms.len() as u64 * ROLLUP_ROWS_PER_ENDPOINT,
         gb_seconds_steady: object_seconds(batches * HEALTHY_BATCH_MS) * BILLED_GB_PER_OBJECT,
         gb_seconds_worst: object_seconds(worst_round_ms) * BILLED_GB_PER_OBJECT,
     }

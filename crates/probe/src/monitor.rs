@@ -83,8 +83,6 @@ impl std::fmt::Display for Refused {
 /// Everything reports produced that must be stored, announced or asked for.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TickOutput {
-    /// The probe records (kept 48 hours).
-    pub record: Vec<EndpointTick>,
     /// `(endpoint, change)` for every declared change (announced or not).
     pub transitions: Vec<(String, Change)>,
     /// Incidents opened, updated or closed.
@@ -211,7 +209,6 @@ impl MonitorState {
             };
             self.hour.entry(endpoint.name.clone()).or_default().add(&tick);
             self.day.entry(endpoint.name.clone()).or_default().add(&tick);
-            output.record.push(tick);
         }
         self.forget_removed(config, at, &mut output);
         output

@@ -1,6 +1,6 @@
-//! History within the free plan's write budget: every tick is one stored record (all
-//! endpoints and regions together), kept 48 hours; each hour and each day is summarised
-//! into one row per endpoint, kept 90 days, from which uptime and latency percentiles come.
+//! History within the free plan's write budget: the reports are summed in memory, and each
+//! hour and each day is stored as one row per endpoint, kept 90 days, from which uptime and
+//! latency percentiles come.
 //!
 //! Uptime is what was observed: the share of probes, over every region, that succeeded. A
 //! failing probe is down time for its region, so one region of three failing for an hour
@@ -15,10 +15,9 @@ use api::{PeriodSummary, RegionLatency, Uptime};
 
 pub const HOUR: i64 = 3_600;
 pub const DAY: i64 = 86_400;
-pub const RAW_RETENTION: i64 = 2 * DAY;
 pub const ROLLUP_RETENTION: i64 = 90 * DAY;
 
-/// One endpoint's part of a tick record.
+/// One endpoint's part of a report: the state declared after it, and each region's probe.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EndpointTick {
     pub endpoint: String,
