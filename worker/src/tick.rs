@@ -39,8 +39,11 @@ pub async fn watchdog(env: &Env) -> Result<()> {
                 continue;
             }
         };
-        let stalled = armed.last_round_ms.is_some_and(|last| now_ms - last > 3 * interval_ms);
-        if armed.rearmed && armed.last_round_ms.is_some() || stalled {
+        // While a region's alarm handler runs, its alarm reads as unset (the platform's
+        // documented behaviour): a missing alarm means stopped rounds only when the last round
+        // is older than an interval.
+        let late = |intervals: i64| armed.last_round_ms.is_some_and(|last| now_ms - last > intervals * interval_ms);
+        if armed.rearmed && late(1) || late(3) {
             log::warn(
                 "region_rearmed",
                 json!({ "region": region, "last_round_ms": armed.last_round_ms, "alarm_was_set": !armed.rearmed }),
