@@ -186,7 +186,7 @@ impl Monitor {
     /// round. They only note the ask here and probe on their own alarm, so this is quick.
     async fn ask_others(&self, config: &config::Config, region: &str, endpoints: &[String]) {
         for other in config.regions.iter().filter(|r| *r != region) {
-            let soon = Soon { region: other.clone(), endpoints: endpoints.to_vec() };
+            let soon = Soon { endpoints: endpoints.to_vec() };
             let ask = async { objects::post(&objects::region(&self.env, other)?, Soon::PATH, &soon).await };
             if let Err(error) = ask.await {
                 log::warn("ask_failed", json!({ "region": other, "error": error.to_string() }));

@@ -104,23 +104,18 @@ impl RegionProbe {
             Due::Some(names) => config.endpoints.iter().filter(|e| names.contains(&e.name)).collect(),
             Due::Nothing => Vec::new(),
         };
-        if endpoints.is_empty() {
-            if due == Due::Round {
-                plan.done(true, started, &[], interval_ms(&config), 0);
-            }
-            return self.keep(&plan).await;
-        }
         // The plan is kept once per round, after it (two rows written: the plan and the alarm).
-        // A round cut short is run again: alarms are retried.
+        // A round cut short by the runtime is run again: alarms are retried.
         let round = due == Due::Round;
+        let probed = !endpoints.is_empty();
         let reports = probing::probe_all(endpoints.into_iter(), &plan.region, &self.env).await;
         let results: Vec<(String, bool)> =
             reports.iter().map(|r| (r.endpoint.clone(), r.outcome.is_failure())).collect();
         let recheck_ms = i64::from(config.thresholds.recheck_seconds) * 1000;
         plan.done(round, started, &results, interval_ms(&config), recheck_ms);
         self.keep(&plan).await?;
-        if test_fault(&self.env, &plan.region).is_some() {
-            return Ok(()); // a silent region's reports never arrive
+        if !probed || test_fault(&self.env, &plan.region).is_some() {
+            return Ok(()); // nothing to report, or a silent region's reports never arrive
         }
         self.report(&plan.region, started, reports).await
     }

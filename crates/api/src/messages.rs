@@ -53,7 +53,6 @@ impl Report {
 /// so probe them now rather than at the next round.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Soon {
-    pub region: String,
     pub endpoints: Vec<String>,
 }
 

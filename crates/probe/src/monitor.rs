@@ -42,9 +42,6 @@ pub struct MonitorState {
     /// Alert messages not delivered yet.
     #[serde(default)]
     pub outbox: Outbox,
-    /// Reports applied so far.
-    #[serde(default)]
-    pub tick_count: u64,
     /// When a region last reported (Unix seconds): a status older than three intervals is stale.
     #[serde(default)]
     pub last_tick_at: Option<i64>,
@@ -155,7 +152,6 @@ impl MonitorState {
     fn apply(&mut self, config: &Config, reports: &[(String, Vec<ProbeReport>)], at_ms: i64) -> TickOutput {
         let at = at_ms.div_euclid(1000);
         self.last_tick_at = Some(self.last_tick_at.map_or(at, |last| last.max(at)));
-        self.tick_count += 1;
         let mut output = TickOutput::default();
         self.roll_periods(at, &mut output);
         let windows = Windows::of(config);
