@@ -2,32 +2,14 @@
 // a real webhook sink that can fail on purpose, and the misbehaving health server.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
 import { startHealthServer } from '../../worker/demo/health.mjs';
 import { launchBrowser } from '../e2e/harness.mjs';
-import { freePort, startWorker, until } from './harness.mjs';
+import { freePort, startSink, startWorker, until } from './harness.mjs';
 
 let health;
 let sink;
 let worker;
 let refusedPort;
-
-/** A webhook receiver: records every delivery, answers 503 while `failing`. */
-function startSink() {
-  const state = { failing: false, received: [] };
-  const server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk) => (body += chunk));
-    request.on('end', () => {
-      if (state.failing) return response.writeHead(503).end('sink down');
-      state.received.push({ path: request.url, body: JSON.parse(body) });
-      response.writeHead(200).end('ok');
-    });
-  });
-  return new Promise((ready) =>
-    server.listen(0, '127.0.0.1', () => ready({ state, port: server.address().port, close: () => new Promise((d) => server.close(d)) })),
-  );
-}
 
 const now = new Date();
 const iso = (date) => date.toISOString().replace(/\.\d+Z$/, 'Z');

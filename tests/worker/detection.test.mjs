@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { startWorker, until } from './harness.mjs';
+import { startSink, startWorker, until } from './harness.mjs';
 
 // Rounds every 6 s per region, taking turns (one every 2 s); windows of a few seconds.
 const WINDOWS = { interval_seconds: 6, recheck_seconds: 1, confirm_seconds: 2, recover_seconds: 3, flap_changes: 4, flap_window_seconds: 24 };
@@ -26,22 +26,6 @@ function startScripted() {
     server.listen(0, '127.0.0.1', () =>
       ready({ failing, seen, port: server.address().port, close: () => new Promise((done) => server.close(done)) }),
     ),
-  );
-}
-
-/** A webhook receiver that records every message. */
-function startSink() {
-  const received = [];
-  const server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk) => (body += chunk));
-    request.on('end', () => {
-      received.push(JSON.parse(body));
-      response.writeHead(200).end('ok');
-    });
-  });
-  return new Promise((ready) =>
-    server.listen(0, '127.0.0.1', () => ready({ received, port: server.address().port, close: () => new Promise((d) => server.close(d)) })),
   );
 }
 
@@ -69,7 +53,7 @@ after(async () => {
 });
 
 const endpoint = async (name) => (await worker.status()).endpoints.find((e) => e.name === name);
-const messages = (name) => sink.received.flatMap((m) => m.changes).filter((c) => c.endpoint === name);
+const messages = (name) => sink.state.received.flatMap((m) => m.body.changes).filter((c) => c.endpoint === name);
 const seconds = () => Math.floor(Date.now() / 1000);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 

@@ -2,6 +2,7 @@
 // 127.0.0.1, with fresh storage each time. `tick()` runs one round from every region at once
 // (`POST /api/probe`), so a test steps the probe by hand; `cron()` runs the minute cron, the
 // watchdog that arms the regions' alarms, after which they probe on their own.
+import { createServer } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,4 +60,22 @@ export async function until(check, what, ms = 15_000) {
     if (Date.now() > deadline) throw new Error(`still waiting after ${ms} ms: ${typeof what === 'function' ? what() : what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** A webhook receiver: records every delivery as `{ path, body }`, answers 503 while
+ * `state.failing`. */
+export function startSink() {
+  const state = { failing: false, received: [] };
+  const server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => (body += chunk));
+    request.on('end', () => {
+      if (state.failing) return response.writeHead(503).end('sink down');
+      state.received.push({ path: request.url, body: JSON.parse(body) });
+      response.writeHead(200).end('ok');
+    });
+  });
+  return new Promise((ready) =>
+    server.listen(0, '127.0.0.1', () => ready({ state, port: server.address().port, close: () => new Promise((d) => server.close(d)) })),
+  );
 }

@@ -185,7 +185,7 @@ describe('served routes', () => {
     assert.match(response.headers.get('content-type'), /text\/html/);
     assert.match(response.headers.get('content-security-policy'), /default-src 'none'/);
     const html = await response.text();
-    assert.match(html, /<meta http-equiv="refresh" content="60">/);
+    assert.match(html, /<meta http-equiv="refresh" content="30">/);
     assert.match(html, /Test &lt;probe&gt;/);
     assert.match(html, /<p class="headline down">Major outage<\/p>/);
     assert.doesNotMatch(html, /<script/i);

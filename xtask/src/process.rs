@@ -72,3 +72,50 @@ fn describe(command: &Command) -> String {
     }
     format!("`{text}`")
 }
+
+/// Space free on the disk that holds `path`, in GB, as `df` reports it; `None` when `df` is
+/// missing or says something unexpected.
+pub fn free_disk_gb(path: &Path) -> Option<f64> {
+    let text = output(command("df").args(["-Pk"]).arg(path))?;
+    parse_df_available_gb(&text)
+}
+
+/// The "Available" column (KB blocks) of `df -Pk`'s one data line.
+fn parse_df_available_gb(text: &str) -> Option<f64> {
+    let line = text.lines().nth(1)?;
+    let available_kb: f64 = line.split_whitespace().nth(3)?.parse().ok()?;
+    Some(available_kb / 1024.0 / 1024.0)
+}
+
+/// Says so up front when a build is likely to run out of disk, instead of failing deep inside
+/// a compiler with "No space left on device".
+pub fn warn_if_disk_low(needed_gb: f64) {
+    let target = root().join("target");
+    let at = if target.exists() { target } else { root() };
+    if let Some(free) = free_disk_gb(&at) {
+        if free < needed_gb {
+            println!(
+                "warning: {free:.1} GB free at {}; a full build and test run needs about {needed_gb:.0} GB",
+                at.display()
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn df_available_column_is_read_in_gb() {
+        let text = "Filesystem     1024-blocks     Used Available Capacity Mounted on\n\
+                    /dev/vda         264140800 25165824   5242880      83% /\n";
+        assert_eq!(parse_df_available_gb(text), Some(5.0));
+    }
+
+    #[test]
+    fn df_output_without_a_data_line_is_not_read() {
+        assert_eq!(parse_df_available_gb("Filesystem 1024-blocks Used Available\n"), None);
+        assert_eq!(parse_df_available_gb(""), None);
+    }
+}

@@ -44,11 +44,16 @@ impl Selection {
     }
 }
 
+/// What a full run on a clean clone leaves in `target/` and `node_modules/`, with room to spare
+/// (measured with `du` during `.ci/run`).
+const FULL_RUN_DISK_GB: f64 = 6.0;
+
 /// Cheapest first, so a mistake fails fast.
 pub fn run(selection: &Selection) -> Result<(), String> {
     let filter = selection.filter.as_deref();
     match selection.kind {
         None => {
+            process::warn_if_disk_low(FULL_RUN_DISK_GB);
             tools::ensure_worker_tools()?;
             tools::ensure_browser()?;
             formatting_and_lints()?;

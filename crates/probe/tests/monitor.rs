@@ -92,7 +92,7 @@ fn the_status_page_shows_states_and_never_markup_from_config_or_probes() {
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(!html.contains("<script>"));
     assert!(html.contains("Aragora &lt;status&gt;"));
-    assert!(html.contains("<meta http-equiv=\"refresh\" content=\"60\">"));
+    assert!(html.contains("<meta http-equiv=\"refresh\" content=\"30\">"));
     // The endpoint in trouble links to its runbook section with the outage in the link; the
     // server's words travel percent-encoded, never as markup.
     let outage = format!("outage=1~api~down~{T0}~{}~weur.enam.apac~%3Cscript%3Ealert%281%29%3C%2Fscript%3E", T0 + 60);
