@@ -92,7 +92,7 @@ describe('detection with real alarms', () => {
     assert.deepEqual(messages('global').map((c) => c.to), ['down', 'up'], 'one alert and one recovery');
   });
 
-  test('a partition of one region is regional, never down', async () => {
+  test('a partition of one region is regional, never down; if it spreads, down is sent once more', async () => {
     scripted.failing.regional = (region) => region === 'enam';
     const regional = await until(async () => {
       const e = await endpoint('regional');
@@ -105,7 +105,17 @@ describe('detection with real alarms', () => {
       await sleep(500);
     }
     assert.deepEqual(messages('regional').map((c) => [c.to, c.regions]), [['regional', ['enam']]]);
+
+    // Every region fails now: worse than announced, so it is announced.
+    scripted.failing.regional = true;
+    await until(async () => (await endpoint('regional')).state === 'down', 'down declared once it spread', 30_000);
+    await until(() => messages('regional').length === 2, 'the second message');
+    const down = messages('regional')[1];
+    assert.deepEqual([down.from, down.to, [...down.regions].sort()], ['regional', 'down', [...REGIONS].sort()]);
     scripted.failing.regional = false;
+    await until(async () => (await endpoint('regional')).state === 'up', 'recovered', 30_000);
+    await until(() => messages('regional').length === 3, 'the recovery');
+    assert.deepEqual(messages('regional').map((c) => c.to), ['regional', 'down', 'up'], 'nothing more');
   });
 
   test('a blip shorter than the window sends nothing', async () => {

@@ -42,6 +42,17 @@ fn a_blip_shorter_than_the_window_sends_nothing() {
 }
 
 #[test]
+fn an_outage_that_spreads_is_announced_again_when_it_becomes_down() {
+    let s = summary("one region, then all 2 min later");
+    assert_eq!(s.missed(), 0, "down declared every time");
+    let slowest = *s.detect_ms().last().unwrap();
+    assert!(slowest <= 60_000, "down declared {slowest} ms after the spread");
+    assert_eq!(s.trouble_alerts(), (2, 2), "one message for the region, one for down");
+    assert_eq!(s.recovery_alerts(), (1, 1));
+    assert_eq!(s.up_during_trouble(), 0);
+}
+
+#[test]
 fn a_flapping_endpoint_is_declared_flapping_with_one_alert_and_never_up_meanwhile() {
     for scenario in scenarios().iter().filter(|s| s.expect == Expect::Flapping) {
         let s = simulate(scenario, &Settings::default(), TRIALS);

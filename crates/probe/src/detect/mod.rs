@@ -9,8 +9,11 @@
 //! - **Flapping**: the trouble appeared or cleared `flap_changes` times within
 //!   `flap_window_seconds`. It is declared at the worst state of the window, so a service
 //!   failing half its checks is never "up", and it ends after a calm window.
-//! - One alert per episode: when trouble is first declared, when it worsens to down (unless
-//!   flapping), and when it is over. Flapping within an episode alerts nothing more.
+//! - Few alerts per episode: when trouble is first declared, when it becomes worse than any
+//!   state announced in the episode (slow → failing in a region → down) while no region goes
+//!   back and forth (so never while flapping, nor for a service failing some of its checks
+//!   at random), and when it is over. So an episode sends at most four messages, however it
+//!   flips.
 //! - A result not later than its region's last one (a duplicate, or one overtaken) is
 //!   ignored, so nothing counts twice.
 //!
@@ -99,6 +102,10 @@ pub struct Detector {
     pub flap_worst: Option<State>,
     /// A trouble alert went out and its recovery has not.
     pub episode_open: bool,
+    /// The worst state an alert of the open episode announced (`None` in state saved before
+    /// it was kept: then the state declared when the episode's next change comes).
+    #[serde(default)]
+    pub announced: Option<State>,
     /// When what is declared began, and when it was declared (ms; 0 before any change).
     #[serde(default)]
     pub since_ms: i64,
@@ -168,6 +175,20 @@ impl Detector {
         }
     }
 
+    /// Since when the regions have said `raw`: for down, since the quorum's last region
+    /// started its run of failures; for a regional outage, the first region.
+    fn worse_since(&self, windows: &Windows, raw: State, at_ms: i64) -> Option<i64> {
+        let heard = self.regions.values().filter(|r| at_ms - r.last_ms <= windows.silent_ms);
+        let mut starts: Vec<i64> = heard.filter(|r| r.is_failing()).map(|r| r.first_ms).collect();
+        starts.sort_unstable();
+        match raw {
+            State::Down => starts.get(windows.quorum.saturating_sub(1)).copied(),
+            State::Regional => starts.first().copied(),
+            State::Degraded => self.slow_since,
+            State::Up => None,
+        }
+    }
+
     fn decide(&mut self, windows: &Windows, class: Class, at_ms: i64) -> Option<Change> {
         let raw = self.raw_state(windows, at_ms);
         let current = self.verdict();
@@ -177,17 +198,25 @@ impl Detector {
         // Flapping holds until a whole window passes with no flip.
         let flips = self.flips(windows, at_ms);
         let flapping = flips >= windows.flap_changes || (current.flapping && flips > 0);
+        // No region has gone back and forth: a worse state now is the trouble spreading, not
+        // the noise of a service failing some of its checks.
+        let steady = flips <= 1;
         if flapping {
             let worst = [self.flap_worst, Some(raw), Some(current.state), Some(State::Regional)].into_iter().flatten();
             let worst = worst.max().unwrap_or(State::Regional);
             self.flap_worst = Some(worst);
-            return self.declare(Verdict { state: worst, flapping: true }, self.trouble_since.unwrap_or(at_ms), at_ms);
+            return self.declare(
+                Verdict { state: worst, flapping: true },
+                self.trouble_since.unwrap_or(at_ms),
+                at_ms,
+                steady,
+            );
         }
         self.flap_worst = None;
         if current.flapping {
             // Calm again: what the regions say has held for a whole window.
             let since = self.candidate.map_or(at_ms, |(_, since)| since);
-            return self.declare(Verdict { state: raw, flapping: false }, since, at_ms);
+            return self.declare(Verdict { state: raw, flapping: false }, since, at_ms, steady);
         }
         let since = self.candidate.map_or(at_ms, |(_, since)| since);
         if raw > current.state {
@@ -195,33 +224,47 @@ impl Detector {
             // that still says so.
             let start = if raw == State::Degraded { self.slow_since } else { self.trouble_since };
             let held = start.is_some_and(|start| at_ms - start >= windows.confirm_ms);
+            // Trouble already declared gets worse only once the worse state itself has held
+            // for the window: failing in one region, then in two for a moment, is not down.
+            let worse_held = self.worse_since(windows, raw, at_ms).is_some_and(|s| at_ms - s >= windows.confirm_ms);
+            let held = held && (current.state == State::Up || worse_held);
             let evidence = matches!(class, Class::Failing | Class::Slow);
             if held && evidence {
-                return self.declare(Verdict { state: raw, flapping: false }, start.unwrap_or(at_ms), at_ms);
+                return self.declare(Verdict { state: raw, flapping: false }, start.unwrap_or(at_ms), at_ms, steady);
             }
         } else if raw < current.state
             && at_ms - since >= windows.recover_ms
             && (raw != State::Up || self.trouble_since.is_none())
         {
             // Better: held for the window; up only when no region's latest result failed.
-            return self.declare(Verdict { state: raw, flapping: false }, since, at_ms);
+            return self.declare(Verdict { state: raw, flapping: false }, since, at_ms, steady);
         }
         None
     }
 
-    fn declare(&mut self, to: Verdict, since_ms: i64, at_ms: i64) -> Option<Change> {
+    /// `steady`: no region has gone back and forth within the flap window.
+    fn declare(&mut self, to: Verdict, since_ms: i64, at_ms: i64, steady: bool) -> Option<Change> {
         let from = self.verdict();
         if to == from {
             return None;
         }
         self.declared = Some(to);
         (self.since_ms, self.declared_at_ms) = (since_ms, at_ms);
-        // One message when trouble begins and one when it is over. What happens between
-        // (regional to down, flapping) shows on the page, in the API and in the incident.
+        // A message when trouble begins, when it gets worse than announced, and when it is
+        // over. Going back and forth within the announced state (better then worse again,
+        // flapping) shows on the page, in the API and in the incident, and sends nothing.
         let alert = if to.state == State::Up {
+            self.announced = None;
             std::mem::replace(&mut self.episode_open, false)
+        } else if !std::mem::replace(&mut self.episode_open, true) {
+            self.announced = Some(to.state);
+            true
         } else {
-            !std::mem::replace(&mut self.episode_open, true)
+            let announced = self.announced.unwrap_or(from.state);
+            // Flapping does not announce: if it settles into worse, that is sent.
+            let worse = to.state > announced && !to.flapping && steady;
+            self.announced = Some(if worse { to.state } else { announced });
+            worse
         };
         Some(Change { from, to, since_ms, at_ms, alert })
     }
@@ -280,5 +323,61 @@ mod tests {
         let up = feed(&mut d, &[("enam", h, 120_000), ("weur", h, 140_000), ("enam", h, 180_000)]);
         assert_eq!(up.len(), 1);
         assert_eq!((up[0].to, up[0].alert), (Verdict::UP, true));
+    }
+
+    #[test]
+    fn trouble_that_spreads_is_announced_again_once_down_has_held_and_never_a_third_time() {
+        let mut d = Detector::default();
+        let (f, h) = (Class::Failing, Class::Healthy);
+        let regional = feed(&mut d, &[("weur", f, 0), ("weur", f, 5_000), ("weur", f, 20_000)]);
+        assert_eq!(regional.iter().map(|c| (c.to.state, c.alert)).collect::<Vec<_>>(), [(State::Regional, true)]);
+        assert!(
+            feed(&mut d, &[("enam", f, 60_000), ("enam", f, 65_000), ("weur", f, 70_000)]).is_empty(),
+            "down for 5 s"
+        );
+        let down = feed(&mut d, &[("enam", f, 80_000)]);
+        assert_eq!(down.iter().map(|c| (c.to.state, c.alert)).collect::<Vec<_>>(), [(State::Down, true)]);
+        // enam recovers (down → regional, told by the page only), then fails again.
+        feed(&mut d, &[("enam", h, 100_000), ("weur", f, 120_000), ("enam", h, 170_000), ("weur", f, 175_000)]);
+        assert_eq!(d.verdict().state, State::Regional);
+        let again =
+            feed(&mut d, &[("enam", f, 200_000), ("enam", f, 205_000), ("weur", f, 210_000), ("enam", f, 225_000)]);
+        assert_eq!(
+            again.iter().map(|c| (c.to.state, c.alert)).collect::<Vec<_>>(),
+            [(State::Down, false)],
+            "down was announced"
+        );
+    }
+
+    #[test]
+    fn a_region_going_back_and_forth_makes_down_without_a_second_alert() {
+        let mut d = Detector::default();
+        let (f, h) = (Class::Failing, Class::Healthy);
+        feed(&mut d, &[("weur", f, 0), ("weur", f, 5_000), ("weur", f, 20_000)]);
+        // enam starts failing, stops, starts again: three flips, fewer than flapping needs.
+        feed(
+            &mut d,
+            &[("enam", f, 30_000), ("enam", h, 35_000), ("enam", f, 40_000), ("enam", f, 45_000), ("weur", f, 50_000)],
+        );
+        let down = feed(&mut d, &[("enam", f, 60_000)]);
+        assert_eq!(
+            down.iter().map(|c| (c.to, c.alert)).collect::<Vec<_>>(),
+            [(Verdict { state: State::Down, flapping: false }, false)]
+        );
+    }
+
+    #[test]
+    fn state_saved_before_announcements_were_kept_escalates_from_what_was_declared() {
+        let mut d = Detector {
+            declared: Some(Verdict { state: State::Regional, flapping: false }),
+            episode_open: true,
+            ..Detector::default()
+        };
+        let f = Class::Failing;
+        let changes = feed(
+            &mut d,
+            &[("weur", f, 0), ("enam", f, 0), ("weur", f, 5_000), ("enam", f, 5_000), ("weur", f, 20_000)],
+        );
+        assert_eq!(changes.iter().map(|c| (c.to.state, c.alert)).collect::<Vec<_>>(), [(State::Down, true)]);
     }
 }

@@ -14,6 +14,8 @@ pub enum Kind {
     Flapping { on_ms: i64, off_ms: i64 },
     /// Every probe fails with probability one half.
     HalfFailing,
+    /// The first region fails, and after `after_ms` every region does.
+    Spreading { after_ms: i64 },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -63,6 +65,12 @@ pub fn scenarios() -> Vec<Scenario> {
         flapping("flapping 60 s / 60 s", Kind::Flapping { on_ms: 60_000, off_ms: 60_000 }),
         flapping("half the checks fail, at random", Kind::HalfFailing),
         Scenario {
+            name: "one region, then all 2 min later",
+            kind: Kind::Spreading { after_ms: 120_000 },
+            duration_ms: 10 * 60_000,
+            expect: Expect::State(State::Down),
+        },
+        Scenario {
             name: "flapping 10 s / 10 s (faster than the rounds)",
             kind: Kind::Flapping { on_ms: 10_000, off_ms: 10_000 },
             duration_ms: 10 * 60_000,
@@ -74,7 +82,7 @@ pub fn scenarios() -> Vec<Scenario> {
 /// One trial's findings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Trial {
-    /// From onset to the expected verdict.
+    /// From onset (of the spread, for an outage that spreads) to the expected verdict.
     pub detect_ms: Option<i64>,
     /// A verdict worse than expected (one region called down) or any at all for a blip.
     pub wrong: bool,
@@ -98,6 +106,8 @@ pub fn trial(scenario: &Scenario, settings: &Settings, seed: u64) -> Trial {
         match kind {
             Kind::Regions { regions, behaviour } if region < regions => behaviour,
             Kind::Regions { .. } => Behaviour::Healthy,
+            Kind::Spreading { after_ms } if region == 0 || t >= onset + after_ms => Behaviour::Failing,
+            Kind::Spreading { .. } => Behaviour::Healthy,
             Kind::Flapping { on_ms, off_ms } if (t - onset) % (on_ms + off_ms) < on_ms => Behaviour::Failing,
             Kind::Flapping { .. } => Behaviour::Healthy,
             Kind::HalfFailing => {
@@ -111,6 +121,10 @@ pub fn trial(scenario: &Scenario, settings: &Settings, seed: u64) -> Trial {
         }
     };
     let result = run(settings, &endpoint, &mut rng, end + 12 * 60_000);
+    let expected_from = match kind {
+        Kind::Spreading { after_ms } => onset + after_ms,
+        _ => onset,
+    };
     let mut found = Trial::default();
     for change in &result.changes {
         let matches = match scenario.expect {
@@ -120,7 +134,7 @@ pub fn trial(scenario: &Scenario, settings: &Settings, seed: u64) -> Trial {
             Expect::Trouble => change.to.state != State::Up,
         };
         if matches && found.detect_ms.is_none() {
-            found.detect_ms = Some(change.at_ms - onset);
+            found.detect_ms = Some(change.at_ms - expected_from);
         }
         found.wrong |= match scenario.expect {
             Expect::State(state) => change.to.state > state,
@@ -138,7 +152,7 @@ pub fn trial(scenario: &Scenario, settings: &Settings, seed: u64) -> Trial {
             found.recovery_ms = Some(change.at_ms - end);
         }
     }
-    let declared_at = found.detect_ms.map(|d| onset + d);
+    let declared_at = found.detect_ms.map(|d| expected_from + d);
     found.up_during_trouble =
         declared_at.is_some_and(|from| result.verdicts.iter().any(|&(at, up)| up && at > from && at < end));
     found
