@@ -51,7 +51,8 @@ fn render_detection(table: &str) -> String {
     format!(
         "\n## Detection, simulated\n\n`cargo bench --package probe --bench detection`: 500 outages of each kind, each from a \
          random moment, the regions taking turns over their rounds (as armed in production) from a random phase; the probes' own time, the reports' \
-         and the asks' are modelled. Times are from the onset (or the end) to what the monitor declares. The \
+         and the asks' are modelled. Times are from the onset (or the end) to what the monitor declares; for the outage \
+         that spreads, from the spread to \"down\", and its two trouble alerts are the first region, then down. The \
          detector is `crates/probe/src/detect`; `crates/probe/tests/detection.rs` holds it to these figures.\n\n{}\n",
         table.trim_end()
     )
