@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { startHealthServer } from '../../worker/demo/health.mjs';
-import { freePort, startWorker } from './harness.mjs';
+import { freePort, startWorker, until } from './harness.mjs';
 
 let health;
 let worker;
@@ -206,5 +206,33 @@ describe('served routes', () => {
     const missing = await fetch(`${worker.origin}/api/anything`);
     assert.equal(missing.status, 404);
     assert.ok((await missing.json()).routes.includes('/api/status'));
+  });
+});
+
+describe('saved state that cannot be read', () => {
+  const incidents = async () => (await fetch(`${worker.origin}/api/incidents`).then((r) => r.json())).incidents;
+
+  test('the probe starts again, keeps the damaged copy aside, and carries on open outages under their ids', async () => {
+    health.state.down = true;
+    await worker.tick();
+    await worker.tick();
+    const before = await incidents();
+    const open = before.find((i) => i.endpoint === 'ok' && i.ended_at == null);
+    assert.ok(open, 'an outage of ok is open');
+
+    assert.equal((await fetch(`${worker.origin}/__test/damage-state`, { method: 'POST' })).status, 200);
+    const status = byName(await worker.status());
+    assert.equal(status.ok.state, 'down', 'the open outage carries on');
+    await until(() => /"event":"state_unreadable"[^\n]*"kept_as":"monitor\.unreadable\.\d+"/.test(worker.log()), 'the log says what happened', 5_000);
+
+    health.state.down = false;
+    await worker.tick();
+    await worker.tick();
+    assert.equal(byName(await worker.status()).ok.state, 'up');
+    const after = await incidents();
+    assert.notEqual(after.find((i) => i.id === open.id).ended_at, null, 'closed under its own id');
+    // Endpoints that failed all along had outages open too: none was opened a second time.
+    const opened = after.filter((i) => !before.some((b) => b.id === i.id));
+    assert.deepEqual(opened, [], 'no outage opened twice, no id reused');
   });
 });

@@ -79,6 +79,13 @@ impl DurableObject for Monitor {
                 let config = config_source::load(&self.env);
                 self.with_state(|state| Response::from_json(&state.outbox.report(&config)))
             }
+            // Local runs only (the route is not served otherwise): damage the saved state, as
+            // a bad write or an incompatible version would, so the tests can see it survived.
+            (Method::Post, "/damage") if config_source::is_local(&self.env) => {
+                self.sql().exec("UPDATE state SET value = '{\"detectors\": [' WHERE key = 'monitor'", None)?;
+                *self.memory.borrow_mut() = None;
+                Response::ok("damaged")
+            }
             (Method::Get, "/meta") => Response::from_json(&json!({ "monitor_reads": self.reads.get() })),
             (Method::Get, "/pictures") => self.pictures(),
             (Method::Get, path) if path.starts_with("/history/") => self.history(&path["/history/".len()..]),

@@ -49,6 +49,11 @@ async fn route(request: Request, env: &Env, path: &str) -> Result<Response> {
         (Method::Post, p) if p.starts_with("/__test/stop/") && config_source::is_local(&env) => {
             stop_rounds(&env, &p["/__test/stop/".len()..]).await
         }
+        (Method::Post, "/__test/damage-state") if config_source::is_local(&env) => {
+            let answer = objects::post(&objects::monitor(&env)?, "/damage", &()).await;
+            crate::read_cache::invalidate().await;
+            answer
+        }
         (Method::Get, "/api/v2/summary.json" | "/api/v2/status.json" | "/api/v2/incidents.json") => {
             statuspage(&env, path).await
         }

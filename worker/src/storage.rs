@@ -51,6 +51,8 @@ pub fn load_state(sql: &SqlStorage, now: i64) -> Result<MonitorState> {
             );
             let mut state = MonitorState::default();
             state.next_incident_id = counters.next_incident_id.max(most_recent_incident);
+            // Outages still open carry on under their ids, and close when their endpoint is up.
+            state.resume_open_incidents(recent_incidents(sql, 200).unwrap_or_default());
             // Alert ids: past the last one saved, or past any this clock could have made.
             state.outbox.next_id = counters.next_alert_id.max(u64::try_from(now).unwrap_or(0) * 1000);
             Ok(state)

@@ -100,6 +100,18 @@ impl MonitorState {
         Ok(state)
     }
 
+    /// Carries on outages that storage still has open, into a state started afresh (the
+    /// saved one could not be read): each stays open under its id, and its endpoint is taken
+    /// as still in it, so that its recovery closes it and is announced.
+    pub fn resume_open_incidents(&mut self, incidents: impl IntoIterator<Item = DetectedIncident>) {
+        for incident in incidents.into_iter().filter(|i| i.ended_at.is_none()) {
+            let endpoint = incident.endpoint.clone();
+            self.detectors.entry(endpoint.clone()).or_insert_with(|| seeded(incident.worst, incident.started_at));
+            self.next_incident_id = self.next_incident_id.max(incident.id);
+            self.open_incidents.entry(endpoint).or_insert(incident);
+        }
+    }
+
     /// Applies one region's report: results of probes started at `at_ms`, for every endpoint
     /// (a round) or some (a recheck, a probe asked for). Reports from a region apply in time
     /// order, once each.
@@ -362,7 +374,8 @@ impl MonitorState {
     }
 }
 
-/// What was declared of an endpoint before decisions were by time, as a detector.
+/// What was declared of an endpoint (before decisions were by time, or by an incident still
+/// open), as a detector.
 fn seeded(state: State, since: i64) -> Detector {
     Detector {
         declared: Some(Verdict { state, flapping: false }),

@@ -53,6 +53,38 @@ fn an_outage_becomes_one_incident_from_first_failure_to_first_recovery() {
 }
 
 #[test]
+fn an_outage_still_open_when_the_state_was_lost_closes_on_recovery_under_its_own_id() {
+    let (config, _) = parse_config(CONFIG);
+    let open = api::DetectedIncident {
+        id: 7,
+        endpoint: "api".into(),
+        started_at: T0,
+        ended_at: None,
+        worst: State::Down,
+        regions: vec!["weur".into(), "enam".into()],
+        cause: "HTTP 502".into(),
+    };
+    let closed = api::DetectedIncident { id: 6, ended_at: Some(T0 - 60), ..open.clone() };
+    let mut state = MonitorState::default();
+    state.resume_open_incidents([open, closed]);
+    assert_eq!(state.status(&config, T0 + 1).endpoints[0].state, State::Down, "still in its outage");
+    let mut incidents = Vec::new();
+    let mut alerts = Vec::new();
+    for minute in 1..=3 {
+        let output = state.tick(&config, (T0 + 60 * minute) * 1000, &reports("ooo")).unwrap();
+        incidents.extend(output.incidents);
+        alerts.extend(output.transitions.into_iter().map(|(_, t)| (t.to.state, t.alert)));
+    }
+    assert_eq!(alerts, [(State::Up, true)], "the recovery is announced");
+    assert_eq!(incidents.iter().map(|i| (i.id, i.ended_at.is_some())).collect::<Vec<_>>(), [(7, true)]);
+    assert!(state.open_incidents.is_empty());
+    let output = state.tick(&config, (T0 + 240) * 1000, &reports("xxx")).unwrap();
+    let output = [output, state.tick(&config, (T0 + 300) * 1000, &reports("xxx")).unwrap()];
+    let next: Vec<i64> = output.iter().flat_map(|o| o.incidents.iter().map(|i| i.id)).collect();
+    assert_eq!(next, [8], "a new outage takes the next id, never one in use");
+}
+
+#[test]
 fn hours_and_days_are_rolled_up_when_they_end_and_uptime_counts_every_failed_probe() {
     let (config, _) = parse_config(CONFIG);
     let mut state = MonitorState::default();
