@@ -123,19 +123,11 @@ async fn badge(env: &Env, path: &str) -> Result<Response> {
         _ => return not_found(),
     };
     use formats::badge::Shown;
-    let stale = report.stale_since.is_some();
     let (label, shown) = if stem.is_empty() {
-        let shown = match (report.endpoints.is_empty(), stale) {
-            (true, _) => Shown::NoEndpoints,
-            (false, true) => Shown::Stale,
-            (false, false) => Shown::State(formats::overall(&report.endpoints)),
-        };
-        (report.title.clone(), shown)
+        (report.title.clone(), Shown::of_page(&report))
     } else {
         match report.endpoints.iter().find(|e| e.name == stem) {
-            Some(endpoint) if endpoint.maintenance.is_some() => (endpoint.name.clone(), Shown::Maintenance),
-            Some(endpoint) if stale => (endpoint.name.clone(), Shown::Stale),
-            Some(endpoint) => (endpoint.name.clone(), Shown::State(endpoint.state)),
+            Some(endpoint) => (endpoint.name.clone(), Shown::of_endpoint(endpoint, report.stale_since.is_some())),
             None => return not_found(),
         }
     };

@@ -69,6 +69,22 @@ fn badges_say_the_state_in_svg_and_shields_json() {
 }
 
 #[test]
+fn a_flapping_endpoint_badge_says_flapping_in_the_colour_of_its_worst_state() {
+    use api::State;
+    let (_, report, _) = scripted();
+    let mut endpoint = report.endpoints.iter().find(|e| e.maintenance.is_none()).expect("an endpoint").clone();
+    (endpoint.state, endpoint.flapping) = (State::Down, true);
+    let shown = badge::Shown::of_endpoint(&endpoint, false);
+    assert_eq!(badge::shields("api", shown)["message"], "flapping");
+    assert_eq!(badge::shields("api", shown)["color"], "red");
+    assert_eq!(
+        badge::shields("api", badge::Shown::of_endpoint(&endpoint, true))["message"],
+        "stale",
+        "a stopped probe claims nothing"
+    );
+}
+
+#[test]
 fn the_atom_feed_has_the_required_elements_and_escapes_text() {
     let (config, _, incidents) = scripted();
     let feed = atom::feed(&config, &incidents, T0 + 180, "https://probe.example.com/feed.atom");

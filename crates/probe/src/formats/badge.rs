@@ -3,12 +3,14 @@
 use serde_json::{json, Value};
 
 use super::escape;
-use api::State;
+use api::{EndpointStatus, State, StatusReport};
 
 /// What a badge says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shown {
     State(State),
+    /// Failing at times, in the colour of the worst state seen while it flaps.
+    Flapping(State),
     Maintenance,
     /// The probe has stopped checking: the last state is not claimed.
     Stale,
@@ -16,9 +18,38 @@ pub enum Shown {
     NoEndpoints,
 }
 
+impl Shown {
+    /// The page's badge: the worst state of the endpoints not in maintenance.
+    pub fn of_page(report: &StatusReport) -> Shown {
+        match (report.endpoints.is_empty(), report.stale_since.is_some()) {
+            (true, _) => Shown::NoEndpoints,
+            (false, true) => Shown::Stale,
+            (false, false) => Shown::State(super::overall(&report.endpoints)),
+        }
+    }
+
+    /// One endpoint's badge; `stale` when the probe has stopped checking.
+    pub fn of_endpoint(endpoint: &EndpointStatus, stale: bool) -> Shown {
+        if endpoint.maintenance.is_some() {
+            Shown::Maintenance
+        } else if stale {
+            Shown::Stale
+        } else if endpoint.flapping {
+            Shown::Flapping(endpoint.state)
+        } else {
+            Shown::State(endpoint.state)
+        }
+    }
+}
+
 /// `(message, colour name, hex)`.
 fn look(shown: Shown) -> (&'static str, &'static str, &'static str) {
     match shown {
+        Shown::Flapping(state) => {
+            // Flapping is never shown as healthy, whatever the latest probe said.
+            let (_, name, hex) = look(Shown::State(state.max(State::Regional)));
+            ("flapping", name, hex)
+        }
         Shown::Maintenance => ("maintenance", "blue", "#007ec6"),
         Shown::Stale => ("stale", "lightgrey", "#9f9f9f"),
         Shown::NoEndpoints => ("no endpoints", "lightgrey", "#9f9f9f"),
