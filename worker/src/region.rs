@@ -3,6 +3,8 @@
 //! failed, probes the monitor asks for now. It reports each to the monitor. The cron's
 //! watchdog arms it, and re-arms it when its alarm is gone.
 
+use std::cell::Cell;
+
 use api::{Arm, Armed, ProbeAsk, ProbeReport, Report, Soon};
 use probe::schedule::{Due, RegionPlan};
 use serde_json::json;
@@ -16,11 +18,14 @@ const PLAN: &str = "plan";
 pub struct RegionProbe {
     state: State,
     env: Env,
+    /// A round is running in this instance: its alarm reads as unset until the round sets
+    /// the next, which is not a stop.
+    in_round: Cell<bool>,
 }
 
 impl DurableObject for RegionProbe {
     fn new(state: State, env: Env) -> Self {
-        RegionProbe { state, env }
+        RegionProbe { state, env, in_round: Cell::new(false) }
     }
 
     async fn fetch(&self, mut request: Request) -> Result<Response> {
@@ -56,7 +61,10 @@ impl DurableObject for RegionProbe {
     }
 
     async fn alarm(&self) -> Result<Response> {
-        if let Err(error) = self.round().await {
+        self.in_round.set(true);
+        let result = self.round().await;
+        self.in_round.set(false);
+        if let Err(error) = result {
             // Logged, not thrown: a thrown alarm is retried at once, and the next one is set.
             log::error("region_alarm_failed", json!({ "error": error.to_string() }));
         }
@@ -79,7 +87,7 @@ impl RegionProbe {
 
     async fn arm(&self, region: &str) -> Result<Armed> {
         let mut plan = self.plan().await?;
-        let armed = self.state.storage().get_alarm().await?.is_some();
+        let armed = self.in_round.get() || self.state.storage().get_alarm().await?.is_some();
         let answer = Armed { rearmed: !armed, last_round_ms: plan.last_round_ms };
         if plan.region != region || !armed {
             let config = config_source::load(&self.env);

@@ -51,7 +51,7 @@ async fn route(request: Request, env: &Env, path: &str) -> Result<Response> {
         }
         (Method::Post, "/__test/damage-state") if config_source::is_local(&env) => {
             let answer = objects::post(&objects::monitor(&env)?, "/damage", &()).await;
-            crate::read_cache::invalidate().await;
+            read_cache::invalidate().await;
             answer
         }
         (Method::Get, "/api/v2/summary.json" | "/api/v2/status.json" | "/api/v2/incidents.json") => {

@@ -40,8 +40,9 @@ pub async fn watchdog(env: &Env) -> Result<()> {
             }
         };
         // While a region's alarm handler runs, its alarm reads as unset (the platform's
-        // documented behaviour): a missing alarm means stopped rounds only when the last round
-        // is older than an interval.
+        // documented behaviour). The region knows it is in a round and says "armed"; should
+        // that instance be gone, a missing alarm still means stopped rounds only when the last
+        // round is older than an interval.
         let late = |intervals: i64| armed.last_round_ms.is_some_and(|last| now_ms - last > intervals * interval_ms);
         if armed.rearmed && late(1) || late(3) {
             log::warn(
