@@ -132,6 +132,18 @@ fn one_message_per_transition_per_target_and_none_while_the_error_text_changes()
 }
 
 #[test]
+fn an_outage_that_spreads_sends_down_saying_what_it_was() {
+    let config = config();
+    let headline = |batch: &Batch| json(batch)["text"].as_str().unwrap().lines().next().unwrap().to_string();
+    let mut state = run(&[("ooo", "ooo"), ("oxo", "ooo"), ("oxo", "ooo")]);
+    let first = send(&mut state, &config, 0, T0 + 180, &SendResult::Delivered);
+    assert_eq!(first.iter().map(headline).collect::<Vec<_>>(), ["api is failing in enam"]);
+    run_from(&config, &mut state, T0 + 180, &[("xxx", "ooo"), ("xxx", "ooo"), ("xxx", "ooo")]);
+    let second = send(&mut state, &config, 0, T0 + 360, &SendResult::Delivered);
+    assert_eq!(second.iter().map(headline).collect::<Vec<_>>(), ["api is down (was regional outage)"]);
+}
+
+#[test]
 fn changes_that_come_together_go_to_each_target_as_one_message() {
     let text = (0..12)
         .map(|i| format!("[[endpoint]]\nname = \"e{i}\"\nurl = \"https://e{i}.example.com/\"\ntimeout_ms = 2000\n"))

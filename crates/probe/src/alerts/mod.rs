@@ -35,12 +35,18 @@ pub struct Alert {
 
 impl Alert {
     pub fn headline(&self) -> String {
-        match self.to {
-            State::Up => format!("{} recovered (was {})", self.endpoint, self.from.label()),
+        let news = match self.to {
+            State::Up => return format!("{} recovered (was {})", self.endpoint, self.from.label()),
             _ if self.flapping => format!("{} is flapping: failing at times", self.endpoint),
             State::Degraded => format!("{} is slow", self.endpoint),
             State::Regional => format!("{} is failing in {}", self.endpoint, self.regions.join(", ")),
             State::Down => format!("{} is down", self.endpoint),
+        };
+        // Trouble that got worse says what it was, so the message reads alone.
+        if self.from == State::Up {
+            news
+        } else {
+            format!("{news} (was {})", self.from.label())
         }
     }
 
