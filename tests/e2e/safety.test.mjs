@@ -116,6 +116,8 @@ describe('the cockpit at every width', () => {
       assert.deepEqual(clipped, [], `${width} px: text cut short`);
       assert.deepEqual(outside, [], `${width} px: items past the edge`);
       if (width < 700) assert.ok(height < 80, `${width} px: the cockpit is one compact row (${height} px high of ${viewport})`);
+      const phaseLines = await page.locator('.phase-now').evaluate((e) => Math.round(e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight)));
+      assert.ok(phaseLines <= 2, `${width} px: the phase name takes ${phaseLines} lines`);
       const firstOpen = page.locator('.step-check input:not(:checked)').first();
       const box = await firstOpen.boundingBox();
       assert.ok(box && box.y > 0 && box.y + box.height < viewport, `${width} px: the first open step is on screen (${JSON.stringify(box)})`);
