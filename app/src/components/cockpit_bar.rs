@@ -107,7 +107,7 @@ pub fn CockpitBar(doc: Doc, incident: IncidentRef) -> impl IntoView {
                                 incident.update(store, |i| i.set_severity(&level, now()));
                             }
                         }>
-                        <option value="">"Choose…"</option>
+                        <option value="">{runbook.severities.placeholder()}</option>
                         {runbook.severities.levels.iter().map(|l| view! {
                             <option value=l.key.clone() title=l.definition.clone()>{l.key.clone()}</option>
                         }).collect_view()}

@@ -42,6 +42,28 @@ impl Severities {
     pub fn escalation_for(&self, key: &str) -> Option<&EscalationRule> {
         self.escalation.iter().find(|r| same_level(&r.level, key))
     }
+
+    /// What the picker says before a level is chosen: the levels' shared stem when they are
+    /// numbered (`SEV…` for SEV1–SEV4, `P…` for P1–P4), so it reads alone on a phone where
+    /// the "Severity" label is hidden; `Choose…` for named levels.
+    pub fn placeholder(&self) -> String {
+        let stem = |key: &str| -> (String, bool) {
+            let letters: String = key.chars().take_while(|c| c.is_alphabetic()).collect();
+            let numbered =
+                key[letters.len()..].trim_start_matches([' ', '-']).starts_with(|c: char| c.is_ascii_digit());
+            (letters, numbered)
+        };
+        let Some((first, _)) = self.levels.first().map(|l| stem(&l.key)) else { return "Choose…".into() };
+        let shared = self.levels.iter().all(|l| {
+            let (letters, numbered) = stem(&l.key);
+            numbered && letters.eq_ignore_ascii_case(&first)
+        });
+        if shared && !first.is_empty() {
+            format!("{first}…")
+        } else {
+            "Choose…".into()
+        }
+    }
 }
 
 /// Compares level names ignoring case, spaces and dashes: `Sev 1` = `SEV1` = `sev-1`.
@@ -187,4 +209,29 @@ fn find_column(header: &[String], keywords: &[&str], key_column: usize) -> Optio
 
 fn cell(row: &[Vec<Inline>], column: usize) -> String {
     row.get(column).map(|c| plain_text(c).trim().to_string()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn levels(keys: &[&str]) -> Severities {
+        let level = |key: &&str| SeverityLevel {
+            key: key.to_string(),
+            definition: String::new(),
+            response_text: String::new(),
+            response: Deadline::Immediate,
+            examples: String::new(),
+        };
+        Severities { levels: keys.iter().map(level).collect(), escalation: Vec::new() }
+    }
+
+    #[test]
+    fn numbered_levels_name_their_stem_and_named_levels_ask_to_choose() {
+        assert_eq!(levels(&["Sev 1", "sev-2", "SEV3"]).placeholder(), "Sev…");
+        assert_eq!(levels(&["Critical", "Crisis"]).placeholder(), "Choose…", "a shared start is not a stem");
+        assert_eq!(levels(&["P1", "SEV2"]).placeholder(), "Choose…");
+        assert_eq!(levels(&["1", "2"]).placeholder(), "Choose…");
+        assert_eq!(levels(&[]).placeholder(), "Choose…");
+    }
 }

@@ -83,6 +83,7 @@ fn editing_one_step_leaves_every_other_step_id_unchanged() {
 #[test]
 fn team_severities_and_escalation_rules_come_from_its_tables() {
     let runbook = team();
+    assert_eq!(runbook.severities.placeholder(), "SEV…");
     let levels: Vec<(&str, &str, &Deadline)> =
         runbook.severities.levels.iter().map(|l| (l.key.as_str(), l.definition.as_str(), &l.response)).collect();
     assert_eq!(
@@ -179,6 +180,7 @@ fn priority_levels_and_their_escalation_work_like_sev_levels() {
     let runbook = parse("p.md", &fixture("p-levels.md"));
     let keys: Vec<&str> = runbook.severities.levels.iter().map(|l| l.key.as_str()).collect();
     assert_eq!(keys, ["P1", "P2", "P3", "P4"]);
+    assert_eq!(runbook.severities.placeholder(), "P…", "the picker reads alone where its label is hidden");
     assert_eq!(runbook.severities.levels[0].definition, "Payments failing for everyone");
     assert_eq!(runbook.severities.levels[1].response, Deadline::After(900));
     let rules: Vec<(&str, Option<u64>, &str)> =
