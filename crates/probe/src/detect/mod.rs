@@ -148,9 +148,10 @@ impl Detector {
 
     fn update_trouble(&mut self, windows: &Windows, at_ms: i64) {
         let since = |any: bool, since: Option<i64>| if any { since.or(Some(at_ms)) } else { None };
-        let heard = || self.regions.values().filter(|r| at_ms - r.last_ms <= windows.silent_ms);
-        self.trouble_since = since(heard().any(|r| r.class == Class::Failing), self.trouble_since);
-        self.slow_since = since(heard().any(|r| r.class == Class::Slow), self.slow_since);
+        let failing = self.heard(windows, at_ms).any(|r| r.class == Class::Failing);
+        let slow = self.heard(windows, at_ms).any(|r| r.class == Class::Slow);
+        self.trouble_since = since(failing, self.trouble_since);
+        self.slow_since = since(slow, self.slow_since);
     }
 
     /// The most flips any one region made within the window: a region that keeps starting
@@ -159,27 +160,31 @@ impl Detector {
         self.regions.values_mut().map(|r| r.flips_within(windows.flap_window_ms, at_ms)).max().unwrap_or(0)
     }
 
-    /// What the regions say now, before any window. A region silent for too long (its
-    /// object stopped) says nothing.
+    /// What the regions heard from say now, before any window.
     fn raw_state(&self, windows: &Windows, at_ms: i64) -> State {
-        let heard = || self.regions.values().filter(|r| at_ms - r.last_ms <= windows.silent_ms);
-        let failing = heard().filter(|r| r.is_failing()).count();
+        let failing = self.heard(windows, at_ms).filter(|r| r.is_failing()).count();
         if failing >= windows.quorum {
             State::Down
         } else if failing > 0 {
             State::Regional
-        } else if heard().any(|r| r.class == Class::Slow && r.count >= 2) {
+        } else if self.heard(windows, at_ms).any(|r| r.class == Class::Slow && r.count >= 2) {
             State::Degraded
         } else {
             State::Up
         }
     }
 
+    /// The regions heard from recently: one silent for too long (its object stopped) says
+    /// nothing.
+    fn heard(&self, windows: &Windows, at_ms: i64) -> impl Iterator<Item = &RegionRun> {
+        let silent_ms = windows.silent_ms;
+        self.regions.values().filter(move |r| at_ms - r.last_ms <= silent_ms)
+    }
+
     /// Since when the regions have said `raw`: for down, since the quorum's last region
     /// started its run of failures; for a regional outage, the first region.
     fn worse_since(&self, windows: &Windows, raw: State, at_ms: i64) -> Option<i64> {
-        let heard = self.regions.values().filter(|r| at_ms - r.last_ms <= windows.silent_ms);
-        let mut starts: Vec<i64> = heard.filter(|r| r.is_failing()).map(|r| r.first_ms).collect();
+        let mut starts: Vec<i64> = self.heard(windows, at_ms).filter(|r| r.is_failing()).map(|r| r.first_ms).collect();
         starts.sort_unstable();
         match raw {
             State::Down => starts.get(windows.quorum.saturating_sub(1)).copied(),
@@ -226,8 +231,9 @@ impl Detector {
             let held = start.is_some_and(|start| at_ms - start >= windows.confirm_ms);
             // Trouble already declared gets worse only once the worse state itself has held
             // for the window: failing in one region, then in two for a moment, is not down.
-            let worse_held = self.worse_since(windows, raw, at_ms).is_some_and(|s| at_ms - s >= windows.confirm_ms);
-            let held = held && (current.state == State::Up || worse_held);
+            let held = held
+                && (current.state == State::Up
+                    || self.worse_since(windows, raw, at_ms).is_some_and(|s| at_ms - s >= windows.confirm_ms));
             let evidence = matches!(class, Class::Failing | Class::Slow);
             if held && evidence {
                 return self.declare(Verdict { state: raw, flapping: false }, start.unwrap_or(at_ms), at_ms, steady);
