@@ -75,7 +75,7 @@ fn describe(command: &Command) -> String {
 
 /// Space free on the disk that holds `path`, in GB, as `df` reports it; `None` when `df` is
 /// missing or says something unexpected.
-pub fn free_disk_gb(path: &Path) -> Option<f64> {
+fn free_disk_gb(path: &Path) -> Option<f64> {
     let text = output(command("df").args(["-Pk"]).arg(path))?;
     parse_df_available_gb(&text)
 }

@@ -53,15 +53,15 @@ impl Severities {
                 key[letters.len()..].trim_start_matches([' ', '-']).starts_with(|c: char| c.is_ascii_digit());
             (letters, numbered)
         };
-        let Some((first, _)) = self.levels.first().map(|l| stem(&l.key)) else { return "Choose…".into() };
-        let shared = self.levels.iter().all(|l| {
-            let (letters, numbered) = stem(&l.key);
-            numbered && letters.eq_ignore_ascii_case(&first)
-        });
-        if shared && !first.is_empty() {
-            format!("{first}…")
-        } else {
-            "Choose…".into()
+        let stems: Vec<(String, bool)> = self.levels.iter().map(|l| stem(&l.key)).collect();
+        match stems.first() {
+            Some((first, _))
+                if !first.is_empty()
+                    && stems.iter().all(|(letters, numbered)| *numbered && letters.eq_ignore_ascii_case(first)) =>
+            {
+                format!("{first}…")
+            }
+            _ => "Choose…".into(),
         }
     }
 }
