@@ -141,24 +141,27 @@ fn parse_segments(code: &str) -> Vec<Segment> {
             timeline.push_str(line);
             continue;
         }
-        if !timeline.is_empty() {
-            flush(&mut segments, &mut text);
-            let newline = timeline.ends_with('\n');
-            let written = timeline.trim_end_matches('\n').to_string();
-            segments.push(Segment::Timeline(written));
-            if newline {
-                text.push('\n');
-            }
-            timeline.clear();
-        }
+        flush_timeline(&mut segments, &mut text, &mut timeline);
         parse_line(line, &mut segments, &mut text);
     }
-    if !timeline.is_empty() {
-        flush(&mut segments, &mut text);
-        segments.push(Segment::Timeline(timeline.trim_end_matches('\n').to_string()));
-    }
+    flush_timeline(&mut segments, &mut text, &mut timeline);
     flush(&mut segments, &mut text);
     segments
+}
+
+/// The timeline lines gathered so far become one segment; the newline after the last one
+/// stays text, so the block reads back as written.
+fn flush_timeline(segments: &mut Vec<Segment>, text: &mut String, timeline: &mut String) {
+    if timeline.is_empty() {
+        return;
+    }
+    flush(segments, text);
+    let written = timeline.strip_suffix('\n');
+    segments.push(Segment::Timeline(written.unwrap_or(timeline).to_string()));
+    if written.is_some() {
+        text.push('\n');
+    }
+    timeline.clear();
 }
 
 fn flush(segments: &mut Vec<Segment>, text: &mut String) {
@@ -181,11 +184,13 @@ fn parse_line(line: &str, segments: &mut Vec<Segment>, text: &mut String) {
     let mut next = Next { open: NextByte::new(b'['), close: NextByte::new(b']') };
     let (mut done, mut at) = (0, 0);
     while at < bytes.len() {
-        let rest = &line[at..];
+        // Compared as bytes: `at` walks every byte, most of a non-ASCII character included,
+        // and a field only ever starts at an ASCII byte (so on a character boundary).
+        let rest = &bytes[at..];
         let starts = match bytes[at] {
             b'[' => true,
-            b'Y' => rest.starts_with("YYYY-MM-DD"),
-            b'H' => rest.starts_with("HH:MM"),
+            b'Y' => rest.starts_with(b"YYYY-MM-DD"),
+            b'H' => rest.starts_with(b"HH:MM"),
             _ => false,
         };
         if !starts {
