@@ -12,11 +12,13 @@ export { freePort, ROOT };
 
 /**
  * Starts the worker with `config` (outpost.toml text) and the given secrets, on a free port
- * or on `port`.
+ * or on `port`, with fresh storage, or the storage `state` of a worker stopped before (a
+ * deploy of a new config). `keepState` keeps the storage when it stops.
  */
-export async function startWorker(config, vars = {}, { port } = {}) {
+export async function startWorker(config, vars = {}, { port, state: reuse, keepState = false } = {}) {
   vars = { PROBE_TOKEN: 'harness-token', ...vars };
-  const state = await mkdtemp(join(tmpdir(), 'outpost-worker-'));
+  const state = reuse ?? (await mkdtemp(join(tmpdir(), 'outpost-worker-')));
+  const keep = keepState || Boolean(reuse);
   // OUTPOST_LOCAL: the test servers are on loopback, which only a local run may probe.
   const args = ['dev', '--local', '--test-scheduled', '--persist-to', state, '--var', `OUTPOST_CONFIG:${config}`, '--var', 'OUTPOST_LOCAL:1'];
   for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}:${value}`);
@@ -25,6 +27,7 @@ export async function startWorker(config, vars = {}, { port } = {}) {
   let lastTick = 0;
   return {
     origin,
+    state,
     log: worker.log,
     /**
      * One round from every region, finished when the monitor has stored it. Rounds here are
@@ -43,9 +46,9 @@ export async function startWorker(config, vars = {}, { port } = {}) {
       if (!response.ok) throw new Error(`cron failed: ${response.status}\n${worker.log()}`);
     },
     status: () => fetch(`${origin}/api/status`).then((r) => r.json()),
-    stop: async () => {
+    stop: async ({ removeState = !keep } = {}) => {
       await worker.stop();
-      await rm(state, { recursive: true, force: true });
+      if (removeState) await rm(state, { recursive: true, force: true });
     },
   };
 }

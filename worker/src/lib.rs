@@ -6,6 +6,7 @@
 mod alerts;
 mod config_source;
 mod log;
+mod meter;
 mod monitor;
 mod objects;
 mod probing;

@@ -9,13 +9,19 @@
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 
-use api::{History, IncidentList, Ingest, Pictures, Report, Soon};
+use api::{History, IncidentList, Ingest, MonitorMeta, Pictures, Report, Soon};
 use probe::monitor::{MonitorState, TickOutput};
 use probe::rollup::{period_start, uptime, Rollup, DAY, HOUR};
 use serde_json::json;
 use worker::*;
 
-use crate::{alerts, config_source, log, objects, storage};
+use crate::meter::Meter;
+use crate::storage::{Counters, Store};
+use crate::{alerts, config_source, log, objects};
+
+/// How far ahead of the monitor's clock a report may be dated: a region's clock that ran
+/// ahead would otherwise make every later report of that region look old.
+const FUTURE_SLACK_MS: i64 = 60_000;
 
 #[durable_object]
 pub struct Monitor {
@@ -26,16 +32,23 @@ pub struct Monitor {
     memory: RefCell<Option<MonitorState>>,
     /// Whether a delivery loop is running (it awaits webhooks; a second must not start).
     delivering: Cell<bool>,
-    /// Reads answered since the object started, for `GET /api/meta`.
+    /// Reads answered and reports applied since the object started, for `GET /api/meta`.
     reads: Cell<u64>,
-    /// The finished hours and days the pictures are drawn from, read once per hour.
+    reports: Cell<u64>,
+    meter: Meter,
+    /// The id counters as last saved: written again only when an id is taken.
+    saved_counters: Cell<Option<Counters>>,
+    /// When the delivery alarm is set for (Unix seconds), so it is set only when sooner.
+    alarm_at: Cell<Option<i64>>,
+    /// The stored hours and days the pictures are drawn from, read again only after a
+    /// report wrote rollups.
     stored: RefCell<Option<StoredRollups>>,
+    /// Local runs only: reads are refused, as when a platform limit is reached.
+    limited: Cell<bool>,
 }
 
-/// Every endpoint's finished rollups for the pictures, as stored when the monitor's open
-/// hour began at `hour_start`: the rows change only when that hour closes.
+/// Every endpoint's stored rollups for the pictures.
 struct StoredRollups {
-    hour_start: i64,
     endpoints: BTreeMap<String, (Periods, Periods)>,
 }
 
@@ -44,23 +57,32 @@ type Periods = BTreeMap<i64, Rollup>;
 
 impl DurableObject for Monitor {
     fn new(state: State, env: Env) -> Self {
-        if let Err(error) = storage::create(&state.storage().sql()) {
-            log::error("storage_create_failed", json!({ "error": error.to_string() }));
-        }
-        Monitor {
+        let monitor = Monitor {
             state,
             env,
             memory: RefCell::new(None),
             delivering: Cell::new(false),
             reads: Cell::new(0),
+            reports: Cell::new(0),
+            meter: Meter::default(),
+            saved_counters: Cell::new(None),
+            alarm_at: Cell::new(None),
             stored: RefCell::new(None),
+            limited: Cell::new(false),
+        };
+        if let Err(error) = monitor.store().create() {
+            log::error("storage_create_failed", json!({ "error": error.to_string() }));
         }
+        monitor
     }
 
     async fn fetch(&self, mut request: Request) -> Result<Response> {
         let path = request.path();
-        if request.method() == Method::Get && path != "/meta" {
+        if request.method() == Method::Get && path != MonitorMeta::PATH {
             self.reads.set(self.reads.get() + 1);
+            if self.limited.get() {
+                return Response::error("Exceeded allowed requests (a test of a reached limit)", 503);
+            }
         }
         match (request.method(), path.as_str()) {
             (Method::Post, Ingest::PATH) => {
@@ -73,7 +95,7 @@ impl DurableObject for Monitor {
             }
             (Method::Get, "/status") => self.status(),
             (Method::Get, "/incidents") => {
-                Response::from_json(&IncidentList { incidents: storage::recent_incidents(&self.sql(), 50)? })
+                Response::from_json(&IncidentList { incidents: self.store().recent_incidents(50)? })
             }
             (Method::Get, "/alerts") => {
                 let config = config_source::load(&self.env);
@@ -81,12 +103,20 @@ impl DurableObject for Monitor {
             }
             // Local runs only (the route is not served otherwise): damage the saved state, as
             // a bad write or an incompatible version would, so the tests can see it survived.
+            (Method::Post, "/limit/on" | "/limit/off") if config_source::is_local(&self.env) => {
+                self.limited.set(path == "/limit/on");
+                Response::ok("limit set")
+            }
             (Method::Post, "/damage") if config_source::is_local(&self.env) => {
-                self.sql().exec("UPDATE state SET value = '{\"detectors\": [' WHERE key = 'monitor'", None)?;
+                self.store().damage_state()?;
                 *self.memory.borrow_mut() = None;
                 Response::ok("damaged")
             }
-            (Method::Get, "/meta") => Response::from_json(&json!({ "monitor_reads": self.reads.get() })),
+            (Method::Get, MonitorMeta::PATH) => Response::from_json(&MonitorMeta {
+                monitor_reads: self.reads.get(),
+                reports: self.reports.get(),
+                meter: self.meter.counts(),
+            }),
             (Method::Get, "/pictures") => self.pictures(),
             (Method::Get, path) if path.starts_with("/history/") => self.history(&path["/history/".len()..]),
             _ => Response::error("not found", 404),
@@ -95,6 +125,7 @@ impl DurableObject for Monitor {
 
     /// Delivers the alerts that are due, then waits for the next retry.
     async fn alarm(&self) -> Result<Response> {
+        self.alarm_at.set(None);
         let config = config_source::load(&self.env);
         if !self.delivering.replace(true) {
             alerts::deliver(self, &self.env, &config, crate::tick::now()).await;
@@ -106,22 +137,23 @@ impl DurableObject for Monitor {
 }
 
 impl Monitor {
-    fn sql(&self) -> SqlStorage {
-        self.state.storage().sql()
+    fn store(&self) -> Store<'_> {
+        Store { sql: self.state.storage().sql(), meter: &self.meter }
     }
 
     pub(crate) fn with_state<T>(&self, use_state: impl FnOnce(&mut MonitorState) -> Result<T>) -> Result<T> {
         let mut memory = self.memory.borrow_mut();
         if memory.is_none() {
-            *memory = Some(storage::load_state(&self.sql(), crate::tick::now())?);
+            *memory = Some(self.store().load_state(crate::tick::now())?);
         }
         use_state(memory.as_mut().expect("loaded above"))
     }
 
     pub(crate) fn save(&self) {
-        let result = self.with_state(|state| storage::save_state(&self.sql(), state));
-        if let Err(error) = result {
-            log::error("state_save_failed", json!({ "error": error.to_string() }));
+        let saved = self.saved_counters.get();
+        match self.with_state(|state| self.store().save_state(state, saved)) {
+            Ok(counters) => self.saved_counters.set(Some(counters)),
+            Err(error) => log::error("state_save_failed", json!({ "error": error.to_string() })),
         }
     }
 
@@ -133,7 +165,13 @@ impl Monitor {
         reports: &[(String, Vec<api::ProbeReport>)],
     ) -> Result<Response> {
         let config = config_source::load(&self.env);
-        let sql = self.sql();
+        let now_ms = Date::now().as_millis() as i64;
+        if at_ms > now_ms + FUTURE_SLACK_MS {
+            log::warn("report_refused", json!({ "at_ms": at_ms, "now_ms": now_ms, "why": "dated in the future" }));
+            let body = json!({ "error": format!("the report is dated {at_ms} ms, ahead of the monitor's clock ({now_ms} ms)") });
+            return Ok(Response::from_json(&body)?.with_status(409));
+        }
+        let store = self.store();
         // Applied to a copy, and the copy kept once its rows are written: nothing is awaited
         // between reading the state and replacing it.
         let applied = self.with_state(|state| {
@@ -145,7 +183,7 @@ impl Monitor {
             match output {
                 Err(refused) => Ok(Err(refused)),
                 Ok(output) => {
-                    write_report(&sql, at_ms, &output)?;
+                    write_report(&store, at_ms, &output)?;
                     *state = next;
                     Ok(Ok(output))
                 }
@@ -160,6 +198,10 @@ impl Monitor {
             }
         };
         self.save();
+        self.reports.set(self.reports.get() + 1);
+        if !output.finished.is_empty() {
+            *self.stored.borrow_mut() = None;
+        }
         for (endpoint, change) in &output.transitions {
             log::info(
                 "state_change",
@@ -177,15 +219,24 @@ impl Monitor {
 
     /// Sets the alarm that delivers alerts: at once after a report, or when the next message
     /// may be sent (a retry's time, a maintenance window's end), and never sooner than a
-    /// second after a pass that sent nothing it could.
+    /// second after a pass that sent nothing it could. An alarm already set for that time or
+    /// sooner is left alone: each one set is a row written, and while a webhook is down every
+    /// report would otherwise set one.
     async fn arm_delivery(&self, after_report: bool) {
         let now = crate::tick::now();
         let config = config_source::load(&self.env);
         let next = self.with_state(|state| Ok(state.outbox.next_due(&config, now)));
         let Ok(Some(next)) = next else { return };
-        let delay_ms = (next - now).max(if after_report { 0 } else { 1 }) * 1000;
-        if let Err(error) = self.state.storage().set_alarm(delay_ms).await {
-            log::error("delivery_alarm_failed", json!({ "error": error.to_string() }));
+        let at = next.max(now + i64::from(!after_report));
+        if self.alarm_at.get().is_some_and(|set| set <= at) {
+            return;
+        }
+        match self.state.storage().set_alarm((at - now) * 1000).await {
+            Ok(()) => {
+                self.meter.alarm_set();
+                self.alarm_at.set(Some(at));
+            }
+            Err(error) => log::error("delivery_alarm_failed", json!({ "error": error.to_string() })),
         }
     }
 
@@ -213,9 +264,9 @@ impl Monitor {
             return Ok(Response::from_json(&json!({ "error": "no such endpoint" }))?.with_status(404));
         }
         let now = crate::tick::now();
-        let sql = self.sql();
-        let hourly = storage::rollups(&sql, endpoint, HOUR, period_start(now, HOUR) - 7 * DAY)?;
-        let daily = storage::rollups(&sql, endpoint, DAY, period_start(now, DAY) - 90 * DAY)?;
+        let store = self.store();
+        let hourly = store.rollups(endpoint, HOUR, period_start(now, HOUR) - 7 * DAY)?;
+        let daily = store.rollups(endpoint, DAY, period_start(now, DAY) - 90 * DAY)?;
         self.with_state(|state| {
             let (hours, days) =
                 with_open_periods(state, endpoint, hourly.into_iter().collect(), daily.into_iter().collect());
@@ -229,25 +280,23 @@ impl Monitor {
         })
     }
 
-    /// `GET /api/pictures`. The stored rows are read once per hour (about 114 rows per
-    /// endpoint), not per request: the open hour and day come from memory.
+    /// `GET /api/pictures`. The stored rows (about 114 per endpoint) are read again only
+    /// after a report wrote some, not per request: the open hours and day come from memory.
     fn pictures(&self) -> Result<Response> {
         let config = config_source::load(&self.env);
         let now = crate::tick::now();
-        let hour_start = self.with_state(|state| Ok(state.hour_start))?;
         let mut stored = self.stored.borrow_mut();
-        let current = stored.as_ref().is_some_and(|s| {
-            s.hour_start == hour_start && config.endpoints.iter().all(|e| s.endpoints.contains_key(&e.name))
-        });
+        let current =
+            stored.as_ref().is_some_and(|s| config.endpoints.iter().all(|e| s.endpoints.contains_key(&e.name)));
         if !current {
-            let sql = self.sql();
+            let store = self.store();
             let mut endpoints = BTreeMap::new();
             for endpoint in &config.endpoints {
-                let hourly = storage::rollups(&sql, &endpoint.name, HOUR, period_start(now, HOUR) - DAY)?;
-                let daily = storage::rollups(&sql, &endpoint.name, DAY, period_start(now, DAY) - 90 * DAY)?;
+                let hourly = store.rollups(&endpoint.name, HOUR, period_start(now, HOUR) - DAY)?;
+                let daily = store.rollups(&endpoint.name, DAY, period_start(now, DAY) - 90 * DAY)?;
                 endpoints.insert(endpoint.name.clone(), (hourly.into_iter().collect(), daily.into_iter().collect()));
             }
-            *stored = Some(StoredRollups { hour_start, endpoints });
+            *stored = Some(StoredRollups { endpoints });
         }
         let stored = stored.as_ref().expect("read above");
         self.with_state(|state| {
@@ -269,32 +318,28 @@ impl Monitor {
     }
 }
 
-/// The stored hours and days of `endpoint` with the hour and the day still being summed.
+/// The stored hours and days of `endpoint` with the ones still being summed.
 fn with_open_periods(
     state: &MonitorState,
     endpoint: &str,
     mut hours: Periods,
     mut days: Periods,
 ) -> (Periods, Periods) {
-    if let Some(current) = state.hour.get(endpoint) {
-        hours.insert(state.hour_start, current.clone());
-    }
-    if let Some(current) = state.day.get(endpoint) {
-        days.insert(state.day_start, current.clone());
-    }
+    hours.extend(state.history.hours.of(endpoint));
+    days.extend(state.history.days.of(endpoint));
     (hours, days)
 }
 
-/// The rows a report adds: the incidents it changed, the periods it finished.
-fn write_report(sql: &SqlStorage, at_ms: i64, output: &TickOutput) -> Result<()> {
+/// The rows a report adds: the incidents it changed, the periods it closed or added to.
+fn write_report(store: &Store, at_ms: i64, output: &TickOutput) -> Result<()> {
     for incident in &output.incidents {
-        storage::save_incident(sql, incident)?;
+        store.save_incident(incident)?;
     }
-    for (endpoint, period, start, rollup) in &output.finished {
-        storage::save_rollup(sql, endpoint, *period, *start, rollup)?;
+    for closed in &output.finished {
+        store.add_rollup(closed)?;
     }
-    if output.finished.iter().any(|(_, period, _, _)| *period == HOUR) {
-        storage::prune(sql, at_ms.div_euclid(1000))?;
+    if output.finished.iter().any(|closed| closed.period == HOUR) {
+        store.prune(at_ms.div_euclid(1000))?;
     }
     Ok(())
 }

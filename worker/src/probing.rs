@@ -7,7 +7,7 @@ use std::time::Duration;
 use api::{Outcome, ProbeReport};
 use config::budget::MAX_REDIRECTS;
 use config::limits::FREE_CONNECTIONS;
-use config::transport::Transport;
+use config::transport::{same_origin, Transport};
 use config::{Endpoint, HeaderValue};
 use futures_util::future::{select, Either};
 use futures_util::{pin_mut, StreamExt};
@@ -47,6 +47,9 @@ async fn probe_one(endpoint: &Endpoint, region: &str, env: &Env) -> ProbeReport 
     };
     ProbeReport { endpoint: endpoint.name.clone(), outcome, latency_ms }
 }
+
+/// How many of [`headers_for`]'s headers are the probe's own (sent on every hop).
+const BASE_HEADERS: usize = 2;
 
 /// The headers every probe sends: the region's name, a user agent, and the endpoint's own
 /// (secrets read from the Worker's environment, never stored).
@@ -92,6 +95,8 @@ async fn observe(endpoint: &Endpoint, headers: &[(String, String)]) -> Observati
         let mut url = endpoint.url.clone();
         let mut hops = 0;
         loop {
+            // The endpoint's own headers (secrets among them) never leave its origin.
+            let headers = if same_origin(&endpoint.url, &url) { headers } else { &headers[..BASE_HEADERS] };
             let request = build_request(endpoint, &url, headers)?;
             let mut response = Fetch::Request(request).send_with_signal(&signal).await?;
             let observed = read(&mut response, limit).await?;

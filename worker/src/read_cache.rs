@@ -1,20 +1,23 @@
-//! Reads of the monitor, shared: a Worker runs before the HTTP cache, so every view of the
-//! status page, a badge or the feed would otherwise be a Durable Object request, and a busy
-//! status page during an incident would spend the day's allowance.
+//! Reads of the monitor, shared between the requests of one isolate. Workers Cache (in
+//! `wrangler.toml`) answers most readers before the Worker runs; what reaches the Worker
+//! still should not cost a Durable Object request each, nor fail when the monitor cannot
+//! answer.
 //!
-//! Within an isolate, one answer per monitor path serves every request for [`READ_TTL_MS`],
-//! and requests that arrive while it is being fetched wait for that one fetch. Across
-//! isolates of a data centre, the Workers Cache API holds the same answer (on a custom
-//! domain; on `*.workers.dev` the platform ignores it, and the isolate's copy still bounds
-//! the cost to one request per path per isolate per interval).
+//! - One answer per monitor path serves every request for [`READ_TTL_MS`] at most (half the
+//!   probe interval), and requests that arrive while it is being fetched wait for that one
+//!   fetch: a crowd costs one monitor request per path per isolate per TTL.
+//! - The last good answer is kept: when the monitor cannot answer (a platform limit, an
+//!   error), readers get it with its age, never nothing.
+//!
+//! The Cache API (`caches.default`) is not used: on `*.workers.dev` it does nothing, and
+//! Workers Cache in front of the Worker does its job on every deployment.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
-
 use std::time::Duration;
 
-use worker::{Cache, Date, Delay, Env, Response};
+use worker::{Date, Delay, Env};
 
 /// How long an answer is served before the monitor is asked again, at most: never more than
 /// half the probe interval, so a stale status is seen as stale in time.
@@ -25,12 +28,27 @@ const POLL_MS: u64 = 20;
 const MAX_WAIT_MS: u64 = 5_000;
 
 /// A monitor answer: status code and JSON body.
-pub type Answer = Result<(u16, Rc<String>), String>;
+pub type Answer = (u16, Rc<String>);
+
+/// What a read found.
+#[derive(Debug, Clone)]
+pub struct Read {
+    pub status: u16,
+    pub body: Rc<String>,
+    /// Set when the monitor could not answer now: how old this answer is (ms), and why.
+    pub stale: Option<Stale>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Stale {
+    pub age_ms: u64,
+    pub error: String,
+}
 
 enum Entry {
     Ready {
         at_ms: u64,
-        answer: (u16, Rc<String>),
+        answer: Answer,
     },
     /// A request is fetching it (since `since_ms`).
     Loading {
@@ -40,17 +58,19 @@ enum Entry {
 
 thread_local! {
     static ENTRIES: RefCell<HashMap<String, Entry>> = RefCell::new(HashMap::new());
+    /// The last good answer of each path and when it was fetched, kept however old.
+    static LAST_GOOD: RefCell<HashMap<String, (u64, Answer)>> = RefCell::new(HashMap::new());
 }
 
 enum Found {
-    Answer((u16, Rc<String>)),
+    Answer(Answer),
     /// Another request is fetching it.
     Wait,
     /// This request fetches it.
     Fetch,
 }
 
-fn look(path: &str, ttl_ms: u64, claim: bool) -> Found {
+fn look(path: &str, ttl_ms: u64) -> Found {
     let now = Date::now().as_millis();
     ENTRIES.with(|entries| {
         let mut entries = entries.borrow_mut();
@@ -59,83 +79,71 @@ fn look(path: &str, ttl_ms: u64, claim: bool) -> Found {
                 Found::Answer(answer.clone())
             }
             Some(Entry::Loading { since_ms }) if now.saturating_sub(*since_ms) < MAX_WAIT_MS => Found::Wait,
-            _ if claim => {
+            _ => {
                 entries.insert(path.to_string(), Entry::Loading { since_ms: now });
                 Found::Fetch
             }
-            _ => Found::Fetch,
         }
     })
 }
 
-/// The monitor's answer for `path` (`/status`, `/incidents`…), from this isolate's copy, the
-/// data centre's cache, or the monitor itself, in that order.
+/// The monitor's answer for `path` (`/status`, `/incidents`…): this isolate's copy, or the
+/// monitor's, or when the monitor cannot answer, the last good one with its age.
 ///
 /// Requests never touch each other's I/O (the runtime forbids it): one request fetches and
 /// stores the answer; the others wait on timers of their own and read the stored copy.
-pub async fn read(env: &Env, path: &str, interval_seconds: u32) -> Answer {
+pub async fn read(env: &Env, path: &str, interval_seconds: u32) -> Result<Read, String> {
     let ttl_ms = READ_TTL_MS.min(u64::from(interval_seconds) * 500);
     loop {
-        match look(path, ttl_ms, true) {
-            Found::Answer(answer) => return Ok(answer),
-            Found::Fetch => return fetch_and_store(env, path, ttl_ms).await,
+        match look(path, ttl_ms) {
+            Found::Answer((status, body)) => return Ok(Read { status, body, stale: None }),
+            Found::Fetch => return fetch_and_store(env, path).await,
             Found::Wait => Delay::from(Duration::from_millis(POLL_MS)).await,
         }
     }
 }
 
-async fn fetch_and_store(env: &Env, path: &str, ttl_ms: u64) -> Answer {
-    let answer = fetch(env, path, ttl_ms).await;
+async fn fetch_and_store(env: &Env, path: &str) -> Result<Read, String> {
+    let fetched = match ask_monitor(env, path).await {
+        Ok((status, _)) if status >= 500 => Err(format!("the monitor answered HTTP {status}")),
+        Ok(answer) => Ok(answer),
+        Err(error) => Err(error.to_string()),
+    };
+    let now = Date::now().as_millis();
     ENTRIES.with(|entries| {
         let mut entries = entries.borrow_mut();
-        match &answer {
-            Ok(answer) if answer.0 < 500 => {
-                entries
-                    .insert(path.to_string(), Entry::Ready { at_ms: Date::now().as_millis(), answer: answer.clone() });
-            }
+        match &fetched {
+            Ok(answer) => entries.insert(path.to_string(), Entry::Ready { at_ms: now, answer: answer.clone() }),
             // A failure is not kept: the next request asks again.
-            _ => {
-                entries.remove(path);
-            }
+            Err(_) => entries.remove(path),
         }
     });
-    answer
-}
-
-/// Forgets every answer, in this isolate and this data centre's cache: called after a tick,
-/// so the isolate that ran it serves the new status at once.
-pub async fn invalidate() {
-    let paths: Vec<String> = ENTRIES.with(|entries| entries.borrow_mut().drain().map(|(path, _)| path).collect());
-    let cache = Cache::default();
-    for path in paths.iter().map(String::as_str).chain(["/status", "/incidents", "/alerts", "/pictures"]) {
-        let _ = cache.delete(cache_key(path).as_str(), true).await;
-    }
-}
-
-fn cache_key(path: &str) -> String {
-    format!("https://outpost-monitor.internal{path}")
-}
-
-async fn fetch(env: &Env, path: &str, ttl_ms: u64) -> Answer {
-    let key = cache_key(path);
-    let cache = Cache::default();
-    if let Ok(Some(mut cached)) = cache.get(key.as_str(), true).await {
-        if let Ok(body) = cached.text().await {
-            return Ok((cached.status_code(), Rc::new(body)));
+    match fetched {
+        Ok((status, body)) => {
+            if status < 400 {
+                LAST_GOOD.with(|last| last.borrow_mut().insert(path.to_string(), (now, (status, body.clone()))));
+            }
+            Ok(Read { status, body, stale: None })
         }
+        Err(error) => LAST_GOOD.with(|last| match last.borrow().get(path) {
+            Some((at_ms, (status, body))) => Ok(Read {
+                status: *status,
+                body: body.clone(),
+                stale: Some(Stale { age_ms: now.saturating_sub(*at_ms), error: error.clone() }),
+            }),
+            None => Err(error),
+        }),
     }
-    let answer = ask_monitor(env, path).await.map_err(|e| e.to_string())?;
-    if answer.0 < 500 {
-        if let Ok(mut copy) = Response::ok(answer.1.as_str()) {
-            let _ = copy.headers_mut().set("Cache-Control", &format!("public, max-age={}", (ttl_ms / 1000).max(1)));
-            let _ = cache.put(key.as_str(), copy.with_status(answer.0)).await;
-        }
-    }
-    Ok(answer)
+}
+
+/// Forgets every fresh answer of this isolate (the last good ones stay): called after a
+/// round on demand, so the isolate that ran it serves the new status at once.
+pub fn invalidate() {
+    ENTRIES.with(|entries| entries.borrow_mut().clear());
 }
 
 /// One request to the monitor object.
-pub async fn ask_monitor(env: &Env, path: &str) -> worker::Result<(u16, Rc<String>)> {
+pub async fn ask_monitor(env: &Env, path: &str) -> worker::Result<Answer> {
     let monitor = crate::objects::monitor(env)?;
     let mut response = monitor.fetch_with_str(&format!("https://monitor{path}")).await?;
     let status = response.status_code();

@@ -5,14 +5,14 @@
 
 use std::cell::Cell;
 
-use api::{Arm, Armed, ProbeAsk, ProbeReport, Report, Soon};
+use api::{Arm, Armed, ProbeAsk, ProbeReport, RegionMeta, Report, Soon};
 use probe::schedule::{Due, RegionPlan};
+use serde::Deserialize;
 use serde_json::json;
 use worker::*;
 
+use crate::meter::Meter;
 use crate::{config_source, log, objects, probing};
-
-const PLAN: &str = "plan";
 
 #[durable_object]
 pub struct RegionProbe {
@@ -21,15 +21,32 @@ pub struct RegionProbe {
     /// A round is running in this instance: its alarm reads as unset until the round sets
     /// the next, which is not a stop.
     in_round: Cell<bool>,
+    /// Alarms that probed something, since the object started.
+    probe_runs: Cell<u64>,
+    meter: Meter,
+}
+
+#[derive(Deserialize)]
+struct PlanRow {
+    value: String,
 }
 
 impl DurableObject for RegionProbe {
     fn new(state: State, env: Env) -> Self {
-        RegionProbe { state, env, in_round: Cell::new(false) }
+        let region =
+            RegionProbe { state, env, in_round: Cell::new(false), probe_runs: Cell::new(0), meter: Meter::default() };
+        let create = "CREATE TABLE IF NOT EXISTS plan (key TEXT PRIMARY KEY, value TEXT NOT NULL)";
+        if let Err(error) = region.meter.write(&region.state.storage().sql(), create, Vec::new()) {
+            log::error("storage_create_failed", json!({ "error": error.to_string() }));
+        }
+        region
     }
 
     async fn fetch(&self, mut request: Request) -> Result<Response> {
         match request.path().as_str() {
+            RegionMeta::PATH => {
+                Response::from_json(&RegionMeta { probe_runs: self.probe_runs.get(), meter: self.meter.counts() })
+            }
             Arm::PATH => {
                 let arm: Arm = request.json().await?;
                 Response::from_json(&self.arm(&arm.region).await?)
@@ -73,16 +90,35 @@ impl DurableObject for RegionProbe {
 }
 
 impl RegionProbe {
+    /// The plan, in SQL so the platform's meter counts its rows (one written per save).
     async fn plan(&self) -> Result<RegionPlan> {
-        Ok(self.state.storage().get::<RegionPlan>(PLAN).await?.unwrap_or_default())
+        let rows: Vec<PlanRow> =
+            self.meter.read(&self.state.storage().sql(), "SELECT value FROM plan WHERE key = 'plan'", Vec::new())?;
+        Ok(rows.first().and_then(|row| serde_json::from_str(&row.value).ok()).unwrap_or_default())
     }
 
     /// Saves the plan and sets the alarm for what it says comes next.
     async fn keep(&self, plan: &RegionPlan) -> Result<()> {
         let storage = self.state.storage();
-        storage.put(PLAN, plan).await?;
+        self.meter.write(
+            &storage.sql(),
+            "INSERT INTO plan (key, value) VALUES ('plan', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            vec![serde_json::to_string(plan)?.into()],
+        )?;
         let now = Date::now().as_millis() as i64;
-        storage.set_alarm((plan.next_alarm_ms(now) - now).max(0)).await
+        storage.set_alarm((plan.next_alarm_ms(now) - now).max(0)).await?;
+        self.meter.alarm_set();
+        Ok(())
+    }
+
+    /// A region the config no longer lists stops for good: its alarm and plan are deleted,
+    /// so it costs nothing more.
+    async fn retire(&self, region: &str) -> Result<()> {
+        let storage = self.state.storage();
+        storage.delete_alarm().await?;
+        self.meter.write(&storage.sql(), "DELETE FROM plan", Vec::new())?;
+        log::warn("region_retired", json!({ "region": region, "why": "not in the config's regions" }));
+        Ok(())
     }
 
     async fn arm(&self, region: &str) -> Result<Armed> {
@@ -105,7 +141,11 @@ impl RegionProbe {
             return Ok(()); // never armed: it does not know where it is
         }
         let config = config_source::load(&self.env);
+        if !config.regions.contains(&plan.region) {
+            return self.retire(&plan.region).await;
+        }
         let started = Date::now().as_millis() as i64;
+        let taken = plan.soon.clone();
         let due = plan.take_due(started);
         let endpoints: Vec<&config::Endpoint> = match &due {
             Due::Round => config.endpoints.iter().collect(),
@@ -117,10 +157,15 @@ impl RegionProbe {
         let round = due == Due::Round;
         let probed = !endpoints.is_empty();
         let reports = probing::probe_all(endpoints.into_iter(), &plan.region, &self.env).await;
+        if probed {
+            self.probe_runs.set(self.probe_runs.get() + 1);
+        }
         let results: Vec<(String, bool)> =
             reports.iter().map(|r| (r.endpoint.clone(), r.outcome.is_failure())).collect();
         let recheck_ms = i64::from(config.thresholds.recheck_seconds) * 1000;
         plan.done(round, started, &results, interval_ms(&config), recheck_ms);
+        // Asks that arrived while the probes ran were saved to the plan meanwhile: keep them.
+        plan.keep_asks_of(&self.plan().await?, &taken);
         self.keep(&plan).await?;
         if !probed || test_fault(&self.env, &plan.region).is_some() {
             return Ok(()); // nothing to report, or a silent region's reports never arrive

@@ -84,6 +84,6 @@ pub async fn run(env: &Env) -> Result<Response> {
         }
     }
     let answer = objects::post(&objects::monitor(env)?, Ingest::PATH, &Ingest { at_ms, reports }).await;
-    crate::read_cache::invalidate().await;
+    crate::read_cache::invalidate();
     answer
 }

@@ -14,7 +14,7 @@ pub mod site;
 pub mod status;
 pub mod verdict;
 
-pub use messages::{Arm, Armed, Ingest, ProbeAsk, ProbeReport, Report, Soon};
+pub use messages::{Arm, Armed, Ingest, MeterCounts, MonitorMeta, ProbeAsk, ProbeReport, RegionMeta, Report, Soon};
 pub use pictures::Pictures;
 pub use status::*;
 pub use verdict::{Outcome, State};

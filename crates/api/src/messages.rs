@@ -79,3 +79,38 @@ pub struct Armed {
     /// When the last round started (Unix ms), if one ever did.
     pub last_round_ms: Option<i64>,
 }
+
+/// An object's own meter since it started: SQLite rows as the platform bills them (the SQL
+/// cursors' `rowsWritten` and `rowsRead`), and alarms set (each billed as a row written).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeterCounts {
+    pub rows_written: u64,
+    pub rows_read: u64,
+    pub alarms_set: u64,
+}
+
+/// A region's object → the worker, from [`RegionMeta::PATH`]: its rounds and its meter.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegionMeta {
+    /// Alarms that probed something (rounds, rechecks, probes asked for), since it started.
+    pub probe_runs: u64,
+    pub meter: MeterCounts,
+}
+
+impl RegionMeta {
+    pub const PATH: &'static str = "/meta";
+}
+
+/// The monitor → the worker, from [`MonitorMeta::PATH`]: what it did and what it cost.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonitorMeta {
+    /// Read requests answered (status, history…), since the object started.
+    pub monitor_reads: u64,
+    /// Reports applied.
+    pub reports: u64,
+    pub meter: MeterCounts,
+}
+
+impl MonitorMeta {
+    pub const PATH: &'static str = "/meta";
+}

@@ -12,8 +12,23 @@ pub const PARAM: &str = "outage";
 
 const VERSION: &str = "1";
 const SEPARATOR: char = '~';
-/// Longest cause kept: a phrase such as "HTTP 503" or "check failed: …".
+/// Longest cause read from a link: a phrase such as "HTTP 503" or "check failed: …".
 pub const MAX_CAUSE_CHARS: usize = 200;
+/// Longest cause written into a link: the alert carries the rest, and the link stays short.
+pub const WRITTEN_CAUSE_CHARS: usize = 100;
+
+/// Characters a cause never carries: controls, and the invisible or direction-changing ones
+/// that make text read otherwise than it is (zero-width spaces and joiners, bidi marks,
+/// embeddings, overrides and isolates, the byte-order mark).
+pub fn is_hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// A cause as a link carries it: hidden characters dropped, at most [`WRITTEN_CAUSE_CHARS`].
+fn written_cause(cause: &str) -> String {
+    cause.chars().filter(|c| !is_hidden(*c)).take(WRITTEN_CAUSE_CHARS).collect()
+}
 /// Most regions a link may name.
 pub const MAX_REGIONS: usize = 16;
 /// Longest parameter value read (before anything else is looked at).
@@ -43,7 +58,7 @@ pub enum OutageState {
 impl OutageState {
     pub fn from_state(state: crate::State) -> Option<OutageState> {
         match state {
-            crate::State::Up => None,
+            crate::State::Up | crate::State::Unknown => None,
             crate::State::Degraded => Some(OutageState::Degraded),
             crate::State::Regional => Some(OutageState::Regional),
             crate::State::Down => Some(OutageState::Down),
@@ -126,13 +141,13 @@ impl OutageLink {
             onset,
             declared: declared.max(onset),
             regions,
-            cause: cause.chars().filter(|c| !c.is_control()).take(MAX_CAUSE_CHARS).collect(),
+            cause: written_cause(&cause),
         })
     }
 
     /// The parameter's value, percent-encoded for a query string.
     pub fn to_param(&self) -> String {
-        let cause: String = self.cause.chars().filter(|c| !c.is_control()).take(MAX_CAUSE_CHARS).collect();
+        let cause = written_cause(&self.cause);
         let raw = [
             VERSION.to_string(),
             self.endpoint.clone(),
@@ -186,7 +201,7 @@ impl OutageLink {
             return Err(OutageError::BadRegion);
         }
         let cause = next()?;
-        if cause.chars().count() > MAX_CAUSE_CHARS || cause.chars().any(char::is_control) {
+        if cause.chars().count() > MAX_CAUSE_CHARS || cause.chars().any(is_hidden) {
             return Err(OutageError::BadCause);
         }
         Ok(OutageLink { endpoint: endpoint.to_string(), state, onset, declared, regions, cause: cause.to_string() })
@@ -259,12 +274,18 @@ mod tests {
     }
 
     #[test]
-    fn control_characters_never_travel_and_a_long_cause_is_cut() {
+    fn control_and_invisible_characters_never_travel_and_a_long_cause_is_cut() {
         let mut noisy = outage();
-        noisy.cause = format!("line one\nline two\u{7}{}", "x".repeat(500));
+        noisy.cause = format!("line one\nline two\u{7}\u{202e}\u{200b}\u{2066}{}", "x".repeat(500));
         let read = OutageLink::parse(&percent_decode(&noisy.to_param())).unwrap();
-        assert_eq!(read.cause.chars().count(), MAX_CAUSE_CHARS);
-        assert!(read.cause.starts_with("line oneline two"));
+        assert_eq!(read.cause.chars().count(), WRITTEN_CAUSE_CHARS);
+        assert!(read.cause.starts_with("line oneline twoxxx"));
+        for hidden in ['\u{202e}', '\u{200b}', '\u{2067}', '\u{feff}', '\u{61c}', '\u{200f}'] {
+            let link = format!("1~api~down~1764387060~1764387080~weur~HTTP{hidden}503");
+            assert_eq!(OutageLink::parse(&link), Err(OutageError::BadCause), "{:?}", hidden);
+        }
+        let rtl = "1~api~down~1764387060~1764387080~weur~خطأ في الخادم 😈";
+        assert_eq!(OutageLink::parse(rtl).map(|o| o.cause), Ok("خطأ في الخادم 😈".to_string()), "visible text passes");
     }
 
     #[test]

@@ -109,6 +109,11 @@ impl Outcome {
 #[serde(rename_all = "snake_case")]
 pub enum State {
     Up,
+    /// No region could vouch for the endpoint just now (every recent probe was unable to run,
+    /// or none has run yet): never shown or counted as up. Ordered between up and any trouble
+    /// seen, so a page with one unknown endpoint is not "all operational". Never declared by
+    /// the detector; only reported.
+    Unknown,
     Degraded,
     Regional,
     Down,
@@ -118,6 +123,7 @@ impl State {
     pub fn label(self) -> &'static str {
         match self {
             State::Up => "up",
+            State::Unknown => "no data",
             State::Degraded => "degraded",
             State::Regional => "regional outage",
             State::Down => "down",
@@ -128,6 +134,7 @@ impl State {
     pub fn class(self) -> &'static str {
         match self {
             State::Up => "up",
+            State::Unknown => "unknown",
             State::Degraded => "degraded",
             State::Regional => "regional",
             State::Down => "down",

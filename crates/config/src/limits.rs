@@ -18,3 +18,6 @@ pub const FREE_DURATION_GB_S_PER_DAY: f64 = 13_000.0;
 pub const BILLED_GB_PER_OBJECT: f64 = 0.125;
 /// Durable Object requests included per day.
 pub const FREE_DO_REQUESTS_PER_DAY: u64 = 100_000;
+/// Alert targets at most: every message waits for each target in the monitor's saved state,
+/// which must stay under its size limit with every endpoint in an outage.
+pub const MAX_ALERT_TARGETS: usize = 8;

@@ -70,3 +70,36 @@ pub fn transport_of(url: &str) -> Result<(Transport, Option<String>), String> {
         _ => Ok((Transport::Fetch, None)),
     }
 }
+
+/// Whether a redirect from `from` to `to` stays on the same origin (scheme, host and port):
+/// only then may it carry the endpoint's own headers, which can hold secrets. An https page
+/// sending the probe to http, or to another host, gets the probe's own headers only.
+pub fn same_origin(from: &str, to: &str) -> bool {
+    let origin = |url: &str| -> Option<(String, String, u16)> {
+        let uri: Uri = url.parse().ok()?;
+        let scheme = uri.scheme_str()?.to_ascii_lowercase();
+        let authority = uri.authority()?;
+        if authority.as_str().contains('@') {
+            return None;
+        }
+        let default = if scheme == "https" { 443 } else { 80 };
+        Some((scheme, authority.host().to_ascii_lowercase(), uri.port_u16().unwrap_or(default)))
+    };
+    matches!((origin(from), origin(to)), (Some(a), Some(b)) if a == b)
+}
+
+#[cfg(test)]
+mod origin_tests {
+    use super::same_origin;
+
+    #[test]
+    fn secret_headers_follow_a_redirect_only_within_the_endpoints_origin() {
+        let from = "https://api.example.com/health";
+        assert!(same_origin(from, "https://API.example.com:443/healthz"));
+        assert!(!same_origin(from, "http://api.example.com/health"), "https to http");
+        assert!(!same_origin(from, "https://evil.example.net/steal"));
+        assert!(!same_origin(from, "https://api.example.com:8443/health"));
+        assert!(!same_origin(from, "https://user@api.example.com/health"));
+        assert!(!same_origin(from, "not a url"));
+    }
+}

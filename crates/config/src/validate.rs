@@ -11,7 +11,7 @@ use toml::Spanned;
 use crate::budget::region_subrequests;
 use crate::cadence::{daily, fastest_sustainable, Shape, MIN_INTERVAL_SECONDS};
 use crate::endpoint;
-use crate::limits::{FREE_SUBREQUESTS_PER_INVOCATION, SUBREQUEST_HEADROOM};
+use crate::limits::{FREE_SUBREQUESTS_PER_INVOCATION, MAX_ALERT_TARGETS, SUBREQUEST_HEADROOM};
 use crate::raw::{LineIndex, RawAlert, RawConfig, RawMaintenance, RawProbe};
 use crate::*;
 
@@ -254,6 +254,13 @@ fn alerts(raw: Vec<Spanned<RawAlert>>, endpoints: &[Endpoint], errors: &mut Erro
             None => 24 * 60,
         };
         let id = alert.id.clone().unwrap_or_else(|| format!("{}:{secret}", kind.name()));
+        if alerts.len() == MAX_ALERT_TARGETS {
+            errors.add(
+                span.clone(),
+                format!("at most {MAX_ALERT_TARGETS} alert targets: each waits in the monitor's saved state until delivered (send one webhook to a relay to reach more)"),
+            );
+            continue;
+        }
         if alerts.iter().any(|a| a.id == id) {
             errors.add(
                 span.clone(),

@@ -168,3 +168,15 @@ fn alert_targets_keep_their_id_when_the_list_is_reordered() {
         ["slack:SLACK", "oncall"]
     );
 }
+
+#[test]
+fn alert_targets_are_kept_to_eight_and_the_ninth_is_refused_on_its_line() {
+    let target = |i: usize| format!("[[alert]]\nkind = \"webhook\"\nurl = \"secret:HOOK_{i}\"\n");
+    let eight: String = (0..8).map(target).collect();
+    assert_eq!(errors(&eight), Vec::<String>::new());
+    let (config, found) = parse_config(&format!("{eight}{}", target(8)));
+    assert_eq!(config.alerts.len(), 8, "the first eight are kept");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].line, 25);
+    assert!(found[0].message.contains("at most 8 alert targets"), "{}", found[0]);
+}

@@ -30,7 +30,36 @@ pub enum FetchFailure {
     Error(String),
 }
 
+/// The longest text from outside (a check's reason quoting the body, a `Location`, the
+/// runtime's error) an outcome keeps, in characters: it is saved, shown and sent in alerts.
+pub const MAX_OUTSIDE_CHARS: usize = 200;
+
+/// What one probe's observation means, with any text from outside capped.
 pub fn classify(endpoint: &Endpoint, observation: &Observation) -> Outcome {
+    bounded(judge(endpoint, observation))
+}
+
+/// `outcome` with its text from outside at most [`MAX_OUTSIDE_CHARS`], cut on a character,
+/// without controls or the invisible and direction-changing characters that would make it
+/// read otherwise on the page, in alerts and in a post-mortem.
+pub fn bounded(outcome: Outcome) -> Outcome {
+    let cap = |text: String| {
+        let visible: String = text.chars().filter(|c| !api::outage::is_hidden(*c)).collect();
+        match visible.char_indices().nth(MAX_OUTSIDE_CHARS) {
+            Some((cut, _)) => format!("{}…", &visible[..cut]),
+            None => visible,
+        }
+    };
+    match outcome {
+        Outcome::AssertionFailed { reason } => Outcome::AssertionFailed { reason: cap(reason) },
+        Outcome::Redirect { location } => Outcome::Redirect { location: location.map(cap) },
+        Outcome::Error { message } => Outcome::Error { message: cap(message) },
+        Outcome::Unknown { reason } => Outcome::Unknown { reason: cap(reason) },
+        other => other,
+    }
+}
+
+fn judge(endpoint: &Endpoint, observation: &Observation) -> Outcome {
     let response = match &observation.result {
         Err(FetchFailure::TimedOut) => return Outcome::Timeout,
         Err(FetchFailure::Error(message)) => return classify_error(message),

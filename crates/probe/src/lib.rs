@@ -12,11 +12,13 @@ pub mod classify;
 pub mod detect;
 pub mod formats;
 pub mod http1;
+pub mod ledger;
 pub mod monitor;
 pub mod page;
 pub mod pictures;
 pub mod rollup;
 pub mod schedule;
+pub mod serving;
 pub mod simulate;
 
 pub use config::{parse_config, Config, ConfigError, Endpoint};

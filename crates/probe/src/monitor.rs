@@ -14,8 +14,17 @@ use api::State;
 use config::{Config, Endpoint};
 
 use crate::detect::{Change, Class, Detector, Verdict, Windows};
-use crate::rollup::{period_start, EndpointTick, Rollup, DAY, HOUR};
+use crate::ledger::{Closed, Ledger, Probe, Spans};
+use crate::rollup::Rollup;
 use api::{DetectedIncident, EndpointStatus, ProbeReport, RegionResult, StatusReport};
+
+/// The largest saved state, in bytes: SQLite refuses a row over 2 MB. The largest config the
+/// free plan allows (45 endpoints, 6 regions, 8 alert targets), every endpoint answering the
+/// largest hostile body and no alert delivered, stays under it (tested): text from outside is
+/// capped where it enters (`crate::classify::bounded`), and the outbox holds at most
+/// `alerts::MAX_PENDING` messages.
+pub const MAX_SAVED_STATE_BYTES: usize = 1_500_000;
+const _: () = assert!(MAX_SAVED_STATE_BYTES < 2 * 1024 * 1024, "under SQLite's row limit");
 
 /// What the monitor remembers between reports.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -30,15 +39,20 @@ pub struct MonitorState {
     pub latest: BTreeMap<String, Vec<RegionResult>>,
     pub open_incidents: BTreeMap<String, DetectedIncident>,
     pub next_incident_id: i64,
-    /// The hour and day being summed up, and their rollups so far.
-    pub hour_start: i64,
-    pub hour: BTreeMap<String, Rollup>,
-    pub day_start: i64,
-    pub day: BTreeMap<String, Rollup>,
-    /// `(hour start, probes, failed probes)` of the last day's finished hours, per endpoint:
-    /// the 24-hour uptime without reading history on every status request.
+    /// The hours and days being summed up, and what each region's latest probe stands for.
     #[serde(default)]
-    pub recent_probes: BTreeMap<String, Vec<(i64, u32, u32)>>,
+    pub history: Ledger,
+    /// The one open hour and day of state saved before the ledger: read once, into it.
+    #[serde(default, skip_serializing)]
+    hour_start: i64,
+    #[serde(default, skip_serializing)]
+    hour: BTreeMap<String, Rollup>,
+    #[serde(default, skip_serializing)]
+    day_start: i64,
+    #[serde(default, skip_serializing)]
+    day: BTreeMap<String, Rollup>,
+    #[serde(default, skip_serializing)]
+    recent_probes: BTreeMap<String, Vec<(i64, u32, u32)>>,
     /// Alert messages not delivered yet.
     #[serde(default)]
     pub outbox: Outbox,
@@ -84,8 +98,9 @@ pub struct TickOutput {
     pub transitions: Vec<(String, Change)>,
     /// Incidents opened, updated or closed.
     pub incidents: Vec<DetectedIncident>,
-    /// `(endpoint, period length, period start, rollup)` for hours and days that ended.
-    pub finished: Vec<(String, i64, i64, Rollup)>,
+    /// Hours and days that closed, and what late reports add to ones closed before: each is
+    /// added to its stored row.
+    pub finished: Vec<Closed>,
     /// Endpoints a region just saw fail: the other regions should probe them now.
     pub ask: Vec<String>,
 }
@@ -96,6 +111,20 @@ impl MonitorState {
         let mut state: MonitorState = serde_json::from_str(text)?;
         for (endpoint, legacy) in std::mem::take(&mut state.legacy) {
             state.detectors.entry(endpoint).or_insert_with(|| seeded(legacy.state, legacy.since));
+        }
+        if state.hour_start != 0 && state.history == Ledger::default() {
+            let mut history = Ledger::resumed(state.hour_start, state.day_start);
+            history.hours.open.insert(state.hour_start, std::mem::take(&mut state.hour));
+            history.days.open.insert(state.day_start, std::mem::take(&mut state.day));
+            // Before time was weighed, each probe stands for one second of its hour.
+            for (endpoint, hours) in std::mem::take(&mut state.recent_probes) {
+                let weighed = hours.iter().map(|&(start, probes, failed)| {
+                    let failed = failed.min(probes);
+                    (start, u64::from(probes - failed) * 1000, u64::from(failed) * 1000)
+                });
+                history.recent.insert(endpoint, weighed.collect());
+            }
+            state.history = history;
         }
         Ok(state)
     }
@@ -165,8 +194,8 @@ impl MonitorState {
         let at = at_ms.div_euclid(1000);
         self.last_tick_at = Some(self.last_tick_at.map_or(at, |last| last.max(at)));
         let mut output = TickOutput::default();
-        self.roll_periods(at, &mut output);
         let windows = Windows::of(config);
+        let spans = Spans { span_cap_ms: windows.silent_ms, grace_ms: windows.silent_ms };
         for endpoint in &config.endpoints {
             let results: Vec<RegionResult> = reports
                 .iter()
@@ -206,28 +235,48 @@ impl MonitorState {
             let verdict = detector.verdict();
             let since = detector.since_ms.div_euclid(1000);
             self.track_incident(&endpoint.name, verdict.state, since, &latest, &mut output);
-            let tick = EndpointTick {
-                endpoint: endpoint.name.clone(),
-                state: verdict.state,
-                regions: results
-                    .iter()
-                    .filter(|r| r.outcome.is_known())
-                    .map(|r| (r.region.clone(), r.latency_ms, r.outcome.is_healthy()))
-                    .collect(),
-            };
-            self.hour.entry(endpoint.name.clone()).or_default().add(&tick);
-            self.day.entry(endpoint.name.clone()).or_default().add(&tick);
+            let vouched = latest.iter().any(|r| r.outcome.is_known() && at - r.at <= windows.silent_ms / 1000);
+            let shown = shown_state(verdict.state, vouched);
+            let probes: Vec<Probe> = results
+                .iter()
+                .map(|r| Probe {
+                    region: &r.region,
+                    latency_ms: r.latency_ms,
+                    healthy: r.outcome.is_known().then(|| r.outcome.is_healthy()),
+                })
+                .collect();
+            output.finished.extend(self.history.add(spans, &endpoint.name, at_ms, shown, &probes));
         }
         self.forget_removed(config, at, &mut output);
+        let latest_ms = self.last_report_ms.values().copied().max().unwrap_or(at_ms);
+        output.finished.extend(self.history.close(spans, &config.regions, &self.last_report_ms, latest_ms));
         output
     }
 
     /// Endpoints removed from the config stop being reported, and their outages end.
+    /// An endpoint removed (or renamed) in trouble that was announced gets a last message
+    /// saying why its outage ends without a recovery.
     fn forget_removed(&mut self, config: &Config, at: i64, output: &mut TickOutput) {
         let names: Vec<&String> = config.endpoints.iter().map(|e| &e.name).collect();
-        self.detectors.retain(|name, _| names.contains(&name));
+        let (kept, gone): (BTreeMap<_, _>, BTreeMap<_, _>) =
+            std::mem::take(&mut self.detectors).into_iter().partition(|(name, _)| names.contains(&name));
+        self.detectors = kept;
+        for (name, detector) in gone.into_iter().filter(|(_, d)| d.episode_open) {
+            let alert = Alert {
+                endpoint: name,
+                from: detector.verdict().state,
+                to: State::Unknown,
+                flapping: false,
+                since: at,
+                regions: Vec::new(),
+                cause: "removed from the config (renamed?): its outage is closed here, not recovered".to_string(),
+                status_page: config.probe_api.as_ref().map(|api| format!("{}/", api.trim_end_matches('/'))),
+                runbook: None,
+            };
+            self.outbox.announce(config, &alert, at);
+        }
         self.latest.retain(|name, _| names.contains(&name));
-        self.recent_probes.retain(|name, _| names.contains(&name));
+        self.history.retain(&names, &config.regions);
         self.last_report_ms.retain(|region, _| config.regions.contains(region));
         let removed: Vec<String> = self.open_incidents.keys().filter(|n| !names.contains(n)).cloned().collect();
         for name in removed {
@@ -236,27 +285,6 @@ impl MonitorState {
                 incident.cause = format!("{} (endpoint removed from the config)", incident.cause);
                 output.incidents.push(incident);
             }
-        }
-    }
-
-    /// Closes the hour and the day when `at` has moved past them.
-    fn roll_periods(&mut self, at: i64, output: &mut TickOutput) {
-        let hour = period_start(at, HOUR);
-        if hour != self.hour_start {
-            for (endpoint, rollup) in std::mem::take(&mut self.hour) {
-                let recent = self.recent_probes.entry(endpoint.clone()).or_default();
-                recent.push((self.hour_start, rollup.probes, rollup.failed));
-                recent.retain(|(start, _, _)| *start >= hour - DAY);
-                output.finished.push((endpoint, HOUR, self.hour_start, rollup));
-            }
-            self.hour_start = hour;
-        }
-        let day = period_start(at, DAY);
-        if day != self.day_start {
-            for (endpoint, rollup) in std::mem::take(&mut self.day) {
-                output.finished.push((endpoint, DAY, self.day_start, rollup));
-            }
-            self.day_start = day;
         }
     }
 
@@ -308,16 +336,9 @@ impl MonitorState {
         }
     }
 
-    /// Percent of probes that succeeded over the last day's hours and the current one.
+    /// Percent of the time observed over the last day that was healthy.
     pub fn uptime_24h(&self, endpoint: &str) -> Option<f64> {
-        let current = self.hour.get(endpoint).map_or((0, 0), |r| (r.probes, r.failed));
-        let (probes, failed) = self
-            .recent_probes
-            .get(endpoint)
-            .into_iter()
-            .flatten()
-            .fold(current, |(p, f), (_, probes, failed)| (p + probes, f + failed));
-        (probes > 0).then(|| 100.0 * f64::from(probes - failed.min(probes)) / f64::from(probes))
+        self.history.uptime_24h(endpoint)
     }
 
     /// `GET /api/status` from what the monitor holds.
@@ -348,9 +369,12 @@ impl MonitorState {
                     let detector = self.detectors.get(&endpoint.name);
                     let verdict = detector.map_or(Verdict::UP, Detector::verdict);
                     let declared = detector.filter(|d| d.declared.is_some());
+                    let no_data = no_data(&endpoint.name);
+                    let vouched = no_data.len() < config.regions.len();
+                    let state = shown_state(verdict.state, vouched);
                     EndpointStatus {
                         name: endpoint.name.clone(),
-                        state: verdict.state,
+                        state,
                         flapping: verdict.flapping,
                         since: declared.map_or(now, |d| d.since_ms.div_euclid(1000)),
                         declared_at: declared.map(|d| d.declared_at_ms.div_euclid(1000)),
@@ -364,13 +388,35 @@ impl MonitorState {
                             .filter(|r| current(r))
                             .cloned()
                             .collect(),
-                        no_data: no_data(&endpoint.name),
+                        no_data,
                         uptime_24h: self.uptime_24h(&endpoint.name),
                         maintenance: config.maintenance_of(&endpoint.name, now).cloned(),
                     }
                 })
                 .collect(),
         }
+    }
+}
+
+/// The alerts not yet delivered, from saved state that no longer reads as a whole (a deploy
+/// changed its shape, or the row was damaged): the first `"outbox":` value that reads as one.
+pub fn outbox_of(saved: &str) -> Option<Outbox> {
+    if let Ok(serde_json::Value::Object(mut fields)) = serde_json::from_str(saved) {
+        return fields.remove("outbox").and_then(|outbox| serde_json::from_value(outbox).ok());
+    }
+    saved.match_indices("\"outbox\"").find_map(|(at, key)| {
+        let value = saved[at + key.len()..].trim_start().strip_prefix(':')?;
+        serde_json::Deserializer::from_str(value).into_iter::<Outbox>().next()?.ok()
+    })
+}
+
+/// No evidence, no "up": with no region vouching for the endpoint now, up is unknown.
+/// Trouble declared stays as declared (it is not a claim of health) until evidence says more.
+fn shown_state(declared: State, vouched: bool) -> State {
+    if declared == State::Up && !vouched {
+        State::Unknown
+    } else {
+        declared
     }
 }
 

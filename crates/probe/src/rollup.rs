@@ -1,10 +1,12 @@
-//! History within the free plan's write budget: the reports are summed in memory, and each
-//! hour and each day is stored as one row per endpoint, kept 90 days, from which uptime and
-//! latency percentiles come.
+//! History within the free plan's write budget: the reports are summed in memory
+//! (`crate::ledger`), and each hour and each day is stored as one row per endpoint, kept 90
+//! days, from which uptime and latency percentiles come.
 //!
-//! Uptime is what was observed: the share of probes, over every region, that succeeded. A
-//! failing probe is down time for its region, so one region of three failing for an hour
-//! makes that hour 66.67 %, and a failure too short to be declared still counts.
+//! Uptime is what was observed, weighted by time: each probe stands for the time until its
+//! region's next probe of the endpoint, so a failing probe is down time for its region until
+//! a probe says otherwise. One region of three failing for an hour makes that hour 66.67 %; a
+//! failure too short to be declared still counts, for as long as it lasted; a recheck 5 s
+//! after a failure shortens the failure's time instead of adding a second probe's worth.
 
 use std::collections::BTreeMap;
 
@@ -33,6 +35,9 @@ pub struct Rollup {
     pub down: u32,
     pub regional: u32,
     pub degraded: u32,
+    /// Reports after which no region could vouch for the endpoint (state unknown).
+    #[serde(default)]
+    pub unknown: u32,
     /// Latency histogram per region: counts per bucket of [`BUCKET_BOUNDS_MS`].
     pub latency: BTreeMap<String, Vec<u32>>,
     /// Probes with a known outcome, over every region, and how many of them failed
@@ -41,11 +46,16 @@ pub struct Rollup {
     pub probes: u32,
     #[serde(default)]
     pub failed: u32,
+    /// Time that healthy and failing probes stand for, summed over every region (ms; 0 in
+    /// rollups written before uptime was weighted by time: those count probes).
+    #[serde(default)]
+    pub up_ms: u64,
+    #[serde(default)]
+    pub down_ms: u64,
 }
 
 /// How uptime is computed, as the API states it.
-pub const UPTIME_BASIS: &str =
-    "the share of probes that succeeded, over every region: a failing probe is down time for its region";
+pub const UPTIME_BASIS: &str = "the share of observed time that was healthy, over every region: each probe stands for the time until its region's next probe (at most three intervals), so a failing probe is down time for its region until a probe says otherwise";
 
 /// Upper bounds of the latency buckets, in ms; a percentile is reported as its bucket's bound.
 pub const BUCKET_BOUNDS_MS: &[u32] = &[
@@ -76,22 +86,42 @@ pub const BUCKET_BOUNDS_MS: &[u32] = &[
 
 impl Rollup {
     pub fn add(&mut self, tick: &EndpointTick) {
+        self.count_state(tick.state);
+        for (region, latency, healthy) in &tick.regions {
+            self.count_probe(region, *latency, *healthy);
+        }
+    }
+
+    /// One report's declared state.
+    pub fn count_state(&mut self, state: State) {
         self.ticks += 1;
-        match tick.state {
+        match state {
             State::Down => self.down += 1,
             State::Regional => self.regional += 1,
             State::Degraded => self.degraded += 1,
+            State::Unknown => self.unknown += 1,
             State::Up => {}
         }
-        for (region, latency, healthy) in &tick.regions {
-            self.probes += 1;
-            self.failed += u32::from(!*healthy);
-            // Failed probes say nothing about how fast the endpoint answers.
-            if *healthy {
-                let bucket = BUCKET_BOUNDS_MS.iter().position(|b| latency <= b).unwrap_or(BUCKET_BOUNDS_MS.len() - 1);
-                let histogram = self.latency.entry(region.clone()).or_insert_with(|| vec![0; BUCKET_BOUNDS_MS.len()]);
-                histogram[bucket] += 1;
-            }
+    }
+
+    /// One probe with a known outcome.
+    pub fn count_probe(&mut self, region: &str, latency_ms: u32, healthy: bool) {
+        self.probes += 1;
+        self.failed += u32::from(!healthy);
+        // Failed probes say nothing about how fast the endpoint answers.
+        if healthy {
+            let bucket = BUCKET_BOUNDS_MS.iter().position(|b| latency_ms <= *b).unwrap_or(BUCKET_BOUNDS_MS.len() - 1);
+            let histogram = self.latency.entry(region.to_string()).or_insert_with(|| vec![0; BUCKET_BOUNDS_MS.len()]);
+            histogram[bucket] += 1;
+        }
+    }
+
+    /// Time a healthy or failing probe stands for.
+    pub fn count_time(&mut self, healthy: bool, ms: u64) {
+        if healthy {
+            self.up_ms += ms;
+        } else {
+            self.down_ms += ms;
         }
     }
 
@@ -100,8 +130,11 @@ impl Rollup {
         self.down += other.down;
         self.regional += other.regional;
         self.degraded += other.degraded;
+        self.unknown += other.unknown;
         self.probes += other.probes;
         self.failed += other.failed;
+        self.up_ms += other.up_ms;
+        self.down_ms += other.down_ms;
         for (region, counts) in &other.latency {
             let mine = self.latency.entry(region.clone()).or_insert_with(|| vec![0; BUCKET_BOUNDS_MS.len()]);
             for (a, b) in mine.iter_mut().zip(counts) {
@@ -110,19 +143,25 @@ impl Rollup {
         }
     }
 
-    /// Percent of probes that succeeded ([`UPTIME_BASIS`]); for a rollup from before probes
-    /// were counted, of ticks not declared down.
+    /// Percent of observed time that was healthy ([`UPTIME_BASIS`]); for a rollup from before
+    /// time was weighed, of probes that succeeded, and before probes were counted, of ticks
+    /// not declared down. `None` when nothing was observed.
     pub fn uptime(&self) -> Option<f64> {
+        let observed = self.up_ms + self.down_ms;
+        if observed > 0 {
+            return Some(100.0 * self.up_ms as f64 / observed as f64);
+        }
         if self.probes > 0 {
             return Some(100.0 * f64::from(self.probes - self.failed.min(self.probes)) / f64::from(self.probes));
         }
-        (self.ticks > 0).then(|| 100.0 * f64::from(self.ticks - self.down) / f64::from(self.ticks))
+        let vouched = self.ticks.saturating_sub(self.unknown);
+        (vouched > 0).then(|| 100.0 * f64::from(vouched.saturating_sub(self.down)) / f64::from(vouched))
     }
 
-    /// The worst state declared in the period; `None` without ticks.
+    /// The worst state declared in the period; `None` when no report vouched for any.
     pub fn worst(&self) -> Option<State> {
         match self {
-            Rollup { ticks: 0, .. } => None,
+            Rollup { ticks, unknown, .. } if ticks == unknown => None,
             Rollup { down: 1.., .. } => Some(State::Down),
             Rollup { regional: 1.., .. } => Some(State::Regional),
             Rollup { degraded: 1.., .. } => Some(State::Degraded),

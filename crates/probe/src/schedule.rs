@@ -103,6 +103,14 @@ impl RegionPlan {
         }
     }
 
+    /// Keeps the asks of `saved`, the plan as stored now, but those in `taken` (the asks this
+    /// copy started with, already probed): asks that arrived while this copy was away
+    /// probing would otherwise be overwritten by it.
+    pub fn keep_asks_of(&mut self, saved: &RegionPlan, taken: &[String]) {
+        let arrived: Vec<String> = saved.soon.iter().filter(|e| !taken.contains(e)).cloned().collect();
+        self.ask(&arrived);
+    }
+
     /// When the alarm should ring next (Unix ms).
     pub fn next_alarm_ms(&self, now_ms: i64) -> i64 {
         if !self.soon.is_empty() {
@@ -149,6 +157,20 @@ mod tests {
         plan.ask(&names(&["api"]));
         assert_eq!(plan.take_due(20_000), Due::Round);
         assert!(plan.soon.is_empty());
+    }
+
+    #[test]
+    fn an_ask_saved_while_a_round_ran_survives_the_rounds_own_save() {
+        let mut stored = RegionPlan { next_round_ms: 1_000, soon: names(&["www"]), ..RegionPlan::default() };
+        let mut in_round = stored.clone();
+        let taken = in_round.soon.clone();
+        assert_eq!(in_round.take_due(1_000), Due::Round);
+        // The monitor's ask lands in storage while the round's probes run.
+        stored.ask(&names(&["api"]));
+        in_round.done(true, 1_000, &[("api".into(), false), ("www".into(), false)], 20_000, 5_000);
+        in_round.keep_asks_of(&stored, &taken);
+        assert_eq!(in_round.next_alarm_ms(1_500), 1_500, "the ask rings at once");
+        assert_eq!(in_round.take_due(1_500), Due::Some(names(&["api"])), "www was probed by the round");
     }
 
     #[test]

@@ -288,6 +288,25 @@ fn an_outage_that_outlasts_maintenance_alerts_when_the_window_ends() {
 }
 
 #[test]
+fn an_outage_held_by_a_window_longer_than_the_message_age_is_still_announced() {
+    // max_age_minutes is 60 and the window lasts 120: the outage began 20:10 and holds.
+    let text = CONFIG.replace("kind = \"slack\"\n", "kind = \"slack\"\nmax_age_minutes = 60\n");
+    let (config, errors) = parse_config(&text);
+    assert_eq!(errors, []);
+    let mut state = MonitorState::default();
+    run_from(&config, &mut state, T0 + 10 * 60, &[("ooo", "xxx"), ("ooo", "xxx"), ("ooo", "xxx")]);
+    for minute in [30, 90, 119] {
+        assert!(state.outbox.expire(&config, T0 + minute * 60).is_empty(), "held, not aged, at 20:{minute}");
+    }
+    let after = T0 + 2 * 3600 + 60;
+    run_from(&config, &mut state, after, &[("ooo", "xxx")]);
+    assert!(state.outbox.expire(&config, after).is_empty(), "the window just let it go");
+    let sent = send(&mut state, &config, 0, after, &SendResult::Delivered);
+    assert_eq!(sent.len(), 1);
+    assert!(json(&sent[0])["text"].as_str().unwrap().starts_with("www is down"));
+}
+
+#[test]
 fn an_outage_over_within_maintenance_sends_nothing_afterwards() {
     let config = config();
     let mut state = MonitorState::default();

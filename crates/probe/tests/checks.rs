@@ -147,3 +147,15 @@ fn runtime_errors_are_classified_by_their_words() {
         assert_eq!(classify_error(message), expected, "{message}");
     }
 }
+
+#[test]
+fn text_a_server_sends_is_capped_and_loses_its_invisible_characters() {
+    use probe::classify::{bounded, MAX_OUTSIDE_CHARS};
+    let long = format!("\u{202e}evil\u{200b}{}", "é→".repeat(5_000));
+    let Outcome::AssertionFailed { reason } = bounded(Outcome::AssertionFailed { reason: long }) else { panic!() };
+    assert!(reason.starts_with("evilé→"), "{reason}");
+    assert_eq!(reason.chars().count(), MAX_OUTSIDE_CHARS + 1, "cut on a character, with an ellipsis");
+    let location = Some(format!("https://x.example/{}", "a".repeat(900_000)));
+    let Outcome::Redirect { location: Some(kept) } = bounded(Outcome::Redirect { location }) else { panic!() };
+    assert!(kept.len() < 1_000);
+}

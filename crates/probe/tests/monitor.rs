@@ -7,7 +7,7 @@ use api::State;
 use probe::monitor::MonitorState;
 use probe::page::render;
 use probe::parse_config;
-use probe::rollup::{DAY, HOUR};
+use probe::rollup::{Rollup, DAY, HOUR};
 
 /// Rounds every minute, as the scripts below run them.
 const CONFIG: &str = "[site]\ntitle = \"Aragora <status>\"\n[probe]\ninterval_seconds = 60\n[[endpoint]]\nname = \"api\"\nurl = \"http://api.example.com/health\"\nrunbook = \"incident-response#complete-service-outage-sev1\"\n";
@@ -85,7 +85,7 @@ fn an_outage_still_open_when_the_state_was_lost_closes_on_recovery_under_its_own
 }
 
 #[test]
-fn hours_and_days_are_rolled_up_when_they_end_and_uptime_counts_every_failed_probe() {
+fn hours_and_days_are_rolled_up_when_they_end_and_uptime_counts_the_time_of_every_failed_probe() {
     let (config, _) = parse_config(CONFIG);
     let mut state = MonitorState::default();
     let mut finished = Vec::new();
@@ -93,18 +93,18 @@ fn hours_and_days_are_rolled_up_when_they_end_and_uptime_counts_every_failed_pro
         let pattern = if minute == 30 { "xxx" } else { "ooo" };
         finished.extend(state.tick(&config, (T0 + 60 * minute) * 1000, &reports(pattern)).unwrap().finished);
     }
-    let hours: Vec<_> = finished.iter().filter(|(_, period, _, _)| *period == HOUR).collect();
-    let days: Vec<_> = finished.iter().filter(|(_, period, _, _)| *period == DAY).collect();
+    let hours: Vec<_> = finished.iter().filter(|c| c.period == HOUR).collect();
+    let days: Vec<_> = finished.iter().filter(|c| c.period == DAY).collect();
     assert_eq!(hours.len(), 24, "the 25th hour is still open");
     // The failing minute was never declared (a blip), but it was down time for the three
-    // regions that saw it: 3 failed probes of the 3 × 1,499 in the last 24 hours and the
-    // hour now open.
+    // regions that saw it, until their next probe a minute later: 3 minutes of the 3 × 1,499
+    // minutes observed in the last 24 hours and the hour now open.
     let uptime = state.uptime_24h("api").unwrap();
     assert_eq!(format!("{uptime:.3}"), format!("{:.3}", 100.0 * (1.0 - 3.0 / (3.0 * 1_499.0))));
-    assert_eq!(hours[0].2, T0);
-    assert_eq!(hours[0].3.ticks, 60);
+    assert_eq!((hours[0].start, hours[0].rollup.ticks), (T0, 60));
+    assert_eq!((hours[0].rollup.up_ms, hours[0].rollup.down_ms), (3 * 59 * 60_000, 3 * 60_000));
     assert_eq!(days.len(), 1);
-    assert_eq!((days[0].2, days[0].3.ticks), (T0 - 20 * HOUR, 4 * 60), "the first day began at midnight");
+    assert_eq!((days[0].start, days[0].rollup.ticks), (T0 - 20 * HOUR, 4 * 60), "the first day began at midnight");
 }
 
 #[test]
@@ -149,20 +149,15 @@ fn the_status_page_draws_each_day_and_each_regions_latency_from_the_rollups() {
         if minute >= 23 * 60 {
             pattern.replace_range(2..3, "-");
         }
-        for (endpoint, period, start, rollup) in
-            state.tick(&config, (T0 + 60 * minute) * 1000, &reports(&pattern)).unwrap().finished
-        {
-            assert_eq!(endpoint, "api");
-            if period == HOUR {
-                hourly.insert(start, rollup)
-            } else {
-                daily.insert(start, rollup)
-            };
+        for closed in state.tick(&config, (T0 + 60 * minute) * 1000, &reports(&pattern)).unwrap().finished {
+            assert_eq!(closed.endpoint, "api");
+            let periods = if closed.period == HOUR { &mut hourly } else { &mut daily };
+            periods.entry(closed.start).or_insert_with(Rollup::default).merge(&closed.rollup);
         }
     }
     let now = T0 + 26 * 60 * 60 - 30;
-    hourly.insert(state.hour_start, state.hour["api"].clone());
-    daily.insert(state.day_start, state.day["api"].clone());
+    hourly.extend(state.history.hours.of("api"));
+    daily.extend(state.history.days.of("api"));
     let regions = ["weur".to_string(), "enam".to_string(), "apac".to_string()];
     let pictures = api::Pictures {
         generated_at: now,

@@ -65,16 +65,22 @@ fn a_silent_region_is_no_data_neither_healthy_nor_failing() {
 }
 
 #[test]
-fn a_probe_that_could_not_run_is_no_data_not_a_failure() {
+fn a_probe_that_could_not_run_is_no_data_never_up_nor_a_failure() {
     let (config, _) = parse_config(CONFIG);
     let mut state = MonitorState::default();
     for minute in 0..4 {
         state.tick(&config, (T0 + 60 * minute) * 1000, &reports("???")).unwrap();
     }
     let status = state.status(&config, T0 + 240);
-    assert_eq!(status.endpoints[0].state, State::Up, "nothing was learned, so nothing changed");
+    assert_eq!(status.endpoints[0].state, State::Unknown, "nothing was learned: no evidence, no up");
     assert_eq!(status.endpoints[0].no_data, ["weur", "enam", "apac"]);
+    assert_eq!(status.endpoints[0].uptime_24h, None, "no time was observed, up or down");
     assert!(state.outbox.pending.is_empty(), "no alert for the probe's own trouble");
+    let page = render(&status, &[], None, None);
+    assert!(page.contains("Some systems cannot be probed") && !page.contains("operational"), "{page}");
+    assert_eq!(badge::shields("api", badge::Shown::of_endpoint(&status.endpoints[0], false))["message"], "no data");
+    assert_eq!(statuspage::component_status(&status.endpoints[0], false), "degraded_performance");
+    assert_eq!(statuspage::page_indicator(&status).1, "Status Unknown For Some Systems");
     for minute in 4..6 {
         state.tick(&config, (T0 + 60 * minute) * 1000, &reports("x?x")).unwrap();
     }
@@ -126,6 +132,22 @@ fn an_endpoint_removed_while_down_has_its_incident_closed() {
     let closed = &output.incidents[0];
     assert_eq!(closed.ended_at, Some(T0 + 120));
     assert!(closed.cause.contains("endpoint removed"), "{}", closed.cause);
+}
+
+#[test]
+fn an_endpoint_renamed_while_down_says_why_its_outage_ends_without_a_recovery() {
+    let (config, _) = parse_config(CONFIG);
+    let mut state = MonitorState::default();
+    state.tick(&config, T0 * 1000, &reports("xxx")).unwrap();
+    state.tick(&config, (T0 + 60) * 1000, &reports("xxx")).unwrap();
+    assert_eq!(state.outbox.pending.len(), 1, "api is down: announced");
+    let (renamed, errors) = parse_config(&CONFIG.replace("name = \"api\"", "name = \"api-v2\""));
+    assert_eq!(errors, []);
+    state.tick(&renamed, (T0 + 120) * 1000, &[]).unwrap();
+    let last = &state.outbox.pending.last().unwrap().alert;
+    assert_eq!(last.headline(), "api is no longer probed (was down)");
+    assert!(last.cause.contains("removed from the config"), "{}", last.cause);
+    assert!(state.open_incidents.is_empty());
 }
 
 /// Default cadence: regions report on their own, each round or recheck at its own moment.

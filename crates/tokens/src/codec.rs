@@ -142,12 +142,14 @@ pub(crate) fn state_byte(state: State) -> u8 {
         State::Degraded => 1,
         State::Regional => 2,
         State::Down => 3,
+        // Added after the others: tokens written before never hold it.
+        State::Unknown => 4,
     }
 }
 
 /// The state a byte of [`state_byte`] stands for.
 pub(crate) fn state_of(byte: u8) -> Option<State> {
-    [State::Up, State::Degraded, State::Regional, State::Down].get(usize::from(byte)).copied()
+    [State::Up, State::Degraded, State::Regional, State::Down, State::Unknown].get(usize::from(byte)).copied()
 }
 
 fn read_probe(reader: &mut Reader, started_at: Timestamp) -> Result<ProbeOutage, DecodeError> {

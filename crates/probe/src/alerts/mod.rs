@@ -5,10 +5,11 @@
 //! wait; when the window ends, what still holds is sent.
 
 mod outbox;
+pub mod redact;
 mod render;
 mod retry_after;
 
-pub use outbox::{backoff_seconds, Batch, Failure, Outbox, Pending, SendResult};
+pub use outbox::{backoff_seconds, Batch, Failure, Outbox, Pending, SendResult, MAX_PENDING};
 pub use render::{payload, MAX_CAUSE_CHARS};
 pub use retry_after::{retry_after_seconds, send_result};
 
@@ -38,6 +39,7 @@ impl Alert {
         let news = match self.to {
             State::Up => return format!("{} recovered (was {})", self.endpoint, self.from.label()),
             _ if self.flapping => format!("{} is flapping: failing at times", self.endpoint),
+            State::Unknown => format!("{} is no longer probed", self.endpoint),
             State::Degraded => format!("{} is slow", self.endpoint),
             State::Regional => format!("{} is failing in {}", self.endpoint, self.regions.join(", ")),
             State::Down => format!("{} is down", self.endpoint),

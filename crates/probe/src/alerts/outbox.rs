@@ -15,6 +15,9 @@ use super::{render, Alert};
 const MAX_FAILURES: usize = 20;
 /// Messages in one batch at most; the rest follow in the next.
 const MAX_BATCH: usize = 20;
+/// Messages waiting at most, over every target: the outbox is part of the monitor's saved
+/// state, which has a size limit. Past it the oldest are dropped, and recorded.
+pub const MAX_PENDING: usize = 400;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Outbox {
@@ -44,6 +47,10 @@ pub struct Pending {
     /// Queued while its endpoint was under maintenance: sent after the window only if the
     /// state it announces still differs from what the target was last told.
     pub in_maintenance: bool,
+    /// When maintenance let it go (Unix seconds): its age for `max_age_minutes` counts from
+    /// then, so a window longer than the age never drops an outage it held.
+    #[serde(default)]
+    pub released_at: Option<i64>,
 }
 
 /// Messages dropped without being delivered, and why.
@@ -103,8 +110,14 @@ impl Outbox {
                 next_attempt_at: now,
                 last_error: None,
                 in_maintenance,
+                released_at: None,
             });
             queued += 1;
+        }
+        let excess = self.pending.len().saturating_sub(MAX_PENDING);
+        for dropped in self.pending.drain(..excess).collect::<Vec<_>>() {
+            let error = format!("dropped undelivered: at most {MAX_PENDING} messages wait");
+            self.record(Failure { at: now, target: dropped.target, ids: vec![dropped.id], error });
         }
         queued
     }
@@ -186,15 +199,17 @@ impl Outbox {
     }
 
     /// Drops messages older than their target allows, or whose target is gone from the
-    /// config, recording each as a failure and returning them for a log line.
+    /// config, recording each as a failure and returning them for a log line. A message held
+    /// by maintenance is not aged until the window lets it go.
     pub fn expire(&mut self, config: &Config, now: i64) -> Vec<Pending> {
         let (keep, dropped): (Vec<Pending>, Vec<Pending>) =
             std::mem::take(&mut self.pending).into_iter().partition(|p| {
+                let age = now - p.released_at.unwrap_or(p.created_at).max(p.created_at);
                 config
                     .alerts
                     .iter()
                     .find(|t| t.id == p.target)
-                    .is_some_and(|t| now - p.created_at <= i64::from(t.max_age_minutes) * 60)
+                    .is_some_and(|t| p.in_maintenance || age <= i64::from(t.max_age_minutes) * 60)
             });
         self.pending = keep;
         for pending in &dropped {
@@ -235,6 +250,7 @@ impl Outbox {
         for p in self.pending.iter_mut().filter(|p| p.target == target.id && p.in_maintenance) {
             if config.maintenance_of(&p.alert.endpoint, now).is_none() {
                 p.in_maintenance = false;
+                p.released_at = Some(now);
             }
         }
     }
@@ -251,7 +267,7 @@ impl Outbox {
                     kind: target.kind.name().to_string(),
                     pending: mine.len(),
                     next_attempt_at: mine.first().map(|p| p.next_attempt_at),
-                    last_error: mine.first().and_then(|p| p.last_error.clone()),
+                    last_error: mine.first().and_then(|p| p.last_error.as_deref().map(super::redact::published)),
                 }
             })
             .collect();
@@ -262,7 +278,7 @@ impl Outbox {
                 at: f.at,
                 target: f.target.clone(),
                 ids: f.ids.clone(),
-                error: f.error.clone(),
+                error: super::redact::published(&f.error),
             })
             .collect();
         api::AlertReport { targets, failures }

@@ -146,6 +146,7 @@ pub(super) fn cap(text: &str, max: usize) -> String {
 fn colour(state: State) -> u32 {
     match state {
         State::Up => 0x1f7a4d,
+        State::Unknown => 0x6b6b6b,
         State::Degraded => 0xa37f00,
         State::Regional => 0xd26a00,
         State::Down => 0xc4320a,

@@ -190,7 +190,7 @@ impl Detector {
             State::Down => starts.get(windows.quorum.saturating_sub(1)).copied(),
             State::Regional => starts.first().copied(),
             State::Degraded => self.slow_since,
-            State::Up => None,
+            State::Up | State::Unknown => None,
         }
     }
 

@@ -16,6 +16,8 @@ pub enum Shown {
     Stale,
     /// Nothing is probed.
     NoEndpoints,
+    /// The probe could not answer, and nothing is known.
+    Unavailable,
 }
 
 impl Shown {
@@ -53,7 +55,9 @@ fn look(shown: Shown) -> (&'static str, &'static str, &'static str) {
         Shown::Maintenance => ("maintenance", "blue", "#007ec6"),
         Shown::Stale => ("stale", "lightgrey", "#9f9f9f"),
         Shown::NoEndpoints => ("no endpoints", "lightgrey", "#9f9f9f"),
+        Shown::Unavailable => ("unavailable", "lightgrey", "#9f9f9f"),
         Shown::State(State::Up) => ("up", "brightgreen", "#4c1"),
+        Shown::State(State::Unknown) => ("no data", "lightgrey", "#9f9f9f"),
         Shown::State(State::Degraded) => ("degraded", "yellow", "#dfb317"),
         Shown::State(State::Regional) => ("regional outage", "orange", "#fe7d37"),
         Shown::State(State::Down) => ("down", "red", "#e05d44"),

@@ -26,8 +26,9 @@ fn page(config: &Config, report: &StatusReport) -> Value {
 
 /// up → operational, degraded → degraded_performance, regional → partial_outage,
 /// down → major_outage; in a maintenance window, under_maintenance. Statuspage has no
-/// "unknown": while the probe is stale, an endpoint last seen up is not claimed operational
-/// but shown as degraded_performance, and the page's description says why.
+/// "unknown": an endpoint no region could probe (no data), or last seen up while the probe
+/// is stale, is neither claimed operational nor said to fail: it is degraded_performance,
+/// the mildest status that is not a claim of health, and its description says why.
 pub fn component_status(endpoint: &EndpointStatus, stale: bool) -> &'static str {
     if endpoint.maintenance.is_some() {
         return "under_maintenance";
@@ -37,7 +38,7 @@ pub fn component_status(endpoint: &EndpointStatus, stale: bool) -> &'static str 
     }
     match endpoint.state {
         State::Up => "operational",
-        State::Degraded => "degraded_performance",
+        State::Unknown | State::Degraded => "degraded_performance",
         State::Regional => "partial_outage",
         State::Down => "major_outage",
     }
@@ -52,7 +53,7 @@ fn component(endpoint: &EndpointStatus, position: usize, report: &StatusReport) 
         "created_at": time(created_at),
         "updated_at": time(endpoint.since),
         "position": position,
-        "description": report.stale_since.map(|at| format!("Stale: the probe has not checked since {} UTC", crate::page::clock(at))),
+        "description": description(endpoint, report),
         "showcase": true,
         "start_date": null,
         "group_id": null,
@@ -60,6 +61,15 @@ fn component(endpoint: &EndpointStatus, position: usize, report: &StatusReport) 
         "group": false,
         "only_show_if_degraded": false,
     })
+}
+
+/// Why a component is not shown as the probe last saw it, if it is not.
+fn description(endpoint: &EndpointStatus, report: &StatusReport) -> Option<String> {
+    match (report.stale_since, endpoint.state) {
+        (Some(at), _) => Some(format!("Stale: the probe has not checked since {} UTC", crate::page::clock(at))),
+        (None, State::Unknown) => Some("No data: no region could probe it".to_string()),
+        _ => None,
+    }
 }
 
 fn component_id(name: &str) -> String {
@@ -83,6 +93,7 @@ pub fn page_indicator(report: &StatusReport) -> (&'static str, String) {
 pub fn indicator(state: State) -> (&'static str, &'static str) {
     match state {
         State::Up => ("none", "All Systems Operational"),
+        State::Unknown => ("minor", "Status Unknown For Some Systems"),
         State::Degraded => ("minor", "Partially Degraded Service"),
         State::Regional => ("major", "Partial System Outage"),
         State::Down => ("critical", "Major System Outage"),

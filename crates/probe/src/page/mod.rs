@@ -22,6 +22,52 @@ pub fn render(
     pictures: Option<&Pictures>,
     site_url: Option<&str>,
 ) -> String {
+    page(report, incidents, pictures, site_url, None)
+}
+
+/// The page from the last status the worker had, when the monitor cannot answer now (a
+/// platform limit reached, an error): said plainly at the top, with its age in seconds.
+pub fn render_last_known(
+    report: &StatusReport,
+    incidents: &[DetectedIncident],
+    pictures: Option<&Pictures>,
+    site_url: Option<&str>,
+    age_seconds: u64,
+) -> String {
+    page(report, incidents, pictures, site_url, Some(age_seconds))
+}
+
+/// A page for a person when the monitor cannot answer and nothing is known yet.
+pub fn unavailable() -> String {
+    let page = html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta http-equiv="refresh" content=(REFRESH_SECONDS);
+                meta name="color-scheme" content="light dark";
+                title { "Status unavailable" }
+                style { (PreEscaped(STYLE)) }
+            }
+            body {
+                h1 { "Status unavailable" }
+                p class="stale" role="alert" {
+                    "The probe could not answer just now (it may have reached a platform limit for the day). This page tries again every " (REFRESH_SECONDS) " s."
+                }
+            }
+        }
+    };
+    page.into_string()
+}
+
+fn page(
+    report: &StatusReport,
+    incidents: &[DetectedIncident],
+    pictures: Option<&Pictures>,
+    site_url: Option<&str>,
+    last_known_age: Option<u64>,
+) -> String {
     let worst = report.endpoints.iter().map(|e| e.state).max().unwrap_or(State::Up);
     // Neither an empty config nor a probe that stopped is "operational".
     let (headline, headline_class) = if report.endpoints.is_empty() {
@@ -31,6 +77,7 @@ pub fn render(
     } else {
         let words = match worst {
             State::Up => "All systems operational",
+            State::Unknown => "Some systems cannot be probed",
             State::Degraded => "Some systems are slow",
             State::Regional => "Outage in some regions",
             State::Down => "Major outage",
@@ -59,6 +106,12 @@ pub fn render(
                             None => "no check yet",
                         }
                         " · refreshes every " (REFRESH_SECONDS) " s"
+                    }
+                    @if let Some(age) = last_known_age {
+                        p class="stale" role="alert" {
+                            "The probe could not answer just now (it may have reached a platform limit for the day). This is the last status it gave, "
+                            (ago(age)) "; this page tries again every " (REFRESH_SECONDS) " s."
+                        }
                     }
                     @if report.stale_since.is_some() {
                         p class="stale" role="alert" {
@@ -157,8 +210,17 @@ h1{margin:.5rem 0 0;font-size:1.5rem}.headline{font-size:1.2rem;font-weight:650;
 .row{display:flex;justify-content:space-between;gap:1rem}.name{font-weight:650}.state{font-weight:650;text-transform:uppercase;font-size:.85rem}\
 .regions li{font-size:.9rem}.region{font-family:ui-monospace,monospace;display:inline-block;min-width:3.5rem}.latency{color:#6b7380}.failing{color:#c4320a}\
 .up .state,.headline.up{color:#1f7a4d}.degraded{border-left-color:#a37f00!important}.degraded .state,.headline.degraded{color:#a37f00}\
-.maintenance{color:#007ec6;font-size:.9rem}.no-data,.unknown{color:#6b7380;font-size:.9rem}.headline.unknown{color:#6b7380}\
+.maintenance{color:#007ec6;font-size:.9rem}.no-data,.regions .unknown{color:#6b7380;font-size:.9rem}.headline.unknown,.endpoint.unknown .state{color:#6b7380}.endpoint.unknown{border-left-color:#8b929c!important}\
 .stale{background:#fff4e5;border:1px solid #d26a00;border-radius:8px;padding:.5rem .75rem;color:#7a3d00}.flapping{color:#7a3d00;font-size:.9rem;margin:.25rem 0}.regional{border-left-color:#d26a00!important}.regional .state,.headline.regional{color:#d26a00}.down{border-left-color:#c4320a!important}.down .state,.headline.down{color:#c4320a}";
+
+/// `45 s ago`, `12 min ago`, `3 h ago`.
+fn ago(seconds: u64) -> String {
+    match seconds {
+        0..=119 => format!("{seconds} s ago"),
+        120..=7_199 => format!("{} min ago", seconds / 60),
+        _ => format!("{} h ago", seconds / 3_600),
+    }
+}
 
 /// `2026-11-28 20:07` (UTC).
 pub fn clock(at: i64) -> String {
