@@ -13,7 +13,8 @@ import { ROOT, launchBrowser, openPage, serveDist } from './harness.mjs';
 const DEMO_DIST = process.env.OUTPOST_DEMO_DIST ?? join(ROOT, 'target/dist-demo');
 const WORKER_PORT = 8787;
 const HEALTH_PORT = 8765;
-const REFRESH_MS = 30_000;
+// The site reads the probe every 20 s when all is calm, 10 s in trouble.
+const REFRESH_MS = 20_000;
 
 const demo = {};
 
@@ -48,7 +49,7 @@ async function tickUntil(state) {
   throw new Error(`the probe never declared ${state}`);
 }
 
-/** A page whose clock the test moves: the site reads the probe every 30 s. */
+/** A page whose clock the test moves: the site reads the probe every 20 s when calm. */
 async function clockedPage(options = {}) {
   const page = await openPage(demo.browser, demo.site.origin, { timezoneId: 'UTC', acceptDownloads: true, ...options });
   await page.clock.install({ time: Date.now() });

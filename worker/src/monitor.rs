@@ -9,7 +9,7 @@
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 
-use api::{History, IncidentList, Ingest, MonitorMeta, Pictures, Report, Soon};
+use api::{History, IncidentList, Ingest, MonitorMeta, Pictures, Report, Soon, View};
 use probe::monitor::{MonitorState, TickOutput};
 use probe::rollup::{period_start, uptime, Rollup, DAY, HOUR};
 use serde_json::json;
@@ -117,7 +117,8 @@ impl DurableObject for Monitor {
                 reports: self.reports.get(),
                 meter: self.meter.counts(),
             }),
-            (Method::Get, "/pictures") => self.pictures(),
+            (Method::Get, "/pictures") => Response::from_json(&self.pictures()?),
+            (Method::Get, View::PATH) => self.view(),
             (Method::Get, path) if path.starts_with("/history/") => self.history(&path["/history/".len()..]),
             _ => Response::error("not found", 404),
         }
@@ -280,9 +281,22 @@ impl Monitor {
         })
     }
 
+    /// Everything the public routes show, in one answer: one Durable Object request per read.
+    fn view(&self) -> Result<Response> {
+        let config = config_source::load(&self.env);
+        let now = crate::tick::now();
+        let status = self.with_state(|state| Ok(state.status(&config, now)))?;
+        let incidents = self.store().recent_incidents(50)?;
+        let pictures = self
+            .pictures()
+            .map_err(|error| log::warn("pictures_unavailable", json!({ "error": error.to_string() })))
+            .ok();
+        Response::from_json(&View { status, incidents, pictures })
+    }
+
     /// `GET /api/pictures`. The stored rows (about 114 per endpoint) are read again only
     /// after a report wrote some, not per request: the open hours and day come from memory.
-    fn pictures(&self) -> Result<Response> {
+    fn pictures(&self) -> Result<Pictures> {
         let config = config_source::load(&self.env);
         let now = crate::tick::now();
         let mut stored = self.stored.borrow_mut();
@@ -309,11 +323,7 @@ impl Monitor {
                     probe::pictures::endpoint_pictures(&endpoint.name, &config.regions, &hours, &days, now)
                 })
                 .collect();
-            Response::from_json(&Pictures {
-                generated_at: now,
-                uptime_basis: probe::rollup::UPTIME_BASIS.to_string(),
-                endpoints,
-            })
+            Ok(Pictures { generated_at: now, uptime_basis: probe::rollup::UPTIME_BASIS.to_string(), endpoints })
         })
     }
 }

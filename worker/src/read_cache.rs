@@ -3,9 +3,10 @@
 //! still should not cost a Durable Object request each, nor fail when the monitor cannot
 //! answer.
 //!
-//! - One answer per monitor path serves every request for [`READ_TTL_MS`] at most (half the
-//!   probe interval), and requests that arrive while it is being fetched wait for that one
-//!   fetch: a crowd costs one monitor request per path per isolate per TTL.
+//! - One answer per monitor path serves every request for as long as it holds (the caller
+//!   says, from what it says: `probe::serving`), and requests that arrive while it is being
+//!   fetched wait for that one fetch: a crowd costs one monitor request per path per isolate
+//!   per fresh period.
 //! - The last good answer is kept: when the monitor cannot answer (a platform limit, an
 //!   error), readers get it with its age, never nothing.
 //!
@@ -19,9 +20,6 @@ use std::time::Duration;
 
 use worker::{Date, Delay, Env};
 
-/// How long an answer is served before the monitor is asked again, at most: never more than
-/// half the probe interval, so a stale status is seen as stale in time.
-pub const READ_TTL_MS: u64 = 10_000;
 /// How often a waiting request looks for the answer another is fetching.
 const POLL_MS: u64 = 20;
 /// How long a request waits on another's fetch before making its own.
@@ -46,14 +44,10 @@ pub struct Stale {
 }
 
 enum Entry {
-    Ready {
-        at_ms: u64,
-        answer: Answer,
-    },
+    /// Fetched at `at_ms`, served until `until_ms`.
+    Ready { at_ms: u64, until_ms: u64, answer: Answer },
     /// A request is fetching it (since `since_ms`).
-    Loading {
-        since_ms: u64,
-    },
+    Loading { since_ms: u64 },
 }
 
 thread_local! {
@@ -70,12 +64,12 @@ enum Found {
     Fetch,
 }
 
-fn look(path: &str, ttl_ms: u64) -> Found {
+fn look(path: &str) -> Found {
     let now = Date::now().as_millis();
     ENTRIES.with(|entries| {
         let mut entries = entries.borrow_mut();
         match entries.get(path) {
-            Some(Entry::Ready { at_ms, answer }) if now.saturating_sub(*at_ms) < ttl_ms => {
+            Some(Entry::Ready { at_ms, until_ms, answer }) if *at_ms <= now && now < *until_ms => {
                 Found::Answer(answer.clone())
             }
             Some(Entry::Loading { since_ms }) if now.saturating_sub(*since_ms) < MAX_WAIT_MS => Found::Wait,
@@ -87,23 +81,23 @@ fn look(path: &str, ttl_ms: u64) -> Found {
     })
 }
 
-/// The monitor's answer for `path` (`/status`, `/incidents`…): this isolate's copy, or the
-/// monitor's, or when the monitor cannot answer, the last good one with its age.
+/// The monitor's answer for `path` (`/view`, `/history/api`…): this isolate's copy, or the
+/// monitor's, or when the monitor cannot answer, the last good one with its age. A fetched
+/// answer is kept for `holds_ms(body)`.
 ///
 /// Requests never touch each other's I/O (the runtime forbids it): one request fetches and
 /// stores the answer; the others wait on timers of their own and read the stored copy.
-pub async fn read(env: &Env, path: &str, interval_seconds: u32) -> Result<Read, String> {
-    let ttl_ms = READ_TTL_MS.min(u64::from(interval_seconds) * 500);
+pub async fn read(env: &Env, path: &str, holds_ms: &dyn Fn(&str) -> u64) -> Result<Read, String> {
     loop {
-        match look(path, ttl_ms) {
+        match look(path) {
             Found::Answer((status, body)) => return Ok(Read { status, body, stale: None }),
-            Found::Fetch => return fetch_and_store(env, path).await,
+            Found::Fetch => return fetch_and_store(env, path, holds_ms).await,
             Found::Wait => Delay::from(Duration::from_millis(POLL_MS)).await,
         }
     }
 }
 
-async fn fetch_and_store(env: &Env, path: &str) -> Result<Read, String> {
+async fn fetch_and_store(env: &Env, path: &str, holds_ms: &dyn Fn(&str) -> u64) -> Result<Read, String> {
     let fetched = match ask_monitor(env, path).await {
         Ok((status, _)) if status >= 500 => Err(format!("the monitor answered HTTP {status}")),
         Ok(answer) => Ok(answer),
@@ -113,7 +107,10 @@ async fn fetch_and_store(env: &Env, path: &str) -> Result<Read, String> {
     ENTRIES.with(|entries| {
         let mut entries = entries.borrow_mut();
         match &fetched {
-            Ok(answer) => entries.insert(path.to_string(), Entry::Ready { at_ms: now, answer: answer.clone() }),
+            Ok(answer) => {
+                let until_ms = now + holds_ms(&answer.1);
+                entries.insert(path.to_string(), Entry::Ready { at_ms: now, until_ms, answer: answer.clone() })
+            }
             // A failure is not kept: the next request asks again.
             Err(_) => entries.remove(path),
         }

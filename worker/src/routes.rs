@@ -1,17 +1,18 @@
 //! The public routes: read-only status for anyone (CORS open), the HTML status page, and
-//! `POST /api/probe` for whoever holds the token. One small function per route; the monitor
-//! object answers the questions, through `read_cache`. Every response carries the same CORS
-//! headers and the caching `probe::serving` decides: fresh answers are cached by Workers
-//! Cache in front of the Worker, so a crowd of readers rarely runs it.
+//! `POST /api/probe` for whoever holds the token. One small function per route; every view
+//! of the status is made from one monitor answer (`api::View`), read through `read_cache`.
+//! Every response carries the same CORS headers and the caching `probe::serving` decides:
+//! fresh answers are cached by Workers Cache in front of the Worker, so a crowd of readers
+//! rarely runs it.
 //!
 //! When the monitor cannot answer (a platform limit reached, an error), a reader gets the
 //! last status this isolate had, with its age: the page says so at the top, JSON carries
 //! `Outpost-Stale-Seconds`, a badge shows it. A person never gets a JSON error page.
 
-use api::{DetectedIncident, IncidentList, MonitorMeta, Pictures, RegionMeta, StatusReport};
+use api::{IncidentList, MonitorMeta, RegionMeta, View};
 use probe::formats::{self, badge::Shown, statuspage};
 use probe::page;
-use probe::serving::{cache_control, Answer, CACHE_TAG};
+use probe::serving::{cache_control, fresh_seconds, fresh_seconds_of, Answer, CACHE_TAG};
 use serde_json::json;
 use worker::*;
 
@@ -38,25 +39,34 @@ const ROUTES: &[&str] = &[
     "POST /api/probe",
 ];
 
-/// A response and how it may be cached.
+/// A response, how it may be cached, and for how long when fresh (`None`: by the interval).
 struct Served {
     response: Response,
     answer: Answer,
+    fresh_seconds: Option<u32>,
 }
 
 impl Served {
     fn fresh(response: Response) -> Served {
-        Served { response, answer: Answer::Fresh }
+        Served { response, answer: Answer::Fresh, fresh_seconds: None }
     }
 
     fn uncacheable(response: Response) -> Served {
-        Served { response, answer: Answer::Uncacheable }
+        Served { response, answer: Answer::Uncacheable, fresh_seconds: None }
     }
 
-    /// Fresh, or made from the last known status, as the reads it came from were.
-    fn from_reads(response: Response, stale: bool) -> Served {
-        Served { response, answer: if stale { Answer::LastKnown } else { Answer::Fresh } }
+    /// Made from `view`: fresh for as long as what it says holds, or the last known one.
+    fn of_view(response: Response, view: &Viewed) -> Served {
+        let answer = if view.stale_seconds.is_some() { Answer::LastKnown } else { Answer::Fresh };
+        Served { response, answer, fresh_seconds: Some(view.fresh_seconds) }
     }
+}
+
+/// The monitor's view, how long it holds, and its age when it is the last known one.
+struct Viewed {
+    view: View,
+    fresh_seconds: u32,
+    stale_seconds: Option<u64>,
 }
 
 pub async fn handle(request: Request, env: Env) -> Response {
@@ -73,7 +83,7 @@ pub async fn handle(request: Request, env: Env) -> Response {
         }
     };
     let interval = config_source::load(&env).interval_seconds;
-    with_common_headers(served, interval)
+    with_common_headers(served, fresh_seconds(interval))
 }
 
 async fn route(request: Request, env: &Env, path: &str) -> Result<Served> {
@@ -81,9 +91,11 @@ async fn route(request: Request, env: &Env, path: &str) -> Result<Served> {
     match (request.method(), path) {
         (Method::Options, _) => Ok(Served::fresh(Response::empty()?)),
         (Method::Get, "/") => status_page(&env).await,
-        (Method::Get, "/api/status") => monitor_json(&env, "/status").await,
-        (Method::Get, "/api/incidents") => monitor_json(&env, "/incidents").await,
-        (Method::Get, "/api/pictures") => monitor_json(&env, "/pictures").await,
+        (Method::Get, "/api/status") => view_json(&env, |view| serde_json::to_string(&view.status)).await,
+        (Method::Get, "/api/incidents") => {
+            view_json(&env, |view| serde_json::to_string(&IncidentList { incidents: view.incidents.clone() })).await
+        }
+        (Method::Get, "/api/pictures") => pictures(&env).await,
         (Method::Get, "/api/alerts") => monitor_json(&env, "/alerts").await,
         (Method::Get, "/api/meta") => meta(&env).await.map(Served::uncacheable),
         (Method::Get, p) if p.starts_with("/api/history/") => {
@@ -106,34 +118,70 @@ async fn route(request: Request, env: &Env, path: &str) -> Result<Served> {
     }
 }
 
-/// A read of the monitor: its answer, or the last good one when it cannot answer now.
-async fn read(env: &Env, path: &str) -> Result<Read> {
-    let interval = config_source::load(env).interval_seconds;
-    let read = read_cache::read(env, path, interval).await.map_err(Error::RustError)?;
+/// A read of the monitor, held for `holds_ms` of its body: its answer, or the last good one
+/// when it cannot answer now.
+async fn read(env: &Env, path: &str, holds_ms: &dyn Fn(&str) -> u64) -> Result<Read> {
+    let read = read_cache::read(env, path, holds_ms).await.map_err(Error::RustError)?;
     if let Some(stale) = &read.stale {
         log::warn("monitor_unreachable", json!({ "path": path, "error": stale.error, "served_age_ms": stale.age_ms }));
     }
     Ok(read)
 }
 
-/// The monitor's JSON for `path`; from the last good answer, it says how old it is.
+/// The monitor's view every status route is made from, held for as long as what it says
+/// allows (`probe::serving::fresh_seconds_of`).
+async fn view(env: &Env) -> Result<Viewed> {
+    let interval = config_source::load(env).interval_seconds;
+    let holds = move |body: &str| -> u64 {
+        let fresh = serde_json::from_str::<View>(body)
+            .map_or(fresh_seconds(interval), |view| fresh_seconds_of(&view.status, interval));
+        u64::from(fresh) * 1000
+    };
+    let read = read(env, View::PATH, &holds).await?;
+    if read.status >= 400 {
+        return Err(Error::RustError(format!("the monitor answered its view with HTTP {}", read.status)));
+    }
+    let view: View = serde_json::from_str(&read.body)?;
+    let fresh_seconds = fresh_seconds_of(&view.status, interval);
+    Ok(Viewed { view, fresh_seconds, stale_seconds: read.stale.map(|s| s.age_ms / 1000) })
+}
+
+/// Part of the view as JSON; from the last known view, it says how old it is.
+async fn view_json(env: &Env, part: impl Fn(&View) -> serde_json::Result<String>) -> Result<Served> {
+    let viewed = view(env).await?;
+    view_part(&viewed, &part(&viewed.view)?)
+}
+
+fn view_part(viewed: &Viewed, json: &str) -> Result<Served> {
+    let mut response = json_response(200, json)?;
+    if let Some(age) = viewed.stale_seconds {
+        response.headers_mut().set("Outpost-Stale-Seconds", &age.to_string())?;
+    }
+    Ok(Served::of_view(response, viewed))
+}
+
+/// `GET /api/pictures`, when the monitor could draw them.
+async fn pictures(env: &Env) -> Result<Served> {
+    let viewed = view(env).await?;
+    match &viewed.view.pictures {
+        Some(pictures) => view_part(&viewed, &serde_json::to_string(pictures)?),
+        None => {
+            Ok(Served::uncacheable(error_response(503, "the history could not be read just now; try again shortly")))
+        }
+    }
+}
+
+/// The monitor's JSON for `path` (history, alerts), held for half an interval; from the last
+/// good answer, it says how old it is.
 async fn monitor_json(env: &Env, path: &str) -> Result<Served> {
-    let read = read(env, path).await?;
-    let mut response = Response::ok(read.body.as_str())?.with_status(read.status);
-    response.headers_mut().set("Content-Type", "application/json")?;
+    let interval = config_source::load(env).interval_seconds;
+    let read = read(env, path, &|_| u64::from(fresh_seconds(interval)) * 1000).await?;
+    let mut response = json_response(read.status, &read.body)?;
     if let Some(stale) = &read.stale {
         response.headers_mut().set("Outpost-Stale-Seconds", &(stale.age_ms / 1000).to_string())?;
     }
-    Ok(Served::from_reads(response, read.stale.is_some()))
-}
-
-/// The monitor's answer, parsed, and whether it is the last known one.
-async fn monitor_value<T: serde::de::DeserializeOwned>(env: &Env, path: &str) -> Result<(T, Option<u64>)> {
-    let read = read(env, path).await?;
-    if read.status >= 400 {
-        return Err(Error::RustError(format!("the monitor answered {path} with HTTP {}", read.status)));
-    }
-    Ok((serde_json::from_str(&read.body)?, read.stale.map(|s| s.age_ms / 1000)))
+    let answer = if read.stale.is_some() { Answer::LastKnown } else { Answer::Fresh };
+    Ok(Served { response, answer, fresh_seconds: None })
 }
 
 fn json_response(status: u16, body: &str) -> Result<Response> {
@@ -149,24 +197,17 @@ fn error_response(status: u16, error: &str) -> Response {
         .unwrap_or_else(|_| Response::empty().unwrap().with_status(status))
 }
 
-/// The status report and recent incidents every view is made from, and the age of the
-/// older of the two when either is the last known one.
-async fn status_and_incidents(env: &Env) -> Result<(StatusReport, Vec<DetectedIncident>, Option<u64>)> {
-    let (report, report_age): (StatusReport, _) = monitor_value(env, "/status").await?;
-    let (incidents, incidents_age): (IncidentList, _) = monitor_value(env, "/incidents").await?;
-    Ok((report, incidents.incidents, report_age.max(incidents_age)))
-}
-
 /// Atlassian Statuspage v2 shapes, for tools that already read them.
 async fn statuspage(env: &Env, path: &str) -> Result<Served> {
     let config = config_source::load(env);
-    let (report, incidents, age) = status_and_incidents(env).await?;
+    let viewed = view(env).await?;
+    let (report, incidents) = (&viewed.view.status, &viewed.view.incidents);
     let body = match path {
-        "/api/v2/summary.json" => statuspage::summary(&config, &report, &incidents),
-        "/api/v2/incidents.json" => statuspage::incidents(&config, &report, &incidents),
-        _ => statuspage::status(&config, &report),
+        "/api/v2/summary.json" => statuspage::summary(&config, report, incidents),
+        "/api/v2/incidents.json" => statuspage::incidents(&config, report, incidents),
+        _ => statuspage::status(&config, report),
     };
-    Ok(Served::from_reads(Response::from_json(&body)?, age.is_some()))
+    Ok(Served::of_view(Response::from_json(&body)?, &viewed))
 }
 
 /// `/badge.svg`, `/badge.json` for the whole page; `/badge/{endpoint}.svg|.json` for one. When
@@ -179,18 +220,20 @@ async fn badge(env: &Env, path: &str) -> Result<Served> {
         (None, Some(stem)) => (stem, false),
         _ => return Ok(Served::fresh(not_found()?)),
     };
-    let (label, shown, stale) = match status_and_incidents(env).await {
-        Ok((report, _, age)) if stem.is_empty() => (report.title.clone(), Shown::of_page(&report), age.is_some()),
-        Ok((report, _, age)) => match report.endpoints.iter().find(|e| e.name == stem) {
-            Some(endpoint) => {
-                (endpoint.name.clone(), Shown::of_endpoint(endpoint, report.stale_since.is_some()), age.is_some())
+    let viewed = view(env).await;
+    let (label, shown) = match &viewed {
+        Ok(viewed) if stem.is_empty() => (viewed.view.status.title.clone(), Shown::of_page(&viewed.view.status)),
+        Ok(viewed) => {
+            let report = &viewed.view.status;
+            match report.endpoints.iter().find(|e| e.name == stem) {
+                Some(endpoint) => (endpoint.name.clone(), Shown::of_endpoint(endpoint, report.stale_since.is_some())),
+                None => return Ok(Served::fresh(not_found()?)),
             }
-            None => return Ok(Served::fresh(not_found()?)),
-        },
+        }
         Err(error) => {
             log::warn("badge_unavailable", json!({ "error": error.to_string() }));
             let label = if stem.is_empty() { "status" } else { stem };
-            (label.to_string(), Shown::Unavailable, true)
+            (label.to_string(), Shown::Unavailable)
         }
     };
     let response = if svg {
@@ -200,42 +243,40 @@ async fn badge(env: &Env, path: &str) -> Result<Served> {
     } else {
         Response::from_json(&formats::badge::shields(&label, shown))?
     };
-    Ok(Served::from_reads(response, stale))
+    Ok(match &viewed {
+        Ok(viewed) => Served::of_view(response, viewed),
+        Err(_) => Served { response, answer: Answer::LastKnown, fresh_seconds: None },
+    })
 }
 
 async fn feed(request: &Request, env: &Env) -> Result<Served> {
     let config = config_source::load(env);
-    let (report, incidents, age) = status_and_incidents(env).await?;
+    let viewed = view(env).await?;
     let self_url = request.url()?.to_string();
-    let mut response = Response::ok(formats::atom::feed(&config, &incidents, report.generated_at, &self_url))?;
+    let (report, incidents) = (&viewed.view.status, &viewed.view.incidents);
+    let mut response = Response::ok(formats::atom::feed(&config, incidents, report.generated_at, &self_url))?;
     response.headers_mut().set("Content-Type", "application/atom+xml; charset=utf-8")?;
-    Ok(Served::from_reads(response, age.is_some()))
+    Ok(Served::of_view(response, &viewed))
 }
 
 /// The HTML page, for people: from the current status, or the last one this isolate had
 /// (said at the top, with its age), or a page saying the status is unavailable. Always HTML.
 async fn status_page(env: &Env) -> Result<Served> {
     let config = config_source::load(env);
-    let (html, stale, status) = match status_and_incidents(env).await {
-        Ok((report, incidents, age)) => {
-            // The pictures are a bonus: without them the page still says what is up and down.
-            let pictures: Option<Pictures> = match monitor_value(env, "/pictures").await {
-                Ok((pictures, _)) => Some(pictures),
-                Err(error) => {
-                    log::warn("pictures_unavailable", json!({ "error": error.to_string() }));
-                    None
-                }
-            };
-            let site = config.site_url.as_deref();
-            match age {
-                None => (page::render(&report, &incidents, pictures.as_ref(), site), false, 200),
-                Some(age) => (page::render_last_known(&report, &incidents, pictures.as_ref(), site, age), true, 200),
-            }
+    let site = config.site_url.as_deref();
+    let viewed = view(env).await;
+    let (html, status) = match &viewed {
+        // The pictures are a bonus: without them the page still says what is up and down.
+        Ok(Viewed { view, stale_seconds: None, .. }) => {
+            (page::render(&view.status, &view.incidents, view.pictures.as_ref(), site), 200)
+        }
+        Ok(Viewed { view, stale_seconds: Some(age), .. }) => {
+            (page::render_last_known(&view.status, &view.incidents, view.pictures.as_ref(), site, *age), 200)
         }
         Err(error) => {
             log::error("status_unavailable", json!({ "error": error.to_string() }));
             // 503 lets a cache in front serve its own last copy instead (`stale-if-error`).
-            (page::unavailable(), true, 503)
+            (page::unavailable(), 503)
         }
     };
     let mut response = Response::from_html(html)?.with_status(status);
@@ -244,7 +285,10 @@ async fn status_page(env: &Env) -> Result<Served> {
         "Content-Security-Policy",
         "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
     )?;
-    Ok(Served::from_reads(response, stale))
+    Ok(match &viewed {
+        Ok(viewed) => Served::of_view(response, viewed),
+        Err(_) => Served::uncacheable(response),
+    })
 }
 
 /// `GET /api/meta`: what the objects did and what it cost, by their own meters.
@@ -314,7 +358,7 @@ fn not_found() -> Result<Response> {
     Ok(Response::from_json(&body)?.with_status(404))
 }
 
-fn with_common_headers(served: Served, interval_seconds: u32) -> Response {
+fn with_common_headers(served: Served, interval_fresh_seconds: u32) -> Response {
     let mut response = served.response;
     let headers = response.headers_mut();
     let _ = headers.set("Access-Control-Allow-Origin", "*");
@@ -322,7 +366,8 @@ fn with_common_headers(served: Served, interval_seconds: u32) -> Response {
     let _ = headers.set("Access-Control-Allow-Headers", "Content-Type");
     let _ = headers.set("Access-Control-Expose-Headers", "Outpost-Stale-Seconds");
     let _ = headers.set("X-Content-Type-Options", "nosniff");
-    let _ = headers.set("Cache-Control", &cache_control(served.answer, interval_seconds));
+    let fresh = served.fresh_seconds.unwrap_or(interval_fresh_seconds);
+    let _ = headers.set("Cache-Control", &cache_control(served.answer, fresh));
     if served.answer == Answer::Fresh {
         let _ = headers.set("Cache-Tag", CACHE_TAG);
     }

@@ -6,6 +6,7 @@ mod dist;
 mod page_load;
 mod process;
 mod runbooks;
+mod serving;
 mod site;
 mod test;
 mod tools;

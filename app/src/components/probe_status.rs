@@ -120,7 +120,7 @@ pub fn ProbeLive(endpoint: String) -> impl IntoView {
             <span class="probe-live-label">"Probe: "</span>
             {move || match status.get() {
                 Some(e) => view! {
-                    <span class=format!("probe-state {}", e.state.class())>{e.shown_state()}</span>
+                    <span class=format!("probe-state {}", e.shown_class())>{e.shown_state()}</span>
                     {format!(" since {}", hh_mm(e.since, clock.offset_minutes.get()))}
                 }.into_any(),
                 None => view! { <span>{format!("no news of {endpoint} yet")}</span> }.into_any(),
@@ -130,26 +130,48 @@ pub fn ProbeLive(endpoint: String) -> impl IntoView {
     })
 }
 
+/// One endpoint: its state, since when, where it fails and why. While a failure is being
+/// confirmed it reads "checking: failing in … since 06:19:05", never "up" beside failures.
 #[component]
 fn EndpointRow(endpoint: EndpointStatus, children: Children) -> impl IntoView {
     let clock = use_clock();
     let failing: Vec<String> =
         endpoint.regions.iter().filter(|r| r.outcome.is_failure()).map(|r| r.region.clone()).collect();
-    let cause = endpoint.outage().map(|o| o.cause).filter(|c| !c.is_empty());
+    let checking = endpoint.checking.clone();
+    // Declared trouble says its cause; trouble being confirmed, what its first failure said.
+    let first_failure = || endpoint.regions.iter().find(|r| r.outcome.is_failure()).map(|r| r.outcome.describe());
+    let cause = endpoint.outage().map(|o| o.cause).or_else(first_failure).filter(|c| !c.is_empty());
     let since = endpoint.since;
-    view! {
-        <li class=format!("probe-endpoint {}", endpoint.state.class())>
-            <span class="probe-dot" aria-hidden="true"></span>
-            <span class="probe-name">{endpoint.name.clone()}</span>
-            <span class="probe-state">{endpoint.shown_state()}</span>
+    let where_and_since = match &checking {
+        Some(checking) => {
+            let (words, since) = (checking.words(), checking.since);
+            let text = move || format!("{} since {}", words, hh_mm_ss(since, clock.offset_minutes.get()));
+            view! { <span class="probe-regions">{text}</span> }.into_any()
+        }
+        None => view! {
             <span class="probe-since">{move || format!("since {}", hh_mm(since, clock.offset_minutes.get()))}</span>
             {(!failing.is_empty()).then(|| view! {
                 <span class="probe-regions">{format!("failing in {}", failing.join(", "))}</span>
             })}
-            {cause.filter(|_| endpoint.state != State::Up).map(|cause| view! { <span class="probe-cause">{cause}</span> })}
+        }
+        .into_any(),
+    };
+    let troubled = endpoint.state != State::Up || checking.is_some();
+    view! {
+        <li class=format!("probe-endpoint {}", endpoint.shown_class())>
+            <span class="probe-dot" aria-hidden="true"></span>
+            <span class="probe-name">{endpoint.name.clone()}</span>
+            <span class="probe-state">{endpoint.shown_state()}</span>
+            {where_and_since}
+            {cause.filter(|_| troubled).map(|cause| view! { <span class="probe-cause">{cause}</span> })}
             {children()}
         </li>
     }
+}
+
+/// `06:19:05` in the reader's zone: seconds matter while a failure is being confirmed.
+fn hh_mm_ss(at: i64, offset_minutes: i32) -> String {
+    format!("{}:{:02}", hh_mm(at, offset_minutes), at.rem_euclid(60))
 }
 
 /// "as of 03:55", "as of 03:55 — probe unreachable", "probe stopped checking at 03:40".

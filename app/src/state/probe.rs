@@ -1,7 +1,9 @@
 //! The edge probe's status as the site sees it: read from `[site] probe_api` on start and
-//! every 30 seconds while the page is visible (the uptime bars every five minutes), and kept in the browser, so an unreachable
-//! probe (or no network) shows the last known status with its age, never an error wall.
-//! Nothing of it exists without `probe_api`.
+//! again while the page is visible, as often as what it says calls for
+//! (`StatusReport::read_again_seconds`: every 5 s while a failure is being confirmed, 10 s in
+//! trouble, 20 s when calm; the uptime bars every five minutes), and kept in the browser,
+//! so an unreachable probe (or no network) shows the last known status with its age, never an
+//! error wall. Nothing of it exists without `probe_api`.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -16,9 +18,10 @@ use super::storage;
 
 const CACHE_KEY: &str = "outpost.probe";
 const PICTURES_KEY: &str = "outpost.probe.pictures";
-pub const REFRESH: Duration = Duration::from_secs(30);
-/// The uptime bars change by the hour: read them on start and every tenth refresh.
-const PICTURES_EVERY: u32 = 10;
+/// The wait after a read that failed, or before the first answer.
+const RETRY: Duration = Duration::from_secs(30);
+/// The uptime bars change by the hour: read again when they are this old.
+const PICTURES_EVERY_SECONDS: Timestamp = 300;
 /// A probe that has not answered in this long is unreachable for this round.
 #[cfg(not(feature = "ssr"))]
 const TIMEOUT: Duration = Duration::from_secs(10);
@@ -41,8 +44,8 @@ pub fn use_probe() -> Option<ProbeFeed> {
 }
 
 impl ProbeFeed {
-    /// The feed, reading at once and then every [`REFRESH`] while the page is visible;
-    /// `None` when the site has no probe.
+    /// The feed, reading at once and then as often as the status calls for while the page is
+    /// visible; `None` when the site has no probe.
     pub fn start() -> Option<ProbeFeed> {
         let api = crate::site::probe_api()?;
         let feed = ProbeFeed {
@@ -53,55 +56,95 @@ impl ProbeFeed {
         if cfg!(feature = "ssr") {
             return Some(feed);
         }
-        let busy = Rc::new(Cell::new(false));
-        let rounds = Rc::new(Cell::new(0u32));
-        let refresh = move || {
-            let round = rounds.replace(rounds.get().wrapping_add(1));
-            feed.refresh(api, busy.clone(), round.is_multiple_of(PICTURES_EVERY))
+        let reader = Reader {
+            feed,
+            api,
+            busy: Rc::new(Cell::new(false)),
+            next: Rc::new(Cell::new(None)),
+            pictures_at: Rc::new(Cell::new(0)),
         };
-        refresh();
-        let tick = refresh.clone();
-        if let Ok(handle) = set_interval_with_handle(
-            move || {
-                if page_visible() {
-                    tick()
-                }
-            },
-            REFRESH,
-        ) {
-            on_cleanup(move || handle.clear());
-        }
-        // Coming back to the tab: read at once if the last read is old.
+        reader.read();
+        // Coming back to the tab: read at once if the last read is older than the status asks.
+        let on_focus = reader.clone();
         let handle = window_event_listener(leptos::ev::focus, move |_| {
-            let read_at = feed.last.with_untracked(|last| last.as_ref().map(|(_, at)| *at));
-            if read_at.is_none_or(|at| now() - at >= REFRESH.as_secs() as Timestamp) {
-                refresh();
+            if on_focus.due() {
+                on_focus.read();
             }
         });
         on_cleanup(move || handle.remove());
         Some(feed)
     }
 
-    fn refresh(self, api: &'static str, busy: Rc<Cell<bool>>, with_pictures: bool) {
-        if busy.replace(true) {
+    /// How long to wait before the next read, from the last status read.
+    fn read_again(self) -> Duration {
+        self.last.with_untracked(|last| match (last, self.reachable.get_untracked()) {
+            (Some((report, _)), Some(true)) => Duration::from_secs(report.read_again_seconds().into()),
+            _ => RETRY,
+        })
+    }
+}
+
+/// Reads the status, then sets the one timer for the next read.
+#[derive(Clone)]
+struct Reader {
+    feed: ProbeFeed,
+    api: &'static str,
+    busy: Rc<Cell<bool>>,
+    /// The timer of the next read: a read cancels it and sets its own, so there is one.
+    next: Rc<Cell<Option<TimeoutHandle>>>,
+    pictures_at: Rc<Cell<Timestamp>>,
+}
+
+impl Reader {
+    /// Whether the last read is older than the status asked for.
+    fn due(&self) -> bool {
+        let read_at = self.feed.last.with_untracked(|last| last.as_ref().map(|(_, at)| *at));
+        read_at.is_none_or(|at| now() - at >= self.feed.read_again().as_secs() as Timestamp)
+    }
+
+    fn read(&self) {
+        if self.busy.replace(true) {
             return;
         }
+        if let Some(timer) = self.next.take() {
+            timer.clear();
+        }
+        let this = self.clone();
         leptos::task::spawn_local(async move {
-            match fetch_json::<StatusReport>(api, "/api/status").await {
+            let feed = this.feed;
+            match fetch_json::<StatusReport>(this.api, "/api/status").await {
                 Ok(report) => {
-                    self.last.set(Some((keep(CACHE_KEY, report), now())));
-                    self.reachable.set(Some(true));
+                    feed.last.set(Some((keep(CACHE_KEY, report), now())));
+                    feed.reachable.set(Some(true));
                     // A probe without pictures (an older deploy) leaves the last ones.
-                    if with_pictures {
-                        if let Ok(pictures) = fetch_json::<Pictures>(api, "/api/pictures").await {
-                            self.pictures.set(Some(keep(PICTURES_KEY, pictures)));
+                    if now() - this.pictures_at.get() >= PICTURES_EVERY_SECONDS {
+                        this.pictures_at.set(now());
+                        if let Ok(pictures) = fetch_json::<Pictures>(this.api, "/api/pictures").await {
+                            feed.pictures.set(Some(keep(PICTURES_KEY, pictures)));
                         }
                     }
                 }
-                Err(_) => self.reachable.set(Some(false)),
+                Err(_) => feed.reachable.set(Some(false)),
             }
-            busy.set(false);
+            this.busy.set(false);
+            this.read_later();
         });
+    }
+
+    /// The next read, when the status asks for it; a hidden page waits until it is seen.
+    fn read_later(&self) {
+        let this = self.clone();
+        let timer = set_timeout_with_handle(
+            move || {
+                if page_visible() {
+                    this.read();
+                } else {
+                    this.read_later();
+                }
+            },
+            self.feed.read_again(),
+        );
+        self.next.set(timer.ok());
     }
 }
 

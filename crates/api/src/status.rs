@@ -64,15 +64,56 @@ pub struct EndpointStatus {
     /// The maintenance window it is in now, if any: alerts are held back.
     #[serde(default)]
     pub maintenance: Option<Maintenance>,
+    /// Trouble seen but not yet declared: the probe is confirming it (a recheck, the other
+    /// regions asked) and alerts wait for the declaration. `state` stays what was declared.
+    #[serde(default)]
+    pub checking: Option<Checking>,
+}
+
+/// What the probe is confirming about an endpoint before it declares it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Checking {
+    /// The state it will declare if the trouble holds (down, regional outage, degraded).
+    pub state: State,
+    /// The first probe that saw the trouble (Unix seconds).
+    pub since: i64,
+    /// The regions whose latest probe failed (or was slow).
+    pub regions: Vec<String>,
+}
+
+impl Checking {
+    /// "Checking: failing in weur, enam", "Checking: slow in apac": the same words on the
+    /// status page and in the site.
+    pub fn words(&self) -> String {
+        let how = if self.state == State::Degraded { "slow" } else { "failing" };
+        match self.regions.as_slice() {
+            [] => format!("Checking: {how} at times"),
+            regions => format!("Checking: {how} in {}", regions.join(", ")),
+        }
+    }
 }
 
 impl EndpointStatus {
-    /// The state as shown: `down`, or `down, flapping`.
+    /// The state as shown: `down`, `down, flapping`, or `checking` while trouble seen is
+    /// being confirmed (never "up" beside regions failing).
     pub fn shown_state(&self) -> String {
+        if self.checking.is_some() {
+            return "checking".to_string();
+        }
         if self.flapping {
             format!("{}, flapping", self.state.label())
         } else {
             self.state.label().to_string()
+        }
+    }
+
+    /// The class every view colours it by: its state's, or `checking` while trouble seen is
+    /// being confirmed.
+    pub fn shown_class(&self) -> &'static str {
+        if self.checking.is_some() {
+            "checking"
+        } else {
+            self.state.class()
         }
     }
 
@@ -85,6 +126,48 @@ impl EndpointStatus {
             self.declared_at.unwrap_or(self.since),
             &self.regions,
         )
+    }
+}
+
+/// The monitor's answer to the worker's reads of the public routes, posted nowhere: read
+/// from [`View::PATH`], so the status, the incidents and the pictures of every page, badge and
+/// feed cost one Durable Object request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct View {
+    pub status: StatusReport,
+    pub incidents: Vec<DetectedIncident>,
+    /// `None` when the monitor could not read its history just now.
+    pub pictures: Option<crate::Pictures>,
+}
+
+impl View {
+    pub const PATH: &'static str = "/view";
+}
+
+impl StatusReport {
+    /// Every endpoint up, none being checked, the probe not stale: nothing to watch closely.
+    pub fn is_calm(&self) -> bool {
+        self.stale_since.is_none() && self.endpoints.iter().all(|e| e.state == State::Up && e.checking.is_none())
+    }
+
+    /// Some endpoint's trouble is being confirmed: a declaration may come any second.
+    pub fn is_checking(&self) -> bool {
+        self.endpoints.iter().any(|e| e.checking.is_some())
+    }
+
+    /// When the site, open on a team member's screen, should read the status again
+    /// (seconds): every 5 s while a failure is being confirmed, so the declaration shows
+    /// within seconds; every 10 s in trouble; every 20 s when calm, which is shorter than the
+    /// default confirm window, so a reader sees the checking before the declaration. Each read
+    /// is a request the platform counts (`docs/benchmarks.md`).
+    pub fn read_again_seconds(&self) -> u32 {
+        if self.is_checking() {
+            5
+        } else if self.is_calm() {
+            20
+        } else {
+            10
+        }
     }
 }
 

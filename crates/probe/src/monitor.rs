@@ -16,7 +16,7 @@ use config::{Config, Endpoint};
 use crate::detect::{Change, Class, Detector, Verdict, Windows};
 use crate::ledger::{Closed, Ledger, Probe, Spans};
 use crate::rollup::Rollup;
-use api::{DetectedIncident, EndpointStatus, ProbeReport, RegionResult, StatusReport};
+use api::{Checking, DetectedIncident, EndpointStatus, ProbeReport, RegionResult, StatusReport};
 
 /// The largest saved state, in bytes: SQLite refuses a row over 2 MB. The largest config the
 /// free plan allows (45 endpoints, 6 regions, 8 alert targets), every endpoint answering the
@@ -372,6 +372,22 @@ impl MonitorState {
                     let no_data = no_data(&endpoint.name);
                     let vouched = no_data.len() < config.regions.len();
                     let state = shown_state(verdict.state, vouched);
+                    let current: Vec<&RegionResult> =
+                        self.latest.get(&endpoint.name).into_iter().flatten().filter(|r| current(r)).collect();
+                    let checking = detector.and_then(Detector::confirming).filter(|_| vouched).map(|(worse, since)| {
+                        let troubled = |r: &&&RegionResult| {
+                            if worse == State::Degraded {
+                                r.outcome == Outcome::Slow
+                            } else {
+                                r.outcome.is_failure()
+                            }
+                        };
+                        Checking {
+                            state: worse,
+                            since: since.div_euclid(1000),
+                            regions: current.iter().filter(troubled).map(|r| r.region.clone()).collect(),
+                        }
+                    });
                     EndpointStatus {
                         name: endpoint.name.clone(),
                         state,
@@ -380,17 +396,11 @@ impl MonitorState {
                         declared_at: declared.map(|d| d.declared_at_ms.div_euclid(1000)),
                         runbook: endpoint.runbook.clone(),
                         hosts: endpoint.hosts.clone(),
-                        regions: self
-                            .latest
-                            .get(&endpoint.name)
-                            .into_iter()
-                            .flatten()
-                            .filter(|r| current(r))
-                            .cloned()
-                            .collect(),
+                        regions: current.into_iter().cloned().collect(),
                         no_data,
                         uptime_24h: self.uptime_24h(&endpoint.name),
                         maintenance: config.maintenance_of(&endpoint.name, now).cloned(),
+                        checking,
                     }
                 })
                 .collect(),

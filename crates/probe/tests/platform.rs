@@ -171,11 +171,20 @@ fn a_first_failure_asks_the_other_regions_and_down_waits_for_the_confirm_window(
         let output = state.report(&config, region, ms(at), &fail()).unwrap();
         assert!(output.transitions.is_empty(), "{region}: confirmed by a recheck, but held for 5 s only");
     }
-    assert_eq!(state.status(&config, T0 + 6).endpoints[0].state, State::Up);
+    let confirming = &state.status(&config, T0 + 6).endpoints[0];
+    assert_eq!(confirming.state, State::Up, "not declared yet");
+    let checking = confirming.checking.as_ref().expect("the failure is being confirmed");
+    assert_eq!((checking.state, checking.since), (State::Down, T0));
+    assert_eq!(checking.regions, ["weur", "enam", "apac"]);
+    assert_eq!(confirming.shown_state(), "checking", "never \"up\" beside every region failing");
+    let page = render(&state.status(&config, T0 + 6), &[], None, None);
+    assert!(page.contains("Checking: failing in weur, enam, apac since 2026-11-28 20:00:00 UTC"), "{page}");
+    assert!(!page.contains("All systems operational"));
     let output = state.report(&config, "weur", ms(20_000), &fail()).unwrap();
     let (_, change) = &output.transitions[0];
     assert_eq!((change.to.state, change.since_ms, change.alert), (State::Down, ms(0), true));
     assert_eq!(state.outbox.pending.len(), 1);
+    assert_eq!(state.status(&config, T0 + 21).endpoints[0].checking, None, "declared: no longer checking");
     assert_eq!(output.incidents[0].started_at, T0);
     assert!(state.report(&config, "weur", ms(20_000), &fail()).is_err(), "the same report again is refused");
     assert!(state.report(&config, "oc", ms(21_000), &fail()).is_err(), "a region not configured is refused");

@@ -118,6 +118,16 @@ impl Detector {
         self.declared.unwrap_or(Verdict::UP)
     }
 
+    /// Trouble the regions report that is worse than what is declared and not yet believed:
+    /// the state it would be declared as, and since when it was seen (ms). `None` while
+    /// flapping (declared at its worst already) or when nothing worse is seen.
+    pub fn confirming(&self) -> Option<(State, i64)> {
+        let declared = self.verdict();
+        let (state, since) = self.candidate.filter(|(state, _)| *state > declared.state && !declared.flapping)?;
+        let start = if state == State::Degraded { self.slow_since } else { self.trouble_since };
+        Some((state, start.unwrap_or(since)))
+    }
+
     /// Takes one result from `region` obtained at `at_ms`; a declared change, if any.
     pub fn observe(&mut self, windows: &Windows, region: &str, class: Class, at_ms: i64) -> Option<Change> {
         self.observe_all(windows, &[(region, class)], at_ms)

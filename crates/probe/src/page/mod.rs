@@ -1,5 +1,5 @@
-//! The status page the worker serves at `/`: plain HTML, no script, refreshing itself every
-//! 30 seconds. This is the external view when everything else is down, so it depends on nothing.
+//! The status page the worker serves at `/`: plain HTML, no script, reloading itself every
+//! minute when calm, more often in trouble ([`refresh_seconds`]). This is the external view when everything else is down, so it depends on nothing.
 //! Written with maud, which escapes every value it inserts: nothing from the config or a
 //! probed server becomes markup.
 
@@ -9,10 +9,23 @@ use api::{DetectedIncident, Pictures, State, StatusReport};
 use calendar::DateTime;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
-/// Seconds between the page's own reloads: about the time detection takes, so a viewer sees a
-/// declared outage within a minute of its start. Reads are shared (`read_cache` in the worker),
-/// so viewers cost the monitor little.
+/// Seconds between the page's own reloads in trouble, and when nothing can be read: about the
+/// time detection takes. Reads are shared (`read_cache` in the worker), so viewers cost the
+/// monitor little; each reload is still a request the platform counts.
 pub const REFRESH_SECONDS: u32 = 30;
+
+/// How often the page reloads itself: every reload is a request for the free plan to count,
+/// so a calm page reloads every minute, a page in trouble every 30 s, and one whose trouble
+/// is being confirmed every 10 s, when the declaration may come any moment.
+pub fn refresh_seconds(report: &StatusReport) -> u32 {
+    if report.is_checking() {
+        10
+    } else if report.is_calm() {
+        60
+    } else {
+        REFRESH_SECONDS
+    }
+}
 
 /// The page; `pictures` (the uptime bars and latency lines) are left out when the monitor
 /// could not give them, never blocking the status itself.
@@ -68,12 +81,16 @@ fn page(
     site_url: Option<&str>,
     last_known_age: Option<u64>,
 ) -> String {
+    let refresh = refresh_seconds(report);
     let worst = report.endpoints.iter().map(|e| e.state).max().unwrap_or(State::Up);
-    // Neither an empty config nor a probe that stopped is "operational".
+    // Neither an empty config nor a probe that stopped is "operational", nor trouble seen
+    // and being confirmed.
     let (headline, headline_class) = if report.endpoints.is_empty() {
         ("No endpoints are probed".to_string(), "unknown")
     } else if let Some(since) = report.stale_since {
         (format!("Status unknown: no checks since {} UTC", clock(since)), "unknown")
+    } else if worst == State::Up && report.is_checking() {
+        ("Checking a possible outage".to_string(), "checking")
     } else {
         let words = match worst {
             State::Up => "All systems operational",
@@ -90,7 +107,7 @@ fn page(
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                meta http-equiv="refresh" content=(REFRESH_SECONDS);
+                meta http-equiv="refresh" content=(refresh);
                 meta name="color-scheme" content="light dark";
                 title { (headline) " · " (report.title) }
                 style { (PreEscaped(STYLE)) (PreEscaped(pictures::STYLE)) }
@@ -105,12 +122,12 @@ fn page(
                             Some(at) => { "last check " time datetime=(iso(at)) { (clock(at)) } " UTC" }
                             None => "no check yet",
                         }
-                        " · refreshes every " (REFRESH_SECONDS) " s"
+                        " · refreshes every " (refresh) " s"
                     }
                     @if let Some(age) = last_known_age {
                         p class="stale" role="alert" {
                             "The probe could not answer just now (it may have reached a platform limit for the day). This is the last status it gave, "
-                            (ago(age)) "; this page tries again every " (REFRESH_SECONDS) " s."
+                            (ago(age)) "; this page tries again every " (refresh) " s."
                         }
                     }
                     @if report.stale_since.is_some() {
@@ -128,10 +145,16 @@ fn page(
                     ul class="endpoints" {
                         @for endpoint in &report.endpoints {
                             @let drawn = pictures.and_then(|p| p.endpoints.iter().find(|e| e.name == endpoint.name));
-                            li class={ "endpoint " (endpoint.state.class()) } {
+                            li class={ "endpoint " (endpoint.shown_class()) } {
                                 div class="row" {
                                     span class="name" { (endpoint.name) }
                                     span class="state" { (endpoint.shown_state()) }
+                                }
+                                @if let Some(checking) = &endpoint.checking {
+                                    p class="checking-note" {
+                                        (checking.words()) " since " (clock_seconds(checking.since)) " UTC. "
+                                        "Declared " (checking.state.label()) " if it holds; alerts wait for that."
+                                    }
                                 }
                                 @if endpoint.flapping {
                                     p class="flapping" {
@@ -210,8 +233,15 @@ h1{margin:.5rem 0 0;font-size:1.5rem}.headline{font-size:1.2rem;font-weight:650;
 .row{display:flex;justify-content:space-between;gap:1rem}.name{font-weight:650}.state{font-weight:650;text-transform:uppercase;font-size:.85rem}\
 .regions li{font-size:.9rem}.region{font-family:ui-monospace,monospace;display:inline-block;min-width:3.5rem}.latency{color:#6b7380}.failing{color:#c4320a}\
 .up .state,.headline.up{color:#1f7a4d}.degraded{border-left-color:#a37f00!important}.degraded .state,.headline.degraded{color:#a37f00}\
+.checking{border-left-color:#a37f00!important}.checking .state,.headline.checking{color:#7a5c00}.checking-note{color:#7a5c00;font-size:.9rem;margin:.25rem 0}\
 .maintenance{color:#007ec6;font-size:.9rem}.no-data,.regions .unknown{color:#6b7380;font-size:.9rem}.headline.unknown,.endpoint.unknown .state{color:#6b7380}.endpoint.unknown{border-left-color:#8b929c!important}\
 .stale{background:#fff4e5;border:1px solid #d26a00;border-radius:8px;padding:.5rem .75rem;color:#7a3d00}.flapping{color:#7a3d00;font-size:.9rem;margin:.25rem 0}.regional{border-left-color:#d26a00!important}.regional .state,.headline.regional{color:#d26a00}.down{border-left-color:#c4320a!important}.down .state,.headline.down{color:#c4320a}";
+
+/// `2026-11-28 20:07:05` (UTC): seconds matter while a failure is being confirmed.
+fn clock_seconds(at: i64) -> String {
+    let time = DateTime::utc(at);
+    format!("{}:{:02}", time.date_hh_mm(), time.second)
+}
 
 /// `45 s ago`, `12 min ago`, `3 h ago`.
 fn ago(seconds: u64) -> String {
