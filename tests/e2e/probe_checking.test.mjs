@@ -18,7 +18,8 @@ const demo = {};
 
 before(async () => {
   const demoConfig = await readFile(join(ROOT, 'worker/demo/outpost.demo.toml'), 'utf8');
-  // Rounds every 6 s; down once failures have held 25 s (longer than the site's 20 s calm read).
+  // Rounds every 6 s; down once failures have held 25 s (longer than the site's 15 s calm read
+  // and the worker's 5 s of caching).
   const config = demoConfig.replace('[probe]\n', '[probe]\ninterval_seconds = 6\nrecheck_seconds = 1\nconfirm_seconds = 25\nrecover_seconds = 6\n');
   demo.health = await startHealthServer(HEALTH_PORT);
   demo.worker = await startWorker(config, { PROBE_TOKEN: 'demo-token' }, { port: WORKER_PORT });

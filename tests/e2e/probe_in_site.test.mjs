@@ -13,8 +13,8 @@ import { ROOT, launchBrowser, openPage, serveDist } from './harness.mjs';
 const DEMO_DIST = process.env.OUTPOST_DEMO_DIST ?? join(ROOT, 'target/dist-demo');
 const WORKER_PORT = 8787;
 const HEALTH_PORT = 8765;
-// The site reads the probe every 20 s when all is calm, 10 s in trouble.
-const REFRESH_MS = 20_000;
+// The site reads the probe every 15 s when all is calm, 10 s in trouble.
+const REFRESH_MS = 15_000;
 
 const demo = {};
 
@@ -49,7 +49,7 @@ async function tickUntil(state) {
   throw new Error(`the probe never declared ${state}`);
 }
 
-/** A page whose clock the test moves: the site reads the probe every 20 s when calm. */
+/** A page whose clock the test moves: the site reads the probe every 15 s when calm. */
 async function clockedPage(options = {}) {
   const page = await openPage(demo.browser, demo.site.origin, { timezoneId: 'UTC', acceptDownloads: true, ...options });
   await page.clock.install({ time: Date.now() });

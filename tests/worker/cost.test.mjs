@@ -8,7 +8,7 @@ import { startHealthServer } from '../../worker/demo/health.mjs';
 import { startSink, startWorker, until } from './harness.mjs';
 
 const REGIONS = ['weur', 'enam', 'apac'];
-const meta = (worker) => fetch(`${worker.origin}/api/meta`).then((r) => r.json());
+const meta = (worker) => worker.meta();
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 describe('rows written, by the platform meter', () => {

@@ -22,7 +22,8 @@ export async function startWorker(config, vars = {}, { port, state: reuse, keepS
   // OUTPOST_LOCAL: the test servers are on loopback, which only a local run may probe.
   const args = ['dev', '--local', '--test-scheduled', '--persist-to', state, '--var', `OUTPOST_CONFIG:${config}`, '--var', 'OUTPOST_LOCAL:1'];
   for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}:${value}`);
-  const worker = await startWrangler(args, { cwd: join(ROOT, 'worker'), readyPath: '/api/status', port });
+  // Ready when the Worker answers; the monitor is not asked, so a test starts with nothing read.
+  const worker = await startWrangler(args, { cwd: join(ROOT, 'worker'), readyPath: '/api/ping', port });
   const { origin } = worker;
   let lastTick = 0;
   return {
@@ -46,6 +47,8 @@ export async function startWorker(config, vars = {}, { port, state: reuse, keepS
       if (!response.ok) throw new Error(`cron failed: ${response.status}\n${worker.log()}`);
     },
     status: () => fetch(`${origin}/api/status`).then((r) => r.json()),
+    /** What the objects did and their meters (`/api/meta`, which needs the token). */
+    meta: () => fetch(`${origin}/api/meta`, { headers: { authorization: `Bearer ${vars.PROBE_TOKEN}` } }).then((r) => r.json()),
     stop: async ({ removeState = !keep } = {}) => {
       await worker.stop();
       if (removeState) await rm(state, { recursive: true, force: true });

@@ -173,7 +173,7 @@ describe('a crowd on the status page', () => {
     const worker = await startWorker(config);
     try {
       await worker.tick();
-      const reads = async () => (await fetch(`${worker.origin}/api/meta`).then((r) => r.json())).monitor_reads;
+      const reads = async () => (await worker.meta()).monitor_reads;
       const before = await reads();
       const paths = ['/', '/api/status', '/badge.svg', '/api/v2/summary.json', '/feed.atom'];
       const answers = await Promise.all(

@@ -74,7 +74,7 @@ after(async () => {
   await flaky?.close();
 });
 
-const meta = () => fetch(`${worker.origin}/api/meta`).then((r) => r.json());
+const meta = () => worker.meta();
 
 describe('a soak at a one-second cadence', () => {
   test('random faults and 500 readers: nothing lost, no panic, bounded monitor reads', async () => {
@@ -114,6 +114,9 @@ describe('a soak at a one-second cadence', () => {
     await new Promise((r) => setTimeout(r, SOAK_MS));
     stop = true;
     await Promise.all([faults, ...readers]);
+    if (!(await fetch(`${worker.origin}/api/ping`).then((r) => r.ok).catch(() => false))) {
+      assert.fail(`the worker stopped answering:\n${worker.log().split('\n').slice(-60).join('\n')}`);
+    }
     const seconds = (Date.now() - started) / 1000;
     // Settle: the last runs reach the monitor.
     for (const name of NAMES) flaky.mode[name] = {};

@@ -45,6 +45,8 @@ pub struct Monitor {
     stored: RefCell<Option<StoredRollups>>,
     /// Local runs only: reads are refused, as when a platform limit is reached.
     limited: Cell<bool>,
+    /// The recent incidents, read again only after a report changed one: a view reads no rows.
+    incidents: RefCell<Option<Vec<api::DetectedIncident>>>,
 }
 
 /// Every endpoint's stored rollups for the pictures.
@@ -69,6 +71,7 @@ impl DurableObject for Monitor {
             alarm_at: Cell::new(None),
             stored: RefCell::new(None),
             limited: Cell::new(false),
+            incidents: RefCell::new(None),
         };
         if let Err(error) = monitor.store().create() {
             log::error("storage_create_failed", json!({ "error": error.to_string() }));
@@ -94,9 +97,7 @@ impl DurableObject for Monitor {
                 self.ingest(report.at_ms, Some(&report.region), &[(report.region.clone(), report.reports)]).await
             }
             (Method::Get, "/status") => self.status(),
-            (Method::Get, "/incidents") => {
-                Response::from_json(&IncidentList { incidents: self.store().recent_incidents(50)? })
-            }
+            (Method::Get, "/incidents") => Response::from_json(&IncidentList { incidents: self.recent_incidents()? }),
             (Method::Get, "/alerts") => {
                 let config = config_source::load(&self.env);
                 self.with_state(|state| Response::from_json(&state.outbox.report(&config)))
@@ -175,20 +176,29 @@ impl Monitor {
         let store = self.store();
         // Applied to a copy, and the copy kept once its rows are written: nothing is awaited
         // between reading the state and replacing it.
+        // Applied to a copy; the copy is saved first, and only once it is saved are the rows it
+        // adds to (history, incidents) written: were they written and the state not, the
+        // state read back later would add the same periods again. A save that fails keeps
+        // the copy in memory, ahead of storage, and leaves the rows for that state to write.
+        let saved = self.saved_counters.get();
         let applied = self.with_state(|state| {
             let mut next = state.clone();
             let output = match (from, reports) {
                 (Some(region), [(_, list)]) => next.report(&config, region, at_ms, list),
                 _ => next.tick(&config, at_ms, reports),
             };
-            match output {
-                Err(refused) => Ok(Err(refused)),
-                Ok(output) => {
-                    write_report(&store, at_ms, &output)?;
-                    *state = next;
-                    Ok(Ok(output))
+            let Ok(output) = output else { return Ok(output) };
+            match store.save_state(&next, saved) {
+                Ok(counters) => {
+                    self.saved_counters.set(Some(counters));
+                    if let Err(error) = write_report(&store, at_ms, &output) {
+                        log::error("history_not_written", json!({ "at_ms": at_ms, "error": error.to_string() }));
+                    }
                 }
+                Err(error) => log::error("state_save_failed", json!({ "at_ms": at_ms, "error": error.to_string() })),
             }
+            *state = next;
+            Ok(Ok(output))
         })?;
         let output = match applied {
             Ok(output) => output,
@@ -198,10 +208,12 @@ impl Monitor {
                 return Ok(Response::from_json(&body)?.with_status(409));
             }
         };
-        self.save();
         self.reports.set(self.reports.get() + 1);
         if !output.finished.is_empty() {
             *self.stored.borrow_mut() = None;
+        }
+        if !output.incidents.is_empty() {
+            *self.incidents.borrow_mut() = None;
         }
         for (endpoint, change) in &output.transitions {
             log::info(
@@ -281,12 +293,22 @@ impl Monitor {
         })
     }
 
+    /// The 50 most recent incidents, from memory once read.
+    fn recent_incidents(&self) -> Result<Vec<api::DetectedIncident>> {
+        if let Some(incidents) = self.incidents.borrow().as_ref() {
+            return Ok(incidents.clone());
+        }
+        let incidents = self.store().recent_incidents(50)?;
+        *self.incidents.borrow_mut() = Some(incidents.clone());
+        Ok(incidents)
+    }
+
     /// Everything the public routes show, in one answer: one Durable Object request per read.
     fn view(&self) -> Result<Response> {
         let config = config_source::load(&self.env);
         let now = crate::tick::now();
         let status = self.with_state(|state| Ok(state.status(&config, now)))?;
-        let incidents = self.store().recent_incidents(50)?;
+        let incidents = self.recent_incidents()?;
         let pictures = self
             .pictures()
             .map_err(|error| log::warn("pictures_unavailable", json!({ "error": error.to_string() })))

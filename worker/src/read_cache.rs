@@ -24,6 +24,9 @@ use worker::{Date, Delay, Env};
 const POLL_MS: u64 = 20;
 /// How long a request waits on another's fetch before making its own.
 const MAX_WAIT_MS: u64 = 5_000;
+/// How long a failed fetch answers for the monitor: readers get the last good answer at once
+/// meanwhile, instead of each asking an overloaded monitor in turn.
+const FAILED_HOLD_MS: u64 = 2_000;
 
 /// A monitor answer: status code and JSON body.
 pub type Answer = (u16, Rc<String>);
@@ -33,6 +36,9 @@ pub type Answer = (u16, Rc<String>);
 pub struct Read {
     pub status: u16,
     pub body: Rc<String>,
+    /// How much longer this answer holds (ms): what a cache in front may keep it for, so
+    /// the two copies never add up.
+    pub holds_ms: u64,
     /// Set when the monitor could not answer now: how old this answer is (ms), and why.
     pub stale: Option<Stale>,
 }
@@ -46,6 +52,8 @@ pub struct Stale {
 enum Entry {
     /// Fetched at `at_ms`, served until `until_ms`.
     Ready { at_ms: u64, until_ms: u64, answer: Answer },
+    /// The monitor could not answer, until `until_ms`: the last good answer serves.
+    Failed { until_ms: u64, error: String },
     /// A request is fetching it (since `since_ms`).
     Loading { since_ms: u64 },
 }
@@ -57,7 +65,10 @@ thread_local! {
 }
 
 enum Found {
-    Answer(Answer),
+    /// An answer, and how much longer it holds (ms).
+    Answer(Answer, u64),
+    /// The monitor failed just now.
+    Failed(String),
     /// Another request is fetching it.
     Wait,
     /// This request fetches it.
@@ -70,8 +81,9 @@ fn look(path: &str) -> Found {
         let mut entries = entries.borrow_mut();
         match entries.get(path) {
             Some(Entry::Ready { at_ms, until_ms, answer }) if *at_ms <= now && now < *until_ms => {
-                Found::Answer(answer.clone())
+                Found::Answer(answer.clone(), until_ms - now)
             }
+            Some(Entry::Failed { until_ms, error }) if now < *until_ms => Found::Failed(error.clone()),
             Some(Entry::Loading { since_ms }) if now.saturating_sub(*since_ms) < MAX_WAIT_MS => Found::Wait,
             _ => {
                 entries.insert(path.to_string(), Entry::Loading { since_ms: now });
@@ -90,7 +102,8 @@ fn look(path: &str) -> Found {
 pub async fn read(env: &Env, path: &str, holds_ms: &dyn Fn(&str) -> u64) -> Result<Read, String> {
     loop {
         match look(path) {
-            Found::Answer((status, body)) => return Ok(Read { status, body, stale: None }),
+            Found::Answer((status, body), holds_ms) => return Ok(Read { status, body, holds_ms, stale: None }),
+            Found::Failed(error) => return last_good(path, error),
             Found::Fetch => return fetch_and_store(env, path, holds_ms).await,
             Found::Wait => Delay::from(Duration::from_millis(POLL_MS)).await,
         }
@@ -104,15 +117,17 @@ async fn fetch_and_store(env: &Env, path: &str, holds_ms: &dyn Fn(&str) -> u64) 
         Err(error) => Err(error.to_string()),
     };
     let now = Date::now().as_millis();
+    let holds = fetched.as_ref().map_or(0, |answer| holds_ms(&answer.1));
     ENTRIES.with(|entries| {
         let mut entries = entries.borrow_mut();
         match &fetched {
-            Ok(answer) => {
-                let until_ms = now + holds_ms(&answer.1);
-                entries.insert(path.to_string(), Entry::Ready { at_ms: now, until_ms, answer: answer.clone() })
+            Ok(answer) => entries
+                .insert(path.to_string(), Entry::Ready { at_ms: now, until_ms: now + holds, answer: answer.clone() }),
+            // A failure holds briefly: the requests waiting, and those arriving, take the last
+            // good answer instead of asking again one after another.
+            Err(error) => {
+                entries.insert(path.to_string(), Entry::Failed { until_ms: now + FAILED_HOLD_MS, error: error.clone() })
             }
-            // A failure is not kept: the next request asks again.
-            Err(_) => entries.remove(path),
         }
     });
     match fetched {
@@ -120,17 +135,24 @@ async fn fetch_and_store(env: &Env, path: &str, holds_ms: &dyn Fn(&str) -> u64) 
             if status < 400 {
                 LAST_GOOD.with(|last| last.borrow_mut().insert(path.to_string(), (now, (status, body.clone()))));
             }
-            Ok(Read { status, body, stale: None })
+            Ok(Read { status, body, holds_ms: holds, stale: None })
         }
-        Err(error) => LAST_GOOD.with(|last| match last.borrow().get(path) {
-            Some((at_ms, (status, body))) => Ok(Read {
-                status: *status,
-                body: body.clone(),
-                stale: Some(Stale { age_ms: now.saturating_sub(*at_ms), error: error.clone() }),
-            }),
-            None => Err(error),
-        }),
+        Err(error) => last_good(path, error),
     }
+}
+
+/// The last good answer for `path`, with its age, or the error when there is none.
+fn last_good(path: &str, error: String) -> Result<Read, String> {
+    let now = Date::now().as_millis();
+    LAST_GOOD.with(|last| match last.borrow().get(path) {
+        Some((at_ms, (status, body))) => Ok(Read {
+            status: *status,
+            body: body.clone(),
+            holds_ms: 0,
+            stale: Some(Stale { age_ms: now.saturating_sub(*at_ms), error }),
+        }),
+        None => Err(error),
+    })
 }
 
 /// Forgets every fresh answer of this isolate (the last good ones stay): called after a

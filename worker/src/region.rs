@@ -90,11 +90,16 @@ impl DurableObject for RegionProbe {
 }
 
 impl RegionProbe {
-    /// The plan, in SQL so the platform's meter counts its rows (one written per save).
+    /// The plan, in SQL so the platform's meter counts its rows (one written per save). A
+    /// plan saved by an earlier version with the key-value API is read once, so an upgrade
+    /// keeps the region's turn and its alarm going.
     async fn plan(&self) -> Result<RegionPlan> {
         let rows: Vec<PlanRow> =
             self.meter.read(&self.state.storage().sql(), "SELECT value FROM plan WHERE key = 'plan'", Vec::new())?;
-        Ok(rows.first().and_then(|row| serde_json::from_str(&row.value).ok()).unwrap_or_default())
+        if let Some(row) = rows.first() {
+            return Ok(serde_json::from_str(&row.value).unwrap_or_default());
+        }
+        Ok(self.state.storage().get::<RegionPlan>("plan").await.ok().flatten().unwrap_or_default())
     }
 
     /// Saves the plan and sets the alarm for what it says comes next.

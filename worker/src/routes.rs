@@ -22,6 +22,7 @@ use crate::{config_source, log, objects, tick};
 /// The public routes, as `not_found` lists them.
 const ROUTES: &[&str] = &[
     "/",
+    "/api/ping",
     "/api/status",
     "/api/pictures",
     "/api/history/{endpoint}",
@@ -97,7 +98,13 @@ async fn route(request: Request, env: &Env, path: &str) -> Result<Served> {
         }
         (Method::Get, "/api/pictures") => pictures(&env).await,
         (Method::Get, "/api/alerts") => monitor_json(&env, "/alerts").await,
-        (Method::Get, "/api/meta") => meta(&env).await.map(Served::uncacheable),
+        // It asks every object, uncached: only for whoever holds the token.
+        (Method::Get, "/api/meta") => match authorized(&request, &env) {
+            Ok(()) => meta(&env).await.map(Served::uncacheable),
+            Err(refused) => Ok(Served::uncacheable(refused)),
+        },
+        // The Worker answers, whatever the monitor does: for uptime checks of the probe itself.
+        (Method::Get, "/api/ping") => Ok(Served::uncacheable(json_response(200, "{\"ok\":true}")?)),
         (Method::Get, p) if p.starts_with("/api/history/") => {
             monitor_json(&env, &format!("/history/{}", &p["/api/history/".len()..])).await
         }
@@ -142,7 +149,8 @@ async fn view(env: &Env) -> Result<Viewed> {
         return Err(Error::RustError(format!("the monitor answered its view with HTTP {}", read.status)));
     }
     let view: View = serde_json::from_str(&read.body)?;
-    let fresh_seconds = fresh_seconds_of(&view.status, interval);
+    // What is left of the isolate's copy: a cache in front keeps it no longer than that.
+    let fresh_seconds = u32::try_from(read.holds_ms / 1000).unwrap_or(u32::MAX);
     Ok(Viewed { view, fresh_seconds, stale_seconds: read.stale.map(|s| s.age_ms / 1000) })
 }
 
@@ -181,7 +189,8 @@ async fn monitor_json(env: &Env, path: &str) -> Result<Served> {
         response.headers_mut().set("Outpost-Stale-Seconds", &(stale.age_ms / 1000).to_string())?;
     }
     let answer = if read.stale.is_some() { Answer::LastKnown } else { Answer::Fresh };
-    Ok(Served { response, answer, fresh_seconds: None })
+    let fresh_seconds = Some(u32::try_from(read.holds_ms / 1000).unwrap_or(u32::MAX));
+    Ok(Served { response, answer, fresh_seconds })
 }
 
 fn json_response(status: u16, body: &str) -> Result<Response> {
@@ -313,16 +322,24 @@ async fn meta(env: &Env) -> Result<Response> {
     json_response(200, &body.to_string())
 }
 
-/// Runs a round now. The bearer token is the Worker secret `PROBE_TOKEN`; without it set,
-/// the route is closed.
-async fn probe_now(request: &Request, env: &Env) -> Result<Response> {
+/// Whether the request holds the bearer token, the Worker secret `PROBE_TOKEN`; without it
+/// set, the routes that need it are closed.
+fn authorized(request: &Request, env: &Env) -> std::result::Result<(), Response> {
     let Ok(expected) = env.secret("PROBE_TOKEN").map(|s| s.to_string()) else {
-        return Ok(error_response(403, "probing on request is off: set the PROBE_TOKEN secret to enable it"));
+        return Err(error_response(403, "this route is off: set the PROBE_TOKEN secret to enable it"));
     };
-    let given = request.headers().get("Authorization")?.unwrap_or_default();
+    let given = request.headers().get("Authorization").ok().flatten().unwrap_or_default();
     let token = given.strip_prefix("Bearer ").unwrap_or("");
     if expected.is_empty() || !same_secret(token.as_bytes(), expected.as_bytes()) {
-        return Ok(error_response(401, "a valid bearer token is required"));
+        return Err(error_response(401, "a valid bearer token is required"));
+    }
+    Ok(())
+}
+
+/// Runs a round now, for whoever holds the token.
+async fn probe_now(request: &Request, env: &Env) -> Result<Response> {
+    if let Err(refused) = authorized(request, env) {
+        return Ok(refused);
     }
     let mut answer = tick::run(env).await?;
     let status = answer.status_code();

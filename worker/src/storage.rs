@@ -147,7 +147,8 @@ impl Store<'_> {
     }
 
     /// Adds a closed period's rollup to its stored row, or writes the row: a period is only
-    /// ever added to, never replaced by a part of itself.
+    /// ever added to, never replaced by a part of itself. A stored row that no longer reads is
+    /// left as it is (and logged), not replaced by the addition.
     pub fn add_rollup(&self, closed: &Closed) -> Result<()> {
         let key = || -> Vec<SqlStorageValue> {
             vec![closed.endpoint.as_str().into(), closed.period.into(), closed.start.into()]
@@ -157,7 +158,13 @@ impl Store<'_> {
             "SELECT data FROM rollups WHERE endpoint = ? AND period = ? AND start = ?",
             key(),
         )?;
-        let mut rollup: Rollup = rows.first().and_then(|row| parse_row(&row.data)).unwrap_or_default();
+        let mut rollup: Rollup = match rows.first() {
+            None => Rollup::default(),
+            Some(row) => match parse_row(&row.data) {
+                Some(rollup) => rollup,
+                None => return Ok(()),
+            },
+        };
         rollup.merge(&closed.rollup);
         let mut values = key();
         values.push(serde_json::to_string(&rollup)?.into());

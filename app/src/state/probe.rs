@@ -1,7 +1,7 @@
 //! The edge probe's status as the site sees it: read from `[site] probe_api` on start and
 //! again while the page is visible, as often as what it says calls for
 //! (`StatusReport::read_again_seconds`: every 5 s while a failure is being confirmed, 10 s in
-//! trouble, 20 s when calm; the uptime bars every five minutes), and kept in the browser,
+//! trouble, 15 s when calm; the uptime bars every five minutes), and kept in the browser,
 //! so an unreachable probe (or no network) shows the last known status with its age, never an
 //! error wall. Nothing of it exists without `probe_api`.
 

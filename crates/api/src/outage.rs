@@ -18,11 +18,22 @@ pub const MAX_CAUSE_CHARS: usize = 200;
 pub const WRITTEN_CAUSE_CHARS: usize = 100;
 
 /// Characters a cause never carries: controls, and the invisible or direction-changing ones
-/// that make text read otherwise than it is (zero-width spaces and joiners, bidi marks,
-/// embeddings, overrides and isolates, the byte-order mark).
+/// that make text read otherwise than it is (soft hyphens, zero-width spaces and joiners,
+/// bidi marks, embeddings, overrides and isolates, line and paragraph separators, the
+/// byte-order mark, tag characters). Variation selectors stay: emoji need them.
 pub fn is_hidden(c: char) -> bool {
     c.is_control()
-        || matches!(c, '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{061C}'
+                | '\u{180E}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{2028}'..='\u{202E}'
+                | '\u{2060}'..='\u{2069}'
+                | '\u{FEFF}'
+                | '\u{E0000}'..='\u{E007F}'
+        )
 }
 
 /// A cause as a link carries it: hidden characters dropped, at most [`WRITTEN_CAUSE_CHARS`].
@@ -280,7 +291,9 @@ mod tests {
         let read = OutageLink::parse(&percent_decode(&noisy.to_param())).unwrap();
         assert_eq!(read.cause.chars().count(), WRITTEN_CAUSE_CHARS);
         assert!(read.cause.starts_with("line oneline twoxxx"));
-        for hidden in ['\u{202e}', '\u{200b}', '\u{2067}', '\u{feff}', '\u{61c}', '\u{200f}'] {
+        for hidden in
+            ['\u{202e}', '\u{200b}', '\u{2067}', '\u{feff}', '\u{61c}', '\u{200f}', '\u{ad}', '\u{2028}', '\u{e0041}']
+        {
             let link = format!("1~api~down~1764387060~1764387080~weur~HTTP{hidden}503");
             assert_eq!(OutageLink::parse(&link), Err(OutageError::BadCause), "{:?}", hidden);
         }

@@ -157,14 +157,15 @@ impl StatusReport {
 
     /// When the site, open on a team member's screen, should read the status again
     /// (seconds): every 5 s while a failure is being confirmed, so the declaration shows
-    /// within seconds; every 10 s in trouble; every 20 s when calm, which is shorter than the
-    /// default confirm window, so a reader sees the checking before the declaration. Each read
-    /// is a request the platform counts (`docs/benchmarks.md`).
+    /// within seconds; every 10 s in trouble; every 15 s when calm, which with the worker's
+    /// 5 s of caching adds up to about the default confirm window, so a reader usually sees
+    /// the checking before the declaration. Each read is a request the platform counts
+    /// (`docs/benchmarks.md`).
     pub fn read_again_seconds(&self) -> u32 {
         if self.is_checking() {
             5
         } else if self.is_calm() {
-            20
+            15
         } else {
             10
         }
@@ -219,7 +220,8 @@ pub struct Uptime {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PeriodSummary {
     pub start: i64,
-    pub uptime: f64,
+    /// `None` when nothing was observed in the period: no data is not 100 %.
+    pub uptime: Option<f64>,
     pub ticks: u32,
     pub latency: Vec<RegionLatency>,
 }

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use api::State;
 
-use crate::rollup::{period_start, Rollup, DAY, HOUR};
+use crate::rollup::{period_start, window_uptime, Rollup, DAY, HOUR};
 
 /// How long a probe may stand for, and how long a period waits for a silent region.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,8 +105,9 @@ pub struct Ledger {
     pub days: OpenPeriods,
     /// Endpoint → region → its latest probe.
     pub last: BTreeMap<String, BTreeMap<String, LastProbe>>,
-    /// Per endpoint, `(hour start, up ms, down ms)` of the closed hours of the last day: the
-    /// 24-hour uptime without reading history on every status request.
+    /// Per endpoint, `(hour start, up ms, down ms)` of the closed hours of the last day, with
+    /// what late reports added to them: the 24-hour uptime without reading history on every
+    /// status request.
     pub recent: BTreeMap<String, Vec<(i64, u64, u64)>>,
 }
 
@@ -131,6 +132,12 @@ impl Ledger {
     /// Adds one endpoint's part of a report taken at `at_ms`: the state declared after it,
     /// and each region's probe. Returns what it adds to periods already closed.
     pub fn add(&mut self, spans: Spans, endpoint: &str, at_ms: i64, state: State, probes: &[Probe]) -> Vec<Closed> {
+        let out = self.add_unnoted(spans, endpoint, at_ms, state, probes);
+        self.note_recent(&out);
+        out
+    }
+
+    fn add_unnoted(&mut self, spans: Spans, endpoint: &str, at_ms: i64, state: State, probes: &[Probe]) -> Vec<Closed> {
         let mut out = Vec::new();
         let at = at_ms.div_euclid(1000);
         self.count(endpoint, at, &mut out, |r| r.count_state(state));
@@ -189,12 +196,11 @@ impl Ledger {
                 entry.counted_to_ms = counted_to_ms;
             }
         }
+        // Tails added to hours closed before, then the hours closing now.
+        self.note_recent(&out);
         let mut hours = Vec::new();
         self.hours.close(HOUR, to, &mut hours);
-        for closed in &hours {
-            let recent = self.recent.entry(closed.endpoint.clone()).or_default();
-            recent.push((closed.start, closed.rollup.up_ms, closed.rollup.down_ms));
-        }
+        self.note_recent(&hours);
         let since = period_start(to, HOUR) - DAY;
         self.recent.values_mut().for_each(|hours| hours.retain(|(start, _, _)| *start >= since));
         out.extend(hours);
@@ -209,13 +215,25 @@ impl Ledger {
         self.recent.retain(|name, _| endpoints.contains(&name));
     }
 
-    /// Percent of the time observed over the last day's closed hours and the open ones that
-    /// was healthy.
-    pub fn uptime_24h(&self, endpoint: &str) -> Option<f64> {
-        let open = self.hours.open.values().filter_map(|e| e.get(endpoint)).map(|r| (r.up_ms, r.down_ms));
-        let closed = self.recent.get(endpoint).into_iter().flatten().map(|(_, up, down)| (*up, *down));
-        let (up, down) = open.chain(closed).fold((0u64, 0u64), |(u, d), (up, down)| (u + up, d + down));
-        (up + down > 0).then(|| 100.0 * up as f64 / (up + down) as f64)
+    /// Uptime over the 24 hours before `now` (Unix seconds), from the closed hours of the
+    /// last day and the open ones, as `rollup::window_uptime` weighs them.
+    pub fn uptime_24h(&self, endpoint: &str, now: i64) -> Option<f64> {
+        let fraction = |up: u64, down: u64| (up + down > 0).then(|| 100.0 * up as f64 / (up + down) as f64);
+        let closed =
+            self.recent.get(endpoint).into_iter().flatten().map(|&(start, up, down)| (start, fraction(up, down)));
+        let open = self.hours.open.iter().filter_map(|(start, e)| Some((*start, e.get(endpoint)?.uptime())));
+        window_uptime(closed.chain(open).map(|(start, uptime)| (start, HOUR, uptime)), now - DAY, now)
+    }
+
+    /// Adds what closed hours gained to the last day's record.
+    fn note_recent(&mut self, closed: &[Closed]) {
+        for hour in closed.iter().filter(|c| c.period == HOUR) {
+            let recent = self.recent.entry(hour.endpoint.clone()).or_default();
+            match recent.iter_mut().find(|(start, _, _)| *start == hour.start) {
+                Some((_, up, down)) => (*up, *down) = (*up + hour.rollup.up_ms, *down + hour.rollup.down_ms),
+                None => recent.push((hour.start, hour.rollup.up_ms, hour.rollup.down_ms)),
+            }
+        }
     }
 
     fn count(&mut self, endpoint: &str, at: i64, out: &mut Vec<Closed>, change: impl Fn(&mut Rollup)) {
@@ -317,7 +335,7 @@ mod tests {
         ledger.add(SPANS, "api", T0 + 60_000, State::Unknown, &[unknown]);
         let hour = &ledger.hours.open[&(T0 / 1000)]["api"];
         assert_eq!((hour.probes, hour.up_ms, hour.down_ms, hour.uptime()), (0, 0, 0, None));
-        assert_eq!(ledger.uptime_24h("api"), None, "no evidence is not up");
+        assert_eq!(ledger.uptime_24h("api", T0 / 1000 + 60), None, "no evidence is not up");
     }
 
     #[test]

@@ -273,7 +273,7 @@ impl MonitorState {
                 status_page: config.probe_api.as_ref().map(|api| format!("{}/", api.trim_end_matches('/'))),
                 runbook: None,
             };
-            self.outbox.announce(config, &alert, at);
+            self.outbox.announce_removal(config, &alert, at);
         }
         self.latest.retain(|name, _| names.contains(&name));
         self.history.retain(&names, &config.regions);
@@ -336,9 +336,9 @@ impl MonitorState {
         }
     }
 
-    /// Percent of the time observed over the last day that was healthy.
-    pub fn uptime_24h(&self, endpoint: &str) -> Option<f64> {
-        self.history.uptime_24h(endpoint)
+    /// Uptime over the 24 hours before `now`.
+    pub fn uptime_24h(&self, endpoint: &str, now: i64) -> Option<f64> {
+        self.history.uptime_24h(endpoint, now)
     }
 
     /// `GET /api/status` from what the monitor holds.
@@ -398,7 +398,7 @@ impl MonitorState {
                         hosts: endpoint.hosts.clone(),
                         regions: current.into_iter().cloned().collect(),
                         no_data,
-                        uptime_24h: self.uptime_24h(&endpoint.name),
+                        uptime_24h: self.uptime_24h(&endpoint.name, now),
                         maintenance: config.maintenance_of(&endpoint.name, now).cloned(),
                         checking,
                     }

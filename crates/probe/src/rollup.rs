@@ -177,7 +177,7 @@ impl Rollup {
     pub fn summary(&self, start: i64) -> PeriodSummary {
         PeriodSummary {
             start,
-            uptime: self.uptime().unwrap_or(100.0),
+            uptime: self.uptime(),
             ticks: self.ticks,
             latency: self
                 .latency
@@ -215,17 +215,29 @@ pub fn period_start(at: i64, period: i64) -> i64 {
 }
 
 /// Uptime over the last 24 h, 7 d, 30 d and 90 d at `now`, from hourly rollups (recent) and
-/// daily ones (older), each keyed by its start.
+/// daily ones (older), each keyed by its start: [`window_uptime`] of their uptimes.
 pub fn uptime(hourly: &BTreeMap<i64, Rollup>, daily: &BTreeMap<i64, Rollup>, now: i64) -> Uptime {
     let window = |span: i64| {
+        let (periods, length) = if span <= 7 * DAY { (hourly, HOUR) } else { (daily, DAY) };
         let from = now - span;
-        let mut total = Rollup::default();
-        if span <= 7 * DAY {
-            hourly.range(period_start(from, HOUR)..).for_each(|(_, r)| total.merge(r));
-        } else {
-            daily.range(period_start(from, DAY)..).for_each(|(_, r)| total.merge(r));
-        }
-        total.uptime()
+        let items = periods.range(period_start(from, length)..).map(|(start, r)| (*start, length, r.uptime()));
+        window_uptime(items, from, now)
     };
     Uptime { last_24h: window(DAY), last_7d: window(7 * DAY), last_30d: window(30 * DAY), last_90d: window(90 * DAY) }
+}
+
+/// Uptime over `from..to`: the mean of the uptimes of the periods in it (`(start, length,
+/// uptime)`, `None` for no data), each weighted by how much of the window it covers. Each
+/// period's own uptime is weighted by time within it (or counted by probes, in rollups
+/// written before), so periods of either kind mix without one outweighing the other, and the
+/// hour that has just begun counts for the minutes it has had.
+pub fn window_uptime(periods: impl IntoIterator<Item = (i64, i64, Option<f64>)>, from: i64, to: i64) -> Option<f64> {
+    let (sum, weight) = periods
+        .into_iter()
+        .filter_map(|(start, length, uptime)| {
+            let covered = (start + length).min(to) - start.max(from);
+            Some((uptime?, covered as f64)).filter(|_| covered > 0)
+        })
+        .fold((0.0, 0.0), |(sum, weight), (uptime, covered)| (sum + uptime * covered, weight + covered));
+    (weight > 0.0).then(|| sum / weight)
 }

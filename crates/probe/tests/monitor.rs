@@ -97,10 +97,12 @@ fn hours_and_days_are_rolled_up_when_they_end_and_uptime_counts_the_time_of_ever
     let days: Vec<_> = finished.iter().filter(|c| c.period == DAY).collect();
     assert_eq!(hours.len(), 24, "the 25th hour is still open");
     // The failing minute was never declared (a blip), but it was down time for the three
-    // regions that saw it, until their next probe a minute later: 3 minutes of the 3 × 1,499
-    // minutes observed in the last 24 hours and the hour now open.
-    let uptime = state.uptime_24h("api").unwrap();
-    assert_eq!(format!("{uptime:.3}"), format!("{:.3}", 100.0 * (1.0 - 3.0 / (3.0 * 1_499.0))));
+    // regions that saw it, until their next probe a minute later: its hour is 98.33 % up. The
+    // last 24 hours hold that hour's last minute, 23 whole hours and 59 minutes of the open one.
+    let now = T0 + 1_499 * 60;
+    let uptime = state.uptime_24h("api", now).unwrap();
+    let expected = (100.0 * (1.0 - 3.0 / 180.0) * 60.0 + 100.0 * (23.0 * 3_600.0 + 3_540.0)) / 86_400.0;
+    assert_eq!(format!("{uptime:.6}"), format!("{expected:.6}"));
     assert_eq!((hours[0].start, hours[0].rollup.ticks), (T0, 60));
     assert_eq!((hours[0].rollup.up_ms, hours[0].rollup.down_ms), (3 * 59 * 60_000, 3 * 60_000));
     assert_eq!(days.len(), 1);

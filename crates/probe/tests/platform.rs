@@ -150,6 +150,28 @@ fn an_endpoint_renamed_while_down_says_why_its_outage_ends_without_a_recovery() 
     assert!(state.open_incidents.is_empty());
 }
 
+#[test]
+fn a_target_that_named_the_renamed_endpoint_still_hears_its_outage_end() {
+    let named = format!("{ALARMS}endpoints = [\"api\"]\n");
+    let (config, errors) = parse_config(&named);
+    assert_eq!(errors, []);
+    let mut state = MonitorState::default();
+    let fail = || one(Outcome::HttpStatus { status: 503 });
+    for (at, region) in [(0, "weur"), (100, "enam"), (5_000, "weur"), (5_100, "enam"), (20_000, "weur")] {
+        state.report(&config, region, T0 * 1000 + at, &fail()).unwrap();
+    }
+    let target = config.alerts[0].clone();
+    let batch = state.outbox.batch_for(&config, &target, T0 + 21).expect("the outage is announced");
+    state.outbox.settle(&config, &batch, &probe::alerts::SendResult::Delivered, T0 + 21);
+    // Renamed: the target's list names the new name (validation refuses the old one).
+    let text = named.replace("\"api\"", "\"api-v2\"");
+    let (renamed, errors) = parse_config(&text);
+    assert_eq!(errors, []);
+    state.report(&renamed, "weur", T0 * 1000 + 40_000, &[]).unwrap();
+    let last = &state.outbox.pending.last().expect("a closing message").alert;
+    assert_eq!(last.headline(), "api is no longer probed (was down)");
+}
+
 /// Default cadence: regions report on their own, each round or recheck at its own moment.
 const ALARMS: &str = "[[endpoint]]\nname = \"api\"\nurl = \"https://api.example.com/health\"\n\
 [[alert]]\nkind = \"webhook\"\nurl = \"secret:HOOK\"\n";
@@ -235,4 +257,43 @@ fn a_region_gone_quiet_is_no_data_while_a_probe_that_stopped_keeps_its_last_resu
     let later = state.status(&config, T0 + 600);
     assert_eq!(later.stale_since, Some(T0 + 61));
     assert_eq!(later.endpoints[0].regions.len(), 2, "the last known results, under the stale warning");
+}
+
+#[test]
+fn history_saved_before_time_was_weighed_keeps_its_weight_in_the_24_hour_uptime() {
+    // Saved by the previous version at 21:30: the 20:00 hour closed with every probe failed,
+    // the 21:00 hour open with every probe healthy, counted by probes.
+    let mut old = serde_json::to_value(MonitorState::default()).unwrap();
+    old.as_object_mut().unwrap().remove("history");
+    old["hour_start"] = serde_json::json!(T0 + 3_600);
+    old["hour"] = serde_json::json!({ "api": { "ticks": 30, "down": 0, "regional": 0, "degraded": 0, "latency": {}, "probes": 90, "failed": 0 } });
+    old["day_start"] = serde_json::json!(T0 - 20 * 3_600);
+    old["day"] = serde_json::json!({ "api": { "ticks": 270, "down": 0, "regional": 0, "degraded": 0, "latency": {}, "probes": 810, "failed": 180 } });
+    old["recent_probes"] = serde_json::json!({ "api": [[T0, 180, 180]] });
+    let state = MonitorState::from_json(&old.to_string()).unwrap();
+    let uptime = state.uptime_24h("api", T0 + 5_400).unwrap();
+    // The failed hour counts for its hour, the open one for its half hour: 1/3 up.
+    assert!((uptime - 100.0 / 3.0).abs() < 1e-9, "{uptime}");
+    assert_eq!(state.history.hours.closed_to, T0 + 3_600, "hours before the open one are stored");
+    assert_eq!(state.history.days.of("api").values().map(|r| r.probes).sum::<u32>(), 810, "the open day carries on");
+}
+
+#[test]
+fn a_declared_regional_outage_spreading_toward_down_stays_shown_as_declared() {
+    let (config, _) = parse_config(ALARMS);
+    let mut state = MonitorState::default();
+    let fail = || one(Outcome::HttpStatus { status: 503 });
+    let ok = || one(Outcome::Ok);
+    let ms = |s: i64| T0 * 1000 + s;
+    for (at, weur, enam) in [(0, true, false), (5_000, true, false), (20_000, true, false)] {
+        state.report(&config, "weur", ms(at), &if weur { fail() } else { ok() }).unwrap();
+        state.report(&config, "enam", ms(at + 100), &if enam { fail() } else { ok() }).unwrap();
+    }
+    assert_eq!(state.status(&config, T0 + 21).endpoints[0].state, State::Regional);
+    // enam starts failing too: down is being confirmed, regional stays what is shown.
+    state.report(&config, "enam", ms(25_000), &fail()).unwrap();
+    state.report(&config, "enam", ms(26_000), &fail()).unwrap();
+    let endpoint = &state.status(&config, T0 + 27).endpoints[0];
+    assert_eq!((endpoint.state, endpoint.checking.as_ref()), (State::Regional, None));
+    assert_eq!(endpoint.shown_state(), "regional outage");
 }

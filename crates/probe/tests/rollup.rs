@@ -61,10 +61,11 @@ fn uptime_windows_use_hours_for_a_week_and_days_beyond() {
     }
     let result = uptime(&hourly, &daily, now);
     let round = |v: Option<f64>| v.map(|v| (v * 1000.0).round() / 1000.0);
-    assert_eq!(round(result.last_24h), Some(98.0), "30 of the 1500 ticks since the start of the hour a day ago");
-    assert_eq!(round(result.last_7d), Some(99.702));
+    // Each hour (day) counts for the part of the window it covers; the one now beginning, none.
+    assert_eq!(round(result.last_24h), Some(97.917), "one hour of 24 half down");
+    assert_eq!(round(result.last_7d), Some(99.701), "one hour of 167 half down");
     assert_eq!(round(result.last_30d), Some(100.0));
-    assert_eq!(round(result.last_90d), Some(99.889));
+    assert_eq!(round(result.last_90d), Some(99.888), "one day of 89.5 at 90 %");
     assert_eq!(uptime(&BTreeMap::new(), &BTreeMap::new(), now).last_24h, None, "no data is not 100%");
 }
 
@@ -85,4 +86,19 @@ fn region_subrequests_of(endpoints: usize) -> usize {
         .map(|i| format!("[[endpoint]]\nname = \"e{i}\"\nurl = \"https://e{i}.example.com/\"\n"))
         .collect();
     probe::budget::region_subrequests(&config::parse_config(&text).0.endpoints)
+}
+
+#[test]
+fn rollups_counted_by_probes_and_by_time_mix_in_a_window_without_one_outweighing_the_other() {
+    let now = 100 * DAY;
+    // 89 days written before time was weighed, each at 90 %, and one weighed by time at 100 %.
+    let mut daily = BTreeMap::new();
+    for day in 1..=89 {
+        let old = Rollup { ticks: 4_320, probes: 12_960, failed: 1_296, ..Rollup::default() };
+        daily.insert(now - day * DAY, old);
+    }
+    daily.insert(now - 90 * DAY, Rollup { ticks: 4_320, up_ms: 3 * 86_400_000, ..Rollup::default() });
+    let result = uptime(&BTreeMap::new(), &daily, now);
+    let last_90d = result.last_90d.unwrap();
+    assert!((last_90d - (89.0 * 90.0 + 100.0) / 90.0).abs() < 1e-9, "{last_90d}");
 }

@@ -97,9 +97,32 @@ pub fn backoff_seconds(attempts: u32, interval_seconds: u32) -> i64 {
 impl Outbox {
     /// Queues the change for every target that hears about its endpoint.
     pub fn announce(&mut self, config: &Config, alert: &Alert, now: i64) -> usize {
+        self.announce_to(config, alert, now, |target, _| hears(target, &alert.endpoint))
+    }
+
+    /// Queues the end of an endpoint removed from the config for every target that heard of
+    /// its trouble, or has a message about it waiting, even one whose list no longer names it.
+    pub fn announce_removal(&mut self, config: &Config, alert: &Alert, now: i64) -> usize {
+        let endpoint = alert.endpoint.clone();
+        self.announce_to(config, alert, now, |target, outbox| {
+            let told = outbox.announced.get(&target.id).and_then(|told| told.get(&endpoint));
+            hears(target, &endpoint)
+                || told.is_some_and(|state| *state != State::Up)
+                || outbox.pending.iter().any(|p| p.target == target.id && p.alert.endpoint == endpoint)
+        })
+    }
+
+    fn announce_to(
+        &mut self,
+        config: &Config,
+        alert: &Alert,
+        now: i64,
+        pick: impl Fn(&AlertTarget, &Outbox) -> bool,
+    ) -> usize {
         let in_maintenance = config.maintenance_of(&alert.endpoint, now).is_some();
+        let targets: Vec<&AlertTarget> = config.alerts.iter().filter(|t| pick(t, self)).collect();
         let mut queued = 0;
-        for target in config.alerts.iter().filter(|t| hears(t, &alert.endpoint)) {
+        for target in targets {
             self.next_id += 1;
             self.pending.push(Pending {
                 id: self.next_id,

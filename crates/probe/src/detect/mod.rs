@@ -118,12 +118,15 @@ impl Detector {
         self.declared.unwrap_or(Verdict::UP)
     }
 
-    /// Trouble the regions report that is worse than what is declared and not yet believed:
-    /// the state it would be declared as, and since when it was seen (ms). `None` while
-    /// flapping (declared at its worst already) or when nothing worse is seen.
+    /// Trouble the regions report while the endpoint is declared up, not yet believed: the
+    /// state it would be declared as, and since when it was seen (ms). Trouble already
+    /// declared that may get worse is shown as declared, not as "checking".
     pub fn confirming(&self) -> Option<(State, i64)> {
         let declared = self.verdict();
-        let (state, since) = self.candidate.filter(|(state, _)| *state > declared.state && !declared.flapping)?;
+        if declared.state != State::Up || declared.flapping {
+            return None;
+        }
+        let (state, since) = self.candidate.filter(|(state, _)| *state > declared.state)?;
         let start = if state == State::Degraded { self.slow_since } else { self.trouble_since };
         Some((state, start.unwrap_or(since)))
     }
