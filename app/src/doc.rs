@@ -4,10 +4,10 @@
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 use runbook::incident::Incident;
+use runbook::values::ValueError;
 use runbook::Runbook;
-
-use runbook::values;
 
 use crate::site;
 use crate::state::store::{clean_value, Store};
@@ -94,11 +94,10 @@ impl Doc {
             let mut refused = Vec::new();
             for (source, layer) in layers() {
                 for (name, value) in layer {
-                    let Some(variable) = runbook.variables.iter().find(|v| v.name == name) else { continue };
-                    if value.trim().is_empty() {
-                        continue;
-                    }
-                    match values::check_for(variable, &value) {
+                    match runbook.check_value(&name, &value) {
+                        // Not a placeholder here, or empty: nothing to use or to refuse.
+                        Ok(value) if value.is_empty() => {}
+                        Err(ValueError::NotAPlaceholder { .. }) => {}
                         Ok(value) => {
                             values.insert(name, (value, source));
                         }
@@ -120,11 +119,7 @@ impl Doc {
     /// A value that does not fit its placeholder is refused with the reason.
     pub fn set_variable(&self, name: &str, value: &str) -> Result<(), String> {
         // Only detected host variables; a secret's name never gets a value.
-        let Some(variable) = self.runbook.variables.iter().find(|v| v.name == name) else {
-            return Err(format!("{name} is not a placeholder of this runbook"));
-        };
-        let value = clean_value(value);
-        let value = if value.is_empty() { value } else { values::check_for(variable, &value)? };
+        let value = self.runbook.check_value(name, &clean_value(value)).map_err(|e| e.to_string())?;
         match self.incident {
             Some(incident) => {
                 let mut accepted = true;
@@ -145,4 +140,18 @@ impl Doc {
     pub fn value_of(&self, name: &str) -> Option<String> {
         self.variables.with(|values| values.get(name).cloned())
     }
+}
+
+/// Variables a link sets, such as `?EC2_HOST=10.0.0.5` from an alert. Only the runbook's
+/// own host variables are taken: a secret's name in a link is ignored.
+pub fn variables_from_link(runbook: &Runbook) -> BTreeMap<String, String> {
+    let query = use_query_map();
+    query.with_untracked(|q| {
+        runbook
+            .variables
+            .iter()
+            .filter_map(|v| q.get(&v.name).map(|value| (v.name.clone(), clean_value(&value))))
+            .filter(|(_, value)| !value.is_empty())
+            .collect()
+    })
 }

@@ -11,13 +11,19 @@ use config::Config;
 use futures_util::future::{select, Either};
 use futures_util::pin_mut;
 use probe::alerts::{send_result, SendResult};
+use probe::monitor::MonitorState;
 use serde_json::json;
 use worker::*;
 
 use crate::log;
-use crate::monitor::Monitor;
 
-pub async fn deliver(monitor: &Monitor, env: &Env, config: &Config, now: i64) {
+/// What holds the outbox (the monitor): its state, and a way to save it.
+pub trait OutboxHolder {
+    fn with_state<T>(&self, use_state: impl FnOnce(&mut MonitorState) -> Result<T>) -> Result<T>;
+    fn save(&self);
+}
+
+pub async fn deliver(monitor: &impl OutboxHolder, env: &Env, config: &Config, now: i64) {
     let dropped = monitor.with_state(|state| Ok(state.outbox.expire(config, now))).unwrap_or_default();
     for pending in dropped {
         log::warn(

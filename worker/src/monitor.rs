@@ -15,6 +15,7 @@ use probe::rollup::{period_start, uptime, Rollup, DAY, HOUR};
 use serde_json::json;
 use worker::*;
 
+use crate::alerts::OutboxHolder;
 use crate::meter::Meter;
 use crate::storage::{Counters, Store};
 use crate::{alerts, config_source, log, objects};
@@ -141,22 +142,6 @@ impl DurableObject for Monitor {
 impl Monitor {
     fn store(&self) -> Store<'_> {
         Store { sql: self.state.storage().sql(), meter: &self.meter }
-    }
-
-    pub(crate) fn with_state<T>(&self, use_state: impl FnOnce(&mut MonitorState) -> Result<T>) -> Result<T> {
-        let mut memory = self.memory.borrow_mut();
-        if memory.is_none() {
-            *memory = Some(self.store().load_state(crate::tick::now())?);
-        }
-        use_state(memory.as_mut().expect("loaded above"))
-    }
-
-    pub(crate) fn save(&self) {
-        let saved = self.saved_counters.get();
-        match self.with_state(|state| self.store().save_state(state, saved)) {
-            Ok(counters) => self.saved_counters.set(Some(counters)),
-            Err(error) => log::error("state_save_failed", json!({ "error": error.to_string() })),
-        }
     }
 
     /// A region's report (`from` is set), or every region's round on demand.
@@ -347,6 +332,25 @@ impl Monitor {
                 .collect();
             Ok(Pictures { generated_at: now, uptime_basis: probe::rollup::UPTIME_BASIS.to_string(), endpoints })
         })
+    }
+}
+
+/// The monitor keeps the outbox: delivery reads and saves it through this.
+impl OutboxHolder for Monitor {
+    fn with_state<T>(&self, use_state: impl FnOnce(&mut MonitorState) -> Result<T>) -> Result<T> {
+        let mut memory = self.memory.borrow_mut();
+        if memory.is_none() {
+            *memory = Some(self.store().load_state(crate::tick::now())?);
+        }
+        use_state(memory.as_mut().expect("loaded above"))
+    }
+
+    fn save(&self) {
+        let saved = self.saved_counters.get();
+        match self.with_state(|state| self.store().save_state(state, saved)) {
+            Ok(counters) => self.saved_counters.set(Some(counters)),
+            Err(error) => log::error("state_save_failed", json!({ "error": error.to_string() })),
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 //! tools it needs on first use (see `tools.rs`), so a fresh clone needs nothing else.
 
 mod bench;
+mod cycles;
 mod dist;
 mod page_load;
 mod process;
@@ -42,7 +43,7 @@ fn main() -> ExitCode {
         },
         Some("build") => build_all().map(|_| ()),
         Some("bench") => bench::run(),
-        Some("lint") => runbooks::lint().map(|_| ()),
+        Some("lint") => runbooks::lint().and_then(|_| lint_modules()),
         Some("help" | "-h" | "--help") => {
             print!("{USAGE}");
             Ok(())
@@ -59,6 +60,23 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Modules look down too: files that use each other are named, and the lint fails.
+fn lint_modules() -> Result<(), String> {
+    process::step("checking that no two source files use each other");
+    let found: Vec<String> = cycles::SOURCE_DIRS
+        .iter()
+        .flat_map(|dir| {
+            cycles::cycles(&process::root().join(dir))
+                .into_iter()
+                .map(move |group| format!("  {dir}: {}", group.join(" ↔ ")))
+        })
+        .collect();
+    if found.is_empty() {
+        return Ok(());
+    }
+    Err(format!("these files use each other; move what both need to a lower file:\n{}", found.join("\n")))
 }
 
 /// The runbooks and outpost.toml checked, then the site and the worker built.

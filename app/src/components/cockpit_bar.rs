@@ -186,10 +186,7 @@ pub fn CockpitBar(doc: Doc, incident: IncidentRef) -> impl IntoView {
             view! {
                 <p class="resolved-banner" role="status">
                     {format!("Resolved after {duration}. ")}
-                    {post_mortem.map(|t| {
-                        let slug = t.title.to_lowercase().split_whitespace().collect::<Vec<_>>().join("-");
-                        view! { <a href=format!("#template-{slug}")>"The post-mortem draft is ready."</a> }
-                    })}
+                    {post_mortem.map(|t| view! { <a href=format!("#{}", t.anchor())>"The post-mortem draft is ready."</a> })}
                 </p>
             }
         })}

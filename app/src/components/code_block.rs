@@ -6,7 +6,8 @@ use document::commands::{is_shell, CommandGroup};
 use document::CodeBlock;
 use leptos::prelude::*;
 use runbook::steps::StepLocation;
-use runbook::variables::{pieces, substitute, Piece};
+use runbook::values::substitute;
+use runbook::variables::{pieces, Piece};
 
 use crate::components::copy_button::CopyButton;
 use crate::components::step_check::{step_at, StepCheck};

@@ -13,9 +13,9 @@ use runbook::clock::hh_mm;
 use runbook::outage::{incident_from_outage, is_from, suggested_severity};
 use runbook::Runbook;
 
-use crate::routes::runbook::new_incident_id;
+use crate::doc::variables_from_link;
 use crate::state::clock::{now, use_clock};
-use crate::state::store::{use_store, Store};
+use crate::state::store::{new_incident_id, use_store, Store};
 
 /// The outage in this page's address, if any, ready to start the incident from.
 #[component]
@@ -41,7 +41,7 @@ pub fn OutageFromLink(runbook: &'static Runbook) -> impl IntoView {
         Effect::new(move |_| navigate(&format!("/i/{id}"), NavigateOptions { replace: true, ..Default::default() }));
         return None;
     }
-    let hosts = crate::routes::runbook::variables_from_link(runbook);
+    let hosts = variables_from_link(runbook);
     Some(view! { <OutagePanel runbook=runbook outage=outage hosts=hosts/> }.into_any())
 }
 
@@ -112,13 +112,7 @@ fn start_from_outage(store: Store, runbook: &Runbook, outage: &OutageLink, hosts
         return id;
     }
     let mut incident = incident_from_outage(runbook, new_incident_id(), outage);
-    for (name, value) in hosts {
-        if let Some(variable) = runbook.variables.iter().find(|v| &v.name == name) {
-            if let Ok(value) = runbook::values::check_for(variable, value) {
-                incident.set_variable(name, &value);
-            }
-        }
-    }
+    runbook.set_checked_values(&mut incident, hosts);
     let id = incident.id.clone();
     store.put(incident);
     id

@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 use runbook::clock::hh_mm;
+use runbook::outage::{follow, Follow};
 
 use crate::components::probe_status::ProbeLive;
 use crate::doc::IncidentRef;
@@ -24,19 +25,14 @@ pub fn FollowProbe(incident: IncidentRef) -> impl IntoView {
                 last.as_ref().and_then(|(report, _)| report.endpoints.iter().find(|e| e.name == name).cloned())
             });
             let (Some(status), Some(probe)) = (status, probe.get_untracked()) else { return };
-            if status.state == api::State::Up {
-                if probe.recovered.is_none() && status.since >= probe.onset {
-                    incident.update(store, |i| {
-                        i.probe_recovered(status.since);
-                    });
-                }
-            } else if status.state > probe.state
-                || status.outage().is_some_and(|o| o.regions.iter().any(|r| !probe.regions.contains(r)))
-            {
-                let regions = status.outage().map(|o| o.regions).unwrap_or_default();
-                incident.update(store, |i| {
-                    i.probe_worsened(status.state, &regions);
-                });
+            match follow(&probe, &status) {
+                Some(Follow::Recovered { at }) => incident.update(store, |i| {
+                    i.probe_recovered(at);
+                }),
+                Some(Follow::Worsened { state, regions }) => incident.update(store, |i| {
+                    i.probe_worsened(state, &regions);
+                }),
+                None => {}
             }
         });
     }

@@ -53,9 +53,9 @@ pub fn TemplateForm(template: &'static Template, incident: IncidentRef, doc: Doc
             }
         })
     };
-    let slug = template.title.to_lowercase().split_whitespace().collect::<Vec<_>>().join("-");
+    let anchor = template.anchor();
     view! {
-        <section class="template" class:post-mortem=template.is_post_mortem aria-label=template.title.clone() id=format!("template-{slug}")>
+        <section class="template" class:post-mortem=template.is_post_mortem aria-label=template.title.clone() id=anchor>
             <header class="template-head">
                 <h4>{template.title.clone()}</h4>
                 <div class="template-actions">

@@ -5,8 +5,9 @@ use leptos_router::hooks::use_params_map;
 
 use crate::components::cockpit_bar::CockpitBar;
 use crate::components::probe_follow::FollowProbe;
+use crate::doc::variables_from_link;
 use crate::doc::{Doc, IncidentRef};
-use crate::routes::runbook::{variables_from_link, RunbookBody};
+use crate::routes::runbook::RunbookBody;
 use crate::site;
 use crate::state::store::use_store;
 

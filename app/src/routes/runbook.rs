@@ -1,11 +1,9 @@
 //! A runbook page: the whole runbook, ready to start an incident from.
 
-use std::collections::BTreeMap;
-
 use leptos::prelude::*;
 
 use crate::components::BEFORE_APP;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_navigate, use_params_map};
 use leptos_router::NavigateOptions;
 use runbook::incident::Incident;
 use runbook::Runbook;
@@ -16,11 +14,11 @@ use crate::components::markdown::blocks_view;
 use crate::components::outage_panel::OutageFromLink;
 use crate::components::probe_status::RunbookProbe;
 use crate::components::toc::TableOfContents;
-use crate::doc::Doc;
+use crate::doc::{variables_from_link, Doc};
 use crate::routes::not_found::NotFound;
 use crate::site;
 use crate::state::clock::{now, use_clock};
-use crate::state::store::{use_store, Store};
+use crate::state::store::{new_incident_id, use_store, Store};
 
 #[component]
 pub fn RunbookPage() -> impl IntoView {
@@ -32,20 +30,6 @@ pub fn RunbookPage() -> impl IntoView {
         Some(runbook) => view! { <ReadRunbook runbook=runbook/> }.into_any(),
         None => view! { <NotFound/> }.into_any(),
     }
-}
-
-/// Variables a link sets, such as `?EC2_HOST=10.0.0.5` from an alert. Only the runbook's
-/// own host variables are taken: a secret's name in a link is ignored.
-pub fn variables_from_link(runbook: &Runbook) -> BTreeMap<String, String> {
-    let query = use_query_map();
-    query.with_untracked(|q| {
-        runbook
-            .variables
-            .iter()
-            .filter_map(|v| q.get(&v.name).map(|value| (v.name.clone(), crate::state::store::clean_value(&value))))
-            .filter(|(_, value)| !value.is_empty())
-            .collect()
-    })
 }
 
 #[component]
@@ -60,13 +44,7 @@ fn ReadRunbook(runbook: &'static Runbook) -> impl IntoView {
         let id = new_incident_id();
         let mut incident = Incident::new(id.clone(), runbook.slug.clone(), now());
         // Only the link's values that fit their placeholders; the hosts panel says why not.
-        for (name, value) in &from_link {
-            if let Some(variable) = runbook.variables.iter().find(|v| &v.name == name) {
-                if let Ok(value) = runbook::values::check_for(variable, value) {
-                    incident.set_variable(name, &value);
-                }
-            }
-        }
+        runbook.set_checked_values(&mut incident, &from_link);
         store.put(incident);
         navigate(&format!("/i/{id}"), NavigateOptions::default());
     };
@@ -144,17 +122,6 @@ fn Footnotes(runbook: &'static Runbook, doc: Doc) -> impl IntoView {
             </section>
         }
     })
-}
-
-pub fn new_incident_id() -> String {
-    let n = (js_sys::Math::random() * 36f64.powi(8)) as u64;
-    let mut id = String::new();
-    let mut rest = n;
-    for _ in 0..8 {
-        id.push(char::from_digit((rest % 36) as u32, 36).unwrap_or('0'));
-        rest /= 36;
-    }
-    id
 }
 
 /// The browser scrolls to `#anchor` only if the element exists when the page loads; here

@@ -12,9 +12,9 @@ use runbook::incident::Incident;
 use runbook::merge::{check_times, merge, preview, MergeRefusal, MergeReport};
 use tokens::share;
 
-use crate::routes::runbook::new_incident_id;
 use crate::site;
 use crate::state::clock::{now, use_clock};
+use crate::state::store::new_incident_id;
 use crate::state::store::{use_store, Notice, Store};
 
 /// What opening the link came to, when it did not open the incident at once.

@@ -174,3 +174,15 @@ fn read_variables() -> BTreeMap<String, String> {
 pub fn clean_value(value: &str) -> String {
     value.chars().filter(|c| !c.is_control()).collect::<String>().trim().to_string()
 }
+
+/// A new incident's id: eight random base-36 characters.
+pub fn new_incident_id() -> String {
+    let n = (js_sys::Math::random() * 36f64.powi(8)) as u64;
+    let mut id = String::new();
+    let mut rest = n;
+    for _ in 0..8 {
+        id.push(char::from_digit((rest % 36) as u32, 36).unwrap_or('0'));
+        rest /= 36;
+    }
+    id
+}

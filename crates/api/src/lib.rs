@@ -9,6 +9,7 @@
 
 pub mod messages;
 pub mod outage;
+mod percent;
 pub mod pictures;
 pub mod site;
 pub mod status;

@@ -169,7 +169,7 @@ impl OutageLink {
             cause,
         ]
         .join(&SEPARATOR.to_string());
-        crate::site::encode(&raw)
+        crate::percent::encode(&raw)
     }
 
     /// `outage=…` for a query string.

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::outage::OutageLink;
+use crate::percent::encode;
 
 /// A runbook's address in the site, optionally at a heading: `/r/<slug>/#<anchor>`.
 /// The trailing slash is the address static hosts serve `r/<slug>/index.html` at without a
@@ -46,19 +47,6 @@ pub fn outage_url(site_url: &str, link: &str, hosts: &BTreeMap<String, String>, 
         url.push_str(anchor);
     }
     url
-}
-
-/// Everything but unreserved characters as `%XX` (RFC 3986), so a link survives chat apps.
-pub(crate) fn encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
 }
 
 #[cfg(test)]

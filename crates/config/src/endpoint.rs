@@ -9,9 +9,10 @@ use toml::Spanned;
 
 use crate::address::{is_loopback_name, unreachable_ip};
 use crate::assertion;
+use crate::errors::Errors;
 use crate::raw::{RawEndpoint, RawProbe, StatusSpec};
+use crate::secrets::is_secret_name;
 use crate::transport::{transport_of, Transport};
-use crate::validate::{is_secret_name, Errors};
 use crate::*;
 
 /// The most a probe waits for an answer; the budget may ask for less.

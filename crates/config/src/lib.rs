@@ -13,9 +13,11 @@ pub mod assertion;
 pub mod budget;
 pub mod cadence;
 mod endpoint;
+mod errors;
 pub mod limits;
 mod raw;
 mod read;
+mod secrets;
 pub mod transport;
 mod validate;
 

@@ -11,8 +11,10 @@ use toml::Spanned;
 use crate::budget::region_subrequests;
 use crate::cadence::{daily, fastest_sustainable, Shape, MIN_INTERVAL_SECONDS};
 use crate::endpoint;
+use crate::errors::Errors;
 use crate::limits::{FREE_SUBREQUESTS_PER_INVOCATION, MAX_ALERT_TARGETS, SUBREQUEST_HEADROOM};
 use crate::raw::{LineIndex, RawAlert, RawConfig, RawMaintenance, RawProbe};
+use crate::secrets::is_secret_name;
 use crate::*;
 
 /// Location hints where Durable Objects are created.
@@ -24,26 +26,6 @@ const NON_SPAWNING_HINTS: &[(&str, &str, &str)] = &[
     ("afr", "Africa", "\"weur\" or \"eeur\""),
     ("me", "the Middle East", "\"eeur\" or \"apac\""),
 ];
-
-pub(crate) struct Errors<'a> {
-    pub list: Vec<ConfigError>,
-    pub notes: Vec<ConfigError>,
-    pub lines: &'a LineIndex,
-}
-
-impl Errors<'_> {
-    pub fn add(&mut self, span: Range<usize>, message: String) {
-        self.list.push(ConfigError { line: self.lines.line(span.start), message });
-    }
-
-    pub fn note(&mut self, span: Range<usize>, message: String) {
-        self.notes.push(ConfigError { line: self.lines.line(span.start), message });
-    }
-
-    pub fn line(&self, span: Range<usize>) -> u32 {
-        self.lines.line(span.start)
-    }
-}
 
 pub(crate) fn validate(raw: RawConfig, lines: &LineIndex, platform: Platform) -> (Config, Vec<ConfigError>) {
     let mut errors = Errors { list: Vec::new(), notes: Vec::new(), lines };
@@ -353,10 +335,6 @@ fn check_budget(
             format!("probing every {wanted} s would cost {overrun}, so the probe would stop mid-outage; {slower}"),
         ),
     }
-}
-
-pub(crate) fn is_secret_name(name: &str) -> bool {
-    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// A TOML date-time with a time and an offset (`2026-12-01T02:00:00Z`) as Unix seconds.

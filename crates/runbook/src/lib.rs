@@ -58,6 +58,44 @@ impl Runbook {
     }
 }
 
+impl Runbook {
+    /// What `value` for the placeholder `name` may become: the value checked against its kind
+    /// (`values::check_for`; empty unsets it), or why not, including that the runbook has no
+    /// such placeholder (a secret's name never gets a value). The one check every value from
+    /// a link, the form, the query or saved data goes through.
+    pub fn check_value(&self, name: &str, value: &str) -> Result<String, values::ValueError> {
+        let variable = self
+            .variables
+            .iter()
+            .find(|v| v.name == name)
+            .ok_or_else(|| values::ValueError::NotAPlaceholder { name: name.to_string() })?;
+        if value.trim().is_empty() {
+            return Ok(String::new());
+        }
+        values::check_for(variable, value)
+    }
+
+    /// Sets on `incident` each of `values` that fits its placeholder, leaving the others out
+    /// (a link's values when an incident starts from it); the names of those left out.
+    pub fn set_checked_values(
+        &self,
+        incident: &mut incident::Incident,
+        values: &std::collections::BTreeMap<String, String>,
+    ) -> Vec<String> {
+        let mut refused = Vec::new();
+        for (name, value) in values {
+            match self.check_value(name, value) {
+                Ok(value) if !value.is_empty() => {
+                    incident.set_variable(name, &value);
+                }
+                Ok(_) => {}
+                Err(_) => refused.push(name.clone()),
+            }
+        }
+        refused
+    }
+}
+
 impl Deref for Runbook {
     type Target = Document;
 

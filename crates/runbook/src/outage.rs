@@ -48,6 +48,26 @@ pub fn incident_from_outage(runbook: &Runbook, id: impl Into<String>, outage: &O
     incident
 }
 
+/// What the probe's latest word on an incident's endpoint changes in the incident.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Follow {
+    /// Declared up again since the outage began, and not yet noted: at this time.
+    Recovered { at: Timestamp },
+    /// Worse than the incident holds (a worse state, or more regions failing).
+    Worsened { state: api::State, regions: Vec<String> },
+}
+
+/// What `status`, the probe's latest on the endpoint `probe` follows, changes, if anything.
+pub fn follow(probe: &ProbeOutage, status: &api::EndpointStatus) -> Option<Follow> {
+    if status.state == api::State::Up {
+        return (probe.recovered.is_none() && status.since >= probe.onset)
+            .then_some(Follow::Recovered { at: status.since });
+    }
+    let outage = status.outage()?;
+    let spread = outage.regions.iter().any(|r| !probe.regions.contains(r));
+    (status.state > probe.state || spread).then_some(Follow::Worsened { state: status.state, regions: outage.regions })
+}
+
 /// Whether `incident` was started from this outage (the same endpoint and onset): a second
 /// click on the same alert opens it instead of starting another.
 pub fn is_from(incident: &Incident, outage: &OutageLink) -> bool {

@@ -51,6 +51,12 @@ pub enum FieldKind {
 }
 
 impl Template {
+    /// The id of its form on the page, `template-post-mortem-template`: the one way a view
+    /// or a link names a template.
+    pub fn anchor(&self) -> String {
+        format!("template-{}", self.title.to_lowercase().split_whitespace().collect::<Vec<_>>().join("-"))
+    }
+
     pub fn fields(&self) -> impl Iterator<Item = &Field> {
         self.segments.iter().filter_map(|s| match s {
             Segment::Field(f) => Some(f),

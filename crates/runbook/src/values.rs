@@ -6,7 +6,7 @@
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use crate::variables::Variable;
+use crate::variables::{pieces, Piece, Variable};
 
 /// The longest value any placeholder takes (a DNS name is at most 253 characters).
 pub const MAX_VALUE_CHARS: usize = 253;
@@ -41,14 +41,58 @@ pub fn kind_of(variable: &Variable) -> ValueKind {
     }
 }
 
+/// Why a value does not fit its placeholder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    Empty,
+    TooLong,
+    /// Not the shape its kind takes.
+    DoesNotFit(ValueKind),
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Refusal::Empty => "it is empty",
+            Refusal::TooLong => return write!(f, "it is longer than {MAX_VALUE_CHARS} characters"),
+            Refusal::DoesNotFit(ValueKind::Host) => {
+                "a host is a name (api.example.com), an IPv4 address or a bracketed IPv6 address, optionally with :port"
+            }
+            Refusal::DoesNotFit(ValueKind::Port) => "a port is a number from 1 to 65535",
+            Refusal::DoesNotFit(ValueKind::Commit) => "a commit is 7 to 40 hexadecimal digits",
+            Refusal::DoesNotFit(ValueKind::Other) => {
+                "only letters, digits and . _ - : / @ are allowed (no spaces, quotes or shell characters)"
+            }
+        })
+    }
+}
+
+/// Why a value for a runbook's placeholder is not used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ValueError {
+    /// The runbook has no placeholder of that name (a secret's name among them).
+    NotAPlaceholder { name: String },
+    /// The placeholder (as written in the runbook) refuses the value.
+    Refused { written: String, refusal: Refusal },
+}
+
+impl std::fmt::Display for ValueError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ValueError::NotAPlaceholder { name } => write!(f, "{name} is not a placeholder of this runbook"),
+            ValueError::Refused { written, refusal } => write!(f, "{written} was refused: {refusal}"),
+        }
+    }
+}
+
 /// The value as it will be used (surrounding space trimmed), or why it is refused.
-pub fn check(kind: ValueKind, value: &str) -> Result<String, String> {
+pub fn check(kind: ValueKind, value: &str) -> Result<String, Refusal> {
     let value = value.trim();
     if value.is_empty() {
-        return Err("it is empty".into());
+        return Err(Refusal::Empty);
     }
     if value.chars().count() > MAX_VALUE_CHARS {
-        return Err(format!("it is longer than {MAX_VALUE_CHARS} characters"));
+        return Err(Refusal::TooLong);
     }
     let fits = match kind {
         ValueKind::Host => is_host(value),
@@ -59,23 +103,14 @@ pub fn check(kind: ValueKind, value: &str) -> Result<String, String> {
     if fits {
         Ok(value.to_string())
     } else {
-        Err(match kind {
-            ValueKind::Host => {
-                "a host is a name (api.example.com), an IPv4 address or a bracketed IPv6 address, optionally with :port"
-                    .into()
-            }
-            ValueKind::Port => "a port is a number from 1 to 65535".into(),
-            ValueKind::Commit => "a commit is 7 to 40 hexadecimal digits".into(),
-            ValueKind::Other => {
-                "only letters, digits and . _ - : / @ are allowed (no spaces, quotes or shell characters)".into()
-            }
-        })
+        Err(Refusal::DoesNotFit(kind))
     }
 }
 
 /// [`check`] for a runbook variable.
-pub fn check_for(variable: &Variable, value: &str) -> Result<String, String> {
-    check(kind_of(variable), value).map_err(|reason| format!("{} was refused: {reason}", variable.written))
+pub fn check_for(variable: &Variable, value: &str) -> Result<String, ValueError> {
+    check(kind_of(variable), value)
+        .map_err(|refusal| ValueError::Refused { written: variable.written.clone(), refusal })
 }
 
 fn is_port(text: &str) -> bool {
@@ -116,6 +151,23 @@ fn is_dns_name(name: &str) -> bool {
             && !label.ends_with('-')
     };
     labels.iter().all(good_label) && !labels.last().is_some_and(|l| l.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// The command with variables replaced by their values; unset ones stay as written, and so
+/// do values that do not fit their placeholder (`check_for`): whatever a caller passes,
+/// nothing but a host, a commit or a harmless word reaches a command.
+pub fn substitute(code: &str, variables: &[Variable], value: &dyn Fn(&str) -> Option<String>) -> String {
+    pieces(code, variables)
+        .into_iter()
+        .map(|piece| match piece {
+            Piece::Text(text) | Piece::Secret { written: text, .. } => text.to_string(),
+            Piece::Variable { name, written } => variables
+                .iter()
+                .find(|v| v.name == name)
+                .and_then(|variable| check_for(variable, &value(name)?).ok())
+                .unwrap_or_else(|| written.to_string()),
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -177,6 +229,13 @@ mod tests {
             assert!(check(ValueKind::Other, bad).is_err(), "{bad:?}");
         }
         assert_eq!(check(ValueKind::Host, "  api.example.com  ").as_deref(), Ok("api.example.com"));
-        assert!(check_for(&variable("EC2_HOST"), "a b").unwrap_err().starts_with("EC2_HOST was refused: a host is"));
+        assert!(check_for(&variable("EC2_HOST"), "a b")
+            .unwrap_err()
+            .to_string()
+            .starts_with("EC2_HOST was refused: a host is"));
+        assert_eq!(
+            check_for(&variable("EC2_HOST"), "a b"),
+            Err(ValueError::Refused { written: "EC2_HOST".into(), refusal: Refusal::DoesNotFit(ValueKind::Host) })
+        );
     }
 }

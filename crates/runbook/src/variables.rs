@@ -98,23 +98,6 @@ pub fn pieces<'a>(code: &'a str, variables: &'a [Variable]) -> Vec<Piece<'a>> {
     out
 }
 
-/// The command with variables replaced by their values; unset ones stay as written, and so
-/// do values that do not fit their placeholder (`crate::values`): whatever a caller passes,
-/// nothing but a host, a commit or a harmless word reaches a command.
-pub fn substitute(code: &str, variables: &[Variable], value: &dyn Fn(&str) -> Option<String>) -> String {
-    pieces(code, variables)
-        .into_iter()
-        .map(|piece| match piece {
-            Piece::Text(text) | Piece::Secret { written: text, .. } => text.to_string(),
-            Piece::Variable { name, written } => variables
-                .iter()
-                .find(|v| v.name == name)
-                .and_then(|variable| crate::values::check_for(variable, &value(name)?).ok())
-                .unwrap_or_else(|| written.to_string()),
-        })
-        .collect()
-}
-
 /// `$NAME`, `${NAME}`, `${#NAME}` at byte `i`.
 fn secret_at(code: &str, i: usize) -> Option<(Piece<'_>, usize)> {
     let rest = code[i..].strip_prefix('$')?;

@@ -229,3 +229,22 @@ fn a_runbook_with_no_tables_has_no_severities_and_its_shell_references_are_secre
     assert_eq!(runbook.steps.len(), 1);
     assert_eq!(runbook.steps[0].label, "Check expiry");
 }
+
+#[test]
+fn a_links_host_values_are_set_only_where_they_fit_and_never_on_a_secret() {
+    let runbook = team();
+    let mut incident = runbook::incident::Incident::new("abc".to_string(), runbook.slug.clone(), 1_795_896_000);
+    let values = std::collections::BTreeMap::from([
+        ("EC2_HOST".to_string(), "203.0.113.7".to_string()),
+        ("ANTHROPIC_API_KEY".to_string(), "sk-live".to_string()),
+        ("commit-hash".to_string(), "rm -rf /".to_string()),
+    ]);
+    let refused = runbook.set_checked_values(&mut incident, &values);
+    assert_eq!(incident.variables.get("EC2_HOST").map(String::as_str), Some("203.0.113.7"));
+    assert_eq!(refused, ["ANTHROPIC_API_KEY", "commit-hash"]);
+    assert_eq!(incident.variables.len(), 1);
+    assert_eq!(
+        runbook.check_value("ANTHROPIC_API_KEY", "x"),
+        Err(runbook::values::ValueError::NotAPlaceholder { name: "ANTHROPIC_API_KEY".into() })
+    );
+}

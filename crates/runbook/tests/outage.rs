@@ -60,3 +60,36 @@ fn recovery_is_kept_once_and_never_before_the_onset() {
     assert_eq!(incident.probe.as_ref().unwrap().state, api::State::Down);
     assert!(!incident.probe_worsened(api::State::Regional, &[]), "a milder state changes nothing");
 }
+
+#[test]
+fn the_probe_followed_is_noted_when_it_recovers_or_worsens_and_not_otherwise() {
+    use runbook::outage::{follow, Follow};
+    let probe = runbook::incident::ProbeOutage {
+        endpoint: "api".into(),
+        state: api::State::Regional,
+        onset: 1_000,
+        declared: 1_020,
+        regions: vec!["apac".into()],
+        cause: "HTTP 503".into(),
+        recovered: None,
+    };
+    let status = |state: api::State, since: i64, failing: &[&str]| -> api::EndpointStatus {
+        let regions: Vec<serde_json::Value> = failing
+            .iter()
+            .map(|r| serde_json::json!({ "region": r, "outcome": { "kind": "http_status", "status": 503 }, "latency_ms": 5, "at": since }))
+            .collect();
+        serde_json::from_value(serde_json::json!({
+            "name": "api", "state": state, "since": since, "runbook": null, "regions": regions, "uptime_24h": null
+        }))
+        .unwrap()
+    };
+    assert_eq!(follow(&probe, &status(api::State::Up, 1_200, &[])), Some(Follow::Recovered { at: 1_200 }));
+    assert_eq!(follow(&probe, &status(api::State::Up, 900, &[])), None, "up since before the outage: not its recovery");
+    assert_eq!(
+        follow(&probe, &status(api::State::Down, 1_100, &["apac", "weur"])),
+        Some(Follow::Worsened { state: api::State::Down, regions: vec!["apac".into(), "weur".into()] })
+    );
+    assert_eq!(follow(&probe, &status(api::State::Regional, 1_100, &["apac"])), None, "as the incident holds it");
+    let noted = runbook::incident::ProbeOutage { recovered: Some(1_200), ..probe };
+    assert_eq!(follow(&noted, &status(api::State::Up, 1_200, &[])), None, "noted once");
+}
