@@ -1,5 +1,5 @@
 //! A share link's probe section: the outage an incident was started from, so whoever opens
-//! the link follows the probe too. Present when [`FLAG`] is set in the header's flags; its
+//! the link follows the probe too. Present when the header's `probe` flag is set (`flags.rs`); its
 //! numbers go with the header, its words (endpoint, regions, cause) with the compressed text,
 //! right after the severity. Links without it are byte for byte what they were.
 
@@ -8,8 +8,6 @@ use runbook::incident::{ProbeOutage, Timestamp};
 use crate::bytes::{put_varint, zigzag, Reader};
 use crate::codec::{optional_delta, put_optional_delta, state_byte, state_of};
 use crate::error::DecodeError;
-
-pub const FLAG: u8 = 8;
 
 /// Writes the numbers to `out` and queues the words in `texts`.
 pub fn put<'a>(out: &mut Vec<u8>, texts: &mut Vec<&'a str>, probe: &'a ProbeOutage, started_at: Timestamp) {

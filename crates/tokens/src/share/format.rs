@@ -1,0 +1,38 @@
+//! What both directions of a share link agree on: the prefixes, the escapes, the limits and
+//! the small hashes that stand for a runbook's steps, fields and templates.
+
+use runbook::incident::Timestamp;
+use runbook::steps::StepId;
+use runbook::Runbook;
+
+use crate::bytes::fnv1a;
+
+pub const PREFIX: &str = "s2";
+pub const PREFIX_V1: &str = "s1";
+pub const ESCAPE16: u16 = 0xFFFF;
+pub const ESCAPE8: u8 = 0xFF;
+pub const MAX_TEXT_TOTAL: usize = 64 * 1024;
+/// Far above any link a person pastes, far below what would hurt a browser tab.
+pub const MAX_LINK_LEN: usize = 256 * 1024;
+
+/// An `s1` link's 8-bit summary of a step id.
+pub fn fingerprint(id: StepId) -> u8 {
+    (id.0 ^ id.0 >> 8 ^ id.0 >> 16 ^ id.0 >> 24) as u8
+}
+
+pub fn hash16(text: &str) -> u16 {
+    let hash = fnv1a(text.as_bytes());
+    (hash ^ hash >> 16) as u16
+}
+
+pub fn minute(at: Timestamp) -> i64 {
+    at.div_euclid(60)
+}
+
+/// Every template field key of a runbook, once each.
+pub fn field_keys(runbook: &Runbook) -> Vec<String> {
+    let mut keys: Vec<String> = runbook.templates.iter().flat_map(|t| t.fields().map(|f| f.key.clone())).collect();
+    document::small_sort::sort_by_key(&mut keys, |k| k.clone());
+    keys.dedup();
+    keys
+}
