@@ -165,7 +165,8 @@ fn kb(bytes: usize) -> String {
 /// The worker bundle, what one region's round costs, and what a day of rounds costs on the
 /// free plan.
 fn render_worker(sizes: &[FileSize]) -> String {
-    use probe::budget::*;
+    use config::budget::*;
+    use config::limits::*;
     let mut out = String::new();
     writeln!(out, "\n## Edge probe\n").unwrap();
     writeln!(out, "Worker bundle (`worker/build/`, made by worker-build; the free plan allows 3 MB compressed):\n")
@@ -177,7 +178,7 @@ fn render_worker(sizes: &[FileSize]) -> String {
     let endpoints = 45;
     writeln!(
         out,
-        "\nOne region's round for {endpoints} endpoints (the most a region may probe; from `probe::budget`):\n"
+        "\nOne region's round for {endpoints} endpoints (the most a region may probe; from `config::budget`):\n"
     )
     .unwrap();
     writeln!(out, "| what | per round | free-plan limit |\n|---|---:|---:|").unwrap();
@@ -207,7 +208,7 @@ fn render_worker(sizes: &[FileSize]) -> String {
 /// What a day of rounds costs at each cadence (`config::cadence`), and the cadence
 /// validation picks for this repository's `outpost.toml`.
 fn render_cadence() -> String {
-    use probe::budget::cadence::{daily, fastest_sustainable, Shape};
+    use config::cadence::{daily, fastest_sustainable, Shape};
     let mut out = String::new();
     writeln!(
         out,
@@ -217,7 +218,7 @@ fn render_cadence() -> String {
     )
     .unwrap();
     writeln!(out, "Each region's object probes on its own alarm and reports every round to the monitor (`config::cadence`). Rows are counted as the platform meters them (each region run writes its plan and sets its alarm, each report writes the monitor's state: `tests/worker/cost.test.mjs` holds these to the cursors' `rowsWritten`); a day of trouble adds a recheck to every round. Worst: every endpoint hanging until its timeout, every round, all day; validation refuses a cadence whose worst day (or day of trouble) does not fit, and names one that does. A Durable Object waiting on a probe is billed for it (128 MB while active; {:.0} GB-s a day free).
-", probe::budget::FREE_DURATION_GB_S_PER_DAY).unwrap();
+", config::limits::FREE_DURATION_GB_S_PER_DAY).unwrap();
     writeln!(out, "| endpoints × regions, timeout | every | DO requests / day | rows written / day | rows written, a day of trouble | GB-s / day, steady | GB-s / day, worst | fits the free plan |\n|---|---:|---:|---:|---:|---:|---:|---|").unwrap();
     for (endpoints, timeout) in [(50, 10_000u32), (50, 5_000), (6, 5_000), (1, 5_000), (1, 10_000)] {
         let shape = Shape { timeouts_ms: vec![timeout; endpoints], regions: 3 };

@@ -82,6 +82,16 @@ fn used_modules(module: &str, text: &str, known: &BTreeSet<String>) -> BTreeSet<
             paths.push(if parent.is_empty() { path } else { format!("{parent}::{path}") });
         }
     }
+    // A child named from its parent without `self::` (`pub use child::Thing;`, `child::f()`).
+    for child in known.iter().filter(|k| k.rsplit_once("::").map_or("", |(p, _)| p) == module && !k.is_empty()) {
+        let name = child.rsplit("::").next().unwrap_or_default();
+        let named = code.match_indices(&format!("{name}::")).any(|(at, _)| {
+            !code[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == ':')
+        });
+        if named {
+            paths.push(child.clone());
+        }
+    }
     paths.iter().filter_map(|path| module_of(path, known)).collect()
 }
 
@@ -196,6 +206,12 @@ mod tests {
             ("parent/child.rs", "use super::Shared;\n"),
         ]);
         assert_eq!(none, Vec::<Vec<String>>::new());
+        let facade = graph(&[
+            ("lib.rs", "mod parent;\n"),
+            ("parent/mod.rs", "mod child;\npub use child::Thing;\npub struct Shared;\n"),
+            ("parent/child.rs", "use super::Shared;\npub struct Thing;\n"),
+        ]);
+        assert_eq!(facade, [vec!["parent".to_string(), "parent::child".to_string()]]);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use probe::budget::cadence::{daily, Shape};
+use config::cadence::{daily, Shape};
 use probe::serving::{fresh_seconds, readers_day, MONITOR_READS_PER_RUN};
 
 use crate::process::{self, root, step};

@@ -9,16 +9,13 @@ use toml::Spanned;
 
 use crate::address::{is_loopback_name, unreachable_ip};
 use crate::assertion;
+use crate::assertion::Assertion;
 use crate::errors::Errors;
+use crate::limits::{MAX_BODY_BYTES, MAX_TIMEOUT_MS};
 use crate::raw::{RawEndpoint, RawProbe, StatusSpec};
 use crate::secrets::is_secret_name;
 use crate::transport::{transport_of, Transport};
-use crate::*;
-
-/// The most a probe waits for an answer; the budget may ask for less.
-pub const MAX_TIMEOUT_MS: u32 = 30_000;
-/// The most body a probe reads; assertions look at health documents, not downloads.
-pub const MAX_BODY_BYTES: u32 = 1024 * 1024;
+use crate::{Endpoint, HeaderValue, Platform, DEFAULT_MAX_BODY_BYTES, DEFAULT_SLOW_MS, DEFAULT_TIMEOUT_MS};
 
 /// `[probe]`'s defaults for every endpoint.
 pub(crate) struct Defaults {
@@ -46,83 +43,147 @@ pub(crate) fn defaults(probe: &RawProbe, errors: &mut Errors) -> Defaults {
     defaults
 }
 
+/// What every endpoint is checked against.
+pub(crate) struct Context<'a> {
+    pub variables: &'a BTreeMap<String, String>,
+    pub defaults: Defaults,
+    pub platform: Platform,
+}
+
+/// The endpoint, or `None` with every mistake in `errors` (the others are still checked).
 pub(crate) fn validate(
     spanned: Spanned<RawEndpoint>,
-    variables: &BTreeMap<String, String>,
-    defaults: &Defaults,
+    context: &Context,
     earlier: &[Endpoint],
-    platform: Platform,
     errors: &mut Errors,
 ) -> Option<Endpoint> {
     let table_span = spanned.span();
     let raw = spanned.into_inner();
     let before = errors.list.len();
-    let name = raw.name.get_ref().trim().to_string();
+    let name = name(&raw.name, earlier, errors);
+    let (url, hosts, transport) = url(&raw.url, &name, context, errors);
+    let method = method(raw.method.as_ref(), errors);
+    let timing = timing(&raw, &context.defaults, &table_span, errors);
+    let expect_status = expect_status(raw.expect_status, errors);
+    let assertions = assertions(&raw.assertions, errors);
+    let headers = headers(&raw.headers, errors);
+    if let Some(runbook) = &raw.runbook {
+        runbook_link(runbook, &table_span, errors);
+    }
+    (errors.list.len() == before).then(|| Endpoint {
+        name,
+        url,
+        method,
+        expect_status,
+        assertions,
+        slow_ms: timing.slow_ms,
+        timeout_ms: timing.timeout_ms,
+        max_body_bytes: timing.max_body_bytes,
+        headers,
+        runbook: raw.runbook,
+        hosts,
+        transport,
+        follow_redirects: raw.follow_redirects,
+        line: errors.line(table_span),
+    })
+}
+
+/// A name that can stand in an API address, unique in the config.
+fn name(raw: &Spanned<String>, earlier: &[Endpoint], errors: &mut Errors) -> String {
+    let name = raw.get_ref().trim().to_string();
     if name.is_empty() || name.len() > 64 || !name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) {
         errors.add(
-            raw.name.span(),
+            raw.span(),
             format!(
                 "endpoint name {name:?} must be 1 to 64 letters, digits, '-', '_' or '.' (it is part of API addresses)"
             ),
         );
     } else if earlier.iter().any(|e| e.name == name) {
-        errors.add(raw.name.span(), format!("two endpoints are named {name:?}: names must be unique"));
+        errors.add(raw.span(), format!("two endpoints are named {name:?}: names must be unique"));
     }
-    let (url, hosts) = match substitute(raw.url.get_ref(), variables) {
+    name
+}
+
+/// The URL with `[variables]` filled in, the variables it named, and how it is probed.
+fn url(
+    raw: &Spanned<String>,
+    name: &str,
+    context: &Context,
+    errors: &mut Errors,
+) -> (String, BTreeMap<String, String>, Transport) {
+    let (url, hosts) = match substitute(raw.get_ref(), context.variables) {
         Ok(substituted) => substituted,
         Err(message) => {
-            errors.add(raw.url.span(), message);
+            errors.add(raw.span(), message);
             (String::new(), BTreeMap::new())
         }
     };
     let mut transport = Transport::Fetch;
     if !url.is_empty() {
-        match transport_of(&url).and_then(|(chosen, note)| reachable(&url, &chosen, platform).map(|()| (chosen, note)))
-        {
+        let chosen = transport_of(&url)
+            .and_then(|(chosen, note)| reachable(&url, &chosen, context.platform).map(|()| (chosen, note)));
+        match chosen {
             Ok((chosen, note)) => {
                 transport = chosen;
                 if let Some(note) = note {
-                    errors.note(raw.url.span(), format!("endpoint {name:?}: {note}"));
+                    errors.note(raw.span(), format!("endpoint {name:?}: {note}"));
                 }
             }
-            Err(message) => errors.add(raw.url.span(), message),
+            Err(message) => errors.add(raw.span(), message),
         }
     }
-    let method = raw.method.as_ref().map_or("GET".to_string(), |m| m.get_ref().to_ascii_uppercase());
-    if let Some(m) = &raw.method {
+    (url, hosts, transport)
+}
+
+fn method(raw: Option<&Spanned<String>>, errors: &mut Errors) -> String {
+    let method = raw.map_or("GET".to_string(), |m| m.get_ref().to_ascii_uppercase());
+    if let Some(m) = raw {
         if !["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"].contains(&method.as_str()) {
             errors.add(m.span(), format!("unknown method {:?}", m.get_ref()));
         }
     }
-    let expect_status = match raw.expect_status {
-        // Any success: a list holding the one range 200..300.
-        None => std::iter::once(200..300).collect(),
-        Some(spec) => {
-            let span = spec.span();
-            let codes = match spec.into_inner() {
-                StatusSpec::One(code) => vec![code],
-                StatusSpec::Many(codes) => codes,
-            };
-            if codes.is_empty() || codes.len() > 32 || codes.iter().any(|c| !(100..=599).contains(c)) {
-                errors.add(
-                    span,
-                    "expect_status must be HTTP status codes (100 to 599), such as 200 or [200, 204]".into(),
-                );
-            }
-            codes
-                .into_iter()
-                .filter_map(|c| u16::try_from(c).ok().filter(|c| (100..=599).contains(c)))
-                .map(|c| c..c + 1)
-                .collect()
-        }
+    method
+}
+
+/// The codes that count as an answer, as ranges; any success when none is given.
+fn expect_status(raw: Option<Spanned<StatusSpec>>, errors: &mut Errors) -> Vec<Range<u16>> {
+    let Some(spec) = raw else {
+        return std::iter::once(200..300).collect();
     };
+    let span = spec.span();
+    let codes = match spec.into_inner() {
+        StatusSpec::One(code) => vec![code],
+        StatusSpec::Many(codes) => codes,
+    };
+    if codes.is_empty() || codes.len() > 32 || codes.iter().any(|c| !(100..=599).contains(c)) {
+        errors.add(span, "expect_status must be HTTP status codes (100 to 599), such as 200 or [200, 204]".into());
+    }
+    codes
+        .into_iter()
+        .filter_map(|c| u16::try_from(c).ok().filter(|c| (100..=599).contains(c)))
+        .map(|c| c..c + 1)
+        .collect()
+}
+
+fn assertions(raw: &[Spanned<String>], errors: &mut Errors) -> Vec<Assertion> {
     let mut assertions = Vec::new();
-    for text in &raw.assertions {
+    for text in raw {
         match assertion::parse(text.get_ref()) {
             Ok(a) => assertions.push(a),
             Err(message) => errors.add(text.span(), format!("assert {:?}: {message}", text.get_ref())),
         }
     }
+    assertions
+}
+
+struct Timing {
+    timeout_ms: u32,
+    slow_ms: u32,
+    max_body_bytes: u32,
+}
+
+/// Timeout, slowness and body limit, each from the endpoint or `[probe]`'s defaults.
+fn timing(raw: &RawEndpoint, defaults: &Defaults, table_span: &Range<usize>, errors: &mut Errors) -> Timing {
     let timeout_ms = match &raw.timeout_ms {
         Some(t) if timeout_in_range(*t.get_ref(), t.span(), errors) => *t.get_ref(),
         _ => defaults.timeout_ms,
@@ -139,8 +200,13 @@ pub(crate) fn validate(
         Some(b) if body_limit_in_range(*b.get_ref(), b.span(), errors) => *b.get_ref(),
         _ => defaults.max_body_bytes,
     };
+    Timing { timeout_ms, slow_ms, max_body_bytes }
+}
+
+/// Headers sent with the probe: plain, or `secret:NAME` read from the Worker's secrets.
+fn headers(raw: &BTreeMap<String, Spanned<String>>, errors: &mut Errors) -> Vec<(String, HeaderValue)> {
     let mut headers = Vec::new();
-    for (header, value) in &raw.headers {
+    for (header, value) in raw {
         if header.is_empty() || !header.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
             errors.add(value.span(), format!("header name {header:?} must be letters, digits and '-'"));
             continue;
@@ -161,32 +227,19 @@ pub(crate) fn validate(
             None => headers.push((header.clone(), HeaderValue::Plain(value_text.clone()))),
         }
     }
-    if let Some(runbook) = &raw.runbook {
-        let ok = |part: &str| part.chars().all(|c| c.is_alphanumeric() || "-_/".contains(c));
-        let (slug, anchor) = api::site::split_link(runbook);
-        if slug.is_empty() || !ok(slug) || !ok(anchor) {
-            errors.add(
-                table_span.clone(),
-                format!("runbook {runbook:?} must be a runbook and section, such as \"incident-response#complete-service-outage-sev1\""),
-            );
-        }
+    headers
+}
+
+/// `runbook = "slug#section"`: where the status page sends people for this endpoint.
+fn runbook_link(runbook: &str, table_span: &Range<usize>, errors: &mut Errors) {
+    let ok = |part: &str| part.chars().all(|c| c.is_alphanumeric() || "-_/".contains(c));
+    let (slug, anchor) = api::site::split_link(runbook);
+    if slug.is_empty() || !ok(slug) || !ok(anchor) {
+        errors.add(
+            table_span.clone(),
+            format!("runbook {runbook:?} must be a runbook and section, such as \"incident-response#complete-service-outage-sev1\""),
+        );
     }
-    (errors.list.len() == before).then(|| Endpoint {
-        name,
-        url,
-        method,
-        expect_status,
-        assertions,
-        slow_ms,
-        timeout_ms,
-        max_body_bytes,
-        headers,
-        runbook: raw.runbook,
-        hosts,
-        transport,
-        follow_redirects: raw.follow_redirects,
-        line: errors.line(table_span),
-    })
 }
 
 /// Whether Cloudflare can reach the host: refused addresses and port 25 say what to do.
@@ -236,7 +289,6 @@ fn body_limit_in_range(bytes: u32, span: Range<usize>, errors: &mut Errors) -> b
     ok
 }
 
-/// `http://{EC2_HOST}:8765/x` with the site's variables filled in.
 /// The URL with `{NAME}` filled in from `[variables]`, and the variables it named.
 fn substitute(url: &str, variables: &BTreeMap<String, String>) -> Result<(String, BTreeMap<String, String>), String> {
     let mut used = BTreeMap::new();

@@ -31,7 +31,7 @@ use crate::assertion::Assertion;
 use crate::raw::LineIndex;
 
 pub use address::unreachable_ip;
-pub use endpoint::{MAX_BODY_BYTES, MAX_TIMEOUT_MS};
+pub use limits::{MAX_BODY_BYTES, MAX_TIMEOUT_MS};
 pub use validate::SPAWNING_HINTS;
 
 #[derive(Debug, Clone, PartialEq)]

@@ -1,6 +1,6 @@
 //! Cloudflare's free-plan limits the probe must live within, as the platform documents them
 //! (Workers limits, Durable Objects pricing). Validation refuses a config that would break
-//! them; `probe::budget` shows what a configuration costs against them.
+//! them; `budget.rs` and `cadence.rs` show what a configuration costs against them.
 
 /// Subrequests one Worker invocation may make (fetch and connect each count one).
 pub const FREE_SUBREQUESTS_PER_INVOCATION: usize = 50;
@@ -21,3 +21,8 @@ pub const FREE_DO_REQUESTS_PER_DAY: u64 = 100_000;
 /// Alert targets at most: every message waits for each target in the monitor's saved state,
 /// which must stay under its size limit with every endpoint in an outage.
 pub const MAX_ALERT_TARGETS: usize = 8;
+
+/// The most a probe waits for an answer; the budget may ask for less.
+pub const MAX_TIMEOUT_MS: u32 = 30_000;
+/// The most body a probe reads; assertions look at health documents, not downloads.
+pub const MAX_BODY_BYTES: u32 = 1024 * 1024;

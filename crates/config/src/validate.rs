@@ -15,7 +15,8 @@ use crate::errors::Errors;
 use crate::limits::{FREE_SUBREQUESTS_PER_INVOCATION, MAX_ALERT_TARGETS, SUBREQUEST_HEADROOM};
 use crate::raw::{LineIndex, RawAlert, RawConfig, RawMaintenance, RawProbe};
 use crate::secrets::is_secret_name;
-use crate::*;
+use crate::{AlertKind, AlertTarget, Config, ConfigError, Endpoint, Maintenance, Platform, Thresholds};
+use crate::{DEFAULT_INTERVAL_SECONDS, DEFAULT_REGIONS};
 
 /// Location hints where Durable Objects are created.
 pub const SPAWNING_HINTS: &[&str] = &["wnam", "enam", "weur", "eeur", "apac", "oc"];
@@ -37,11 +38,12 @@ pub(crate) fn validate(raw: RawConfig, lines: &LineIndex, platform: Platform) ->
     let written_interval = interval(&probe, platform, &mut errors);
     let interval_seconds = written_interval.unwrap_or(DEFAULT_INTERVAL_SECONDS);
     let thresholds = thresholds(&probe, regions.len(), interval_seconds, &mut errors);
-    let defaults = endpoint::defaults(&probe, &mut errors);
+    let context =
+        endpoint::Context { variables: &variables, defaults: endpoint::defaults(&probe, &mut errors), platform };
 
     let mut endpoints: Vec<Endpoint> = Vec::new();
     for spanned in raw.endpoints {
-        if let Some(endpoint) = endpoint::validate(spanned, &variables, &defaults, &endpoints, platform, &mut errors) {
+        if let Some(endpoint) = endpoint::validate(spanned, &context, &endpoints, &mut errors) {
             endpoints.push(endpoint);
         }
     }

@@ -7,7 +7,6 @@
 
 pub mod alerts;
 pub mod assertion;
-pub mod budget;
 pub mod classify;
 pub mod detect;
 pub mod formats;

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use api::State;
-use probe::budget::{FREE_ROWS_WRITTEN_PER_DAY, FREE_SUBREQUESTS_PER_INVOCATION};
+use config::limits::{FREE_ROWS_WRITTEN_PER_DAY, FREE_SUBREQUESTS_PER_INVOCATION};
 use probe::rollup::{period_start, uptime, EndpointTick, Rollup, DAY, HOUR};
 
 fn tick(state: State, latencies: &[(&str, u32, bool)]) -> EndpointTick {
@@ -71,13 +71,13 @@ fn uptime_windows_use_hours_for_a_week_and_days_beyond() {
 
 #[test]
 fn fifty_endpoints_in_three_regions_fit_the_free_plan_at_the_cadence_validation_picks() {
-    use probe::budget::cadence::{daily, fastest_sustainable, Shape};
+    use config::cadence::{daily, fastest_sustainable, Shape};
     let shape = Shape { timeouts_ms: vec![config::DEFAULT_TIMEOUT_MS; 50], regions: 3 };
     assert!(region_subrequests_of(50) <= FREE_SUBREQUESTS_PER_INVOCATION);
     let interval = fastest_sustainable(&shape).expect("some cadence fits");
     let day = daily(&shape, interval);
     assert_eq!(day.overrun(), None);
-    assert!(day.rows_written < FREE_ROWS_WRITTEN_PER_DAY && day.requests < probe::budget::FREE_DO_REQUESTS_PER_DAY);
+    assert!(day.rows_written < FREE_ROWS_WRITTEN_PER_DAY && day.requests < config::limits::FREE_DO_REQUESTS_PER_DAY);
     assert!(daily(&shape, 20).overrun().is_some(), "every 20 s, a day of 50 hanging endpoints would not fit");
 }
 
@@ -85,7 +85,7 @@ fn region_subrequests_of(endpoints: usize) -> usize {
     let text: String = (0..endpoints)
         .map(|i| format!("[[endpoint]]\nname = \"e{i}\"\nurl = \"https://e{i}.example.com/\"\n"))
         .collect();
-    probe::budget::region_subrequests(&config::parse_config(&text).0.endpoints)
+    config::budget::region_subrequests(&config::parse_config(&text).0.endpoints)
 }
 
 #[test]

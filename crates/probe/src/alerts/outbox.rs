@@ -9,7 +9,8 @@ use api::State;
 use config::{AlertTarget, Config};
 use serde::{Deserialize, Serialize};
 
-use super::{render, Alert};
+use super::alert::Alert;
+use super::render;
 
 /// Failures kept for the API and the logs.
 const MAX_FAILURES: usize = 20;

@@ -7,10 +7,7 @@ use api::State;
 use config::AlertKind;
 use serde_json::{json, Value};
 
-use super::Alert;
-
-/// The most characters of a cause a message carries.
-pub const MAX_CAUSE_CHARS: usize = 300;
+use super::alert::{cap, Alert, MAX_CAUSE_CHARS};
 
 // Platform limits (Slack: header text 150, section text 3000, 50 blocks; Discord: content
 // 2000, 10 embeds, title 256, description 4096, 6000 in all).
@@ -130,16 +127,6 @@ fn discord_escape(text: &str) -> String {
             c => out.push(c),
         }
     }
-    out
-}
-
-/// At most `max` characters, with `…` where it was cut.
-pub(super) fn cap(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
-    out.push('…');
     out
 }
 

@@ -1,7 +1,7 @@
 //! What a webhook's answer means for the message: delivered, try again (when), or refused
 //! for good. `Retry-After` is read in both its forms (seconds, or an HTTP date).
 
-use super::SendResult;
+use super::outbox::SendResult;
 
 /// The outcome of a delivery from the receiver's status and `Retry-After` header, or from
 /// the error that kept it from answering (`status` `None`).
