@@ -9,7 +9,7 @@ use runbook::incident::Incident;
 use runbook::values::ValueError;
 use runbook::Runbook;
 
-use crate::site;
+use crate::library;
 use crate::state::store::{clean_value, Store};
 
 /// Where a variable's value came from: the hosts panel says so, a link's value above all.
@@ -78,7 +78,7 @@ impl Doc {
         // Every source in order of precedence, lowest first.
         let layers = move || {
             let mut layers: Vec<(Source, Vec<(String, String)>)> = vec![
-                (Source::Site, site::variable_defaults().map(|(k, v)| (k.to_string(), v.to_string())).collect()),
+                (Source::Site, library::variable_defaults().map(|(k, v)| (k.to_string(), v.to_string())).collect()),
                 (Source::Runbook, runbook.front_matter.variables.clone()),
                 (Source::User, store.user_variables.with(|vars| vars.clone().into_iter().collect())),
                 (Source::Link, from_link.clone().into_iter().collect()),

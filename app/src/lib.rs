@@ -9,11 +9,11 @@ pub mod app;
 mod clipboard;
 mod components;
 mod doc;
+pub mod library;
 mod offline;
 mod place;
 pub mod prerender;
 mod routes;
-pub mod site;
 mod state;
 
 pub use app::App;

@@ -4,11 +4,11 @@
 
 /// The routes to write: `(address, file under dist/, page title)`.
 pub fn routes() -> Vec<(String, String, String)> {
-    let title = crate::site::site_title();
+    let title = crate::library::site_title();
     let mut routes = vec![("/".to_string(), "index.html".to_string(), format!("Runbooks · {title}"))];
-    for runbook in &crate::site::site().library.runbooks {
+    for runbook in &crate::library::site().library.runbooks {
         routes.push((
-            api::site::runbook_path(&runbook.slug, None),
+            api::links::runbook_path(&runbook.slug, None),
             format!("r/{}/index.html", runbook.slug),
             format!("{} · {title}", runbook.title),
         ));

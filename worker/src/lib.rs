@@ -11,6 +11,7 @@ mod monitor;
 mod objects;
 mod probing;
 mod read_cache;
+mod refusal;
 mod region;
 mod routes;
 mod socket;

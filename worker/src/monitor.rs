@@ -9,6 +9,7 @@
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 
+use api::paths::monitor;
 use api::{History, IncidentList, Ingest, MonitorMeta, Pictures, Report, Soon, View};
 use probe::monitor::{MonitorState, TickOutput};
 use probe::rollup::{period_start, uptime, Rollup, DAY, HOUR};
@@ -17,6 +18,7 @@ use worker::*;
 
 use crate::alerts::OutboxHolder;
 use crate::meter::Meter;
+use crate::refusal::Refusal;
 use crate::storage::{Counters, Store};
 use crate::{alerts, config_source, log, objects};
 
@@ -85,7 +87,7 @@ impl DurableObject for Monitor {
         if request.method() == Method::Get && path != MonitorMeta::PATH {
             self.reads.set(self.reads.get() + 1);
             if self.limited.get() {
-                return Response::error("Exceeded allowed requests (a test of a reached limit)", 503);
+                return Ok(Refusal::LimitReachedForTest.response());
             }
         }
         match (request.method(), path.as_str()) {
@@ -97,19 +99,21 @@ impl DurableObject for Monitor {
                 let report: Report = request.json().await?;
                 self.ingest(report.at_ms, Some(&report.region), &[(report.region.clone(), report.reports)]).await
             }
-            (Method::Get, "/status") => self.status(),
-            (Method::Get, "/incidents") => Response::from_json(&IncidentList { incidents: self.recent_incidents()? }),
-            (Method::Get, "/alerts") => {
+            (Method::Get, monitor::STATUS) => self.status(),
+            (Method::Get, monitor::INCIDENTS) => {
+                Response::from_json(&IncidentList { incidents: self.recent_incidents()? })
+            }
+            (Method::Get, monitor::ALERTS) => {
                 let config = config_source::load(&self.env);
                 self.with_state(|state| Response::from_json(&state.outbox.report(&config)))
             }
             // Local runs only (the route is not served otherwise): damage the saved state, as
             // a bad write or an incompatible version would, so the tests can see it survived.
-            (Method::Post, "/limit/on" | "/limit/off") if config_source::is_local(&self.env) => {
-                self.limited.set(path == "/limit/on");
+            (Method::Post, monitor::LIMIT_ON | monitor::LIMIT_OFF) if config_source::is_local(&self.env) => {
+                self.limited.set(path == monitor::LIMIT_ON);
                 Response::ok("limit set")
             }
-            (Method::Post, "/damage") if config_source::is_local(&self.env) => {
+            (Method::Post, monitor::DAMAGE) if config_source::is_local(&self.env) => {
                 self.store().damage_state()?;
                 *self.memory.borrow_mut() = None;
                 Response::ok("damaged")
@@ -119,10 +123,10 @@ impl DurableObject for Monitor {
                 reports: self.reports.get(),
                 meter: self.meter.counts(),
             }),
-            (Method::Get, "/pictures") => Response::from_json(&self.pictures()?),
+            (Method::Get, monitor::PICTURES) => Response::from_json(&self.pictures()?),
             (Method::Get, View::PATH) => self.view(),
-            (Method::Get, path) if path.starts_with("/history/") => self.history(&path["/history/".len()..]),
-            _ => Response::error("not found", 404),
+            (Method::Get, path) if path.starts_with(monitor::HISTORY) => self.history(&path[monitor::HISTORY.len()..]),
+            _ => Ok(Refusal::NoRoute { routes: &[] }.response()),
         }
     }
 
@@ -155,8 +159,8 @@ impl Monitor {
         let now_ms = Date::now().as_millis() as i64;
         if at_ms > now_ms + FUTURE_SLACK_MS {
             log::warn("report_refused", json!({ "at_ms": at_ms, "now_ms": now_ms, "why": "dated in the future" }));
-            let body = json!({ "error": format!("the report is dated {at_ms} ms, ahead of the monitor's clock ({now_ms} ms)") });
-            return Ok(Response::from_json(&body)?.with_status(409));
+            let why = format!("the report is dated {at_ms} ms, ahead of the monitor's clock ({now_ms} ms)");
+            return Ok(Refusal::ReportRefused(why).response());
         }
         let store = self.store();
         // Applied to a copy, and the copy kept once its rows are written: nothing is awaited
@@ -189,8 +193,7 @@ impl Monitor {
             Ok(output) => output,
             Err(refused) => {
                 log::warn("report_refused", json!({ "at_ms": at_ms, "why": refused.to_string() }));
-                let body = json!({ "error": refused.to_string() });
-                return Ok(Response::from_json(&body)?.with_status(409));
+                return Ok(Refusal::ReportRefused(refused.to_string()).response());
             }
         };
         self.reports.set(self.reports.get() + 1);
@@ -259,7 +262,7 @@ impl Monitor {
     fn history(&self, endpoint: &str) -> Result<Response> {
         let config = config_source::load(&self.env);
         if !config.endpoints.iter().any(|e| e.name == endpoint) {
-            return Ok(Response::from_json(&json!({ "error": "no such endpoint" }))?.with_status(404));
+            return Ok(Refusal::NoSuchEndpoint.response());
         }
         let now = crate::tick::now();
         let store = self.store();

@@ -5,6 +5,7 @@
 
 use std::cell::Cell;
 
+use api::paths;
 use api::{Arm, Armed, ProbeAsk, ProbeReport, RegionMeta, Report, Soon};
 use probe::schedule::{Due, RegionPlan};
 use serde::Deserialize;
@@ -12,6 +13,7 @@ use serde_json::json;
 use worker::*;
 
 use crate::meter::Meter;
+use crate::refusal::Refusal;
 use crate::{config_source, log, objects, probing};
 
 #[durable_object]
@@ -60,7 +62,7 @@ impl DurableObject for RegionProbe {
             }
             // Local runs only (the route is not served otherwise): stop the rounds, as a
             // failure would, so the tests can see the watchdog notice.
-            "/stop" => {
+            paths::region::STOP => {
                 self.state.storage().delete_alarm().await?;
                 Response::ok("stopped")
             }
@@ -201,6 +203,6 @@ fn test_fault(env: &Env, region: &str) -> Option<impl std::future::Future<Output
         if fault == "slow" {
             Delay::from(std::time::Duration::from_secs(120)).await;
         }
-        Response::error(format!("test fault: {fault} region"), 503)
+        Ok(Refusal::TestFault(fault).response())
     })
 }

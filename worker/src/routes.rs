@@ -9,6 +9,7 @@
 //! last status this isolate had, with its age: the page says so at the top, JSON carries
 //! `Outpost-Stale-Seconds`, a badge shows it. A person never gets a JSON error page.
 
+use api::paths::monitor;
 use api::{IncidentList, MonitorMeta, RegionMeta, View};
 use probe::formats::{self, badge::Shown, statuspage};
 use probe::page;
@@ -17,6 +18,7 @@ use serde_json::json;
 use worker::*;
 
 use crate::read_cache::{self, Read};
+use crate::refusal::{Refusal, HISTORY_UNAVAILABLE, PROBE_UNAVAILABLE};
 use crate::{config_source, log, objects, tick};
 
 /// The public routes, as `not_found` lists them.
@@ -80,7 +82,7 @@ pub async fn handle(request: Request, env: Env) -> Response {
                 "request_failed",
                 json!({ "path": path, "method": method.to_string(), "error": error.to_string() }),
             );
-            Served::uncacheable(error_response(503, "the probe could not answer this request; try again shortly"))
+            Served::uncacheable(Refusal::Unavailable(PROBE_UNAVAILABLE).response())
         }
     };
     let interval = config_source::load(&env).interval_seconds;
@@ -97,7 +99,7 @@ async fn route(request: Request, env: &Env, path: &str) -> Result<Served> {
             view_json(&env, |view| serde_json::to_string(&IncidentList { incidents: view.incidents.clone() })).await
         }
         (Method::Get, "/api/pictures") => pictures(&env).await,
-        (Method::Get, "/api/alerts") => monitor_json(&env, "/alerts").await,
+        (Method::Get, "/api/alerts") => monitor_json(&env, monitor::ALERTS).await,
         // It asks every object, uncached: only for whoever holds the token.
         (Method::Get, "/api/meta") => match authorized(&request, &env) {
             Ok(()) => meta(&env).await.map(Served::uncacheable),
@@ -106,7 +108,7 @@ async fn route(request: Request, env: &Env, path: &str) -> Result<Served> {
         // The Worker answers, whatever the monitor does: for uptime checks of the probe itself.
         (Method::Get, "/api/ping") => Ok(Served::uncacheable(json_response(200, "{\"ok\":true}")?)),
         (Method::Get, p) if p.starts_with("/api/history/") => {
-            monitor_json(&env, &format!("/history/{}", &p["/api/history/".len()..])).await
+            monitor_json(&env, &monitor::history(&p["/api/history/".len()..])).await
         }
         (Method::Post, "/api/probe") => probe_now(&request, &env).await.map(Served::uncacheable),
         (Method::Post, p) if p.starts_with("/__test/") && config_source::is_local(&env) => {
@@ -118,10 +120,7 @@ async fn route(request: Request, env: &Env, path: &str) -> Result<Served> {
         (Method::Get, "/feed.atom") => feed(&request, &env).await,
         (Method::Get, p) if p.starts_with("/badge") => badge(&env, p).await,
         (Method::Get | Method::Post, _) => Ok(Served::fresh(not_found()?)),
-        _ => Ok(Served::uncacheable(error_response(
-            405,
-            "method not allowed: the API is read-only but for POST /api/probe",
-        ))),
+        _ => Ok(Served::uncacheable(Refusal::MethodNotAllowed.response())),
     }
 }
 
@@ -173,9 +172,7 @@ async fn pictures(env: &Env) -> Result<Served> {
     let viewed = view(env).await?;
     match &viewed.view.pictures {
         Some(pictures) => view_part(&viewed, &serde_json::to_string(pictures)?),
-        None => {
-            Ok(Served::uncacheable(error_response(503, "the history could not be read just now; try again shortly")))
-        }
+        None => Ok(Served::uncacheable(Refusal::Unavailable(HISTORY_UNAVAILABLE).response())),
     }
 }
 
@@ -197,13 +194,6 @@ fn json_response(status: u16, body: &str) -> Result<Response> {
     let mut response = Response::ok(body)?.with_status(status);
     response.headers_mut().set("Content-Type", "application/json")?;
     Ok(response)
-}
-
-fn error_response(status: u16, error: &str) -> Response {
-    let body = json!({ "error": error });
-    Response::from_json(&body)
-        .map(|r| r.with_status(status))
-        .unwrap_or_else(|_| Response::empty().unwrap().with_status(status))
 }
 
 /// Atlassian Statuspage v2 shapes, for tools that already read them.
@@ -326,12 +316,12 @@ async fn meta(env: &Env) -> Result<Response> {
 /// set, the routes that need it are closed.
 fn authorized(request: &Request, env: &Env) -> std::result::Result<(), Response> {
     let Ok(expected) = env.secret("PROBE_TOKEN").map(|s| s.to_string()) else {
-        return Err(error_response(403, "this route is off: set the PROBE_TOKEN secret to enable it"));
+        return Err(Refusal::RouteOff.response());
     };
     let given = request.headers().get("Authorization").ok().flatten().unwrap_or_default();
     let token = given.strip_prefix("Bearer ").unwrap_or("");
     if expected.is_empty() || !same_secret(token.as_bytes(), expected.as_bytes()) {
-        return Err(error_response(401, "a valid bearer token is required"));
+        return Err(Refusal::Unauthorized.response());
     }
     Ok(())
 }
@@ -351,12 +341,12 @@ async fn probe_now(request: &Request, env: &Env) -> Result<Response> {
 /// monitor refuse reads as a reached limit would (`/__test/limit/on|off`).
 async fn test_route(env: &Env, path: &str) -> Result<Response> {
     let answer = match path {
-        "/__test/damage-state" => objects::post(&objects::monitor(env)?, "/damage", &()).await,
+        "/__test/damage-state" => objects::post(&objects::monitor(env)?, monitor::DAMAGE, &()).await,
         "/__test/limit/on" | "/__test/limit/off" => {
             objects::post(&objects::monitor(env)?, &path["/__test".len()..], &()).await
         }
         p => match p.strip_prefix("/__test/stop/") {
-            Some(region) => objects::post(&objects::region(env, region)?, "/stop", &()).await,
+            Some(region) => objects::post(&objects::region(env, region)?, api::paths::region::STOP, &()).await,
             None => not_found(),
         },
     };
@@ -371,8 +361,7 @@ fn same_secret(given: &[u8], expected: &[u8]) -> bool {
 }
 
 fn not_found() -> Result<Response> {
-    let body = json!({ "error": "not found", "routes": ROUTES });
-    Ok(Response::from_json(&body)?.with_status(404))
+    Ok(Refusal::NoRoute { routes: ROUTES }.response())
 }
 
 fn with_common_headers(served: Served, interval_fresh_seconds: u32) -> Response {

@@ -85,9 +85,9 @@ fn used_modules(module: &str, text: &str, known: &BTreeSet<String>) -> BTreeSet<
     // A child named from its parent without `self::` (`pub use child::Thing;`, `child::f()`).
     for child in known.iter().filter(|k| k.rsplit_once("::").map_or("", |(p, _)| p) == module && !k.is_empty()) {
         let name = child.rsplit("::").next().unwrap_or_default();
-        let named = code.match_indices(&format!("{name}::")).any(|(at, _)| {
-            !code[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == ':')
-        });
+        let named = code
+            .match_indices(&format!("{name}::"))
+            .any(|(at, _)| !code[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == ':'));
         if named {
             paths.push(child.clone());
         }

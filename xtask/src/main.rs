@@ -1,14 +1,15 @@
 //! `cargo xtask <command>`: builds, serves, tests and measures Outpost. It installs the
 //! tools it needs on first use (see `tools.rs`), so a fresh clone needs nothing else.
 
+mod app;
 mod bench;
+mod crate_map;
 mod cycles;
 mod dist;
 mod page_load;
 mod process;
 mod runbooks;
 mod serving;
-mod site;
 mod test;
 mod tools;
 mod worker;
@@ -84,7 +85,7 @@ pub(crate) fn build_all() -> Result<(std::path::PathBuf, std::path::PathBuf), St
     tools::ensure_worker_tools()?;
     let library = runbooks::lint()?;
     worker::check_config(&library)?;
-    let dist = site::build(&library)?;
+    let dist = app::build(&library)?;
     let bundle = worker::build()?;
     Ok((dist, bundle))
 }
@@ -94,12 +95,12 @@ pub(crate) fn build_site() -> Result<std::path::PathBuf, String> {
     tools::ensure_site_tools()?;
     let library = runbooks::lint()?;
     worker::check_config(&library)?;
-    site::build(&library)
+    app::build(&library)
 }
 
 fn dev() -> Result<(), String> {
     tools::ensure_worker_tools()?;
     let library = runbooks::lint()?;
     worker::check_config(&library)?;
-    site::dev(&library)
+    app::dev(&library)
 }

@@ -130,7 +130,7 @@ fn rust(filter: Option<&str>) -> Result<(), String> {
 fn browser(dist: &std::path::Path, filter: Option<&str>) -> Result<(), String> {
     let fixtures = share_fixtures()?;
     step("browser tests (Chromium)");
-    let demo = crate::site::demo_copy(dist)?;
+    let demo = crate::app::demo_copy(dist)?;
     let mut node = node_tests("tests/e2e", filter);
     node.env("OUTPOST_DIST", dist).env("OUTPOST_DEMO_DIST", &demo).env("OUTPOST_SHARE_FIXTURES", &fixtures);
     process::run(&mut node)

@@ -8,7 +8,7 @@ use runbook::steps::StepLocation;
 use crate::components::code_block::CodeBlockView;
 use crate::components::step_check::{step_at, StepCheck};
 use crate::doc::Doc;
-use crate::site::runbook_href;
+use crate::library::runbook_href;
 
 pub fn blocks_view(blocks: &'static [Block], doc: Doc) -> AnyView {
     blocks.iter().map(|block| block_view(block, doc)).collect_view().into_any()

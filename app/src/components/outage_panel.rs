@@ -122,7 +122,7 @@ fn start_from_outage(store: Store, runbook: &Runbook, outage: &OutageLink, hosts
 /// and did not begin in the future.
 fn read_link(value: &str, now: i64) -> Result<OutageLink, String> {
     let outage = OutageLink::parse(value).map_err(|e| e.to_string())?;
-    if let Some(known) = crate::site::known_endpoints() {
+    if let Some(known) = crate::library::known_endpoints() {
         if !known.iter().any(|name| name == &outage.endpoint) {
             return Err(format!("this site's probe has no endpoint named {:?}", outage.endpoint));
         }

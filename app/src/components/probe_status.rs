@@ -32,7 +32,7 @@ pub fn ProbeStrip() -> impl IntoView {
             <ul class="probe-endpoints">
                 {move || endpoints().into_iter().map(|endpoint| {
                     let link = endpoint.runbook.clone().zip(endpoint.outage()).map(|(runbook, outage)| {
-                        api::site::outage_url("", &runbook, &endpoint.hosts, Some(&outage))
+                        api::links::outage_url("", &runbook, &endpoint.hosts, Some(&outage))
                     });
                     let days = days_of(&endpoint.name);
                     view! {
@@ -66,7 +66,7 @@ pub fn RunbookProbe(runbook: &'static Runbook) -> impl IntoView {
                         .endpoints
                         .iter()
                         .filter(|e| {
-                            e.runbook.as_deref().is_some_and(|link| api::site::split_link(link).0 == runbook.slug)
+                            e.runbook.as_deref().is_some_and(|link| api::links::split_link(link).0 == runbook.slug)
                         })
                         .cloned()
                         .collect::<Vec<_>>()

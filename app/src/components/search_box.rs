@@ -8,7 +8,7 @@ use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 use wasm_bindgen::JsCast;
 
-use crate::site::{runbook_href, site};
+use crate::library::{runbook_href, site};
 
 const RESULT_LIMIT: usize = 12;
 

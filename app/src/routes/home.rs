@@ -7,14 +7,14 @@ use runbook::incident::Incident;
 use runbook::Runbook;
 
 use crate::components::probe_status::ProbeStrip;
-use crate::site::{self, runbook_href, site};
+use crate::library::{self, runbook_href, site};
 use crate::state::clock::use_clock;
 use crate::state::store::use_store;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
     #[cfg(not(feature = "ssr"))]
-    document().set_title(&format!("Runbooks · {}", site::site_title()));
+    document().set_title(&format!("Runbooks · {}", library::site_title()));
     let runbooks = &site().library.runbooks;
     view! {
         <section class="page home">
@@ -43,7 +43,7 @@ fn IncidentList() -> impl IntoView {
         store.incidents.with(|l| l.iter().filter(|i| i.is_resolved()).take(5).cloned().collect::<Vec<_>>())
     });
     let card = move |incident: Incident| {
-        let runbook = site::runbook(&incident.runbook);
+        let runbook = library::runbook(&incident.runbook);
         let title = runbook
             .map_or_else(|| format!("{} (runbook no longer in this site)", incident.runbook), |r| r.title.clone());
         let steps = runbook.map(|r| progress(r, &incident));

@@ -7,8 +7,8 @@ use crate::components::cockpit_bar::CockpitBar;
 use crate::components::probe_follow::FollowProbe;
 use crate::doc::variables_from_link;
 use crate::doc::{Doc, IncidentRef};
+use crate::library;
 use crate::routes::runbook::RunbookBody;
-use crate::site;
 use crate::state::store::use_store;
 
 #[component]
@@ -25,11 +25,11 @@ pub fn IncidentPage() -> impl IntoView {
     move || {
         let id = id.get_untracked();
         match runbook_slug.get() {
-            Some(slug) => match site::runbook(&slug) {
+            Some(slug) => match library::runbook(&slug) {
                 Some(runbook) => {
                     let incident = IncidentRef::new(store, id.clone());
                     let doc = Doc::new(runbook, Some(incident), variables_from_link(runbook), store);
-                    document().set_title(&format!("Incident · {} · {}", runbook.title, site::site_title()));
+                    document().set_title(&format!("Incident · {} · {}", runbook.title, library::site_title()));
                     scroll_to_first_open_step();
                     view! {
                         <CockpitBar doc=doc incident=incident/>

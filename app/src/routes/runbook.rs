@@ -15,8 +15,8 @@ use crate::components::outage_panel::OutageFromLink;
 use crate::components::probe_status::RunbookProbe;
 use crate::components::toc::TableOfContents;
 use crate::doc::{variables_from_link, Doc};
+use crate::library;
 use crate::routes::not_found::NotFound;
-use crate::site;
 use crate::state::clock::{now, use_clock};
 use crate::state::store::{new_incident_id, use_store, Store};
 
@@ -26,7 +26,7 @@ pub fn RunbookPage() -> impl IntoView {
     // Static hosts serve `r/<slug>/index.html` at `/r/<slug>/` (Cloudflare Pages redirects
     // `/r/<slug>` there): the trailing slash is part of the address, not of the slug.
     let slug = Memo::new(move |_| params.with(|p| p.get("slug").unwrap_or_default().trim_end_matches('/').to_string()));
-    move || match site::runbook(&slug.get()) {
+    move || match library::runbook(&slug.get()) {
         Some(runbook) => view! { <ReadRunbook runbook=runbook/> }.into_any(),
         None => view! { <NotFound/> }.into_any(),
     }
@@ -35,7 +35,7 @@ pub fn RunbookPage() -> impl IntoView {
 #[component]
 fn ReadRunbook(runbook: &'static Runbook) -> impl IntoView {
     #[cfg(not(feature = "ssr"))]
-    document().set_title(&format!("{} · {}", runbook.title, site::site_title()));
+    document().set_title(&format!("{} · {}", runbook.title, library::site_title()));
     let store = use_store();
     let from_link = variables_from_link(runbook);
     let doc = Doc::new(runbook, None, from_link.clone(), store);

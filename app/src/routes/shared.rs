@@ -12,7 +12,7 @@ use runbook::incident::Incident;
 use runbook::merge::{check_times, merge, preview, MergeRefusal, MergeReport};
 use tokens::share;
 
-use crate::site;
+use crate::library;
 use crate::state::clock::{now, use_clock};
 use crate::state::store::new_incident_id;
 use crate::state::store::{use_store, Notice, Store};
@@ -48,7 +48,7 @@ pub fn SharedLinkPage() -> impl IntoView {
     // into the same tab changes only the fragment.
     Effect::new(move |_| {
         let token = share::token_from_fragment(&location.hash.get());
-        let shared = match share::decode(&token, &|slug| site::runbook(slug)) {
+        let shared = match share::decode(&token, &|slug| library::runbook(slug)) {
             Err(error) => return outcome.set(Some(Outcome::Unreadable(capitalise(&error.to_string())))),
             Ok(shared) if !shared.runbook_found => {
                 return outcome.set(Some(Outcome::UnknownRunbook(shared.incident.runbook)));

@@ -47,7 +47,7 @@ impl ProbeFeed {
     /// The feed, reading at once and then as often as the status calls for while the page is
     /// visible; `None` when the site has no probe.
     pub fn start() -> Option<ProbeFeed> {
-        let api = crate::site::probe_api()?;
+        let api = crate::library::probe_api()?;
         let feed = ProbeFeed {
             last: RwSignal::new(read_cache(CACHE_KEY)),
             reachable: RwSignal::new(None),

@@ -233,7 +233,7 @@ fn headers(raw: &BTreeMap<String, Spanned<String>>, errors: &mut Errors) -> Vec<
 /// `runbook = "slug#section"`: where the status page sends people for this endpoint.
 fn runbook_link(runbook: &str, table_span: &Range<usize>, errors: &mut Errors) {
     let ok = |part: &str| part.chars().all(|c| c.is_alphanumeric() || "-_/".contains(c));
-    let (slug, anchor) = api::site::split_link(runbook);
+    let (slug, anchor) = api::links::split_link(runbook);
     if slug.is_empty() || !ok(slug) || !ok(anchor) {
         errors.add(
             table_span.clone(),

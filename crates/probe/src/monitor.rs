@@ -463,7 +463,7 @@ fn alert_for(config: &Config, endpoint: &Endpoint, change: &Change, at: i64, res
     // the incident from it.
     let outage = OutageLink::from_results(&endpoint.name, to, since, at, results);
     let runbook = match (&config.site_url, &endpoint.runbook) {
-        (Some(site), Some(link)) => Some(api::site::outage_url(site, link, &endpoint.hosts, outage.as_ref())),
+        (Some(site), Some(link)) => Some(api::links::outage_url(site, link, &endpoint.hosts, outage.as_ref())),
         (None, Some(link)) => Some(link.clone()),
         _ => None,
     };

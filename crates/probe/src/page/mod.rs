@@ -190,7 +190,7 @@ fn page(
                                 }
                                 @if let (Some(runbook), Some(site), Some(outage)) = (&endpoint.runbook, site_url, endpoint.outage()) {
                                     p class="runbook" {
-                                        a href=(api::site::outage_url(site, runbook, &endpoint.hosts, Some(&outage))) {
+                                        a href=(api::links::outage_url(site, runbook, &endpoint.hosts, Some(&outage))) {
                                             "Open the runbook and start the incident"
                                         }
                                     }

@@ -38,7 +38,7 @@ pub fn site_title() -> &'static str {
 
 /// The in-site address of a runbook, optionally at a heading.
 pub fn runbook_href(slug: &str, anchor: Option<&str>) -> String {
-    api::site::runbook_path(slug, anchor)
+    api::links::runbook_path(slug, anchor)
 }
 
 /// Where the site reads the edge probe (`[site] probe_api`), if it has one: written into

@@ -1,4 +1,4 @@
-//! Building and serving the runbook site.
+//! Building and serving the runbook site (the `app` crate), as `worker.rs` does the worker.
 
 use std::path::PathBuf;
 
