@@ -6,33 +6,11 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use runbook::incident::Incident;
-use runbook::values::ValueError;
+use runbook::value_sources::{self, Source};
 use runbook::Runbook;
 
 use crate::library;
 use crate::state::store::{clean_value, Store};
-
-/// Where a variable's value came from: the hosts panel says so, a link's value above all.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Source {
-    Site,
-    Runbook,
-    User,
-    Link,
-    Incident,
-}
-
-impl Source {
-    pub fn words(self) -> &'static str {
-        match self {
-            Source::Site => "from outpost.toml",
-            Source::Runbook => "from the runbook",
-            Source::User => "set in this browser",
-            Source::Link => "from the link",
-            Source::Incident => "set for this incident",
-        }
-    }
-}
 
 #[derive(Clone, Copy)]
 pub struct Doc {
@@ -89,29 +67,12 @@ impl Doc {
             }
             layers
         };
-        let checked = Memo::new(move |_| {
-            let mut values: BTreeMap<String, (String, Source)> = BTreeMap::new();
-            let mut refused = Vec::new();
-            for (source, layer) in layers() {
-                for (name, value) in layer {
-                    match runbook.check_value(&name, &value) {
-                        // Not a placeholder here, or empty: nothing to use or to refuse.
-                        Ok(value) if value.is_empty() => {}
-                        Err(ValueError::NotAPlaceholder { .. }) => {}
-                        Ok(value) => {
-                            values.insert(name, (value, source));
-                        }
-                        Err(reason) => refused.push(format!("{} ({}).", reason, source.words())),
-                    }
-                }
-            }
-            (values, refused)
-        });
-        let sourced = Memo::new(move |_| checked.with(|(values, _)| values.clone()));
+        let checked = Memo::new(move |_| value_sources::resolve(runbook, layers()));
+        let sourced = Memo::new(move |_| checked.with(|resolved| resolved.values.clone()));
         let variables = Memo::new(move |_| {
             sourced.with(|values| values.iter().map(|(k, (v, _))| (k.clone(), v.clone())).collect())
         });
-        let refused = Memo::new(move |_| checked.with(|(_, refused)| refused.clone()));
+        let refused = Memo::new(move |_| checked.with(|resolved| resolved.refused.clone()));
         Doc { runbook, incident, sourced, variables, refused, store }
     }
 

@@ -5,7 +5,8 @@
 
 use leptos::prelude::*;
 
-use crate::doc::{Doc, Source};
+use crate::doc::Doc;
+use runbook::value_sources::Source;
 
 #[component]
 pub fn HostsPanel(doc: Doc) -> impl IntoView {

@@ -18,3 +18,9 @@ pub mod uptime_bar;
 /// by `public/early.js` and made again once it is, so no click is lost; with no script at
 /// all they are hidden.
 pub const BEFORE_APP: bool = cfg!(feature = "ssr");
+
+/// The class that colours a severity tag by its number: `SEV1` → `sev sev-1`.
+pub fn severity_class(tag: &str) -> String {
+    let level: String = tag.chars().filter(char::is_ascii_digit).collect();
+    format!("sev sev-{level}")
+}

@@ -9,8 +9,9 @@ use api::outage::OutageLink;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
+use runbook::actions;
 use runbook::clock::hh_mm;
-use runbook::outage::{incident_from_outage, is_from, suggested_severity};
+use runbook::outage::suggested_severity;
 use runbook::Runbook;
 
 use crate::doc::variables_from_link;
@@ -21,7 +22,7 @@ use crate::state::store::{new_incident_id, use_store, Store};
 #[component]
 pub fn OutageFromLink(runbook: &'static Runbook) -> impl IntoView {
     let value = use_query_map().with_untracked(|q| q.get(api::outage::PARAM))?;
-    let outage = match read_link(&value, now()) {
+    let outage = match actions::read_outage_link(&value, now(), crate::library::known_endpoints()) {
         Ok(outage) => outage,
         Err(reason) => {
             return Some(
@@ -100,35 +101,16 @@ pub fn StartFromOutage(
 /// The incident this browser already holds for `outage`, if any (read without tracking:
 /// callers that follow the list track it themselves).
 fn incident_for(store: Store, runbook: &Runbook, outage: &OutageLink) -> Option<String> {
-    store.incidents.with_untracked(|list| {
-        list.iter().find(|i| i.runbook == runbook.slug && is_from(i, outage)).map(|i| i.id.clone())
-    })
+    store.incidents.with_untracked(|list| actions::incident_for_outage(list, runbook, outage).map(|i| i.id.clone()))
 }
 
-/// Starts (or finds) the incident for `outage`, with the host values that fit their
-/// placeholders; its id.
+/// Starts (or finds) the incident for `outage`; its id.
 fn start_from_outage(store: Store, runbook: &Runbook, outage: &OutageLink, hosts: &BTreeMap<String, String>) -> String {
     if let Some(id) = incident_for(store, runbook, outage) {
         return id;
     }
-    let mut incident = incident_from_outage(runbook, new_incident_id(), outage);
-    runbook.set_checked_values(&mut incident, hosts);
+    let incident = actions::start_from_outage(runbook, new_incident_id(), outage, hosts);
     let id = incident.id.clone();
     store.put(incident);
     id
-}
-
-/// The link's outage, if it keeps the link rules, names an endpoint this site's probe has,
-/// and did not begin in the future.
-fn read_link(value: &str, now: i64) -> Result<OutageLink, String> {
-    let outage = OutageLink::parse(value).map_err(|e| e.to_string())?;
-    if let Some(known) = crate::library::known_endpoints() {
-        if !known.iter().any(|name| name == &outage.endpoint) {
-            return Err(format!("this site's probe has no endpoint named {:?}", outage.endpoint));
-        }
-    }
-    if outage.onset > now.saturating_add(runbook::merge::CLOCK_SKEW) {
-        return Err("it says the outage began in the future".into());
-    }
-    Ok(outage)
 }

@@ -7,6 +7,7 @@ use runbook::incident::Incident;
 use runbook::Runbook;
 
 use crate::components::probe_status::ProbeStrip;
+use crate::components::severity_class;
 use crate::library::{self, runbook_href, site};
 use crate::state::clock::use_clock;
 use crate::state::store::use_store;
@@ -111,10 +112,4 @@ fn runbook_card(runbook: &'static Runbook) -> impl IntoView {
             })}
         </li>
     }
-}
-
-/// `sev sev-1` for SEV1/P1: the number drives the colour.
-pub fn severity_class(tag: &str) -> String {
-    let level: String = tag.chars().filter(char::is_ascii_digit).collect();
-    format!("sev sev-{level}")
 }

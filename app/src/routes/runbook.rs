@@ -5,7 +5,6 @@ use leptos::prelude::*;
 use crate::components::BEFORE_APP;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use leptos_router::NavigateOptions;
-use runbook::incident::Incident;
 use runbook::Runbook;
 
 use crate::components::diagnostics::DiagnosticsList;
@@ -41,10 +40,9 @@ fn ReadRunbook(runbook: &'static Runbook) -> impl IntoView {
     let doc = Doc::new(runbook, None, from_link.clone(), store);
     let navigate = use_navigate();
     let start = move |_| {
-        let id = new_incident_id();
-        let mut incident = Incident::new(id.clone(), runbook.slug.clone(), now());
         // Only the link's values that fit their placeholders; the hosts panel says why not.
-        runbook.set_checked_values(&mut incident, &from_link);
+        let incident = runbook::actions::start(runbook, new_incident_id(), now(), &from_link);
+        let id = incident.id.clone();
         store.put(incident);
         navigate(&format!("/i/{id}"), NavigateOptions::default());
     };

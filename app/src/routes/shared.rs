@@ -7,9 +7,9 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
-use runbook::clock::hh_mm;
+use runbook::actions::{self, Arrival};
 use runbook::incident::Incident;
-use runbook::merge::{check_times, merge, preview, MergeRefusal, MergeReport};
+use runbook::merge::{merge, MergeReport};
 use tokens::share;
 
 use crate::library;
@@ -56,27 +56,23 @@ pub fn SharedLinkPage() -> impl IntoView {
             Ok(shared) => shared,
         };
         let incoming = shared.incident;
-        if let Err(MergeRefusal::FromTheFuture { at }) = check_times(&incoming, now()) {
-            return outcome.set(Some(Outcome::FromTheFuture(at)));
-        }
-        match store.incident(&incoming.id) {
-            None => {
+        let local = store.incident(&incoming.id);
+        match actions::arrival(local.as_ref(), &incoming, now()) {
+            Arrival::New => {
                 let id = incoming.id.clone();
                 store.put(incoming);
                 tell(store, "Opened the shared incident. It is now saved in this browser too.", shared.orphaned);
                 open_now(id);
             }
-            Some(local) => match preview(&local, &incoming, now()) {
-                Ok(report) if report.is_empty() => {
-                    tell(store, "This browser already had everything in the link.", shared.orphaned);
-                    open_now(local.id);
-                }
-                Ok(report) => outcome.set(Some(Outcome::Choose { incoming, report, orphaned: shared.orphaned })),
-                Err(MergeRefusal::OtherRunbook { here, .. }) => {
-                    outcome.set(Some(Outcome::OtherRunbook { incoming, here }))
-                }
-                Err(MergeRefusal::FromTheFuture { at }) => outcome.set(Some(Outcome::FromTheFuture(at))),
-            },
+            Arrival::NothingNew => {
+                tell(store, "This browser already had everything in the link.", shared.orphaned);
+                open_now(incoming.id);
+            }
+            Arrival::Choose(report) => {
+                outcome.set(Some(Outcome::Choose { incoming, report, orphaned: shared.orphaned }))
+            }
+            Arrival::OtherRunbook { here } => outcome.set(Some(Outcome::OtherRunbook { incoming, here })),
+            Arrival::FromTheFuture { at } => outcome.set(Some(Outcome::FromTheFuture(at))),
         }
     });
     let merge_now = {
@@ -97,10 +93,10 @@ pub fn SharedLinkPage() -> impl IntoView {
     };
     let separate_copy = {
         let open = open.clone();
-        move |mut incoming: Incident| {
-            incoming.id = new_incident_id();
-            let id = incoming.id.clone();
-            store.put(incoming);
+        move |incoming: Incident| {
+            let copy = actions::separate_copy(&incoming, new_incident_id());
+            let id = copy.id.clone();
+            store.put(copy);
             tell(store, "Opened the link as a separate copy; this browser's copy is unchanged.", 0);
             open(id);
         }
@@ -172,45 +168,12 @@ pub fn SharedLinkPage() -> impl IntoView {
 /// What a merge would change, one line each.
 #[component]
 fn Changes(report: MergeReport) -> impl IntoView {
-    let clock = use_clock();
-    let offset = clock.offset_minutes.get_untracked();
-    let mut lines: Vec<String> = Vec::new();
-    if report.added_checks > 0 {
-        lines.push(format!(
-            "check {} more step{}",
-            report.added_checks,
-            if report.added_checks == 1 { "" } else { "s" }
-        ));
-    }
-    if !report.updated_fields.is_empty() {
-        lines.push(format!("change template fields: {}", report.updated_fields.join(", ")));
-    }
-    if let Some((before, after)) = &report.severity {
-        lines.push(match before {
-            Some(before) => format!("set severity to {after} (now {before})"),
-            None => format!("set severity to {after}"),
-        });
-    }
-    if report.resolution_changed {
-        lines.push("change whether the incident is resolved".to_string());
-    }
-    if let Some((before, after)) = report.start_moved {
-        let when = |at: i64| format!("{} {}", runbook::clock::date(at, offset), hh_mm(at, offset));
-        lines.push(format!("move the start to {} (now {})", when(after), when(before)));
-    }
-    if !report.added_variables.is_empty() {
-        lines.push(format!("add host values: {}", report.added_variables.join(", ")));
-    }
+    let lines = report.changes(use_clock().offset_minutes.get_untracked());
     view! { <ul class="merge-changes">{lines.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}</ul> }
 }
 
 fn tell(store: Store, text: &str, orphaned: usize) {
-    let orphans = match orphaned {
-        0 => String::new(),
-        1 => " One checked step in the link is no longer in this runbook.".to_string(),
-        n => format!(" {n} checked steps in the link are no longer in this runbook."),
-    };
-    store.tell(Notice { text: format!("{text}{orphans}"), problem: false });
+    store.tell(Notice { text: format!("{text}{}", actions::orphans_note(orphaned)), problem: false });
 }
 
 fn future_reason(at: i64) -> String {

@@ -6,8 +6,10 @@
 //! Pure: no I/O, no browser, no clock (times are passed in). Deriving never fails: a runbook
 //! without phases or severities simply has none.
 
+pub mod actions;
 pub mod clock;
 pub mod cockpit;
+pub mod cockpit_summary;
 pub mod duration;
 pub mod incident;
 pub mod merge;
@@ -16,6 +18,7 @@ pub mod phases;
 pub mod severity;
 pub mod steps;
 pub mod templates;
+pub mod value_sources;
 pub mod values;
 pub mod variables;
 

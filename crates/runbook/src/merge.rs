@@ -3,6 +3,7 @@
 //! ([`preview`]). Checks are united, each field keeps its newer value. A link for another
 //! runbook never merges, and one with times from the future is refused.
 
+use crate::clock;
 use crate::incident::{limits, Event, EventKind, Incident, Timestamp};
 
 /// How far ahead of this browser's clock a link's times may be (clock skew).
@@ -84,6 +85,38 @@ impl MergeReport {
         } else {
             parts.join(", ")
         }
+    }
+}
+
+impl MergeReport {
+    /// What the merge would do, one line each, for the preview shown before it is done;
+    /// times in the reader's `offset_minutes` from UTC.
+    pub fn changes(&self, offset_minutes: i32) -> Vec<String> {
+        let mut lines = Vec::new();
+        if self.added_checks > 0 {
+            lines.push(format!("check {}", plural(self.added_checks, "more step", "more steps")));
+        }
+        if !self.updated_fields.is_empty() {
+            lines.push(format!("change template fields: {}", self.updated_fields.join(", ")));
+        }
+        if let Some((before, after)) = &self.severity {
+            lines.push(match before {
+                Some(before) => format!("set severity to {after} (now {before})"),
+                None => format!("set severity to {after}"),
+            });
+        }
+        if self.resolution_changed {
+            lines.push("change whether the incident is resolved".to_string());
+        }
+        if let Some((before, after)) = self.start_moved {
+            let when =
+                |at: Timestamp| format!("{} {}", clock::date(at, offset_minutes), clock::hh_mm(at, offset_minutes));
+            lines.push(format!("move the start to {} (now {})", when(after), when(before)));
+        }
+        if !self.added_variables.is_empty() {
+            lines.push(format!("add host values: {}", self.added_variables.join(", ")));
+        }
+        lines
     }
 }
 

@@ -1,0 +1,124 @@
+//! What the site decides when someone acts, one named function each; the views only connect
+//! these to signals and draw what they return. Starting an incident (from a runbook, from the
+//! probe's outage), reading an outage link, and what opening a shared link comes to.
+//! Checking a value is [`crate::Runbook::check_value`]; following the probe is
+//! [`crate::outage::follow`]; merging is [`crate::merge`].
+
+use std::collections::BTreeMap;
+
+use api::outage::{OutageError, OutageLink};
+
+use crate::incident::{Incident, Timestamp};
+use crate::merge::{check_times, preview, MergeRefusal, MergeReport, CLOCK_SKEW};
+use crate::outage::{incident_from_outage, is_from};
+use crate::Runbook;
+
+/// A new incident on `runbook`, started now, with the offered host values that fit their
+/// placeholders (the hosts panel says why the others did not).
+pub fn start(runbook: &Runbook, id: String, now: Timestamp, values: &BTreeMap<String, String>) -> Incident {
+    let mut incident = Incident::new(id, runbook.slug.clone(), now);
+    runbook.set_checked_values(&mut incident, values);
+    incident
+}
+
+/// The incident `incidents` already holds for this outage on this runbook: a second click on
+/// the same alert opens it rather than starting another.
+pub fn incident_for_outage<'a>(
+    incidents: &'a [Incident],
+    runbook: &Runbook,
+    outage: &OutageLink,
+) -> Option<&'a Incident> {
+    incidents.iter().find(|i| i.runbook == runbook.slug && is_from(i, outage))
+}
+
+/// A new incident from the probe's outage: started at its onset, with the severity the
+/// runbook suggests, and the offered host values that fit.
+pub fn start_from_outage(
+    runbook: &Runbook,
+    id: String,
+    outage: &OutageLink,
+    values: &BTreeMap<String, String>,
+) -> Incident {
+    let mut incident = incident_from_outage(runbook, id, outage);
+    runbook.set_checked_values(&mut incident, values);
+    incident
+}
+
+/// Why an outage link is not offered as the start of an incident.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OutageLinkRefusal {
+    Unreadable(OutageError),
+    /// The site's probe has no endpoint by this name.
+    UnknownEndpoint(String),
+    /// The outage began later than now (beyond clock skew).
+    BeganInTheFuture,
+}
+
+impl std::fmt::Display for OutageLinkRefusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OutageLinkRefusal::Unreadable(error) => write!(f, "{error}"),
+            OutageLinkRefusal::UnknownEndpoint(name) => write!(f, "this site's probe has no endpoint named {name:?}"),
+            OutageLinkRefusal::BeganInTheFuture => write!(f, "it says the outage began in the future"),
+        }
+    }
+}
+
+/// The outage of a link's `?outage=` value, if it keeps the link rules, names an endpoint of
+/// this site's probe (when the site knows them) and did not begin in the future.
+pub fn read_outage_link(
+    value: &str,
+    now: Timestamp,
+    known_endpoints: Option<&[String]>,
+) -> Result<OutageLink, OutageLinkRefusal> {
+    let outage = OutageLink::parse(value).map_err(OutageLinkRefusal::Unreadable)?;
+    if known_endpoints.is_some_and(|known| !known.contains(&outage.endpoint)) {
+        return Err(OutageLinkRefusal::UnknownEndpoint(outage.endpoint));
+    }
+    if outage.onset > now.saturating_add(CLOCK_SKEW) {
+        return Err(OutageLinkRefusal::BeganInTheFuture);
+    }
+    Ok(outage)
+}
+
+/// What opening a shared link's incident comes to, given this browser's copy of the same id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Arrival {
+    /// This browser has no such incident: save it and open it.
+    New,
+    /// This browser already has everything in the link: open its copy.
+    NothingNew,
+    /// The link would change this browser's copy: show what, and let the user choose.
+    Choose(MergeReport),
+    /// This browser's incident with this id runs another runbook: never merged.
+    OtherRunbook { here: String },
+    /// The link holds a time later than now: refused.
+    FromTheFuture { at: Timestamp },
+}
+
+pub fn arrival(local: Option<&Incident>, incoming: &Incident, now: Timestamp) -> Arrival {
+    if let Err(MergeRefusal::FromTheFuture { at }) = check_times(incoming, now) {
+        return Arrival::FromTheFuture { at };
+    }
+    let Some(local) = local else { return Arrival::New };
+    match preview(local, incoming, now) {
+        Ok(report) if report.is_empty() => Arrival::NothingNew,
+        Ok(report) => Arrival::Choose(report),
+        Err(MergeRefusal::OtherRunbook { here, .. }) => Arrival::OtherRunbook { here },
+        Err(MergeRefusal::FromTheFuture { at }) => Arrival::FromTheFuture { at },
+    }
+}
+
+/// The link's incident under a new id, so this browser's copy stays as it is.
+pub fn separate_copy(incoming: &Incident, id: String) -> Incident {
+    Incident { id, ..incoming.clone() }
+}
+
+/// What to add to a notice when a link named checked steps the runbook no longer has.
+pub fn orphans_note(orphaned: usize) -> String {
+    match orphaned {
+        0 => String::new(),
+        1 => " One checked step in the link is no longer in this runbook.".to_string(),
+        n => format!(" {n} checked steps in the link are no longer in this runbook."),
+    }
+}

@@ -1,0 +1,123 @@
+//! The decisions the site makes when someone acts, on the team's runbook, natively.
+
+use std::collections::BTreeMap;
+
+use api::outage::{OutageLink, OutageState};
+use runbook::actions::{
+    arrival, incident_for_outage, orphans_note, read_outage_link, separate_copy, start, start_from_outage, Arrival,
+    OutageLinkRefusal,
+};
+use runbook::incident::Incident;
+use runbook::merge::CLOCK_SKEW;
+use runbook::Runbook;
+
+const NOW: i64 = 1_795_896_700;
+
+fn team_runbook() -> Runbook {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../runbooks/incident-response.md")).unwrap();
+    Runbook::from_document(document::parse("incident-response.md", &text))
+}
+
+fn outage() -> OutageLink {
+    OutageLink {
+        endpoint: "api".into(),
+        state: OutageState::Down,
+        onset: NOW - 40,
+        declared: NOW - 20,
+        regions: vec!["weur".into(), "enam".into()],
+        cause: "HTTP 503".into(),
+    }
+}
+
+fn values(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+#[test]
+fn starting_from_a_runbook_keeps_only_host_values_that_fit_their_placeholder() {
+    let runbook = team_runbook();
+    let offered = values(&[("EC2_HOST", "203.0.113.7"), ("NOT_A_VARIABLE", "x")]);
+    let incident = start(&runbook, "k3x9q2".into(), NOW, &offered);
+    assert_eq!(
+        (incident.id.as_str(), incident.runbook.as_str(), incident.started_at),
+        ("k3x9q2", "incident-response", NOW)
+    );
+    assert_eq!(incident.variables, values(&[("EC2_HOST", "203.0.113.7")]));
+    let hostile = start(&runbook, "k3x9q3".into(), NOW, &values(&[("EC2_HOST", "--no-preserve-root; rm -rf /")]));
+    assert!(hostile.variables.is_empty(), "a value that is not a host is refused, not saved");
+}
+
+#[test]
+fn an_outage_starts_one_incident_and_a_second_click_finds_it() {
+    let runbook = team_runbook();
+    let first = start_from_outage(&runbook, "a1".into(), &outage(), &values(&[("EC2_HOST", "203.0.113.7")]));
+    assert_eq!(first.started_at, NOW - 40, "the outage's onset");
+    assert_eq!(first.severity.as_deref(), Some("SEV1"));
+    assert_eq!(first.variables.get("EC2_HOST").map(String::as_str), Some("203.0.113.7"));
+    let list = vec![Incident::new("other", "incident-response", NOW), first.clone()];
+    assert_eq!(incident_for_outage(&list, &runbook, &outage()).map(|i| i.id.as_str()), Some("a1"));
+    let later = OutageLink { onset: NOW, declared: NOW, ..outage() };
+    assert!(incident_for_outage(&list, &runbook, &later).is_none(), "another outage of the same endpoint is new");
+}
+
+#[test]
+fn an_outage_link_is_refused_when_unreadable_unknown_or_from_the_future() {
+    let known = vec!["api".to_string(), "web".to_string()];
+    // As the router hands it over: the query value, percent-decoded.
+    let param = document::links::percent_decode(&outage().to_param());
+    assert_eq!(read_outage_link(&param, NOW, Some(&known)), Ok(outage()));
+    assert_eq!(read_outage_link(&param, NOW, None), Ok(outage()), "a site without a probe list trusts the link rules");
+    let refused = read_outage_link(&param, NOW, Some(&["web".to_string()])).unwrap_err();
+    assert_eq!(refused, OutageLinkRefusal::UnknownEndpoint("api".into()));
+    assert_eq!(refused.to_string(), "this site's probe has no endpoint named \"api\"");
+    let ahead = OutageLink { onset: NOW + CLOCK_SKEW + 1, declared: NOW + CLOCK_SKEW + 1, ..outage() };
+    let ahead = document::links::percent_decode(&ahead.to_param());
+    assert_eq!(read_outage_link(&ahead, NOW, Some(&known)), Err(OutageLinkRefusal::BeganInTheFuture));
+    assert!(matches!(read_outage_link("v9.x", NOW, None), Err(OutageLinkRefusal::Unreadable(_))));
+}
+
+#[test]
+fn a_shared_incident_is_new_nothing_new_a_choice_another_runbook_or_from_the_future() {
+    let mut incoming = Incident::new("k3x9q2", "incident-response", NOW - 600);
+    assert_eq!(arrival(None, &incoming, NOW), Arrival::New);
+    assert_eq!(arrival(Some(&incoming.clone()), &incoming, NOW), Arrival::NothingNew);
+    let local = incoming.clone();
+    incoming.set_severity("SEV2", NOW - 60);
+    match arrival(Some(&local), &incoming, NOW) {
+        Arrival::Choose(report) => assert_eq!(report.severity, Some((None, "SEV2".to_string()))),
+        other => panic!("expected a choice, got {other:?}"),
+    }
+    let elsewhere = Incident::new("k3x9q2", "database-failover", NOW - 600);
+    assert_eq!(arrival(Some(&elsewhere), &incoming, NOW), Arrival::OtherRunbook { here: "database-failover".into() });
+    let mut ahead = incoming.clone();
+    ahead.set_severity("SEV1", NOW + CLOCK_SKEW + 60);
+    assert!(matches!(arrival(None, &ahead, NOW), Arrival::FromTheFuture { .. }), "refused even with no copy here");
+}
+
+#[test]
+fn a_separate_copy_differs_only_by_its_id_and_orphans_are_counted_in_words() {
+    let mut incoming = Incident::new("k3x9q2", "incident-response", NOW);
+    incoming.set_severity("SEV1", NOW);
+    let copy = separate_copy(&incoming, "n3w1d".into());
+    assert_eq!(copy.id, "n3w1d");
+    assert_eq!(Incident { id: incoming.id.clone(), ..copy }, incoming);
+    assert_eq!(orphans_note(0), "");
+    assert_eq!(orphans_note(1), " One checked step in the link is no longer in this runbook.");
+    assert_eq!(orphans_note(3), " 3 checked steps in the link are no longer in this runbook.");
+}
+
+#[test]
+fn the_merge_preview_says_each_change_in_words_with_local_times() {
+    let mut local = Incident::new("k3x9q2", "incident-response", NOW);
+    local.set_severity("SEV3", NOW + 60);
+    let mut incoming = Incident::new("k3x9q2", "incident-response", NOW - 3600);
+    incoming.set_severity("SEV1", NOW + 120);
+    incoming.resolve(NOW + 180);
+    let Arrival::Choose(report) = arrival(Some(&local), &incoming, NOW + 300) else { panic!("a choice") };
+    let lines = report.changes(120);
+    assert!(lines.contains(&"set severity to SEV1 (now SEV3)".to_string()), "{lines:?}");
+    assert!(lines.contains(&"change whether the incident is resolved".to_string()), "{lines:?}");
+    let start = lines.iter().find(|l| l.starts_with("move the start to")).expect("the start moves");
+    assert!(start.ends_with(&format!("(now {} {})", runbook::clock::date(NOW, 120), runbook::clock::hh_mm(NOW, 120))));
+}

@@ -1,0 +1,63 @@
+//! What the cockpit bar shows at a moment, decided natively: the view only draws a Summary.
+
+mod common;
+
+use common::team_runbook_source;
+use runbook::cockpit::Escalation;
+use runbook::cockpit_summary::summary;
+use runbook::incident::Incident;
+use runbook::phases::Window;
+use runbook::{parse, Runbook};
+
+// 2026-11-28 20:07:00 UTC
+const START: i64 = 1_795_896_420;
+
+fn team() -> Runbook {
+    parse("incident-response.md", team_runbook_source())
+}
+
+#[test]
+fn an_open_incident_shows_its_phase_escalation_and_next_update_in_words() {
+    let runbook = team();
+    let mut incident = Incident::new("i1", "incident-response", START);
+    incident.set_severity("SEV2", START + 60);
+    incident.next_update_at = Some(START + 15 * 60);
+    let at = summary(&runbook, &incident, START + 6 * 60 + 50);
+    assert!(!at.resolved);
+    assert_eq!(at.elapsed, 6 * 60 + 50);
+    assert!(at.phase.is_some(), "the team runbook has timed phases");
+    assert_eq!(
+        at.escalation.as_ref().map(Escalation::words),
+        Some(("Escalate", "to Engineering lead in 23:10".into()))
+    );
+    assert!(!at.escalation_due());
+    assert_eq!(at.next_update_words().as_deref(), Some("in 8:10"));
+    let late = summary(&runbook, &incident, START + 16 * 60);
+    assert!(late.next_update_overdue());
+    assert_eq!(late.next_update_words().as_deref(), Some("overdue 1:00"));
+    let due = summary(&runbook, &incident, START + 3600);
+    assert!(due.escalation_due());
+    assert_eq!(due.escalation.as_ref().map(Escalation::words), Some(("Escalate now", "Engineering lead".into())));
+}
+
+#[test]
+fn a_resolved_incident_shows_no_phase_escalation_or_reminder_and_its_clock_stops() {
+    let runbook = team();
+    let mut incident = Incident::new("i1", "incident-response", START);
+    incident.set_severity("SEV1", START);
+    incident.next_update_at = Some(START + 600);
+    incident.resolve(START + 1200);
+    let at = summary(&runbook, &incident, START + 7200);
+    assert!(at.resolved);
+    assert_eq!(at.elapsed, 1200, "the time to resolve, not the time since");
+    assert_eq!((at.phase, at.escalation.clone(), at.next_update_in), (None, None, None));
+    assert!(!at.escalation_due() && !at.next_update_overdue());
+}
+
+#[test]
+fn a_time_window_reads_in_minutes_open_ended_or_not() {
+    assert_eq!(Window { start: 0, end: Some(300) }.words(), "0–5 min");
+    assert_eq!(Window { start: 1800, end: None }.words(), "30+ min");
+    let unclocked = Escalation::Unclocked { to: "CTO".into(), when: "Next standup".into() };
+    assert_eq!(unclocked.words(), ("Escalate", "to CTO: Next standup".to_string()));
+}
