@@ -42,101 +42,120 @@ pub fn SharedLinkPage() -> impl IntoView {
     let navigate = use_navigate();
     let location = use_location();
     let outcome = RwSignal::new(None::<Outcome>);
-    let open = move |id: String| navigate(&format!("/i/{id}"), NavigateOptions { replace: true, ..Default::default() });
-    let open_now = open.clone();
+    let open = Callback::new(move |id: String| {
+        navigate(&format!("/i/{id}"), NavigateOptions { replace: true, ..Default::default() })
+    });
     // An effect, not the view: opening a link saves and navigates, and a second link pasted
     // into the same tab changes only the fragment.
     Effect::new(move |_| {
-        let token = share::token_from_fragment(&location.hash.get());
-        let shared = match share::decode(&token, &|slug| library::runbook(slug)) {
-            Err(error) => return outcome.set(Some(Outcome::Unreadable(capitalise(&error.to_string())))),
-            Ok(shared) if !shared.runbook_found => {
-                return outcome.set(Some(Outcome::UnknownRunbook(shared.incident.runbook)));
-            }
-            Ok(shared) => shared,
-        };
-        let incoming = shared.incident;
-        let local = store.incident(&incoming.id);
-        match actions::arrival(local.as_ref(), &incoming, now()) {
-            Arrival::New => {
-                let id = incoming.id.clone();
-                store.put(incoming);
-                tell(store, "Opened the shared incident. It is now saved in this browser too.", shared.orphaned);
-                open_now(id);
-            }
-            Arrival::NothingNew => {
-                tell(store, "This browser already had everything in the link.", shared.orphaned);
-                open_now(incoming.id);
-            }
-            Arrival::Choose(report) => {
-                outcome.set(Some(Outcome::Choose { incoming, report, orphaned: shared.orphaned }))
-            }
-            Arrival::OtherRunbook { here } => outcome.set(Some(Outcome::OtherRunbook { incoming, here })),
-            Arrival::FromTheFuture { at } => outcome.set(Some(Outcome::FromTheFuture(at))),
+        if let Some(shown) = arrive(store, &location.hash.get(), open) {
+            outcome.set(Some(shown));
         }
     });
-    let merge_now = {
-        let open = open.clone();
-        move |incoming: Incident, orphaned: usize| {
-            let Some(mut local) = store.incident(&incoming.id) else { return };
-            if let Ok(report) = merge(&mut local, &incoming, now()) {
-                let id = local.id.clone();
-                store.put(local);
-                tell(
-                    store,
-                    &format!("Merged the shared link into this browser's copy: {}.", report.summary()),
-                    orphaned,
-                );
-                open(id);
-            }
-        }
-    };
-    let separate_copy = {
-        let open = open.clone();
-        move |incoming: Incident| {
-            let copy = actions::separate_copy(&incoming, new_incident_id());
-            let id = copy.id.clone();
-            store.put(copy);
-            tell(store, "Opened the link as a separate copy; this browser's copy is unchanged.", 0);
-            open(id);
-        }
-    };
-    move || {
-        match outcome.get() {
+    move || match outcome.get() {
         None => view! { <p class="page narrow">"Opening the shared incident…"</p> }.into_any(),
         Some(Outcome::Choose { incoming, report, orphaned }) => {
-            let (merge_now, separate_copy, open) = (merge_now.clone(), separate_copy.clone(), open.clone());
-            let keep_id = incoming.id.clone();
-            let copy = incoming.clone();
-            view! {
-                <section class="page narrow merge-choice" aria-labelledby="merge-title">
-                    <h1 id="merge-title">"This link changes an incident you already have"</h1>
-                    <p>"Nothing has changed yet. The link would:"</p>
-                    <Changes report=report/>
-                    <div class="choice-actions">
-                        <button type="button" class="start" on:click=move |_| merge_now(incoming.clone(), orphaned)>"Merge"</button>
-                        <button type="button" class="secondary" on:click=move |_| separate_copy(copy.clone())>"Open as a separate copy"</button>
-                        <button type="button" class="link-button" on:click=move |_| open(keep_id.clone())>"Keep mine unchanged"</button>
-                    </div>
-                </section>
-            }
-            .into_any()
+            view! { <MergeChoice incoming=incoming report=report orphaned=orphaned open=open/> }.into_any()
         }
         Some(Outcome::OtherRunbook { incoming, here }) => {
-            let separate_copy = separate_copy.clone();
-            view! {
-                <section class="page narrow problem">
-                    <h1>"This link is for another incident with the same id"</h1>
-                    <p>"This browser's incident runs the runbook " <code>{here}</code> ", the link's runs " <code>{incoming.runbook.clone()}</code> ". They are never merged."</p>
-                    <div class="choice-actions">
-                        <button type="button" class="secondary" on:click=move |_| separate_copy(incoming.clone())>"Open the link as a separate copy"</button>
-                        <a href="/">"Go to the runbooks"</a>
-                    </div>
-                </section>
-            }
-            .into_any()
+            view! { <OtherRunbookChoice incoming=incoming here=here open=open/> }.into_any()
         }
-        Some(Outcome::FromTheFuture(at)) => view! {
+        Some(refused) => view! { <Refused outcome=refused/> }.into_any(),
+    }
+}
+
+/// Opens the link in `fragment`: saved and opened at once when that is all it can mean
+/// (`None`), or what to show instead.
+fn arrive(store: Store, fragment: &str, open: Callback<String>) -> Option<Outcome> {
+    let token = share::token_from_fragment(fragment);
+    let shared = match share::decode(&token, &|slug| library::runbook(slug)) {
+        Err(error) => return Some(Outcome::Unreadable(capitalise(&error.to_string()))),
+        Ok(shared) if !shared.runbook_found => return Some(Outcome::UnknownRunbook(shared.incident.runbook)),
+        Ok(shared) => shared,
+    };
+    let incoming = shared.incident;
+    let local = store.incident(&incoming.id);
+    match actions::arrival(local.as_ref(), &incoming, now()) {
+        Arrival::New => {
+            let id = incoming.id.clone();
+            store.put(incoming);
+            tell(store, "Opened the shared incident. It is now saved in this browser too.", shared.orphaned);
+            open.run(id);
+            None
+        }
+        Arrival::NothingNew => {
+            tell(store, "This browser already had everything in the link.", shared.orphaned);
+            open.run(incoming.id);
+            None
+        }
+        Arrival::Choose(report) => Some(Outcome::Choose { incoming, report, orphaned: shared.orphaned }),
+        Arrival::OtherRunbook { here } => Some(Outcome::OtherRunbook { incoming, here }),
+        Arrival::FromTheFuture { at } => Some(Outcome::FromTheFuture(at)),
+    }
+}
+
+/// The link's incident merged into this browser's copy, then opened.
+fn merge_into_local(store: Store, incoming: &Incident, orphaned: usize, open: Callback<String>) {
+    let Some(mut local) = store.incident(&incoming.id) else { return };
+    if let Ok(report) = merge(&mut local, incoming, now()) {
+        let id = local.id.clone();
+        store.put(local);
+        tell(store, &format!("Merged the shared link into this browser's copy: {}.", report.summary()), orphaned);
+        open.run(id);
+    }
+}
+
+/// The link's incident saved under a new id, then opened; this browser's copy is kept.
+fn open_separate_copy(store: Store, incoming: &Incident, open: Callback<String>) {
+    let copy = actions::separate_copy(incoming, new_incident_id());
+    let id = copy.id.clone();
+    store.put(copy);
+    tell(store, "Opened the link as a separate copy; this browser's copy is unchanged.", 0);
+    open.run(id);
+}
+
+/// What the link would change, and the three choices.
+#[component]
+fn MergeChoice(incoming: Incident, report: MergeReport, orphaned: usize, open: Callback<String>) -> impl IntoView {
+    let store = use_store();
+    let incoming = StoredValue::new(incoming);
+    view! {
+        <section class="page narrow merge-choice" aria-labelledby="merge-title">
+            <h1 id="merge-title">"This link changes an incident you already have"</h1>
+            <p>"Nothing has changed yet. The link would:"</p>
+            <Changes report=report/>
+            <div class="choice-actions">
+                <button type="button" class="start" on:click=move |_| incoming.with_value(|i| merge_into_local(store, i, orphaned, open))>"Merge"</button>
+                <button type="button" class="secondary" on:click=move |_| incoming.with_value(|i| open_separate_copy(store, i, open))>"Open as a separate copy"</button>
+                <button type="button" class="link-button" on:click=move |_| open.run(incoming.with_value(|i| i.id.clone()))>"Keep mine unchanged"</button>
+            </div>
+        </section>
+    }
+}
+
+/// This browser's incident with the link's id runs another runbook: never merged.
+#[component]
+fn OtherRunbookChoice(incoming: Incident, here: String, open: Callback<String>) -> impl IntoView {
+    let store = use_store();
+    let link_runbook = incoming.runbook.clone();
+    let incoming = StoredValue::new(incoming);
+    view! {
+        <section class="page narrow problem">
+            <h1>"This link is for another incident with the same id"</h1>
+            <p>"This browser's incident runs the runbook " <code>{here}</code> ", the link's runs " <code>{link_runbook}</code> ". They are never merged."</p>
+            <div class="choice-actions">
+                <button type="button" class="secondary" on:click=move |_| incoming.with_value(|i| open_separate_copy(store, i, open))>"Open the link as a separate copy"</button>
+                <a href="/">"Go to the runbooks"</a>
+            </div>
+        </section>
+    }
+}
+
+/// A link that cannot be opened, and why; nothing in this browser changed.
+#[component]
+fn Refused(outcome: Outcome) -> impl IntoView {
+    match outcome {
+        Outcome::FromTheFuture(at) => view! {
             <section class="page narrow problem">
                 <h1>"This incident link cannot be opened"</h1>
                 <p class="reason">{future_reason(at)}</p>
@@ -145,14 +164,14 @@ pub fn SharedLinkPage() -> impl IntoView {
             </section>
         }
         .into_any(),
-        Some(Outcome::UnknownRunbook(slug)) => view! {
+        Outcome::UnknownRunbook(slug) => view! {
             <section class="page narrow problem">
                 <h1>"This link is for a runbook this site doesn't have"</h1>
                 <p>"The incident was run with the runbook " <code>{slug}</code> ". Ask whoever sent the link which site it came from. Nothing in this browser was changed."</p>
             </section>
         }
         .into_any(),
-        Some(Outcome::Unreadable(reason)) => view! {
+        Outcome::Unreadable(reason) => view! {
             <section class="page narrow problem">
                 <h1>"This incident link cannot be opened"</h1>
                 <p class="reason">{reason}"."</p>
@@ -161,7 +180,7 @@ pub fn SharedLinkPage() -> impl IntoView {
             </section>
         }
         .into_any(),
-    }
+        Outcome::Choose { .. } | Outcome::OtherRunbook { .. } => ().into_any(),
     }
 }
 
