@@ -66,6 +66,28 @@ pub fn from_architecture(text: &str) -> BTreeMap<String, BTreeSet<String>> {
     map
 }
 
+/// The map in ARCHITECTURE.md's "Crates by stage" against the manifests; what differs.
+pub fn check(root: &Path) -> Result<(), String> {
+    let architecture = std::fs::read_to_string(root.join("ARCHITECTURE.md")).map_err(|e| e.to_string())?;
+    let block = architecture
+        .split("## Crates by stage")
+        .nth(1)
+        .and_then(|section| section.split("\n## ").next())
+        .and_then(|section| section.split("```").nth(1))
+        .ok_or("ARCHITECTURE.md has no crate map under \"## Crates by stage\"")?;
+    let (written, real) = (from_architecture(block), from_manifests(root));
+    if written == real {
+        return Ok(());
+    }
+    let lines = |map: &BTreeMap<String, BTreeSet<String>>| {
+        map.iter()
+            .map(|(from, to)| format!("  {from} ─▶ {}", to.iter().cloned().collect::<Vec<_>>().join(", ")))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    Err(format!("ARCHITECTURE.md's crate map says:\n{}\nthe manifests say:\n{}", lines(&written), lines(&real)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -73,9 +95,17 @@ mod tests {
     #[test]
     fn the_crate_map_in_architecture_md_is_what_the_manifests_say() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-        let architecture = std::fs::read_to_string(root.join("ARCHITECTURE.md")).unwrap();
-        let section = architecture.split("## Crates by stage").nth(1).unwrap().split("\n## ").next().unwrap();
-        let block = section.split("```").nth(1).unwrap();
-        assert_eq!(from_architecture(block), from_manifests(root), "ARCHITECTURE.md's crate map against Cargo.toml");
+        check(root).unwrap();
+    }
+
+    #[test]
+    fn the_map_reads_each_line_a_build_script_and_nothing() {
+        let written = from_architecture("a ─▶ b, c\nb build.rs ─▶ c\nc ─▶ nothing\n");
+        let expected: BTreeMap<String, BTreeSet<String>> = [
+            ("a".to_string(), ["b".to_string(), "c".to_string()].into()),
+            ("b build.rs".to_string(), ["c".to_string()].into()),
+        ]
+        .into();
+        assert_eq!(written, expected);
     }
 }

@@ -74,10 +74,11 @@ fn lint_modules() -> Result<(), String> {
                 .map(move |group| format!("  {dir}: {}", group.join(" ↔ ")))
         })
         .collect();
-    if found.is_empty() {
-        return Ok(());
+    if !found.is_empty() {
+        return Err(format!("these files use each other; move what both need to a lower file:\n{}", found.join("\n")));
     }
-    Err(format!("these files use each other; move what both need to a lower file:\n{}", found.join("\n")))
+    process::step("checking ARCHITECTURE.md's crate map against the manifests");
+    crate_map::check(&process::root())
 }
 
 /// The runbooks and outpost.toml checked, then the site and the worker built.
