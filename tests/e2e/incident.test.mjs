@@ -187,6 +187,28 @@ describe('saved state', () => {
     await first.waitForFunction(() => document.querySelector('.progress-text')?.textContent === '0/40');
   });
 
+  test('a tab that missed the other tab\'s save keeps both tabs\' checks', async () => {
+    const first = await clockedPage();
+    await gotoApp(first, RUNBOOK);
+    await first.getByRole('button', { name: 'Start incident' }).click();
+    await first.waitForURL(/\/i\//);
+    const second = await first.context().newPage();
+    // This tab never hears of the other's saves, as a tab asleep in the background may not.
+    await second.addInitScript(() => {
+      window.addEventListener('storage', (event) => event.stopImmediatePropagation(), true);
+    });
+    await second.goto(first.url());
+    await second.waitForSelector('.cockpit');
+    await stepBox(first, 'Revenue impact').check();
+    await stepBox(second, 'Number of users affected').check();
+    assert.equal(await second.locator('.progress-text').innerText(), '2/40', 'the unseen check joined on save');
+    await first.waitForFunction(() => document.querySelector('.progress-text')?.textContent === '2/40');
+    await first.reload();
+    await first.waitForSelector('.cockpit');
+    assert.ok(await stepBox(first, 'Revenue impact').isChecked());
+    assert.ok(await stepBox(first, 'Number of users affected').isChecked());
+  });
+
   test('corrupt saved data is reported and set aside, not deleted, and the page still works', async () => {
     const page = await clockedPage();
     await gotoApp(page, '/');

@@ -37,7 +37,8 @@ fn PlainBlock(code: &'static CodeBlock) -> impl IntoView {
                 <CopyButton text=move |_| code.code.clone() class="copy copy-all"/>
             </div>
             // Focusable: a code line wider than the screen scrolls with the keyboard too.
-            <pre tabindex="0"><code>{code.code.as_str()}</code></pre>
+            // An empty block stays empty: the renderer writes a space for an empty text.
+            <pre tabindex="0"><code>{(!code.code.is_empty()).then_some(code.code.as_str())}</code></pre>
         </div>
     }
 }

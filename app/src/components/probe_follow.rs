@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use runbook::clock::hh_mm;
-use runbook::outage::{follow, Follow};
+use runbook::outage::{follow_report, Follow};
 
 use crate::components::probe_status::ProbeLive;
 use crate::doc::IncidentRef;
@@ -19,13 +19,13 @@ pub fn FollowProbe(incident: IncidentRef) -> impl IntoView {
     let probe = Memo::new(move |_| incident.state.with(|i| i.as_ref().and_then(|i| i.probe.clone())));
     let endpoint = probe.with_untracked(|p| p.as_ref().map(|p| p.endpoint.clone()))?;
     if let Some(feed) = use_probe() {
-        let name = endpoint.clone();
         Effect::new(move |_| {
-            let status = feed.last.with(|last| {
-                last.as_ref().and_then(|(report, _)| report.endpoints.iter().find(|e| e.name == name).cloned())
-            });
-            let (Some(status), Some(probe)) = (status, probe.get_untracked()) else { return };
-            match follow(&probe, &status) {
+            let Some(probe) = probe.get_untracked() else { return };
+            // Only fresh news is written into the incident; a cached status from an earlier
+            // visit is shown with its age, never recorded.
+            let news =
+                feed.last.with(|last| last.as_ref().and_then(|(report, at)| follow_report(&probe, report, *at, now())));
+            match news {
                 Some(Follow::Recovered { at }) => incident.update(store, |i| {
                     i.probe_recovered(at);
                 }),

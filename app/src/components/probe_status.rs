@@ -5,7 +5,7 @@
 use api::outage::OutageLink;
 use api::{EndpointStatus, State};
 use leptos::prelude::*;
-use runbook::clock::hh_mm;
+use runbook::clock::{hh_mm, moment};
 use runbook::Runbook;
 
 use crate::components::outage_panel::StartFromOutage;
@@ -185,9 +185,10 @@ fn Freshness(feed: ProbeFeed) -> impl IntoView {
             (None, Some(false)) => "probe unreachable, no status yet".to_string(),
             (None, _) => "checking…".to_string(),
             (Some((report, read_at)), reachable) => {
-                let mut text = format!("as of {}", hh_mm(report.checked_at.unwrap_or(*read_at), offset));
+                let now = clock.now.get();
+                let mut text = format!("as of {}", moment(report.checked_at.unwrap_or(*read_at), now, offset));
                 if let Some(since) = report.stale_since {
-                    text = format!("the probe stopped checking at {}", hh_mm(since, offset));
+                    text = format!("the probe stopped checking at {}", moment(since, now, offset));
                 }
                 if reachable == Some(false) {
                     text.push_str(" — probe unreachable");

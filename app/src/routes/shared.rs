@@ -9,6 +9,7 @@ use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
 use runbook::actions::{self, Arrival};
 use runbook::incident::Incident;
+use runbook::intake;
 use runbook::merge::{merge, MergeReport};
 use tokens::share;
 
@@ -16,6 +17,13 @@ use crate::library;
 use crate::state::clock::{now, use_clock};
 use crate::state::store::new_incident_id;
 use crate::state::store::{use_store, Notice, Store};
+
+/// What the notice after opening adds: checks not placed, what was left out of the link.
+#[derive(Clone, PartialEq, Default)]
+struct Note {
+    orphaned: usize,
+    left_out: Option<String>,
+}
 
 /// What opening the link came to, when it did not open the incident at once.
 #[derive(Clone, PartialEq)]
@@ -26,8 +34,8 @@ enum Outcome {
     /// This browser holds the incident: what the link would change, for the user to decide.
     Choose {
         incoming: Incident,
-        report: MergeReport,
-        orphaned: usize,
+        report: Box<MergeReport>,
+        note: Note,
     },
     /// This browser holds an incident with this id for another runbook.
     OtherRunbook {
@@ -54,8 +62,8 @@ pub fn SharedLinkPage() -> impl IntoView {
     });
     move || match outcome.get() {
         None => view! { <p class="page narrow">"Opening the shared incident…"</p> }.into_any(),
-        Some(Outcome::Choose { incoming, report, orphaned }) => {
-            view! { <MergeChoice incoming=incoming report=report orphaned=orphaned open=open/> }.into_any()
+        Some(Outcome::Choose { incoming, report, note }) => {
+            view! { <MergeChoice incoming=incoming report=*report note=note open=open/> }.into_any()
         }
         Some(Outcome::OtherRunbook { incoming, here }) => {
             view! { <OtherRunbookChoice incoming=incoming here=here open=open/> }.into_any()
@@ -73,34 +81,39 @@ fn arrive(store: Store, fragment: &str, open: Callback<String>) -> Option<Outcom
         Ok(shared) if !shared.runbook_found => return Some(Outcome::UnknownRunbook(shared.incident.runbook)),
         Ok(shared) => shared,
     };
-    let incoming = shared.incident;
+    // Within its limits before anything is saved or compared: what is saved reads back.
+    let runbook = library::runbook(&shared.incident.runbook);
+    let (incoming, left_out) = intake::within_limits(shared.incident, runbook);
+    let orphaned =
+        runbook.map_or(0, |r| incoming.checks.keys().filter(|id| !r.steps.iter().any(|s| s.id == **id)).count());
+    let note = Note { orphaned, left_out: left_out.words() };
     let local = store.incident(&incoming.id);
-    match actions::arrival(local.as_ref(), &incoming, now()) {
+    match actions::arrival(local.as_ref(), &incoming, runbook, now()) {
         Arrival::New => {
             let id = incoming.id.clone();
             store.put(incoming);
-            tell(store, "Opened the shared incident. It is now saved in this browser too.", shared.orphaned);
+            tell(store, "Opened the shared incident. It is now saved in this browser too.", &note);
             open.run(id);
             None
         }
         Arrival::NothingNew => {
-            tell(store, "This browser already had everything in the link.", shared.orphaned);
+            tell(store, "This browser already had everything in the link.", &note);
             open.run(incoming.id);
             None
         }
-        Arrival::Choose(report) => Some(Outcome::Choose { incoming, report, orphaned: shared.orphaned }),
+        Arrival::Choose(report) => Some(Outcome::Choose { incoming, report: Box::new(report), note }),
         Arrival::OtherRunbook { here } => Some(Outcome::OtherRunbook { incoming, here }),
         Arrival::FromTheFuture { at } => Some(Outcome::FromTheFuture(at)),
     }
 }
 
 /// The link's incident merged into this browser's copy, then opened.
-fn merge_into_local(store: Store, incoming: &Incident, orphaned: usize, open: Callback<String>) {
+fn merge_into_local(store: Store, incoming: &Incident, note: &Note, open: Callback<String>) {
     let Some(mut local) = store.incident(&incoming.id) else { return };
     if let Ok(report) = merge(&mut local, incoming, now()) {
         let id = local.id.clone();
         store.put(local);
-        tell(store, &format!("Merged the shared link into this browser's copy: {}.", report.summary()), orphaned);
+        tell(store, &format!("Merged the shared link into this browser's copy: {}.", report.summary()), note);
         open.run(id);
     }
 }
@@ -110,22 +123,25 @@ fn open_separate_copy(store: Store, incoming: &Incident, open: Callback<String>)
     let copy = actions::separate_copy(incoming, new_incident_id());
     let id = copy.id.clone();
     store.put(copy);
-    tell(store, "Opened the link as a separate copy; this browser's copy is unchanged.", 0);
+    tell(store, "Opened the link as a separate copy; this browser's copy is unchanged.", &Note::default());
     open.run(id);
 }
 
 /// What the link would change, and the three choices.
 #[component]
-fn MergeChoice(incoming: Incident, report: MergeReport, orphaned: usize, open: Callback<String>) -> impl IntoView {
+fn MergeChoice(incoming: Incident, report: MergeReport, note: Note, open: Callback<String>) -> impl IntoView {
     let store = use_store();
     let incoming = StoredValue::new(incoming);
+    let left_out = note.left_out.clone();
+    let note = StoredValue::new(note);
     view! {
         <section class="page narrow merge-choice" aria-labelledby="merge-title">
             <h1 id="merge-title">"This link changes an incident you already have"</h1>
             <p>"Nothing has changed yet. The link would:"</p>
             <Changes report=report/>
+            {left_out.map(|words| view! { <p class="merge-left-out">{words}</p> })}
             <div class="choice-actions">
-                <button type="button" class="start" on:click=move |_| incoming.with_value(|i| merge_into_local(store, i, orphaned, open))>"Merge"</button>
+                <button type="button" class="start" on:click=move |_| incoming.with_value(|i| note.with_value(|n| merge_into_local(store, i, n, open)))>"Merge"</button>
                 <button type="button" class="secondary" on:click=move |_| incoming.with_value(|i| open_separate_copy(store, i, open))>"Open as a separate copy"</button>
                 <button type="button" class="link-button" on:click=move |_| open.run(incoming.with_value(|i| i.id.clone()))>"Keep mine unchanged"</button>
             </div>
@@ -191,8 +207,9 @@ fn Changes(report: MergeReport) -> impl IntoView {
     view! { <ul class="merge-changes">{lines.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}</ul> }
 }
 
-fn tell(store: Store, text: &str, orphaned: usize) {
-    store.tell(Notice { text: format!("{text}{}", actions::orphans_note(orphaned)), problem: false });
+fn tell(store: Store, text: &str, note: &Note) {
+    let left_out = note.left_out.as_deref().map(|words| format!(" {words}")).unwrap_or_default();
+    store.tell(Notice { text: format!("{text}{}{left_out}", actions::orphans_note(note.orphaned)), problem: false });
 }
 
 fn future_reason(at: i64) -> String {

@@ -16,8 +16,8 @@ use runbook::incident::Timestamp;
 use super::clock::now;
 use super::storage;
 
-const CACHE_KEY: &str = "outpost.probe";
-const PICTURES_KEY: &str = "outpost.probe.pictures";
+const CACHE_KEY: &str = storage::CACHE_KEYS[0];
+const PICTURES_KEY: &str = storage::CACHE_KEYS[1];
 /// The wait after a read that failed, or before the first answer.
 const RETRY: Duration = Duration::from_secs(30);
 /// The uptime bars change by the hour: read again when they are this old.
@@ -148,10 +148,11 @@ impl Reader {
     }
 }
 
-/// Saves `value` with the time it was read, for the next visit, and gives it back.
+/// Saves `value` with the time it was read, for the next visit, and gives it back. A copy
+/// only: bounded, and never in the way of an incident (`storage::set_cache`).
 fn keep<T: serde::Serialize>(key: &str, value: T) -> T {
     if let Ok(json) = serde_json::to_string(&value) {
-        storage::set(key, &format!("{}\n{json}", now()));
+        storage::set_cache(key, &format!("{}\n{json}", now()));
     }
     value
 }
@@ -192,12 +193,33 @@ async fn fetch_text(url: &str) -> Result<String, String> {
         if !response.ok() {
             return Err(format!("the probe answered HTTP {}", response.status()));
         }
-        let text =
-            JsFuture::from(response.text().map_err(|_| "no body")?).await.map_err(|_| "the body did not arrive")?;
-        let text = text.as_string().ok_or("no text")?;
-        if text.len() > MAX_BYTES {
-            return Err("the answer is larger than any probe sends".into());
+        // Said too large before a byte is read, or read a chunk at a time and given up at
+        // the cap: a probe (or whatever answers in its place) never fills the tab's memory.
+        let declared = response.headers().get("content-length").ok().flatten().and_then(|l| l.parse::<usize>().ok());
+        if declared.is_some_and(|length| length > MAX_BYTES) {
+            return Err("the answer is larger than any probe sends".to_string());
         }
+        let body = response.body().ok_or("no body")?;
+        let reader: web_sys::ReadableStreamDefaultReader =
+            body.get_reader().dyn_into().map_err(|_| "the body cannot be read")?;
+        let mut bytes: Vec<u8> = Vec::new();
+        loop {
+            let chunk = JsFuture::from(reader.read()).await.map_err(|_| "the body did not arrive")?;
+            let done = js_sys::Reflect::get(&chunk, &"done".into()).map(|d| d.is_truthy()).unwrap_or(true);
+            if done {
+                break;
+            }
+            let value = js_sys::Reflect::get(&chunk, &"value".into()).map_err(|_| "the body did not arrive")?;
+            let array = js_sys::Uint8Array::new(&value);
+            if bytes.len() + array.length() as usize > MAX_BYTES {
+                let _ = reader.cancel();
+                return Err("the answer is larger than any probe sends".into());
+            }
+            let start = bytes.len();
+            bytes.resize(start + array.length() as usize, 0);
+            array.copy_to(&mut bytes[start..]);
+        }
+        let text = String::from_utf8(bytes).map_err(|_| "the answer is not text")?;
         Ok(text)
     }
     .await;

@@ -24,6 +24,9 @@ pub struct Store {
     pub user_variables: RwSignal<BTreeMap<String, String>>,
     /// What the user must hear about: unreadable saved data, storage full, a merged link.
     pub notices: RwSignal<Vec<Notice>>,
+    /// Each incident's saved token as this tab last read or wrote it: a different one in
+    /// storage means another tab saved since, unseen (a missed `storage` event).
+    seen: StoredValue<BTreeMap<String, String>>,
 }
 
 #[derive(Clone, PartialEq)]
@@ -43,6 +46,7 @@ impl Store {
             incidents: RwSignal::new(Vec::new()),
             user_variables: RwSignal::new(read_variables()),
             notices: RwSignal::new(Vec::new()),
+            seen: StoredValue::new(BTreeMap::new()),
         };
         if cfg!(feature = "ssr") {
             return store; // building pages: nothing saved yet, nothing to follow
@@ -76,11 +80,20 @@ impl Store {
         });
     }
 
-    /// Changes one incident and saves it at once.
+    /// Changes one incident and saves it at once. When another tab saved it since this one
+    /// last looked, the two copies are united first, by the rules share links use
+    /// (`runbook::merge`), so neither tab's checks are lost.
     pub fn update(&self, id: &str, change: impl FnOnce(&mut Incident)) {
         let Some(mut incident) = self.incident(id) else {
             return;
         };
+        let key = format!("{INCIDENT_PREFIX}{id}");
+        if let Some(stored) = storage::get(&key) {
+            let unseen = self.seen.with_value(|seen| seen.get(id) != Some(&stored));
+            if let (true, Ok(theirs)) = (unseen, codec::decode(&stored)) {
+                let _ = runbook::merge::merge(&mut incident, &theirs, super::clock::now());
+            }
+        }
         change(&mut incident);
         self.put(incident);
     }
@@ -102,7 +115,11 @@ impl Store {
     }
 
     fn save(&self, incident: &Incident) {
-        if !storage::set(&format!("{INCIDENT_PREFIX}{}", incident.id), &codec::encode(incident)) {
+        let token = codec::encode(incident);
+        self.seen.update_value(|seen| {
+            seen.insert(incident.id.clone(), token.clone());
+        });
+        if !storage::set(&format!("{INCIDENT_PREFIX}{}", incident.id), &token) {
             self.notice("Could not save the incident: browser storage is full or disabled. Keep this tab open.".into());
         }
     }
@@ -123,7 +140,12 @@ impl Store {
     fn read_incident(&self, key: &str) -> Option<Incident> {
         let token = storage::get(key)?;
         match codec::decode(&token) {
-            Ok(incident) => Some(incident),
+            Ok(incident) => {
+                self.seen.update_value(|seen| {
+                    seen.insert(incident.id.clone(), token.clone());
+                });
+                Some(incident)
+            }
             Err(error) => {
                 let aside = format!("{SET_ASIDE_PREFIX}{}.{}", &key[INCIDENT_PREFIX.len()..], super::clock::now());
                 if storage::set(&aside, &token) {

@@ -15,6 +15,7 @@ pub mod cadence;
 mod endpoint;
 mod errors;
 pub mod limits;
+mod probe_api;
 mod raw;
 mod read;
 mod secrets;

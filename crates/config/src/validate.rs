@@ -13,6 +13,7 @@ use crate::cadence::{daily, fastest_sustainable, Shape, MIN_INTERVAL_SECONDS};
 use crate::endpoint;
 use crate::errors::Errors;
 use crate::limits::{FREE_SUBREQUESTS_PER_INVOCATION, MAX_ALERT_TARGETS, SUBREQUEST_HEADROOM};
+use crate::probe_api;
 use crate::raw::{LineIndex, RawAlert, RawConfig, RawMaintenance, RawProbe};
 use crate::secrets::is_secret_name;
 use crate::{AlertKind, AlertTarget, Config, ConfigError, Endpoint, Maintenance, Platform, Thresholds};
@@ -51,7 +52,8 @@ pub(crate) fn validate(raw: RawConfig, lines: &LineIndex, platform: Platform) ->
     let maintenance = maintenance(raw.maintenance, &endpoints, &mut errors);
     let title = raw.site.title.unwrap_or_else(|| "Outpost".to_string());
     let site_url = raw.site.url.filter(|u| !u.trim().is_empty());
-    let probe_api = raw.site.probe_api.map(Spanned::into_inner);
+    let probe_api =
+        raw.site.probe_api.and_then(|api| probe_api::validate(api.get_ref(), api.span(), platform, &mut errors));
     let mut config = Config {
         title,
         variables,

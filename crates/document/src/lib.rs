@@ -5,6 +5,7 @@
 //! Pure: no I/O, no browser, no clock. Parsing never fails and never panics; what it cannot
 //! make sense of becomes a [`Diagnostic`] next to the best document it can build.
 
+mod autolink;
 pub mod commands;
 pub mod diagnostic;
 pub mod front_matter;

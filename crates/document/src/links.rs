@@ -47,6 +47,10 @@ fn loose_name(name: &str) -> String {
 /// folder). With `known`, links to runbooks the site lacks become [`LinkTarget::MissingRunbook`].
 pub fn classify(href: &str, from: &str, known: Option<&KnownRunbooks>) -> LinkTarget {
     let href = href.trim();
+    // `[text]()`: a link to this very page, as CommonMark has it.
+    if href.is_empty() {
+        return LinkTarget::Anchor(String::new());
+    }
     if let Some(anchor) = href.strip_prefix('#') {
         return LinkTarget::Anchor(percent_decode(anchor));
     }

@@ -6,6 +6,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{BlockQuoteKind, BrokenLink, CodeBlockKind, Event, LinkType, Options, Parser, Tag};
 
+use crate::autolink;
 use crate::commands::{command_groups, is_shell};
 use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::links::{classify, KnownRunbooks};
@@ -62,6 +63,7 @@ pub(crate) fn parse_body(body: &str, context: &Context, diagnostics: &mut Vec<Di
         footnotes: Vec::new(),
         task_marker: None,
         depth: 0,
+        in_link: 0,
     };
     let mut blocks = builder.blocks();
     // A stray end event (never expected) must not cut the document short.
@@ -91,6 +93,8 @@ struct Builder<'a, 'd, I: Iterator<Item = (Event<'a>, Range<usize>)>> {
     /// The `[ ]`/`[x]` marker of the list item being read.
     task_marker: Option<bool>,
     depth: usize,
+    /// Links being read: text inside one is never made a link again.
+    in_link: usize,
 }
 
 impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Builder<'a, '_, I> {
@@ -154,8 +158,10 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Builder<'a, '_, I> {
         self.depth += 1;
         let mut inlines = Vec::new();
         let mut transparent = 0usize;
+        let mut first_line = None;
         while let Some((event, range)) = self.events.next() {
             let line = self.lines.line(range.start);
+            first_line.get_or_insert(line);
             match event {
                 Event::End(_) if transparent > 0 => transparent -= 1,
                 Event::End(_) => break,
@@ -164,7 +170,10 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Builder<'a, '_, I> {
             }
         }
         self.depth -= 1;
-        inlines
+        if self.in_link > 0 {
+            return inlines;
+        }
+        autolink::link_text(inlines, first_line.unwrap_or_default())
     }
 
     fn inline_event(&mut self, event: Event<'a>, line: u32, out: &mut Vec<Inline>) {
@@ -192,7 +201,12 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Builder<'a, '_, I> {
             Event::Start(Tag::Emphasis) => Inline::Emphasis(self.inlines()),
             Event::Start(Tag::Strong) => Inline::Strong(self.inlines()),
             Event::Start(Tag::Strikethrough) => Inline::Strikethrough(self.inlines()),
-            Event::Start(Tag::Link { dest_url, title, .. }) => self.link(&dest_url, &title, line),
+            Event::Start(Tag::Link { link_type, dest_url, title, .. }) => {
+                // `<oncall@example.com>` is an email, not a file next to the runbook.
+                let email = link_type == LinkType::Email && !dest_url.starts_with("mailto:");
+                let href = if email { format!("mailto:{dest_url}") } else { dest_url.to_string() };
+                self.link(&href, &title, line)
+            }
             Event::Start(Tag::Image { dest_url, title, .. }) => self.image(&dest_url, &title, line),
             // Any other container inside inline content: keep its text, drop the wrapper.
             Event::Start(_) => {
@@ -317,7 +331,10 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Builder<'a, '_, I> {
             )),
             _ => {}
         }
-        Inline::Link(Link { target, title: title.to_string(), content: self.inlines(), line })
+        self.in_link += 1;
+        let content = self.inlines();
+        self.in_link -= 1;
+        Inline::Link(Link { target, title: title.to_string(), content, line })
     }
 
     fn image(&mut self, src: &str, title: &str, line: u32) -> Inline {

@@ -50,8 +50,8 @@ pub enum OutageLinkRefusal {
     Unreadable(OutageError),
     /// The site's probe has no endpoint by this name.
     UnknownEndpoint(String),
-    /// The outage began later than now (beyond clock skew).
-    BeganInTheFuture,
+    /// The outage began, or was declared, later than now (beyond clock skew).
+    FromTheFuture,
 }
 
 impl std::fmt::Display for OutageLinkRefusal {
@@ -59,7 +59,9 @@ impl std::fmt::Display for OutageLinkRefusal {
         match self {
             OutageLinkRefusal::Unreadable(error) => write!(f, "{error}"),
             OutageLinkRefusal::UnknownEndpoint(name) => write!(f, "this site's probe has no endpoint named {name:?}"),
-            OutageLinkRefusal::BeganInTheFuture => write!(f, "it says the outage began in the future"),
+            OutageLinkRefusal::FromTheFuture => {
+                write!(f, "it says the outage began in the future (or was declared then)")
+            }
         }
     }
 }
@@ -75,8 +77,9 @@ pub fn read_outage_link(
     if known_endpoints.is_some_and(|known| !known.contains(&outage.endpoint)) {
         return Err(OutageLinkRefusal::UnknownEndpoint(outage.endpoint));
     }
-    if outage.onset > now.saturating_add(CLOCK_SKEW) {
-        return Err(OutageLinkRefusal::BeganInTheFuture);
+    // The declaration is at or after the onset: checking it covers both.
+    if outage.declared > now.saturating_add(CLOCK_SKEW) {
+        return Err(OutageLinkRefusal::FromTheFuture);
     }
     Ok(outage)
 }
@@ -96,14 +99,21 @@ pub enum Arrival {
     FromTheFuture { at: Timestamp },
 }
 
-pub fn arrival(local: Option<&Incident>, incoming: &Incident, now: Timestamp) -> Arrival {
+/// `incoming` should be within its limits already ([`crate::intake::within_limits`]);
+/// `runbook` tells the steps it has from the ones it lost.
+pub fn arrival(local: Option<&Incident>, incoming: &Incident, runbook: Option<&Runbook>, now: Timestamp) -> Arrival {
     if let Err(MergeRefusal::FromTheFuture { at }) = check_times(incoming, now) {
         return Arrival::FromTheFuture { at };
     }
     let Some(local) = local else { return Arrival::New };
     match preview(local, incoming, now) {
         Ok(report) if report.is_empty() => Arrival::NothingNew,
-        Ok(report) => Arrival::Choose(report),
+        Ok(mut report) => {
+            let has = |id: &crate::steps::StepId| runbook.is_some_and(|r| r.steps.iter().any(|s| s.id == *id));
+            report.not_in_runbook =
+                incoming.checks.keys().filter(|id| !local.checks.contains_key(id) && !has(id)).count();
+            Arrival::Choose(report)
+        }
         Err(MergeRefusal::OtherRunbook { here, .. }) => Arrival::OtherRunbook { here },
         Err(MergeRefusal::FromTheFuture { at }) => Arrival::FromTheFuture { at },
     }

@@ -15,6 +15,16 @@ pub fn date(at: Timestamp, offset_minutes: i32) -> String {
     DateTime::local(at, offset_minutes).date()
 }
 
+/// `21:06` when `at` is on the reader's day of `now`, else with its date,
+/// `2026-11-28 21:06`: a time of another day never reads as today's.
+pub fn moment(at: Timestamp, now: Timestamp, offset_minutes: i32) -> String {
+    if date(at, offset_minutes) == date(now, offset_minutes) {
+        hh_mm(at, offset_minutes)
+    } else {
+        format!("{} {}", date(at, offset_minutes), hh_mm(at, offset_minutes))
+    }
+}
+
 /// `HH:MM` of a duration: 83 minutes → `01:23`.
 pub fn duration_clock(seconds: u64) -> String {
     format!("{:02}:{:02}", seconds / 3600, seconds % 3600 / 60)

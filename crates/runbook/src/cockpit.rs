@@ -115,13 +115,12 @@ pub fn timeline(runbook: &Runbook, incident: &Incident, offset_minutes: i32) -> 
         }
     }
     for event in &incident.events {
-        let (order, text) = match &event.kind {
-            EventKind::SeverityChanged { to } => (1, format!("Severity set to {to}")),
-            EventKind::MessageCopied { template } => (3, format!("Sent: {template}")),
-            EventKind::Resolved => (4, "Resolved".to_string()),
-            EventKind::Reopened => (4, "Reopened".to_string()),
+        let order = match &event.kind {
+            EventKind::SeverityChanged { .. } => 1,
+            EventKind::MessageCopied { .. } => 3,
+            EventKind::Resolved | EventKind::Reopened => 4,
         };
-        entries.push((event.at, order, text));
+        entries.push((event.at, order, event.kind.words()));
     }
     // Times have one-second resolution; within a second the usual order of work decides:
     // start, severity, steps, messages sent, resolution.

@@ -84,6 +84,18 @@ pub enum EventKind {
     Reopened,
 }
 
+impl EventKind {
+    /// What the timeline (and the post-mortem) says of it.
+    pub fn words(&self) -> String {
+        match self {
+            EventKind::SeverityChanged { to } => format!("Severity set to {to}"),
+            EventKind::MessageCopied { template } => format!("Sent: {template}"),
+            EventKind::Resolved => "Resolved".to_string(),
+            EventKind::Reopened => "Reopened".to_string(),
+        }
+    }
+}
+
 impl Incident {
     pub fn new(id: impl Into<String>, runbook: impl Into<String>, started_at: Timestamp) -> Incident {
         Incident {

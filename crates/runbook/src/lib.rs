@@ -12,6 +12,7 @@ pub mod cockpit;
 pub mod cockpit_summary;
 pub mod duration;
 pub mod incident;
+pub mod intake;
 pub mod merge;
 pub mod outage;
 pub mod phases;

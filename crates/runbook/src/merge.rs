@@ -18,9 +18,17 @@ pub enum MergeRefusal {
     FromTheFuture { at: Timestamp },
 }
 
-/// A link whose times lie in the future (beyond [`CLOCK_SKEW`]) is refused, merged or not.
+/// How far ahead a next-update reminder may be: a reminder later than this is not one a
+/// person set during an incident.
+pub const REMINDER_HORIZON: Timestamp = 24 * 3600;
+
+/// A link whose times lie in the future (beyond [`CLOCK_SKEW`]) is refused, merged or not;
+/// its next-update reminder, which is in the future by nature, may be up to
+/// [`REMINDER_HORIZON`] ahead.
 pub fn check_times(incoming: &Incident, now: Timestamp) -> Result<(), MergeRefusal> {
-    match incoming.time_after(now.saturating_add(CLOCK_SKEW)) {
+    let latest = now.saturating_add(CLOCK_SKEW);
+    let reminder = incoming.next_update_at.filter(|&at| at > latest.saturating_add(REMINDER_HORIZON));
+    match incoming.time_after(latest).into_iter().chain(reminder).min() {
         Some(at) => Err(MergeRefusal::FromTheFuture { at }),
         None => Ok(()),
     }
@@ -45,6 +53,12 @@ pub struct MergeReport {
     pub start_moved: Option<(Timestamp, Timestamp)>,
     /// The endpoint whose outage (or its recovery) came from the link.
     pub probe_from_link: Option<String>,
+    /// Timeline entries the link adds: they reach the post-mortem.
+    pub added_events: Vec<Event>,
+    /// `(before, after)` when the link moves the next-update reminder.
+    pub next_update_moved: Option<(Option<Timestamp>, Timestamp)>,
+    /// Of `added_checks`, the steps this runbook does not have (kept, listed as orphaned).
+    pub not_in_runbook: usize,
 }
 
 impl MergeReport {
@@ -93,8 +107,9 @@ impl MergeReport {
     /// times in the reader's `offset_minutes` from UTC.
     pub fn changes(&self, offset_minutes: i32) -> Vec<String> {
         let mut lines = Vec::new();
-        if self.added_checks > 0 {
-            lines.push(format!("check {}", plural(self.added_checks, "more step", "more steps")));
+        let steps = self.added_checks - self.not_in_runbook.min(self.added_checks);
+        if steps > 0 {
+            lines.push(format!("check {}", plural(steps, "more step", "more steps")));
         }
         if !self.updated_fields.is_empty() {
             lines.push(format!("change template fields: {}", self.updated_fields.join(", ")));
@@ -115,6 +130,34 @@ impl MergeReport {
         }
         if !self.added_variables.is_empty() {
             lines.push(format!("add host values: {}", self.added_variables.join(", ")));
+        }
+        if let Some(endpoint) = &self.probe_from_link {
+            lines.push(format!("add the probe's outage of {endpoint} (or its recovery), which the incident follows"));
+        }
+        if let Some((_, after)) = self.next_update_moved {
+            let when = format!("{} {}", clock::date(after, offset_minutes), clock::hh_mm(after, offset_minutes));
+            lines.push(format!("set the next update reminder to {when}"));
+        }
+        // Each entry the post-mortem will show, but for the ones a line above already says.
+        for event in &self.added_events {
+            let said = match &event.kind {
+                EventKind::SeverityChanged { to } => self.severity.as_ref().is_some_and(|(_, after)| after == to),
+                EventKind::Resolved | EventKind::Reopened => self.resolution_changed,
+                EventKind::MessageCopied { .. } => false,
+            };
+            if !said {
+                lines.push(format!(
+                    "add to the timeline at {}: {}",
+                    clock::hh_mm(event.at, offset_minutes),
+                    event.kind.words()
+                ));
+            }
+        }
+        if self.not_in_runbook > 0 {
+            lines.push(format!(
+                "keep {} this runbook does not have (listed as orphaned, never placed on another step)",
+                plural(self.not_in_runbook, "checked step", "checked steps")
+            ));
         }
         lines
     }
@@ -177,12 +220,17 @@ pub fn merge(local: &mut Incident, incoming: &Incident, now: Timestamp) -> Resul
         let same_minute = |e: &Event| e.kind == event.kind && e.at.div_euclid(60) == event.at.div_euclid(60);
         if !local.events.iter().any(same_minute) {
             local.events.push(event.clone());
+            report.added_events.push(event.clone());
         }
     }
     document::small_sort::sort_by_key(&mut local.events, |e| e.at);
     let excess = local.events.len().saturating_sub(limits::EVENTS);
     local.events.drain(..excess);
-    local.next_update_at = local.next_update_at.max(incoming.next_update_at);
+    let next_update = local.next_update_at.max(incoming.next_update_at);
+    if next_update != local.next_update_at {
+        report.next_update_moved = next_update.map(|after| (local.next_update_at, after));
+        local.next_update_at = next_update;
+    }
     // Severity and resolution follow the latest event of either copy.
     if let Some(to) = local.events.iter().rev().find_map(|e| match &e.kind {
         EventKind::SeverityChanged { to } if !to.trim().is_empty() => Some(to.clone()),

@@ -57,6 +57,25 @@ pub enum Follow {
     Worsened { state: api::State, regions: Vec<String> },
 }
 
+/// How old the probe's news may be and still be written into an incident: older news is
+/// shown with its age, never recorded as what happened.
+pub const FOLLOW_MAX_AGE: Timestamp = 120;
+
+/// What `report`, read at `read_at`, changes in the outage `probe` an incident follows:
+/// nothing when it is older than [`FOLLOW_MAX_AGE`] or the probe had stopped checking.
+pub fn follow_report(
+    probe: &ProbeOutage,
+    report: &api::StatusReport,
+    read_at: Timestamp,
+    now: Timestamp,
+) -> Option<Follow> {
+    let as_of = report.checked_at.unwrap_or(read_at).min(read_at);
+    if report.stale_since.is_some() || now.saturating_sub(as_of) > FOLLOW_MAX_AGE {
+        return None;
+    }
+    follow(probe, report.endpoints.iter().find(|e| e.name == probe.endpoint)?)
+}
+
 /// What `status`, the probe's latest on the endpoint `probe` follows, changes, if anything.
 pub fn follow(probe: &ProbeOutage, status: &api::EndpointStatus) -> Option<Follow> {
     if status.state == api::State::Up {

@@ -48,6 +48,10 @@ pub enum Refusal {
     TooLong,
     /// Not the shape its kind takes.
     DoesNotFit(ValueKind),
+    /// Starts with `-`: a command would read it as an option (`--no-preserve-root`).
+    LeadingDash,
+    /// Holds a `..` path segment: it would leave the folder the command names.
+    ParentFolder,
 }
 
 impl std::fmt::Display for Refusal {
@@ -63,6 +67,8 @@ impl std::fmt::Display for Refusal {
             Refusal::DoesNotFit(ValueKind::Other) => {
                 "only letters, digits and . _ - : / @ are allowed (no spaces, quotes or shell characters)"
             }
+            Refusal::LeadingDash => "it starts with '-', which a command would read as an option",
+            Refusal::ParentFolder => "it holds '..', which would leave the folder the command names",
         })
     }
 }
@@ -100,6 +106,13 @@ pub fn check(kind: ValueKind, value: &str) -> Result<String, Refusal> {
         ValueKind::Commit => (7..=40).contains(&value.len()) && value.chars().all(|c| c.is_ascii_hexdigit()),
         ValueKind::Other => value.chars().all(|c| c.is_ascii_alphanumeric() || "._-:/@".contains(c)),
     };
+    // Whatever the kind: a value is a word in a command, never an option or a way out of a path.
+    if fits && value.starts_with('-') {
+        return Err(Refusal::LeadingDash);
+    }
+    if fits && value.split(['/', '\\']).any(|segment| segment == "..") {
+        return Err(Refusal::ParentFolder);
+    }
     if fits {
         Ok(value.to_string())
     } else {

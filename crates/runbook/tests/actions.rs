@@ -73,26 +73,32 @@ fn an_outage_link_is_refused_when_unreadable_unknown_or_from_the_future() {
     assert_eq!(refused.to_string(), "this site's probe has no endpoint named \"api\"");
     let ahead = OutageLink { onset: NOW + CLOCK_SKEW + 1, declared: NOW + CLOCK_SKEW + 1, ..outage() };
     let ahead = document::links::percent_decode(&ahead.to_param());
-    assert_eq!(read_outage_link(&ahead, NOW, Some(&known)), Err(OutageLinkRefusal::BeganInTheFuture));
+    assert_eq!(read_outage_link(&ahead, NOW, Some(&known)), Err(OutageLinkRefusal::FromTheFuture));
     assert!(matches!(read_outage_link("v9.x", NOW, None), Err(OutageLinkRefusal::Unreadable(_))));
 }
 
 #[test]
 fn a_shared_incident_is_new_nothing_new_a_choice_another_runbook_or_from_the_future() {
     let mut incoming = Incident::new("k3x9q2", "incident-response", NOW - 600);
-    assert_eq!(arrival(None, &incoming, NOW), Arrival::New);
-    assert_eq!(arrival(Some(&incoming.clone()), &incoming, NOW), Arrival::NothingNew);
+    assert_eq!(arrival(None, &incoming, None, NOW), Arrival::New);
+    assert_eq!(arrival(Some(&incoming.clone()), &incoming, None, NOW), Arrival::NothingNew);
     let local = incoming.clone();
     incoming.set_severity("SEV2", NOW - 60);
-    match arrival(Some(&local), &incoming, NOW) {
+    match arrival(Some(&local), &incoming, None, NOW) {
         Arrival::Choose(report) => assert_eq!(report.severity, Some((None, "SEV2".to_string()))),
         other => panic!("expected a choice, got {other:?}"),
     }
     let elsewhere = Incident::new("k3x9q2", "database-failover", NOW - 600);
-    assert_eq!(arrival(Some(&elsewhere), &incoming, NOW), Arrival::OtherRunbook { here: "database-failover".into() });
+    assert_eq!(
+        arrival(Some(&elsewhere), &incoming, None, NOW),
+        Arrival::OtherRunbook { here: "database-failover".into() }
+    );
     let mut ahead = incoming.clone();
     ahead.set_severity("SEV1", NOW + CLOCK_SKEW + 60);
-    assert!(matches!(arrival(None, &ahead, NOW), Arrival::FromTheFuture { .. }), "refused even with no copy here");
+    assert!(
+        matches!(arrival(None, &ahead, None, NOW), Arrival::FromTheFuture { .. }),
+        "refused even with no copy here"
+    );
 }
 
 #[test]
@@ -114,7 +120,7 @@ fn the_merge_preview_says_each_change_in_words_with_local_times() {
     let mut incoming = Incident::new("k3x9q2", "incident-response", NOW - 3600);
     incoming.set_severity("SEV1", NOW + 120);
     incoming.resolve(NOW + 180);
-    let Arrival::Choose(report) = arrival(Some(&local), &incoming, NOW + 300) else { panic!("a choice") };
+    let Arrival::Choose(report) = arrival(Some(&local), &incoming, None, NOW + 300) else { panic!("a choice") };
     let lines = report.changes(120);
     assert!(lines.contains(&"set severity to SEV1 (now SEV3)".to_string()), "{lines:?}");
     assert!(lines.contains(&"change whether the incident is resolved".to_string()), "{lines:?}");

@@ -9,7 +9,7 @@ use runbook::steps::{Step, StepId};
 use runbook::Runbook;
 
 use super::flags::Flags;
-use super::format::{field_keys, fingerprint, hash16, minute};
+use super::format::{field_keys, hash16, minute};
 use super::format::{ESCAPE16, ESCAPE8, MAX_LINK_LEN, MAX_TEXT_TOTAL, PREFIX, PREFIX_V1};
 use super::{probe, text_coder};
 use crate::bytes::{fnv1a, open_token, Reader};
@@ -67,7 +67,7 @@ pub fn decode<'r>(token: &str, find_runbook: &dyn Fn(&str) -> Option<&'r Runbook
 
     let current_steps: &[Step] = runbook.map_or(&[], |r| &r.steps);
     if let Some(bitmap) = bitmap {
-        bitmap.place(current_steps, &mut checks);
+        bitmap.place(&mut checks);
     }
     let orphaned = checks.keys().filter(|id| !current_steps.iter().any(|s| s.id == **id)).count();
     let incident = Incident {
@@ -126,7 +126,6 @@ impl Header {
 
 /// `s1`'s steps: a bitmap over the runbook's steps when the link was made, with fingerprints.
 struct BitmapSteps {
-    step_count: usize,
     checked: Vec<usize>,
     fingerprints: Vec<u8>,
     times: Vec<Timestamp>,
@@ -142,20 +141,15 @@ impl BitmapSteps {
         for _ in &checked {
             times.push(header.at_minute(reader.signed()?));
         }
-        Ok(BitmapSteps { step_count, checked, fingerprints, times })
+        Ok(BitmapSteps { checked, fingerprints, times })
     }
 
-    /// Placed only where the runbook has the same steps count and the same fingerprint at
-    /// that place; else kept under a made-up id, so it is listed, never dropped.
-    fn place(self, current_steps: &[Step], checks: &mut BTreeMap<StepId, Timestamp>) {
+    /// Never placed: an 8-bit fingerprint lets about one edit in 256 through, and an `s1`
+    /// link carries nothing that proves the runbook unchanged. Kept under made-up ids, so
+    /// each is listed as not placed, never dropped and never on another step.
+    fn place(self, checks: &mut BTreeMap<StepId, Timestamp>) {
         for ((index, print), at) in self.checked.into_iter().zip(self.fingerprints).zip(self.times) {
-            let same_place = (current_steps.len() == self.step_count)
-                .then(|| current_steps.get(index))
-                .flatten()
-                .filter(|step| fingerprint(step.id) == print);
-            let id =
-                same_place.map_or(StepId(0x8000_0000 | (index as u32 & 0x7f_ffff) << 8 | u32::from(print)), |s| s.id);
-            checks.insert(id, at);
+            checks.insert(StepId(0x8000_0000 | (index as u32 & 0x7f_ffff) << 8 | u32::from(print)), at);
         }
     }
 }

@@ -2,7 +2,6 @@
 //! the small hashes that stand for a runbook's steps, fields and templates.
 
 use runbook::incident::Timestamp;
-use runbook::steps::StepId;
 use runbook::Runbook;
 
 use crate::bytes::fnv1a;
@@ -14,11 +13,6 @@ pub const ESCAPE8: u8 = 0xFF;
 pub const MAX_TEXT_TOTAL: usize = 64 * 1024;
 /// Far above any link a person pastes, far below what would hurt a browser tab.
 pub const MAX_LINK_LEN: usize = 256 * 1024;
-
-/// An `s1` link's 8-bit summary of a step id.
-pub fn fingerprint(id: StepId) -> u8 {
-    (id.0 ^ id.0 >> 8 ^ id.0 >> 16 ^ id.0 >> 24) as u8
-}
 
 pub fn hash16(text: &str) -> u16 {
     let hash = fnv1a(text.as_bytes());

@@ -9,8 +9,7 @@
 //! Steps travel by full id because an id names a step's section and text: after the
 //! runbook is edited, a check lands on the same step or, if that step changed, on none (it
 //! is listed as orphaned). Format `s1` (a bitmap with 8-bit fingerprints) could land a check
-//! on the wrong step; its links still open, and a check is placed only where the runbook
-//! still has the same number of steps and the same fingerprint at the same place.
+//! on the wrong step; its links still open, with their checks listed as not placed.
 
 mod decode;
 mod encode;

@@ -1,0 +1,157 @@
+//! Where an incident enters from outside (a share link, before it is merged or saved): it is
+//! brought within the incident's limits first, so whatever is saved reads back, every step
+//! of the runbook can still be checked and every field still typed, and no text reaches the
+//! timeline with line breaks or invisible characters. One rule, applied at each entry.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use api::outage::is_hidden;
+
+use crate::incident::{limits, Event, EventKind, Incident};
+use crate::steps::StepId;
+use crate::Runbook;
+
+/// Checked steps a link may bring that the runbook does not have (listed as orphaned).
+pub const ORPHANED_CHECKS: usize = 100;
+/// Template fields a link may bring that the runbook does not have.
+pub const ORPHANED_FIELDS: usize = 16;
+
+/// What was left out to bring an incident within its limits.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LeftOut {
+    /// Checked steps the runbook does not have, past [`ORPHANED_CHECKS`].
+    pub checks: usize,
+    /// Fields the runbook does not have, past [`ORPHANED_FIELDS`] (or past the limit).
+    pub fields: usize,
+    /// The oldest events past [`limits::EVENTS`].
+    pub events: usize,
+    /// Host values for names that are not this runbook's placeholders.
+    pub variables: usize,
+}
+
+impl LeftOut {
+    pub fn is_empty(&self) -> bool {
+        *self == LeftOut::default()
+    }
+
+    /// "Left out of the link: 1900 checked steps this runbook does not have, 3 old timeline
+    /// entries." or nothing.
+    pub fn words(&self) -> Option<String> {
+        let parts: Vec<String> = [
+            (self.checks, "checked step this runbook does not have", "checked steps this runbook does not have"),
+            (self.fields, "field this runbook does not have", "fields this runbook does not have"),
+            (self.events, "old timeline entry", "old timeline entries"),
+            (self.variables, "value for no placeholder of this runbook", "values for no placeholder of this runbook"),
+        ]
+        .into_iter()
+        .filter(|(n, _, _)| *n > 0)
+        .map(|(n, one, many)| format!("{n} {}", if n == 1 { one } else { many }))
+        .collect();
+        (!parts.is_empty()).then(|| format!("Left out of the link: {}.", parts.join(", ")))
+    }
+}
+
+/// `incident` within its limits, judged against `runbook` when this site has it.
+pub fn within_limits(mut incident: Incident, runbook: Option<&Runbook>) -> (Incident, LeftOut) {
+    let mut left_out = LeftOut::default();
+    incident.id = clean(&incident.id, limits::NAME_CHARS);
+    incident.runbook = clean(&incident.runbook, limits::NAME_CHARS);
+    incident.severity = incident.severity.map(|s| clean(&s, limits::NAME_CHARS)).filter(|s| !s.is_empty());
+    left_out.checks = bound_checks(&mut incident.checks, runbook);
+    left_out.fields = bound_fields(&mut incident, runbook);
+    left_out.variables = bound_variables(&mut incident.variables, runbook);
+    left_out.events = bound_events(&mut incident.events);
+    if let Some(probe) = &mut incident.probe {
+        probe.endpoint = clean(&probe.endpoint, limits::NAME_CHARS);
+        probe.cause = clean(&probe.cause, api::outage::WRITTEN_CAUSE_CHARS);
+        probe.regions.truncate(api::outage::MAX_REGIONS);
+        for region in &mut probe.regions {
+            *region = clean(region, limits::NAME_CHARS);
+        }
+    }
+    (incident, left_out)
+}
+
+/// Text without line breaks or invisible characters, at most `max` characters.
+fn clean(text: &str, max: usize) -> String {
+    text.chars().filter(|c| !is_hidden(*c)).take(max).collect()
+}
+
+/// Every check of a runbook step stays; of the others, the first [`ORPHANED_CHECKS`].
+fn bound_checks(checks: &mut BTreeMap<StepId, i64>, runbook: Option<&Runbook>) -> usize {
+    let steps: BTreeSet<StepId> = runbook.map(|r| r.steps.iter().map(|s| s.id).collect()).unwrap_or_default();
+    let allowed_orphans = if runbook.is_some() { ORPHANED_CHECKS } else { limits::CHECKS };
+    let before = checks.len();
+    let mut orphans = 0;
+    checks.retain(|id, _| {
+        let keep = steps.contains(id) || orphans < allowed_orphans;
+        orphans += usize::from(!steps.contains(id) && keep);
+        keep
+    });
+    let mut kept = 0;
+    checks.retain(|_, _| {
+        kept += 1;
+        kept <= limits::CHECKS
+    });
+    before - checks.len()
+}
+
+/// Every field of the runbook stays (cut to its length); of the others, the first
+/// [`ORPHANED_FIELDS`], within [`limits::FIELDS`] in all.
+fn bound_fields(incident: &mut Incident, runbook: Option<&Runbook>) -> usize {
+    let known: BTreeSet<String> = runbook
+        .map(|r| r.templates.iter().flat_map(|t| t.fields().map(|f| f.key.clone())).collect())
+        .unwrap_or_default();
+    let allowed_orphans = if runbook.is_some() { ORPHANED_FIELDS } else { limits::FIELDS };
+    let keys: BTreeSet<String> = incident.fields.keys().chain(incident.field_times.keys()).cloned().collect();
+    let (mut kept, mut orphans, mut dropped) = (0, 0, 0);
+    for key in keys {
+        let is_known = known.contains(&key);
+        let keep = kept < limits::FIELDS
+            && (is_known || orphans < allowed_orphans)
+            && key.chars().count() <= limits::NAME_CHARS;
+        if keep {
+            kept += 1;
+            orphans += usize::from(!is_known);
+            if let Some(value) = incident.fields.get_mut(&key) {
+                *value = value.chars().take(limits::FIELD_CHARS).collect();
+            }
+        } else {
+            incident.fields.remove(&key);
+            incident.field_times.remove(&key);
+            dropped += 1;
+        }
+    }
+    dropped
+}
+
+/// Only values for the runbook's placeholders, within the limits. A value that does not fit
+/// its placeholder is kept as the link had it: the hosts panel shows it refused, with the
+/// reason, and it never reaches a command (`values::substitute` checks every value).
+fn bound_variables(variables: &mut BTreeMap<String, String>, runbook: Option<&Runbook>) -> usize {
+    let before = variables.len();
+    let is_placeholder = |name: &str| runbook.is_some_and(|r| r.variables.iter().any(|v| v.name == name));
+    let kept: BTreeMap<String, String> = std::mem::take(variables)
+        .into_iter()
+        .filter(|(name, _)| is_placeholder(name))
+        .map(|(name, value)| (name, clean(&value, crate::values::MAX_VALUE_CHARS)))
+        .take(limits::VARIABLES)
+        .collect();
+    *variables = kept;
+    before - variables.len()
+}
+
+/// In time order, the newest [`limits::EVENTS`], their words cleaned.
+fn bound_events(events: &mut Vec<Event>) -> usize {
+    document::small_sort::sort_by_key(events, |e| e.at);
+    let excess = events.len().saturating_sub(limits::EVENTS);
+    events.drain(..excess);
+    for event in events.iter_mut() {
+        match &mut event.kind {
+            EventKind::SeverityChanged { to } => *to = clean(to, limits::NAME_CHARS),
+            EventKind::MessageCopied { template } => *template = clean(template, limits::NAME_CHARS),
+            EventKind::Resolved | EventKind::Reopened => {}
+        }
+    }
+    excess
+}

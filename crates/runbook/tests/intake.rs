@@ -1,0 +1,148 @@
+//! A valid but hostile link's incident, brought within its limits before anything is saved:
+//! the reproductions of an outside review, each as a test.
+
+mod common;
+
+use api::State;
+use common::team_runbook_source;
+use runbook::actions::{arrival, Arrival};
+use runbook::incident::{limits, Event, EventKind, Incident, ProbeOutage};
+use runbook::intake::{within_limits, ORPHANED_CHECKS, ORPHANED_FIELDS};
+use runbook::merge::{check_times, MergeRefusal, REMINDER_HORIZON};
+use runbook::steps::StepId;
+use runbook::values::{check, Refusal, ValueKind};
+use runbook::{parse, Runbook};
+
+// 2026-11-28 20:07:00 UTC
+const START: i64 = 1_795_896_420;
+const NOW: i64 = START + 3600;
+
+fn team() -> Runbook {
+    parse("incident-response.md", team_runbook_source())
+}
+
+/// 2,000 made-up step ids and 64 made-up field keys: 13.7 KB as a link.
+fn stuffed() -> Incident {
+    let mut incident = Incident::new("k3x9q2", "incident-response", START);
+    for n in 0..2_000u32 {
+        incident.checks.insert(StepId(0x4000_0000 + n), START + 60);
+    }
+    for n in 0..64 {
+        incident.fields.insert(format!("made up {n}"), "x".into());
+        incident.field_times.insert(format!("made up {n}"), START + 60);
+    }
+    incident
+}
+
+#[test]
+fn a_stuffed_link_leaves_room_to_check_every_step_and_type_every_field() {
+    let runbook = team();
+    let (mut incident, left_out) = within_limits(stuffed(), Some(&runbook));
+    assert_eq!(incident.checks.len(), ORPHANED_CHECKS);
+    assert_eq!(left_out.checks, 2_000 - ORPHANED_CHECKS);
+    assert_eq!(incident.field_times.len(), ORPHANED_FIELDS);
+    assert_eq!(left_out.fields, 64 - ORPHANED_FIELDS);
+    assert!(left_out
+        .words()
+        .unwrap()
+        .starts_with("Left out of the link: 1900 checked steps this runbook does not have"));
+    for step in &runbook.steps {
+        incident.toggle_step(step.id, NOW);
+    }
+    assert!(runbook.steps.iter().all(|s| incident.checks.contains_key(&s.id)), "every step can still be checked");
+    for template in &runbook.templates {
+        for field in template.fields() {
+            assert!(incident.set_field(&field.key, "typed", NOW), "field {:?} can still be typed", field.key);
+        }
+    }
+}
+
+#[test]
+fn the_merge_preview_counts_only_the_runbooks_steps_as_steps_to_check() {
+    let runbook = team();
+    let (mut incoming, _) = within_limits(stuffed(), Some(&runbook));
+    incoming.toggle_step(runbook.steps[0].id, START + 120);
+    let local = Incident::new("k3x9q2", "incident-response", START);
+    let Arrival::Choose(report) = arrival(Some(&local), &incoming, Some(&runbook), NOW) else { panic!("a choice") };
+    let lines = report.changes(0);
+    assert!(lines.contains(&"check 1 more step".to_string()), "{lines:?}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with(&format!("keep {ORPHANED_CHECKS} checked steps this runbook does not have"))),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn the_merge_preview_lists_the_outage_the_timeline_and_the_reminder() {
+    let runbook = team();
+    let local = Incident::new("k3x9q2", "incident-response", START);
+    let mut incoming = local.clone();
+    incoming.probe = Some(ProbeOutage {
+        endpoint: "api".into(),
+        state: State::Down,
+        onset: START,
+        declared: START + 20,
+        regions: vec!["weur".into()],
+        cause: "HTTP 503".into(),
+        recovered: Some(START + 600),
+    });
+    incoming
+        .events
+        .push(Event { at: START + 300, kind: EventKind::MessageCopied { template: "### Root Cause\nmade up".into() } });
+    incoming.next_update_at = Some(NOW + 900);
+    let (incoming, _) = within_limits(incoming, Some(&runbook));
+    let Arrival::Choose(report) = arrival(Some(&local), &incoming, Some(&runbook), NOW) else { panic!("a choice") };
+    let lines = report.changes(0);
+    assert!(lines.iter().any(|l| l.contains("the probe's outage of api")), "{lines:?}");
+    assert!(lines.iter().any(|l| l.starts_with("set the next update reminder to")), "{lines:?}");
+    let timeline = lines.iter().find(|l| l.starts_with("add to the timeline at")).expect("the event is listed");
+    assert!(
+        timeline.ends_with("Sent: ### Root Causemade up"),
+        "one line, as the post-mortem would show it: {timeline}"
+    );
+}
+
+#[test]
+fn a_reminder_far_ahead_is_from_the_future_and_one_within_a_day_is_not() {
+    let mut incident = Incident::new("k3x9q2", "incident-response", START);
+    incident.next_update_at = Some(NOW + 1800);
+    assert_eq!(check_times(&incident, NOW), Ok(()));
+    let far = 4_102_444_800; // 2100-01-01
+    incident.next_update_at = Some(far);
+    assert_eq!(check_times(&incident, NOW), Err(MergeRefusal::FromTheFuture { at: far }));
+    incident.next_update_at = Some(NOW + REMINDER_HORIZON + 3600);
+    assert!(check_times(&incident, NOW).is_err());
+}
+
+#[test]
+fn a_link_keeps_only_the_runbooks_placeholders_and_clean_one_line_words() {
+    let runbook = team();
+    let mut incident = Incident::new("k3x9q2\u{202e}", "incident-response", START);
+    incident.variables.insert("EC2_HOST".into(), "--no-preserve-root".into());
+    incident.variables.insert("NOT_A_PLACEHOLDER".into(), "203.0.113.7".into());
+    incident.severity = Some("SEV1\u{200b}\n".into());
+    for n in 0..(limits::EVENTS + 10) as i64 {
+        incident.events.push(Event { at: START + limits::EVENTS as i64 + 10 - n, kind: EventKind::Resolved });
+    }
+    let (incident, left_out) = within_limits(incident, Some(&runbook));
+    // Kept as the link had it, so the hosts panel can say why it is refused; never used.
+    assert_eq!(incident.variables.keys().collect::<Vec<_>>(), ["EC2_HOST"]);
+    assert!(runbook.check_value("EC2_HOST", &incident.variables["EC2_HOST"]).is_err());
+    assert_eq!(left_out.variables, 1);
+    assert_eq!((incident.id.as_str(), incident.severity.as_deref()), ("k3x9q2", Some("SEV1")));
+    assert_eq!(incident.events.len(), limits::EVENTS);
+    assert!(incident.events.windows(2).all(|w| w[0].at <= w[1].at), "in time order");
+    assert_eq!(incident.events[0].at, START + 11, "the oldest were left out");
+}
+
+#[test]
+fn other_values_refuse_a_leading_dash_and_a_parent_folder() {
+    assert_eq!(check(ValueKind::Other, "../.."), Err(Refusal::ParentFolder));
+    assert_eq!(check(ValueKind::Other, "cache/../../etc"), Err(Refusal::ParentFolder));
+    assert_eq!(check(ValueKind::Other, "--no-preserve-root"), Err(Refusal::LeadingDash));
+    assert_eq!(check(ValueKind::Other, "-rf"), Err(Refusal::LeadingDash));
+    assert_eq!(check(ValueKind::Other, "v1.2..v1.3"), Ok("v1.2..v1.3".into()), "'..' inside a word is no folder");
+    assert_eq!(check(ValueKind::Other, "app-cache/2026"), Ok("app-cache/2026".into()));
+}
