@@ -31,6 +31,26 @@ pub fn render(path: &str) -> String {
     })
 }
 
+/// The body of `runbook`'s page as HTML, for any runbook, not only the site's: the whole
+/// build path (markdown → document → runbook → HTML) that `tests/build_path.rs` pushes
+/// arbitrary text through.
+#[cfg(feature = "ssr")]
+pub fn render_runbook(runbook: &'static runbook::Runbook) -> String {
+    use leptos::prelude::*;
+    use leptos_router::components::Router;
+
+    let owner = Owner::new();
+    owner.with(|| {
+        provide_context(leptos_router::location::RequestUrl::new(&api::links::runbook_path(&runbook.slug, None)));
+        let store = crate::state::store::Store::load();
+        provide_context(store);
+        provide_context(crate::state::clock::Clock::start());
+        provide_context(crate::state::probe::ProbeFeed::start());
+        let doc = crate::doc::Doc::new(runbook, None, Default::default(), store);
+        view! { <Router><crate::routes::runbook::RunbookBody doc=doc/></Router> }.to_html()
+    })
+}
+
 /// `template` (Trunk's `index.html`) with the page's title and its pre-rendered body.
 pub fn page(template: &str, title: &str, body: &str) -> Result<String, String> {
     let with_title = match (template.find("<title>"), template.find("</title>")) {

@@ -124,7 +124,15 @@ fn rust(filter: Option<&str>) -> Result<(), String> {
     if let Some(filter) = filter {
         cargo.args(["--", filter]);
     }
-    process::run(&mut cargo)
+    process::run(&mut cargo)?;
+    // The app's own tests draw pages as the build does: the build-time renderer's feature.
+    step("the site's build path (markdown to pre-rendered HTML)");
+    let mut app = process::cargo();
+    app.args(["test", "--package", "app", "--no-default-features", "--features", "ssr", "--quiet"]);
+    if let Some(filter) = filter {
+        app.args(["--", filter]);
+    }
+    process::run(&mut app)
 }
 
 fn browser(dist: &std::path::Path, filter: Option<&str>) -> Result<(), String> {
