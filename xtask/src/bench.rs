@@ -30,6 +30,7 @@ pub fn run() -> Result<(), String> {
     let mut report = render(&sizes, &speed);
     report.push_str(&render_detection(&detection));
     report.push_str(&crate::page_load::measure(&dist)?);
+    report.push_str(&crate::spec::measure()?);
     report.push_str(&crate::serving::declaration(&crate::app::demo_copy(&dist)?)?);
     report.push_str(&render_worker(&worker_sizes));
     print!("{report}");

@@ -10,6 +10,7 @@ mod page_load;
 mod process;
 mod runbooks;
 mod serving;
+mod spec;
 mod test;
 mod tools;
 mod worker;
@@ -43,6 +44,8 @@ fn main() -> ExitCode {
             }
         },
         Some("build") => build_all().map(|_| ()),
+        // `bench spec`: only the spec table, printed (the whole run writes docs/benchmarks.md).
+        Some("bench") if args.get(1).is_some_and(|a| a == "spec") => spec::measure().map(|table| print!("{table}")),
         Some("bench") => bench::run(),
         Some("lint") => runbooks::lint().and_then(|_| lint_modules()),
         Some("help" | "-h" | "--help") => {

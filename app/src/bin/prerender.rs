@@ -1,10 +1,26 @@
 //! `prerender DIST`: writes every route of the site as a complete HTML page into DIST,
 //! over DIST/index.html (Trunk's output) as the template. Run by `cargo xtask build`.
+//!
+//! `prerender --markdown IN OUT`: each `IN/*.md`, read as a runbook, drawn as its page's body
+//! into `OUT/*.html`. Run by `cargo xtask bench` to measure what of the CommonMark and GFM
+//! specs survives the build.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().collect();
+    if let [_, flag, input, output] = args.as_slice() {
+        if flag == "--markdown" {
+            return match markdown_pages(&PathBuf::from(input), &PathBuf::from(output)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => {
+                    eprintln!("{error}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
+    }
     let Some(dist) = std::env::args().nth(1).map(PathBuf::from) else {
         eprintln!("usage: prerender DIST");
         return ExitCode::from(2);
@@ -36,4 +52,24 @@ fn main() -> ExitCode {
         println!("{path} → {file} ({} KB)", html.len() / 1024);
     }
     ExitCode::SUCCESS
+}
+
+/// Each `input/*.md` drawn as a runbook page's body into `output/*.html`.
+fn markdown_pages(input: &std::path::Path, output: &std::path::Path) -> Result<(), String> {
+    std::fs::create_dir_all(output).map_err(|e| format!("{}: {e}", output.display()))?;
+    let entries = std::fs::read_dir(input).map_err(|e| format!("{}: {e}", input.display()))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let runbook: &'static runbook::Runbook =
+            Box::leak(Box::new(runbook::Runbook::from_document(document::parse(&name, &text))));
+        let html = app::prerender::render_runbook(runbook);
+        let target = output.join(path.with_extension("html").file_name().unwrap_or_default());
+        std::fs::write(&target, html).map_err(|e| format!("{}: {e}", target.display()))?;
+    }
+    Ok(())
 }

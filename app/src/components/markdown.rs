@@ -107,6 +107,7 @@ fn table_view(table: &'static Table) -> AnyView {
         .enumerate()
         .map(|(i, cell)| view! { <th class=align(i) scope="col">{inlines_view(cell)}</th> })
         .collect_view();
+    let has_rows = !table.rows.is_empty();
     let rows = table
         .rows
         .iter()
@@ -123,7 +124,8 @@ fn table_view(table: &'static Table) -> AnyView {
         <div class="table-wrap" tabindex="0">
             <table>
                 <thead><tr>{header}</tr></thead>
-                <tbody>{rows}</tbody>
+                // A table of a header only has no body, as CommonMark writes it.
+                {has_rows.then(|| view! { <tbody>{rows}</tbody> })}
             </table>
         </div>
     }
@@ -164,7 +166,11 @@ fn link_view(target: &'static LinkTarget, title: &'static str, content: &'static
             <a href=url.clone() title=title target="_blank" rel="noopener noreferrer external">{inlines_view(content)}</a>
         }
         .into_any(),
-        LinkTarget::Anchor(anchor) => view! { <a href=format!("#{anchor}") title=title>{inlines_view(content)}</a> }.into_any(),
+        // `[text]()` links to this very page, as CommonMark writes it (`href=""`).
+        LinkTarget::Anchor(anchor) => {
+            let href = if anchor.is_empty() { String::new() } else { format!("#{anchor}") };
+            view! { <a href=href title=title>{inlines_view(content)}</a> }.into_any()
+        }
         LinkTarget::Runbook { slug, anchor } => {
             view! { <a href=runbook_href(slug, anchor.as_deref()) title=title>{inlines_view(content)}</a> }.into_any()
         }
