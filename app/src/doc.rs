@@ -5,12 +5,13 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
+use runbook::actions;
 use runbook::incident::Incident;
-use runbook::value_sources::{self, Source};
+use runbook::value_sources::{self, Offered, Source};
 use runbook::Runbook;
 
 use crate::library;
-use crate::state::store::{clean_value, Store};
+use crate::state::store::Store;
 
 #[derive(Clone, Copy)]
 pub struct Doc {
@@ -53,19 +54,18 @@ impl Doc {
         from_link: BTreeMap<String, String>,
         store: Store,
     ) -> Doc {
-        // Every source in order of precedence, lowest first.
+        // Every source, each above the one before (`value_sources::Offered`).
         let layers = move || {
-            let mut layers: Vec<(Source, Vec<(String, String)>)> = vec![
-                (Source::Site, library::variable_defaults().map(|(k, v)| (k.to_string(), v.to_string())).collect()),
-                (Source::Runbook, runbook.front_matter.variables.clone()),
-                (Source::User, store.user_variables.with(|vars| vars.clone().into_iter().collect())),
-                (Source::Link, from_link.clone().into_iter().collect()),
-            ];
-            if let Some(incident) = incident {
-                let held = incident.state.with(|i| i.as_ref().map(|i| i.variables.clone()).unwrap_or_default());
-                layers.push((Source::Incident, held.into_iter().collect()));
+            Offered {
+                site: library::variable_defaults().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+                runbook: runbook.front_matter.variables.clone(),
+                user: store.user_variables.with(|vars| vars.clone().into_iter().collect()),
+                link: from_link.clone().into_iter().collect(),
+                incident: incident.map(|i| {
+                    i.state.with(|i| i.as_ref().map(|i| i.variables.clone()).unwrap_or_default()).into_iter().collect()
+                }),
             }
-            layers
+            .layers()
         };
         let checked = Memo::new(move |_| value_sources::resolve(runbook, layers()));
         let sourced = Memo::new(move |_| checked.with(|resolved| resolved.values.clone()));
@@ -80,18 +80,18 @@ impl Doc {
     /// A value that does not fit its placeholder is refused with the reason.
     pub fn set_variable(&self, name: &str, value: &str) -> Result<(), String> {
         // Only detected host variables; a secret's name never gets a value.
-        let value = self.runbook.check_value(name, &clean_value(value)).map_err(|e| e.to_string())?;
+        let value = actions::checked_value(self.runbook, name, value).map_err(|e| e.to_string())?;
         match self.incident {
             Some(incident) => {
-                let mut accepted = true;
-                incident.update(self.store, |i| accepted = i.set_variable(name, &value));
-                if !accepted {
-                    return Err("this incident holds as many host values as it can".into());
-                }
+                let mut result = Ok(());
+                incident.update(self.store, |i| result = actions::set_incident_value(i, name, &value));
+                result.map_err(|e| e.to_string())
             }
-            None => self.store.set_user_variable(name, &value),
+            None => {
+                self.store.set_user_variable(name, &value);
+                Ok(())
+            }
         }
-        Ok(())
     }
 
     pub fn source_of(&self, name: &str) -> Option<Source> {
@@ -103,16 +103,8 @@ impl Doc {
     }
 }
 
-/// Variables a link sets, such as `?EC2_HOST=10.0.0.5` from an alert. Only the runbook's
-/// own host variables are taken: a secret's name in a link is ignored.
+/// Variables a link sets, such as `?EC2_HOST=10.0.0.5` from an alert
+/// (`value_sources::from_link`: only the runbook's own placeholders).
 pub fn variables_from_link(runbook: &Runbook) -> BTreeMap<String, String> {
-    let query = use_query_map();
-    query.with_untracked(|q| {
-        runbook
-            .variables
-            .iter()
-            .filter_map(|v| q.get(&v.name).map(|value| (v.name.clone(), clean_value(&value))))
-            .filter(|(_, value)| !value.is_empty())
-            .collect()
-    })
+    use_query_map().with_untracked(|q| value_sources::from_link(runbook, &|name| q.get(name)))
 }

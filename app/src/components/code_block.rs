@@ -10,7 +10,7 @@ use runbook::values::substitute;
 use runbook::variables::{pieces, Piece};
 
 use crate::components::copy_button::CopyButton;
-use crate::components::step_check::{step_at, StepCheck};
+use crate::components::step_check::StepCheck;
 use crate::components::template_form::TemplateForm;
 use crate::doc::Doc;
 
@@ -53,7 +53,7 @@ fn ShellBlock(code: &'static CodeBlock, doc: Doc) -> impl IntoView {
         .iter()
         .enumerate()
         .map(|(index, group)| {
-            let step = step_at(doc.runbook, StepLocation::Command { block_line: code.line, group: index });
+            let step = doc.runbook.step_at(StepLocation::Command { block_line: code.line, group: index });
             view! { <CommandRow group=group step=step doc=doc/> }
         })
         .collect_view();

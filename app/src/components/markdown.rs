@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use runbook::steps::StepLocation;
 
 use crate::components::code_block::CodeBlockView;
-use crate::components::step_check::{step_at, StepCheck};
+use crate::components::step_check::StepCheck;
 use crate::doc::Doc;
 use crate::library::runbook_href;
 
@@ -65,7 +65,7 @@ fn list_view(list: &'static List, doc: Doc) -> AnyView {
         .items
         .iter()
         .map(|item| {
-            let step = step_at(doc.runbook, StepLocation::ListItem { line: item.line });
+            let step = doc.runbook.step_at(StepLocation::ListItem { line: item.line });
             match (step, doc.incident) {
                 (Some(step), Some(incident)) => {
                     let done = move || incident.state.with(|i| i.as_ref().is_some_and(|i| i.checks.contains_key(&step.id)));

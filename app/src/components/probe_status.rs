@@ -2,15 +2,16 @@
 //! link to a runbook on its page, and the outage an incident follows in its cockpit. Each
 //! says how old what it shows is; none blocks the page.
 
-use api::outage::OutageLink;
 use api::{EndpointStatus, State};
 use leptos::prelude::*;
-use runbook::clock::{hh_mm, moment};
+use runbook::actions;
+use runbook::clock::hh_mm;
+use runbook::outage::freshness;
 use runbook::Runbook;
 
 use crate::components::outage_panel::StartFromOutage;
 use crate::components::uptime_bar::UptimeBar;
-use crate::state::clock::use_clock;
+use crate::state::clock::{now, use_clock};
 use crate::state::probe::{use_probe, ProbeFeed};
 
 /// Every endpoint the probe watches, for the home page.
@@ -53,26 +54,14 @@ pub fn ProbeStrip() -> impl IntoView {
 pub fn RunbookProbe(runbook: &'static Runbook) -> impl IntoView {
     let feed = use_probe()?;
     // An outage the page's link brought is offered above, once.
+    // Only one the link panel accepted: a refused link (from the future, unknown) or an
+    // older outage of the same endpoint hides nothing.
     let from_link = leptos_router::hooks::use_query_map()
         .with_untracked(|q| q.get(api::outage::PARAM))
-        .and_then(|value| OutageLink::parse(&value).ok())
-        .map(|outage| outage.endpoint);
+        .and_then(|value| actions::read_outage_link(&value, now(), crate::library::known_endpoints()).ok());
     let from_link = StoredValue::new(from_link);
     let endpoints = Memo::new(move |_| {
-        feed.last.with(|last| {
-            last.as_ref()
-                .map(|(report, _)| {
-                    report
-                        .endpoints
-                        .iter()
-                        .filter(|e| {
-                            e.runbook.as_deref().is_some_and(|link| api::links::split_link(link).0 == runbook.slug)
-                        })
-                        .cloned()
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
-        })
+        feed.last.with(|last| last.as_ref().map(|(report, _)| report.endpoints_for(&runbook.slug)).unwrap_or_default())
     });
     // Drawn above the runbook once the probe answers: the reader's place stays put.
     Effect::new(move |_| {
@@ -90,7 +79,7 @@ pub fn RunbookProbe(runbook: &'static Runbook) -> impl IntoView {
                     {move || endpoints.get().into_iter().map(|endpoint| {
                         let outage = endpoint
                             .outage()
-                            .filter(|o| from_link.with_value(|linked| linked.as_ref() != Some(&o.endpoint)));
+                            .filter(|o| from_link.with_value(|linked| !linked.as_ref().is_some_and(|l| actions::same_outage(l, o))));
                         let hosts = endpoint.hosts.clone();
                         view! {
                             <EndpointRow endpoint=endpoint>
@@ -181,21 +170,8 @@ fn Freshness(feed: ProbeFeed) -> impl IntoView {
     let text = move || {
         let offset = clock.offset_minutes.get();
         let reachable = feed.reachable.get();
-        feed.last.with(|last| match (last, reachable) {
-            (None, Some(false)) => "probe unreachable, no status yet".to_string(),
-            (None, _) => "checking…".to_string(),
-            (Some((report, read_at)), reachable) => {
-                let now = clock.now.get();
-                let mut text = format!("as of {}", moment(report.checked_at.unwrap_or(*read_at), now, offset));
-                if let Some(since) = report.stale_since {
-                    text = format!("the probe stopped checking at {}", moment(since, now, offset));
-                }
-                if reachable == Some(false) {
-                    text.push_str(" — probe unreachable");
-                }
-                text
-            }
-        })
+        let now = clock.now.get();
+        feed.last.with(|last| freshness(last.as_ref().map(|(report, at)| (report, *at)), reachable, now, offset))
     };
     view! { <span class="probe-fresh">{text}</span> }
 }

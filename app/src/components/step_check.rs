@@ -28,8 +28,3 @@ pub fn StepCheck(step: &'static Step, incident: IncidentRef, store: Store) -> im
         </span>
     }
 }
-
-/// The step drawn at a location, if incident mode knows one there.
-pub fn step_at(runbook: &'static runbook::Runbook, location: runbook::steps::StepLocation) -> Option<&'static Step> {
-    runbook.steps.iter().find(|s| s.location == location)
-}

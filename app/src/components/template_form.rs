@@ -2,6 +2,7 @@
 //! post-mortem a download. Fields with the same name share one value across templates.
 
 use leptos::prelude::*;
+use runbook::actions;
 use runbook::clock;
 use runbook::cockpit::{self, FieldContext};
 use runbook::incident::limits::FIELD_CHARS;
@@ -29,29 +30,10 @@ pub fn TemplateForm(template: &'static Template, incident: IncidentRef, doc: Doc
             template.render(&|field| context.value(field), &timeline)
         })
     });
-    let mut seen = Vec::new();
-    let fields: Vec<&'static Field> = template
-        .fields()
-        .filter(|f| {
-            !seen.contains(&&f.key) && {
-                seen.push(&f.key);
-                true
-            }
-        })
-        .collect();
+    let fields = template.distinct_fields();
     let on_copied = move |_| {
-        incident.update(store, |i| {
-            let at = now();
-            i.record_copy(&template.title, at);
-            if template.fields().any(|f| f.kind == FieldKind::NextUpdate) {
-                let typed = i.fields.get("next update").cloned();
-                let offset = clock.offset_minutes.get_untracked();
-                let due = typed
-                    .and_then(|t| clock::next_time_of_day(&t, at, offset))
-                    .unwrap_or(at + cockpit::DEFAULT_UPDATE_INTERVAL);
-                i.next_update_at = Some(due);
-            }
-        })
+        let offset = clock.offset_minutes.get_untracked();
+        incident.update(store, |i| actions::message_copied(i, template, now(), offset))
     };
     let anchor = template.anchor();
     view! {
@@ -115,15 +97,8 @@ fn FieldInput(field: &'static Field, incident: IncidentRef, doc: Doc) -> impl In
     let refused = RwSignal::new(false);
     let on_input = move |event| {
         let value = event_target_value(&event);
-        incident.update(store, |i| {
-            refused.set(!i.set_field(&field.key, &value, now()));
-            if field.kind == FieldKind::NextUpdate {
-                let offset = clock.offset_minutes.get_untracked();
-                if let Some(due) = clock::next_time_of_day(&value, now(), offset) {
-                    i.next_update_at = Some(due);
-                }
-            }
-        });
+        let offset = clock.offset_minutes.get_untracked();
+        incident.update(store, |i| refused.set(!actions::type_field(i, field, &value, now(), offset)));
     };
     let automatic = !matches!(field.kind, FieldKind::Text);
     // The limit shows before it is reached, never as text lost on reload.

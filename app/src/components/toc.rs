@@ -2,21 +2,17 @@
 
 use leptos::prelude::*;
 use runbook::cockpit::phase_progress;
+use runbook::contents::{contents, Entry};
 
 use crate::doc::Doc;
 
 /// During an incident, phases show their progress ("3/7").
 #[component]
 pub fn TableOfContents(doc: Doc) -> impl IntoView {
-    let headings = &doc.runbook.headings;
-    // The title (h1) is the page itself; list the sections below it, two levels deep.
-    let top = headings.iter().filter(|h| h.level > 1).map(|h| h.level).min().unwrap_or(2);
-    let entries = headings
-        .iter()
-        .filter(|h| h.level >= top && h.level <= top + 1)
-        .map(|heading| {
-            let class = if heading.level == top { "toc-item" } else { "toc-item sub" };
-            let phase = doc.runbook.phases.iter().position(|p| p.anchor == heading.anchor);
+    let entries = contents(doc.runbook)
+        .into_iter()
+        .map(|Entry { heading, sub, phase }| {
+            let class = if sub { "toc-item sub" } else { "toc-item" };
             let progress = phase.zip(doc.incident).map(|(phase, incident)| {
                 let counts = move || {
                     incident

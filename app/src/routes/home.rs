@@ -1,7 +1,8 @@
 //! Home: open incidents first, then every runbook with the scenarios it answers.
 
 use leptos::prelude::*;
-use runbook::clock::{duration_words, hh_mm, stopwatch};
+use runbook::actions;
+use runbook::clock::hh_mm;
 use runbook::cockpit::progress;
 use runbook::incident::Incident;
 use runbook::Runbook;
@@ -37,12 +38,9 @@ pub fn HomePage() -> impl IntoView {
 fn IncidentList() -> impl IntoView {
     let store = use_store();
     let clock = use_clock();
-    let open = Memo::new(move |_| {
-        store.incidents.with(|l| l.iter().filter(|i| !i.is_resolved()).cloned().collect::<Vec<_>>())
-    });
-    let recent = Memo::new(move |_| {
-        store.incidents.with(|l| l.iter().filter(|i| i.is_resolved()).take(5).cloned().collect::<Vec<_>>())
-    });
+    let lists = Memo::new(move |_| store.incidents.with(|l| actions::home_incidents(l)));
+    let open = Memo::new(move |_| lists.with(|(open, _)| open.clone()));
+    let recent = Memo::new(move |_| lists.with(|(_, recent)| recent.clone()));
     let card = move |incident: Incident| {
         let runbook = library::runbook(&incident.runbook);
         let title = runbook
@@ -52,14 +50,7 @@ fn IncidentList() -> impl IntoView {
         let started = incident.started_at;
         let href = format!("/i/{}", incident.id);
         let severity = incident.severity.clone();
-        let elapsed = move || {
-            let seconds = incident.elapsed(clock.now.get());
-            if resolved {
-                format!("resolved after {}", duration_words(seconds))
-            } else {
-                stopwatch(seconds)
-            }
-        };
+        let elapsed = move || actions::clock_words(&incident, clock.now.get());
         view! {
             <li>
                 <a class="incident-card" class:resolved=resolved href=href>

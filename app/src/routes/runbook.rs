@@ -64,8 +64,8 @@ fn OpenIncidents(runbook: &'static Runbook, store: Store) -> impl IntoView {
     let clock = use_clock();
     let open = Memo::new(move |_| {
         store.incidents.with(|list| {
-            list.iter()
-                .filter(|i| i.runbook == runbook.slug && !i.is_resolved())
+            runbook::actions::open_on(list, runbook)
+                .into_iter()
                 .map(|i| (i.id.clone(), i.started_at))
                 .collect::<Vec<_>>()
         })

@@ -9,7 +9,6 @@ use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
 use runbook::actions::{self, Arrival};
 use runbook::incident::Incident;
-use runbook::intake;
 use runbook::merge::{merge, MergeReport};
 use tokens::share;
 
@@ -81,14 +80,11 @@ fn arrive(store: Store, fragment: &str, open: Callback<String>) -> Option<Outcom
         Ok(shared) if !shared.runbook_found => return Some(Outcome::UnknownRunbook(shared.incident.runbook)),
         Ok(shared) => shared,
     };
-    // Within its limits before anything is saved or compared: what is saved reads back.
     let runbook = library::runbook(&shared.incident.runbook);
-    let (incoming, left_out) = intake::within_limits(shared.incident, runbook);
-    let orphaned =
-        runbook.map_or(0, |r| incoming.checks.keys().filter(|id| !r.steps.iter().any(|s| s.id == **id)).count());
-    let note = Note { orphaned, left_out: left_out.words() };
-    let local = store.incident(&incoming.id);
-    match actions::arrival(local.as_ref(), &incoming, runbook, now()) {
+    let received = actions::receive(shared.incident, runbook, &|id| store.incident(id), now());
+    let note = Note { orphaned: received.orphaned, left_out: received.left_out.words() };
+    let incoming = received.incident;
+    match received.arrival {
         Arrival::New => {
             let id = incoming.id.clone();
             store.put(incoming);

@@ -100,7 +100,7 @@ impl Store {
 
     pub fn set_user_variable(&self, name: &str, value: &str) {
         self.user_variables.update(|vars| {
-            let value = clean_value(value);
+            let value = runbook::values::clean(value);
             if value.is_empty() {
                 vars.remove(name);
             } else {
@@ -188,13 +188,8 @@ fn read_variables() -> BTreeMap<String, String> {
     text.lines()
         .filter_map(|line| line.split_once('='))
         .filter(|(name, _)| !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'))
-        .map(|(name, value)| (name.to_string(), clean_value(value)))
+        .map(|(name, value)| (name.to_string(), runbook::values::clean(value)))
         .collect()
-}
-
-/// Variable values are one line of text: hosts, ports, commit hashes.
-pub fn clean_value(value: &str) -> String {
-    value.chars().filter(|c| !c.is_control()).collect::<String>().trim().to_string()
 }
 
 /// A new incident's id: eight random base-36 characters.

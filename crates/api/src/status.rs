@@ -145,6 +145,15 @@ impl View {
 }
 
 impl StatusReport {
+    /// The endpoints whose runbook link points into the runbook `slug`.
+    pub fn endpoints_for(&self, slug: &str) -> Vec<EndpointStatus> {
+        self.endpoints
+            .iter()
+            .filter(|e| e.runbook.as_deref().is_some_and(|link| crate::links::split_link(link).0 == slug))
+            .cloned()
+            .collect()
+    }
+
     /// Every endpoint up, none being checked, the probe not stale: nothing to watch closely.
     pub fn is_calm(&self) -> bool {
         self.stale_since.is_none() && self.endpoints.iter().all(|e| e.state == State::Up && e.checking.is_none())

@@ -8,9 +8,13 @@ use std::collections::BTreeMap;
 
 use api::outage::{OutageError, OutageLink};
 
+use crate::clock;
+use crate::cockpit::DEFAULT_UPDATE_INTERVAL;
 use crate::incident::{Incident, Timestamp};
 use crate::merge::{check_times, preview, MergeRefusal, MergeReport, CLOCK_SKEW};
 use crate::outage::{incident_from_outage, is_from};
+use crate::templates::{Field, FieldKind, Template};
+use crate::values::{clean, ValueError};
 use crate::Runbook;
 
 /// A new incident on `runbook`, started now, with the offered host values that fit their
@@ -130,5 +134,121 @@ pub fn orphans_note(orphaned: usize) -> String {
         0 => String::new(),
         1 => " One checked step in the link is no longer in this runbook.".to_string(),
         n => format!(" {n} checked steps in the link are no longer in this runbook."),
+    }
+}
+
+/// A message copied from `template` at `at`: in the timeline, and when the template names
+/// the next update, its reminder set (the typed time, else the usual interval from now).
+pub fn message_copied(incident: &mut Incident, template: &Template, at: Timestamp, offset_minutes: i32) {
+    incident.record_copy(&template.title, at);
+    if let Some(field) = template.fields().find(|f| f.kind == FieldKind::NextUpdate) {
+        let typed = incident.fields.get(&field.key).cloned();
+        let due = typed
+            .and_then(|text| clock::next_time_of_day(&text, at, offset_minutes))
+            .unwrap_or(at + DEFAULT_UPDATE_INTERVAL);
+        incident.next_update_at = Some(due);
+    }
+}
+
+/// A template field typed at `at`: saved (`false` when the incident holds as many fields as
+/// it can), and a next-update time read as the reminder.
+pub fn type_field(incident: &mut Incident, field: &Field, value: &str, at: Timestamp, offset_minutes: i32) -> bool {
+    let saved = incident.set_field(&field.key, value, at);
+    if saved && field.kind == FieldKind::NextUpdate {
+        if let Some(due) = clock::next_time_of_day(value, at, offset_minutes) {
+            incident.next_update_at = Some(due);
+        }
+    }
+    saved
+}
+
+/// Why a host value is not set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SetValueRefusal {
+    Refused(ValueError),
+    /// The incident holds as many host values as it can.
+    Full,
+}
+
+impl std::fmt::Display for SetValueRefusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SetValueRefusal::Refused(error) => write!(f, "{error}"),
+            SetValueRefusal::Full => write!(f, "this incident holds as many host values as it can"),
+        }
+    }
+}
+
+/// A host value typed or pasted, made one line and checked against its placeholder: the
+/// value to keep (empty to unset), or why not.
+pub fn checked_value(runbook: &Runbook, name: &str, typed: &str) -> Result<String, SetValueRefusal> {
+    runbook.check_value(name, &clean(typed)).map_err(SetValueRefusal::Refused)
+}
+
+/// Sets a checked host value on `incident`.
+pub fn set_incident_value(incident: &mut Incident, name: &str, value: &str) -> Result<(), SetValueRefusal> {
+    if incident.set_variable(name, value) {
+        Ok(())
+    } else {
+        Err(SetValueRefusal::Full)
+    }
+}
+
+/// Whether two outage links name one outage (one endpoint, one onset): the live one is not
+/// offered again beside the one a link brought.
+pub fn same_outage(a: &OutageLink, b: &OutageLink) -> bool {
+    a.endpoint == b.endpoint && a.onset == b.onset
+}
+
+/// A shared link's incident as this browser takes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Received {
+    /// Within its limits (`intake::within_limits`): what is saved reads back.
+    pub incident: Incident,
+    pub left_out: crate::intake::LeftOut,
+    /// Its checks of steps the runbook does not have (listed, never placed).
+    pub orphaned: usize,
+    pub arrival: Arrival,
+}
+
+/// Takes a shared link's incident: brought within its limits before anything is saved or
+/// compared, then what opening it comes to beside this browser's copy of the same id
+/// (`held` looks it up, by the id as it will be saved).
+pub fn receive(
+    incoming: Incident,
+    runbook: Option<&Runbook>,
+    held: &dyn Fn(&str) -> Option<Incident>,
+    now: Timestamp,
+) -> Received {
+    let (incident, left_out) = crate::intake::within_limits(incoming, runbook);
+    let orphaned = runbook.map_or(0, |r| crate::cockpit::orphaned_checks(r, &incident).len());
+    let arrival = arrival(held(&incident.id).as_ref(), &incident, runbook, now);
+    Received { incident, left_out, orphaned, arrival }
+}
+
+/// How many resolved incidents the home page lists under the open ones.
+pub const RECENT_RESOLVED: usize = 5;
+
+/// The home page's incidents: every open one, then the last few resolved (`incidents` is
+/// newest first).
+pub fn home_incidents(incidents: &[Incident]) -> (Vec<Incident>, Vec<Incident>) {
+    let open = incidents.iter().filter(|i| !i.is_resolved()).cloned().collect();
+    let recent = incidents.iter().filter(|i| i.is_resolved()).take(RECENT_RESOLVED).cloned().collect();
+    (open, recent)
+}
+
+/// Incidents still open on `runbook`: its page offers to continue them, so nobody starts a
+/// second by mistake.
+pub fn open_on<'a>(incidents: &'a [Incident], runbook: &Runbook) -> Vec<&'a Incident> {
+    incidents.iter().filter(|i| i.runbook == runbook.slug && !i.is_resolved()).collect()
+}
+
+/// An incident's clock in words: "12:34" while it runs, "resolved after 1h 02m" once done.
+pub fn clock_words(incident: &Incident, now: Timestamp) -> String {
+    let seconds = incident.elapsed(now);
+    if incident.is_resolved() {
+        format!("resolved after {}", clock::duration_words(seconds))
+    } else {
+        clock::stopwatch(seconds)
     }
 }

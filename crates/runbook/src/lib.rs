@@ -10,6 +10,7 @@ pub mod actions;
 pub mod clock;
 pub mod cockpit;
 pub mod cockpit_summary;
+pub mod contents;
 pub mod duration;
 pub mod incident;
 pub mod intake;
@@ -63,6 +64,11 @@ impl Runbook {
 }
 
 impl Runbook {
+    /// The step drawn at `location` (a list item, a command group), if there is one.
+    pub fn step_at(&self, location: steps::StepLocation) -> Option<&Step> {
+        self.steps.iter().find(|s| s.location == location)
+    }
+
     /// What `value` for the placeholder `name` may become: the value checked against its kind
     /// (`values::check_for`; empty unsets it), or why not, including that the runbook has no
     /// such placeholder (a secret's name never gets a value). The one check every value from

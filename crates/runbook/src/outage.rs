@@ -4,6 +4,7 @@
 
 use api::outage::{OutageLink, OutageState};
 
+use crate::clock::moment;
 use crate::incident::{Incident, ProbeOutage, Timestamp};
 use crate::severity::Severities;
 use crate::Runbook;
@@ -105,4 +106,27 @@ pub fn timeline(probe: &ProbeOutage) -> Vec<(Timestamp, String)> {
         lines.push((at, format!("{} recovered (probe)", probe.endpoint)));
     }
     lines
+}
+
+/// How old what the site shows of the probe is, in words: "as of 03:55" (with the date when
+/// not today), "as of 03:55 — probe unreachable", "the probe stopped checking at 03:40",
+/// "probe unreachable, no status yet", "checking…". `last` is the report and when it was
+/// read; `reachable` whether the last attempt reached the probe (`None` before one ended).
+pub fn freshness(
+    last: Option<(&api::StatusReport, Timestamp)>,
+    reachable: Option<bool>,
+    now: Timestamp,
+    offset_minutes: i32,
+) -> String {
+    let Some((report, read_at)) = last else {
+        return if reachable == Some(false) { "probe unreachable, no status yet" } else { "checking…" }.to_string();
+    };
+    let mut text = match report.stale_since {
+        Some(since) => format!("the probe stopped checking at {}", moment(since, now, offset_minutes)),
+        None => format!("as of {}", moment(report.checked_at.unwrap_or(read_at), now, offset_minutes)),
+    };
+    if reachable == Some(false) {
+        text.push_str(" — probe unreachable");
+    }
+    text
 }

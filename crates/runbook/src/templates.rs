@@ -57,6 +57,19 @@ impl Template {
         format!("template-{}", self.title.to_lowercase().split_whitespace().collect::<Vec<_>>().join("-"))
     }
 
+    /// Each field once, in order of first use: fields of one name share one value, so a
+    /// form asks for each once.
+    pub fn distinct_fields(&self) -> Vec<&Field> {
+        let mut seen: Vec<&str> = Vec::new();
+        self.fields()
+            .filter(|f| {
+                let new = !seen.contains(&f.key.as_str());
+                seen.push(&f.key);
+                new
+            })
+            .collect()
+    }
+
     pub fn fields(&self) -> impl Iterator<Item = &Field> {
         self.segments.iter().filter_map(|s| match s {
             Segment::Field(f) => Some(f),

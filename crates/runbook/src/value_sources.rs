@@ -58,3 +58,38 @@ pub fn resolve(runbook: &Runbook, layers: Vec<(Source, Vec<(String, String)>)>) 
     }
     resolved
 }
+
+/// The values a link's query sets (`?EC2_HOST=10.0.0.5` from an alert): only the runbook's
+/// own placeholders, a secret's name ignored, each made one line; empty ones left out.
+/// `query` looks a name up in the link.
+pub fn from_link(runbook: &Runbook, query: &dyn Fn(&str) -> Option<String>) -> BTreeMap<String, String> {
+    runbook
+        .variables
+        .iter()
+        .filter_map(|v| query(&v.name).map(|value| (v.name.clone(), crate::values::clean(&value))))
+        .filter(|(_, value)| !value.is_empty())
+        .collect()
+}
+
+/// Every place a value may come from, each above the one before.
+pub struct Offered {
+    pub site: Vec<(String, String)>,
+    pub runbook: Vec<(String, String)>,
+    pub user: Vec<(String, String)>,
+    pub link: Vec<(String, String)>,
+    pub incident: Option<Vec<(String, String)>>,
+}
+
+impl Offered {
+    /// The layers for [`resolve`], lowest precedence first.
+    pub fn layers(self) -> Vec<(Source, Vec<(String, String)>)> {
+        let mut layers = vec![
+            (Source::Site, self.site),
+            (Source::Runbook, self.runbook),
+            (Source::User, self.user),
+            (Source::Link, self.link),
+        ];
+        layers.extend(self.incident.map(|held| (Source::Incident, held)));
+        layers
+    }
+}

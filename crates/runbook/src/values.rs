@@ -91,6 +91,11 @@ impl std::fmt::Display for ValueError {
     }
 }
 
+/// A value as typed or pasted, made one line: control characters dropped, space trimmed.
+pub fn clean(value: &str) -> String {
+    value.chars().filter(|c| !c.is_control()).collect::<String>().trim().to_string()
+}
+
 /// The value as it will be used (surrounding space trimmed), or why it is refused.
 pub fn check(kind: ValueKind, value: &str) -> Result<String, Refusal> {
     let value = value.trim();

@@ -127,3 +127,86 @@ fn the_merge_preview_says_each_change_in_words_with_local_times() {
     let start = lines.iter().find(|l| l.starts_with("move the start to")).expect("the start moves");
     assert!(start.ends_with(&format!("(now {} {})", runbook::clock::date(NOW, 120), runbook::clock::hh_mm(NOW, 120))));
 }
+
+#[test]
+fn copying_a_message_that_names_the_next_update_sets_its_reminder() {
+    use runbook::actions::{message_copied, type_field};
+    use runbook::templates::FieldKind;
+    let runbook = team_runbook();
+    let template = runbook
+        .templates
+        .iter()
+        .find(|t| t.fields().any(|f| f.kind == FieldKind::NextUpdate))
+        .expect("the team's runbook has a template with NEXT UPDATE");
+    let field = template.fields().find(|f| f.kind == FieldKind::NextUpdate).unwrap();
+    let mut incident = Incident::new("k3x9q2", "incident-response", NOW);
+    message_copied(&mut incident, template, NOW, 0);
+    assert_eq!(incident.next_update_at, Some(NOW + runbook::cockpit::DEFAULT_UPDATE_INTERVAL), "the usual interval");
+    assert_eq!(incident.events.last().map(|e| e.kind.words()), Some(format!("Sent: {}", template.title)));
+    // 1_795_896_700 is 20:11:40 UTC: "21:00" is the same evening.
+    assert!(type_field(&mut incident, field, "21:00", NOW, 0));
+    assert_eq!(incident.next_update_at, Some(1_795_899_600));
+    message_copied(&mut incident, template, NOW + 60, 0);
+    assert_eq!(incident.next_update_at, Some(1_795_899_600), "the typed time, not the usual interval");
+}
+
+#[test]
+fn a_host_value_is_made_one_line_checked_and_refused_when_the_incident_is_full() {
+    use runbook::actions::{checked_value, set_incident_value, SetValueRefusal};
+    let runbook = team_runbook();
+    assert_eq!(checked_value(&runbook, "EC2_HOST", "  203.0.113.7\n"), Ok("203.0.113.7".to_string()));
+    assert_eq!(checked_value(&runbook, "EC2_HOST", ""), Ok(String::new()), "empty unsets");
+    assert!(matches!(checked_value(&runbook, "EC2_HOST", "a; rm -rf /"), Err(SetValueRefusal::Refused(_))));
+    let mut incident = Incident::new("k3x9q2", "incident-response", NOW);
+    for n in 0..runbook::incident::limits::VARIABLES {
+        incident.variables.insert(format!("HOST_{n}"), "x".into());
+    }
+    assert_eq!(set_incident_value(&mut incident, "EC2_HOST", "203.0.113.7"), Err(SetValueRefusal::Full));
+    assert_eq!(SetValueRefusal::Full.to_string(), "this incident holds as many host values as it can");
+}
+
+#[test]
+fn the_live_outage_is_hidden_only_beside_the_same_outage_from_the_link() {
+    use runbook::actions::same_outage;
+    let later = OutageLink { onset: NOW + 600, declared: NOW + 620, ..outage() };
+    assert!(same_outage(&outage(), &OutageLink { cause: "timeout".into(), ..outage() }));
+    assert!(!same_outage(&outage(), &later), "another outage of the same endpoint is offered");
+    assert!(!same_outage(&outage(), &OutageLink { endpoint: "web".into(), ..outage() }));
+}
+
+#[test]
+fn a_received_link_is_compared_with_the_copy_held_under_its_cleaned_id() {
+    use runbook::actions::receive;
+    let runbook = team_runbook();
+    let held = Incident::new("k3x9q2", "incident-response", NOW - 600);
+    let mut incoming = Incident::new("k3x9q2\u{200b}", "incident-response", NOW - 600);
+    incoming.set_severity("SEV1", NOW - 60);
+    let received = receive(incoming, Some(&runbook), &|id| (id == held.id).then(|| held.clone()), NOW);
+    assert_eq!(received.incident.id, "k3x9q2");
+    assert!(
+        matches!(received.arrival, Arrival::Choose(_)),
+        "never saved over the copy held here: {:?}",
+        received.arrival
+    );
+    assert_eq!((received.orphaned, received.left_out.is_empty()), (0, true));
+}
+
+#[test]
+fn the_home_page_lists_every_open_incident_then_the_last_five_resolved() {
+    use runbook::actions::{clock_words, home_incidents, open_on};
+    let runbook = team_runbook();
+    let mut list = Vec::new();
+    for n in 0..8 {
+        let mut incident = Incident::new(format!("r{n}"), "incident-response", NOW - 7200 + n);
+        incident.resolve(NOW - 3600);
+        list.push(incident);
+    }
+    list.insert(0, Incident::new("open1", "incident-response", NOW - 60));
+    list.insert(1, Incident::new("open2", "database-failover", NOW - 30));
+    let (open, recent) = home_incidents(&list);
+    assert_eq!(open.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(), ["open1", "open2"]);
+    assert_eq!(recent.len(), 5);
+    assert_eq!(open_on(&list, &runbook).iter().map(|i| i.id.as_str()).collect::<Vec<_>>(), ["open1"]);
+    assert_eq!(clock_words(&list[0], NOW), "1:00");
+    assert_eq!(clock_words(&list[2], NOW), "resolved after 1h 00m");
+}

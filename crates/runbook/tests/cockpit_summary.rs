@@ -61,3 +61,25 @@ fn a_time_window_reads_in_minutes_open_ended_or_not() {
     let unclocked = Escalation::Unclocked { to: "CTO".into(), when: "Next standup".into() };
     assert_eq!(unclocked.words(), ("Escalate", "to CTO: Next standup".to_string()));
 }
+
+#[test]
+fn a_template_asks_for_each_field_once() {
+    let runbook = team();
+    for template in &runbook.templates {
+        let asked: Vec<&str> = template.distinct_fields().iter().map(|f| f.key.as_str()).collect();
+        let all: std::collections::BTreeSet<&str> = template.fields().map(|f| f.key.as_str()).collect();
+        let once: std::collections::BTreeSet<&str> = asked.iter().copied().collect();
+        assert_eq!(once.len(), asked.len(), "no field asked twice in {:?}", template.title);
+        assert_eq!(once, all, "every field asked in {:?}", template.title);
+    }
+}
+
+#[test]
+fn the_contents_list_two_levels_below_the_title_and_mark_the_phases() {
+    let runbook = team();
+    let entries = runbook::contents::contents(&runbook);
+    assert!(entries.iter().all(|e| e.heading.level >= 2 && e.heading.level <= 3));
+    assert!(entries.iter().any(|e| e.sub) && entries.iter().any(|e| !e.sub));
+    let phases: Vec<usize> = entries.iter().filter_map(|e| e.phase).collect();
+    assert_eq!(phases, (0..runbook.phases.len()).collect::<Vec<_>>(), "every phase, in order");
+}

@@ -48,3 +48,20 @@ fn a_time_of_another_day_says_its_date() {
     assert_eq!(moment(NOW - 60, NOW, 240), "00:06", "in the reader's zone, where it is already the next day");
     assert_eq!(moment(NOW - 8 * 3600, NOW, 240), "2026-11-28 16:07");
 }
+
+#[test]
+fn the_age_of_what_the_site_shows_is_said_in_words() {
+    use runbook::outage::freshness;
+    let fresh = report(NOW - 10, None);
+    assert_eq!(freshness(Some((&fresh, NOW - 5)), Some(true), NOW, 0), "as of 20:06");
+    assert_eq!(freshness(Some((&fresh, NOW - 5)), Some(false), NOW, 0), "as of 20:06 — probe unreachable");
+    let old = report(NOW - 3 * 86_400, None);
+    assert_eq!(
+        freshness(Some((&old, NOW - 3 * 86_400)), Some(false), NOW, 0),
+        "as of 2026-11-25 20:07 — probe unreachable"
+    );
+    let stale = report(NOW - 10, Some(NOW - 900));
+    assert_eq!(freshness(Some((&stale, NOW - 5)), Some(true), NOW, 0), "the probe stopped checking at 19:52");
+    assert_eq!(freshness(None, Some(false), NOW, 0), "probe unreachable, no status yet");
+    assert_eq!(freshness(None, None, NOW, 0), "checking…");
+}
