@@ -67,6 +67,9 @@ fn insert() -> impl Strategy<Value = String> {
         Just("\n# ".to_string()),
         Just("\t".to_string()),
         Just("\r\n".to_string()),
+        Just(";".to_string()),
+        Just(" https://wiki.example.com/Störung".to_string()),
+        Just("&amp;".to_string()),
         "\\PC{0,8}",
     ]
 }

@@ -15,7 +15,11 @@ pub fn StepCheck(step: &'static Step, incident: IncidentRef, store: Store) -> im
     let clock = use_clock();
     let checked_at =
         Memo::new(move |_| incident.state.with(|i| i.as_ref().and_then(|i| i.checks.get(&step.id).copied())));
-    let toggle = move |_| incident.update(store, |i| i.toggle_step(step.id, now()));
+    // The box's own state, not a toggle: a change another tab made first is never inverted.
+    let toggle = move |event: leptos::ev::Event| {
+        let checked = event_target_checked(&event);
+        incident.update(store, |i| i.set_step(step.id, checked, now()));
+    };
     let id = format!("step-{}", step.id);
     view! {
         <span class="step-check">

@@ -44,6 +44,11 @@ fn check(text: &str, platform: Platform) -> Result<String, String> {
     if authority.as_str().contains('@') {
         return Err("it holds a user name or password, which would be written into every page: remove them".into());
     }
+    if authority.as_str().rsplit_once(':').is_some_and(|(_, port)| !port.ends_with(']'))
+        && authority.port_u16().is_none()
+    {
+        return Err(format!("its port is not a number ({EXAMPLE})"));
+    }
     let host = authority.host();
     let is_ip = host.trim_start_matches('[').trim_end_matches(']').parse::<std::net::IpAddr>().is_ok();
     if !is_ip && !is_dns_name(host) {
@@ -98,6 +103,8 @@ mod tests {
         let refused = |text: &str| check(text, DEPLOYED).unwrap_err();
         assert!(refused("https://probe.example.com; report-uri https://evil.example").contains("characters"));
         assert!(refused("https://*").contains("wildcards"));
+        assert!(refused("https://probe.example.com:*").contains("port"));
+        assert!(refused("https://probe.example.com:abc").contains("port"));
         assert!(refused("https://*.example.com").contains("wildcards"));
         assert!(refused("https://user:secret@probe.example.com").contains("password"));
         assert!(refused("probe.example.com").contains("full address"));

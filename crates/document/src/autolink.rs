@@ -115,7 +115,10 @@ fn trim_trailing(candidate: &str) -> usize {
         if "?!.,:*_~'\"".contains(last) || unbalanced {
             end -= 1;
         } else if last == ';' {
-            let name_start = link[..end - 1].rfind(|c: char| !c.is_ascii_alphanumeric()).map_or(0, |n| n + 1);
+            // The run of ASCII letters and digits before `;` (one byte each), so `name_start`
+            // is on a character boundary whatever comes before it (`Störung;`).
+            let before = &link[..end - 1];
+            let name_start = before.len() - before.bytes().rev().take_while(u8::is_ascii_alphanumeric).count();
             if name_start > 0 && link[..name_start].ends_with('&') && name_start < end - 1 {
                 end = name_start - 1;
             } else {
@@ -183,6 +186,18 @@ mod tests {
     }
 
     #[test]
+    fn a_link_ending_in_a_non_ascii_letter_and_a_semicolon_is_cut_on_a_character() {
+        assert_eq!(
+            links("see https://wiki.example.com/Störung; then"),
+            [("https://wiki.example.com/Störung;".into(), "https://wiki.example.com/Störung;".into())]
+        );
+        assert_eq!(
+            links("https://a.example.com/é&amp;"),
+            [("https://a.example.com/é".into(), "https://a.example.com/é".into())]
+        );
+    }
+
+    #[test]
     fn what_is_not_a_link_stays_text() {
         assert!(links("www. and http://nodot and a@b and version 1.2.3").is_empty());
         assert!(links("file.txt, foo_bar.baz_qux.com, x@example.c_m_").is_empty());
@@ -191,9 +206,15 @@ mod tests {
 
     #[test]
     fn every_character_is_kept_in_order_whatever_the_text() {
-        for text in
-            ["café https://é.example.com → ok", "├── www.example.com/é", "عربي a@example.com 🔥", "", "https://"]
-        {
+        for text in [
+            "see https://wiki.example.com/Störung; then",
+            "https://a.example.com/é&amp;",
+            "café https://é.example.com → ok",
+            "├── www.example.com/é",
+            "عربي a@example.com 🔥",
+            "",
+            "https://",
+        ] {
             let joined: String = pieces(text)
                 .into_iter()
                 .map(|p| match p {

@@ -130,6 +130,20 @@ impl Incident {
         }
     }
 
+    /// Checks or unchecks a step as the person sees it now: the same box ticked in two
+    /// tabs, or after another tab's change arrives, never flips it back.
+    pub fn set_step(&mut self, step: StepId, checked: bool, now: Timestamp) {
+        match (checked, self.checks.contains_key(&step)) {
+            (true, false) if self.checks.len() < limits::CHECKS => {
+                self.checks.insert(step, now);
+            }
+            (false, true) => {
+                self.checks.remove(&step);
+            }
+            _ => {}
+        }
+    }
+
     fn push_event(&mut self, event: Event) {
         self.events.push(event);
         let excess = self.events.len().saturating_sub(limits::EVENTS);

@@ -54,7 +54,10 @@ impl LeftOut {
 /// `incident` within its limits, judged against `runbook` when this site has it.
 pub fn within_limits(mut incident: Incident, runbook: Option<&Runbook>) -> (Incident, LeftOut) {
     let mut left_out = LeftOut::default();
-    incident.id = clean(&incident.id, limits::NAME_CHARS);
+    // An id is part of the incident's address (`/i/<id>`): letters, digits, `-` and `_` only.
+    let id: String = incident.id.chars().filter(|c| c.is_ascii_alphanumeric() || "-_".contains(*c)).take(64).collect();
+    incident.id = if id.is_empty() { "shared".to_string() } else { id };
+    bound_times(&mut incident);
     incident.runbook = clean(&incident.runbook, limits::NAME_CHARS);
     incident.severity = incident.severity.map(|s| clean(&s, limits::NAME_CHARS)).filter(|s| !s.is_empty());
     left_out.checks = bound_checks(&mut incident.checks, runbook);
@@ -70,6 +73,23 @@ pub fn within_limits(mut incident: Incident, runbook: Option<&Runbook>) -> (Inci
         }
     }
     (incident, left_out)
+}
+
+/// No time before 2000 (a link can write a delta that wraps to the far past, which the saved
+/// format would not read back the same): such a time becomes the start, a resolution before
+/// the start becomes the start, and a reminder before the start is dropped.
+fn bound_times(incident: &mut Incident) {
+    const EARLIEST: i64 = 946_684_800;
+    let start = incident.started_at.max(EARLIEST);
+    incident.started_at = start;
+    incident.resolved_at = incident.resolved_at.map(|at| at.max(start));
+    incident.next_update_at = incident.next_update_at.filter(|&at| at >= start);
+    for at in incident.checks.values_mut().chain(incident.field_times.values_mut()) {
+        *at = (*at).max(start);
+    }
+    for event in &mut incident.events {
+        event.at = event.at.max(start);
+    }
 }
 
 /// Text without line breaks or invisible characters, at most `max` characters.

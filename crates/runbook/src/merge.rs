@@ -59,6 +59,9 @@ pub struct MergeReport {
     pub next_update_moved: Option<(Option<Timestamp>, Timestamp)>,
     /// Of `added_checks`, the steps this runbook does not have (kept, listed as orphaned).
     pub not_in_runbook: usize,
+    /// This copy's oldest timeline entries the link's push out (the timeline holds
+    /// `limits::EVENTS`).
+    pub events_dropped: usize,
 }
 
 impl MergeReport {
@@ -153,6 +156,13 @@ impl MergeReport {
                 ));
             }
         }
+        if self.events_dropped > 0 {
+            lines.push(format!(
+                "drop this copy's {} to make room (the timeline holds {})",
+                plural(self.events_dropped, "oldest timeline entry", "oldest timeline entries"),
+                limits::EVENTS
+            ));
+        }
         if self.not_in_runbook > 0 {
             lines.push(format!(
                 "keep {} this runbook does not have (listed as orphaned, never placed on another step)",
@@ -225,7 +235,11 @@ pub fn merge(local: &mut Incident, incoming: &Incident, now: Timestamp) -> Resul
     }
     document::small_sort::sort_by_key(&mut local.events, |e| e.at);
     let excess = local.events.len().saturating_sub(limits::EVENTS);
-    local.events.drain(..excess);
+    let dropped: Vec<Event> = local.events.drain(..excess).collect();
+    // What the timeline's limit pushed out: the link's own entries are then not added after
+    // all, and this copy's are named as lost.
+    report.added_events.retain(|e| !dropped.contains(e));
+    report.events_dropped = dropped.iter().filter(|e| !incoming.events.contains(e)).count();
     let next_update = local.next_update_at.max(incoming.next_update_at);
     if next_update != local.next_update_at {
         report.next_update_moved = next_update.map(|after| (local.next_update_at, after));

@@ -48,7 +48,8 @@ pub enum Refusal {
     TooLong,
     /// Not the shape its kind takes.
     DoesNotFit(ValueKind),
-    /// Starts with `-`: a command would read it as an option (`--no-preserve-root`).
+    /// Starts with `-` or `@`: a command would read it as an option (`--no-preserve-root`)
+    /// or a file to send (`curl -d @/home/u/.aws/credentials`).
     LeadingDash,
     /// Holds a `..` path segment: it would leave the folder the command names.
     ParentFolder,
@@ -67,7 +68,7 @@ impl std::fmt::Display for Refusal {
             Refusal::DoesNotFit(ValueKind::Other) => {
                 "only letters, digits and . _ - : / @ are allowed (no spaces, quotes or shell characters)"
             }
-            Refusal::LeadingDash => "it starts with '-', which a command would read as an option",
+            Refusal::LeadingDash => "it starts with '-' or '@', which a command would read as an option or a file",
             Refusal::ParentFolder => "it holds '..', which would leave the folder the command names",
         })
     }
@@ -112,7 +113,7 @@ pub fn check(kind: ValueKind, value: &str) -> Result<String, Refusal> {
         ValueKind::Other => value.chars().all(|c| c.is_ascii_alphanumeric() || "._-:/@".contains(c)),
     };
     // Whatever the kind: a value is a word in a command, never an option or a way out of a path.
-    if fits && value.starts_with('-') {
+    if fits && (value.starts_with('-') || value.starts_with('@')) {
         return Err(Refusal::LeadingDash);
     }
     if fits && value.split(['/', '\\']).any(|segment| segment == "..") {

@@ -143,6 +143,59 @@ fn other_values_refuse_a_leading_dash_and_a_parent_folder() {
     assert_eq!(check(ValueKind::Other, "cache/../../etc"), Err(Refusal::ParentFolder));
     assert_eq!(check(ValueKind::Other, "--no-preserve-root"), Err(Refusal::LeadingDash));
     assert_eq!(check(ValueKind::Other, "-rf"), Err(Refusal::LeadingDash));
+    assert_eq!(check(ValueKind::Other, "@/home/u/.aws/credentials"), Err(Refusal::LeadingDash));
     assert_eq!(check(ValueKind::Other, "v1.2..v1.3"), Ok("v1.2..v1.3".into()), "'..' inside a word is no folder");
     assert_eq!(check(ValueKind::Other, "app-cache/2026"), Ok("app-cache/2026".into()));
+}
+
+#[test]
+fn a_time_wrapped_to_the_far_past_and_an_id_that_is_no_address_are_made_safe() {
+    let runbook = team();
+    let mut incident = Incident::new("a/b?x\u{202e}", "incident-response", START);
+    incident.resolved_at = Some(i64::MIN);
+    incident.next_update_at = Some(i64::MIN + 5);
+    incident.checks.insert(runbook.steps[0].id, i64::MIN);
+    let (incident, _) = within_limits(incident, Some(&runbook));
+    assert_eq!(incident.id, "abx");
+    assert_eq!(incident.resolved_at, Some(START), "resolved no earlier than it started");
+    assert_eq!(incident.next_update_at, None);
+    assert_eq!(incident.checks[&runbook.steps[0].id], START);
+    let (nameless, _) = within_limits(Incident::new("/?#", "incident-response", START), Some(&runbook));
+    assert_eq!(nameless.id, "shared");
+}
+
+#[test]
+fn setting_a_step_as_seen_never_inverts_a_change_made_elsewhere_first() {
+    let runbook = team();
+    let step = runbook.steps[0].id;
+    let mut incident = Incident::new("k3x9q2", "incident-response", START);
+    incident.set_step(step, true, START + 60);
+    incident.set_step(step, true, START + 120);
+    assert_eq!(incident.checks.get(&step), Some(&(START + 60)), "ticked twice: still ticked, at the first time");
+    incident.set_step(step, false, START + 180);
+    incident.set_step(step, false, START + 240);
+    assert!(!incident.checks.contains_key(&step));
+}
+
+#[test]
+fn a_merge_that_pushes_old_timeline_entries_out_says_so() {
+    let runbook = team();
+    let mut local = Incident::new("k3x9q2", "incident-response", START);
+    local.record_copy("Status Page Update", START + 60);
+    let mut incoming = local.clone();
+    for n in 0..limits::EVENTS as i64 {
+        incoming
+            .events
+            .push(Event { at: START + 120 + n * 60, kind: EventKind::MessageCopied { template: format!("t{n}") } });
+    }
+    let (incoming, _) = within_limits(incoming, Some(&runbook));
+    let Arrival::Choose(report) = arrival(Some(&local), &incoming, Some(&runbook), START + 86_400) else {
+        panic!("a choice")
+    };
+    assert_eq!(report.events_dropped, 1, "this copy's own entry is pushed out");
+    assert!(
+        report.changes(0).iter().any(|l| l.starts_with("drop this copy's 1 oldest timeline entry")),
+        "{:?}",
+        report.changes(0)
+    );
 }
