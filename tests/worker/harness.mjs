@@ -1,30 +1,65 @@
-// Runs the real worker under workerd (wrangler dev --local) with a test config, on
-// 127.0.0.1, with fresh storage each time. `tick()` runs one round from every region at once
-// (`POST /api/probe`), so a test steps the probe by hand; `cron()` runs the minute cron, the
-// watchdog that arms the regions' alarms, after which they probe on their own.
+// Runs the real worker under workerd (Miniflare, the runtime `wrangler dev` runs) with a test
+// config, on 127.0.0.1, with fresh storage each time. `tick()` runs one round from every
+// region at once (`POST /api/probe`), so a test steps the probe by hand; `cron()` runs the
+// minute cron, the watchdog that arms the regions' alarms, after which they probe on their own.
+//
+// Why not `wrangler dev`: its dev proxy ends the whole process when one proxied connection
+// drops ("Error inside ProxyWorker: Network connection lost", workers-sdk #15317, #15451),
+// which a crowd of readers on two cores provokes now and then. Miniflare serves workerd's own
+// socket, with nothing in front, as the platform does.
 import { createServer } from 'node:http';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, ROOT, startWrangler } from '../wrangler.mjs';
+import { Miniflare } from 'miniflare';
+import { freePort, ROOT } from '../wrangler.mjs';
 
 export { freePort, ROOT };
 
+const WORKER = join(ROOT, 'worker');
+
+/** The compatibility date and Durable Object classes, read from worker/wrangler.toml so the
+ * tests run what is deployed. */
+async function deployedShape() {
+  const toml = await readFile(join(WORKER, 'wrangler.toml'), 'utf8');
+  const date = toml.match(/^compatibility_date\s*=\s*"([^"]+)"/m)?.[1];
+  const bindings = [...toml.matchAll(/\[\[durable_objects\.bindings\]\]\s*name\s*=\s*"(\w+)"\s*class_name\s*=\s*"(\w+)"/g)];
+  if (!date || bindings.length === 0) throw new Error('worker/wrangler.toml: no compatibility_date or Durable Object bindings found');
+  const durableObjects = Object.fromEntries(bindings.map(([, name, className]) => [name, { className, useSQLite: true }]));
+  return { date, durableObjects };
+}
+
 /**
- * Starts the worker with `config` (outpost.toml text) and the given secrets, on a free port
- * or on `port`, with fresh storage, or the storage `state` of a worker stopped before (a
- * deploy of a new config). `keepState` keeps the storage when it stops.
+ * Starts the worker (worker/build, made by `cargo xtask build`) with `config` (outpost.toml
+ * text) and the given secrets, on a free port or on `port`, with fresh storage, or the storage
+ * `state` of a worker stopped before (a deploy of a new config). `keepState` keeps the storage
+ * when it stops.
  */
 export async function startWorker(config, vars = {}, { port, state: reuse, keepState = false } = {}) {
   vars = { PROBE_TOKEN: 'harness-token', ...vars };
   const state = reuse ?? (await mkdtemp(join(tmpdir(), 'outpost-worker-')));
   const keep = keepState || Boolean(reuse);
-  // OUTPOST_LOCAL: the test servers are on loopback, which only a local run may probe.
-  const args = ['dev', '--local', '--test-scheduled', '--persist-to', state, '--var', `OUTPOST_CONFIG:${config}`, '--var', 'OUTPOST_LOCAL:1'];
-  for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}:${value}`);
-  // Ready when the Worker answers; the monitor is not asked, so a test starts with nothing read.
-  const worker = await startWrangler(args, { cwd: join(ROOT, 'worker'), readyPath: '/api/ping', port });
-  const { origin } = worker;
+  const { date, durableObjects } = await deployedShape();
+  let log = '';
+  const mf = new Miniflare({
+    host: '127.0.0.1',
+    port: port ?? (await freePort()),
+    modules: true,
+    scriptPath: join(WORKER, 'build/index.js'),
+    modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
+    compatibilityDate: date,
+    durableObjects,
+    durableObjectsPersist: join(state, 'do'),
+    // OUTPOST_LOCAL: the test servers are on loopback, which only a local run may probe.
+    bindings: { OUTPOST_CONFIG: config, OUTPOST_LOCAL: '1', ...vars },
+    cf: false,
+    handleRuntimeStdio: (stdout, stderr) => {
+      stdout.on('data', (d) => (log += d));
+      stderr.on('data', (d) => (log += d));
+    },
+  });
+  const origin = (await mf.ready).origin;
+  const worker = { log: () => log, stop: () => mf.dispose() };
   let lastTick = 0;
   return {
     origin,
@@ -43,8 +78,8 @@ export async function startWorker(config, vars = {}, { port, state: reuse, keepS
     },
     /** The minute cron: the watchdog that arms every region's alarm. */
     cron: async () => {
-      const response = await fetch(`${origin}/__scheduled?cron=*+*+*+*+*`);
-      if (!response.ok) throw new Error(`cron failed: ${response.status}\n${worker.log()}`);
+      const result = await (await mf.getWorker()).scheduled({ cron: '* * * * *' });
+      if (result.outcome !== 'ok') throw new Error(`cron failed: ${result.outcome}\n${worker.log()}`);
     },
     status: () => fetch(`${origin}/api/status`).then((r) => r.json()),
     /** What the objects did and their meters (`/api/meta`, which needs the token). */
