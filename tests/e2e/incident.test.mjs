@@ -209,6 +209,58 @@ describe('saved state', () => {
     assert.ok(await stepBox(first, 'Number of users affected').isChecked());
   });
 
+  test('a copy another tab saved that cannot be read is set aside, not overwritten', async () => {
+    const page = await clockedPage();
+    await gotoApp(page, RUNBOOK);
+    await page.getByRole('button', { name: 'Start incident' }).click();
+    await page.waitForURL(/\/i\//);
+    const key = `outpost.incident.${page.url().split('/i/')[1]}`;
+    // Another tab (or another version of the site) wrote what this one cannot read, unheard.
+    await page.evaluate((key) => localStorage.setItem(key, 'o1@@damaged-elsewhere'), key);
+    await stepBox(page, 'Revenue impact').check();
+    await page.locator('.notice', { hasText: 'could not be read' }).waitFor();
+    const saved = Object.fromEntries(await savedTokens(page));
+    assert.ok(saved[key].startsWith('o'), 'this tab saved its copy');
+    assert.deepEqual(
+      Object.entries(saved).filter(([k]) => k.startsWith('outpost.unreadable.')).map(([, v]) => v),
+      ['o1@@damaged-elsewhere'],
+    );
+  });
+
+  test('a full browser storage drops the probe\'s cached copies, and the incident is saved', async () => {
+    const page = await clockedPage();
+    await gotoApp(page, RUNBOOK);
+    const filled = await page.evaluate(() => {
+      // Copies that can be read again, as the probe strip keeps them, then other data until
+      // the browser refuses more.
+      localStorage.setItem('outpost.probe', 'x'.repeat(200_000));
+      localStorage.setItem('outpost.probe.pictures', 'x'.repeat(200_000));
+      let n = 0;
+      for (let size = 1 << 20; size >= 16; ) {
+        try {
+          localStorage.setItem(`other.site.${n++}`, 'y'.repeat(size));
+        } catch {
+          size >>= 1;
+        }
+      }
+      try {
+        localStorage.setItem('probe.room', 'z'.repeat(64));
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    assert.ok(filled, 'the storage is full');
+    await page.getByRole('button', { name: 'Start incident' }).click();
+    await page.waitForURL(/\/i\//);
+    await stepBox(page, 'Revenue impact').check();
+    const saved = Object.fromEntries(await savedTokens(page));
+    assert.ok(saved[`outpost.incident.${page.url().split('/i/')[1]}`], 'the incident is saved');
+    assert.equal(saved['outpost.probe'], undefined, 'the cached status made room');
+    assert.equal(await page.locator('.notice', { hasText: 'Could not save' }).count(), 0);
+    await page.evaluate(() => localStorage.clear());
+  });
+
   test('corrupt saved data is reported and set aside, not deleted, and the page still works', async () => {
     const page = await clockedPage();
     await gotoApp(page, '/');

@@ -105,12 +105,11 @@ fn arrive(store: Store, fragment: &str, open: Callback<String>) -> Option<Outcom
 
 /// The link's incident merged into this browser's copy, then opened.
 fn merge_into_local(store: Store, incoming: &Incident, note: &Note, open: Callback<String>) {
-    let Some(mut local) = store.incident(&incoming.id) else { return };
-    if let Ok(report) = merge(&mut local, incoming, now()) {
-        let id = local.id.clone();
-        store.put(local);
+    let mut merged = None;
+    store.update(&incoming.id, |local| merged = merge(local, incoming, now()).ok());
+    if let Some(report) = merged {
         tell(store, &format!("Merged the shared link into this browser's copy: {}.", report.summary()), note);
-        open.run(id);
+        open.run(incoming.id.clone());
     }
 }
 

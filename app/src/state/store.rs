@@ -70,8 +70,10 @@ impl Store {
         self.incidents.with(|list| list.iter().find(|i| i.id == id).cloned())
     }
 
-    /// Adds or replaces an incident and saves it.
-    pub fn put(&self, incident: Incident) {
+    /// Adds or replaces an incident and saves it, united first with a copy another tab saved
+    /// unseen.
+    pub fn put(&self, mut incident: Incident) {
+        self.unite_unseen(&mut incident);
         self.save(&incident);
         self.incidents.update(|list| {
             list.retain(|i| i.id != incident.id);
@@ -87,15 +89,23 @@ impl Store {
         let Some(mut incident) = self.incident(id) else {
             return;
         };
-        let key = format!("{INCIDENT_PREFIX}{id}");
-        if let Some(stored) = storage::get(&key) {
-            let unseen = self.seen.with_value(|seen| seen.get(id) != Some(&stored));
-            if let (true, Ok(theirs)) = (unseen, codec::decode(&stored)) {
-                let _ = runbook::merge::merge(&mut incident, &theirs, super::clock::now());
-            }
-        }
+        self.unite_unseen(&mut incident);
         change(&mut incident);
         self.put(incident);
+    }
+
+    /// When another tab saved `incident` since this one last read or wrote it, its copy is
+    /// merged in (the report is not shown: both copies are this user's work). A copy that
+    /// cannot be read is set aside, never overwritten.
+    fn unite_unseen(&self, incident: &mut Incident) {
+        let key = format!("{INCIDENT_PREFIX}{}", incident.id);
+        let Some(stored) = storage::get(&key) else { return };
+        if self.seen.with_value(|seen| seen.get(&incident.id) == Some(&stored)) {
+            return;
+        }
+        if let Some(theirs) = self.read_incident(&key) {
+            let _ = runbook::merge::merge(incident, &theirs, super::clock::now());
+        }
     }
 
     pub fn set_user_variable(&self, name: &str, value: &str) {
@@ -148,12 +158,13 @@ impl Store {
             }
             Err(error) => {
                 let aside = format!("{SET_ASIDE_PREFIX}{}.{}", &key[INCIDENT_PREFIX.len()..], super::clock::now());
-                if storage::set(&aside, &token) {
+                let text = if storage::set(&aside, &token) {
                     storage::remove(key);
-                }
-                self.notice(format!(
-                    "A saved incident could not be read ({error}). It was set aside, not deleted, under the browser storage key \"{aside}\"."
-                ));
+                    format!("It was set aside, not deleted, under the browser storage key \"{aside}\".")
+                } else {
+                    format!("The browser's storage is too full to set it aside: it is still under the key \"{key}\", until this incident is saved again.")
+                };
+                self.notice(format!("A saved incident could not be read ({error}). {text}"));
                 None
             }
         }

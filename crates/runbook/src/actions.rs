@@ -220,9 +220,13 @@ pub fn receive(
     held: &dyn Fn(&str) -> Option<Incident>,
     now: Timestamp,
 ) -> Received {
-    let (incident, left_out) = crate::intake::within_limits(incoming, runbook);
+    let (mut incident, mut left_out) = crate::intake::within_limits(incoming, runbook);
+    let local = held(&incident.id);
+    if let (Some(local), Some(runbook)) = (&local, runbook) {
+        left_out.checks += crate::intake::room_for_orphans(&mut incident, local, runbook);
+    }
     let orphaned = runbook.map_or(0, |r| crate::cockpit::orphaned_checks(r, &incident).len());
-    let arrival = arrival(held(&incident.id).as_ref(), &incident, runbook, now);
+    let arrival = arrival(local.as_ref(), &incident, runbook, now);
     Received { incident, left_out, orphaned, arrival }
 }
 

@@ -27,6 +27,8 @@ pub struct LeftOut {
     pub events: usize,
     /// Host values for names that are not this runbook's placeholders.
     pub variables: usize,
+    /// Template field texts cut to [`limits::FIELD_CHARS`].
+    pub cut_fields: usize,
 }
 
 impl LeftOut {
@@ -42,6 +44,7 @@ impl LeftOut {
             (self.fields, "field this runbook does not have", "fields this runbook does not have"),
             (self.events, "old timeline entry", "old timeline entries"),
             (self.variables, "value for no placeholder of this runbook", "values for no placeholder of this runbook"),
+            (self.cut_fields, "field text cut to its limit", "field texts cut to their limit"),
         ]
         .into_iter()
         .filter(|(n, _, _)| *n > 0)
@@ -61,7 +64,7 @@ pub fn within_limits(mut incident: Incident, runbook: Option<&Runbook>) -> (Inci
     incident.runbook = clean(&incident.runbook, limits::NAME_CHARS);
     incident.severity = incident.severity.map(|s| clean(&s, limits::NAME_CHARS)).filter(|s| !s.is_empty());
     left_out.checks = bound_checks(&mut incident.checks, runbook);
-    left_out.fields = bound_fields(&mut incident, runbook);
+    (left_out.fields, left_out.cut_fields) = bound_fields(&mut incident, runbook);
     left_out.variables = bound_variables(&mut incident.variables, runbook);
     left_out.events = bound_events(&mut incident.events);
     if let Some(probe) = &mut incident.probe {
@@ -73,6 +76,26 @@ pub fn within_limits(mut incident: Incident, runbook: Option<&Runbook>) -> (Inci
         }
     }
     (incident, left_out)
+}
+
+/// A link's checks of steps the runbook does not have, past the room this browser's copy
+/// of the incident leaves ([`ORPHANED_CHECKS`] for both together), are left out: merge
+/// after merge cannot fill the incident with checks no step holds until no step of the
+/// runbook can be checked. How many were left out.
+pub fn room_for_orphans(incoming: &mut Incident, local: &Incident, runbook: &Runbook) -> usize {
+    let steps: BTreeSet<StepId> = runbook.steps.iter().map(|s| s.id).collect();
+    let held = local.checks.keys().filter(|id| !steps.contains(id)).count();
+    let mut room = ORPHANED_CHECKS.saturating_sub(held);
+    let before = incoming.checks.len();
+    incoming.checks.retain(|id, _| {
+        if steps.contains(id) || local.checks.contains_key(id) {
+            return true;
+        }
+        let keep = room > 0;
+        room = room.saturating_sub(1);
+        keep
+    });
+    before - incoming.checks.len()
 }
 
 /// No time before 2000 (a link can write a delta that wraps to the far past, which the saved
@@ -117,14 +140,15 @@ fn bound_checks(checks: &mut BTreeMap<StepId, i64>, runbook: Option<&Runbook>) -
 }
 
 /// Every field of the runbook stays (cut to its length); of the others, the first
-/// [`ORPHANED_FIELDS`], within [`limits::FIELDS`] in all.
-fn bound_fields(incident: &mut Incident, runbook: Option<&Runbook>) -> usize {
+/// [`ORPHANED_FIELDS`], within [`limits::FIELDS`] in all. How many were dropped, and how
+/// many cut.
+fn bound_fields(incident: &mut Incident, runbook: Option<&Runbook>) -> (usize, usize) {
     let known: BTreeSet<String> = runbook
         .map(|r| r.templates.iter().flat_map(|t| t.fields().map(|f| f.key.clone())).collect())
         .unwrap_or_default();
     let allowed_orphans = if runbook.is_some() { ORPHANED_FIELDS } else { limits::FIELDS };
     let keys: BTreeSet<String> = incident.fields.keys().chain(incident.field_times.keys()).cloned().collect();
-    let (mut kept, mut orphans, mut dropped) = (0, 0, 0);
+    let (mut kept, mut orphans, mut dropped, mut cut) = (0, 0, 0, 0);
     for key in keys {
         let is_known = known.contains(&key);
         let keep = kept < limits::FIELDS
@@ -134,7 +158,10 @@ fn bound_fields(incident: &mut Incident, runbook: Option<&Runbook>) -> usize {
             kept += 1;
             orphans += usize::from(!is_known);
             if let Some(value) = incident.fields.get_mut(&key) {
-                *value = value.chars().take(limits::FIELD_CHARS).collect();
+                if let Some((at, _)) = value.char_indices().nth(limits::FIELD_CHARS) {
+                    value.truncate(at);
+                    cut += 1;
+                }
             }
         } else {
             incident.fields.remove(&key);
@@ -142,19 +169,25 @@ fn bound_fields(incident: &mut Incident, runbook: Option<&Runbook>) -> usize {
             dropped += 1;
         }
     }
-    dropped
+    (dropped, cut)
 }
 
 /// Only values for the runbook's placeholders, within the limits. A value that does not fit
 /// its placeholder is kept as the link had it: the hosts panel shows it refused, with the
-/// reason, and it never reaches a command (`values::substitute` checks every value).
+/// reason, and it never reaches a command (`values::substitute` checks every value). So
+/// nothing is taken out of a value (that could make a refused one fit): a long one is cut
+/// one character past the longest a value may be, so it stays refused as too long, and an
+/// invisible character shows as U+FFFD, still refused.
 fn bound_variables(variables: &mut BTreeMap<String, String>, runbook: Option<&Runbook>) -> usize {
     let before = variables.len();
     let is_placeholder = |name: &str| runbook.is_some_and(|r| r.variables.iter().any(|v| v.name == name));
     let kept: BTreeMap<String, String> = std::mem::take(variables)
         .into_iter()
         .filter(|(name, _)| is_placeholder(name))
-        .map(|(name, value)| (name, clean(&value, crate::values::MAX_VALUE_CHARS)))
+        .map(|(name, value)| {
+            let shown = value.chars().take(crate::values::MAX_VALUE_CHARS + 1);
+            (name, shown.map(|c| if is_hidden(c) { char::REPLACEMENT_CHARACTER } else { c }).collect())
+        })
         .take(limits::VARIABLES)
         .collect();
     *variables = kept;

@@ -10,7 +10,7 @@ use runbook::incident::{limits, Event, EventKind, Incident, ProbeOutage};
 use runbook::intake::{within_limits, ORPHANED_CHECKS, ORPHANED_FIELDS};
 use runbook::merge::{check_times, MergeRefusal, REMINDER_HORIZON};
 use runbook::steps::StepId;
-use runbook::values::{check, Refusal, ValueKind};
+use runbook::values::{check, Refusal, ValueError, ValueKind};
 use runbook::{parse, Runbook};
 
 // 2026-11-28 20:07:00 UTC
@@ -198,4 +198,63 @@ fn a_merge_that_pushes_old_timeline_entries_out_says_so() {
         "{:?}",
         report.changes(0)
     );
+}
+
+#[test]
+fn a_host_value_is_never_made_to_fit_by_what_intake_takes_out() {
+    let runbook = team();
+    let mut incident = Incident::new("k3x9q2", "incident-response", START);
+    // Without the zero-width space this is a good host; with it, the link's value is no host.
+    incident.variables.insert("EC2_HOST".into(), "ip-10-0-0-1\u{200b}.internal".into());
+    incident.variables.insert("LIGHTSAIL_HOST".into(), format!("{}.example.com", "a".repeat(900)));
+    let (incident, _) = within_limits(incident, Some(&runbook));
+    assert_eq!(incident.variables["EC2_HOST"], "ip-10-0-0-1\u{fffd}.internal", "the invisible character is shown");
+    assert!(runbook.check_value("EC2_HOST", &incident.variables["EC2_HOST"]).is_err(), "and still refused");
+    assert_eq!(incident.variables["LIGHTSAIL_HOST"].chars().count(), runbook::values::MAX_VALUE_CHARS + 1);
+    assert!(
+        matches!(
+            runbook.check_value("LIGHTSAIL_HOST", &incident.variables["LIGHTSAIL_HOST"]),
+            Err(ValueError::Refused { refusal: Refusal::TooLong, .. })
+        ),
+        "a cut value stays refused as too long"
+    );
+}
+
+#[test]
+fn a_field_text_cut_to_its_limit_is_said() {
+    let runbook = team();
+    let key = runbook.templates[0].fields().next().expect("the team's first template has a field").key.clone();
+    let mut incident = Incident::new("k3x9q2", "incident-response", START);
+    incident.fields.insert(key.clone(), "é".repeat(limits::FIELD_CHARS + 5));
+    incident.field_times.insert(key.clone(), START + 60);
+    let (incident, left_out) = within_limits(incident, Some(&runbook));
+    assert_eq!(incident.fields[&key].chars().count(), limits::FIELD_CHARS);
+    assert_eq!(left_out.cut_fields, 1);
+    assert_eq!(left_out.words().as_deref(), Some("Left out of the link: 1 field text cut to its limit."));
+}
+
+#[test]
+fn merge_after_merge_never_fills_the_incident_with_checks_no_step_holds() {
+    use runbook::actions::receive;
+    use runbook::merge::merge;
+    let runbook = team();
+    let mut local = Incident::new("k3x9q2", "incident-response", START);
+    // Thirty links, each with a hundred made-up step ids of its own, each merged.
+    for link in 0..30u32 {
+        let mut incoming = Incident::new("k3x9q2", "incident-response", START);
+        for n in 0..100u32 {
+            incoming.checks.insert(StepId(0x4000_0000 + link * 1000 + n), START + 60);
+        }
+        let received = receive(incoming, Some(&runbook), &|_| Some(local.clone()), NOW);
+        if link > 0 {
+            assert_eq!(received.left_out.checks, 100, "link {link}: no room left, every made-up check said");
+        }
+        merge(&mut local, &received.incident, NOW).expect("same runbook, no future times");
+    }
+    let orphans = local.checks.keys().filter(|id| !runbook.steps.iter().any(|s| s.id == **id)).count();
+    assert_eq!(orphans, ORPHANED_CHECKS);
+    for step in &runbook.steps {
+        local.set_step(step.id, true, NOW);
+    }
+    assert!(runbook.steps.iter().all(|s| local.checks.contains_key(&s.id)), "every step can still be checked");
 }
