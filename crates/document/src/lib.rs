@@ -17,6 +17,7 @@ pub mod outline;
 pub mod search;
 pub mod slug;
 pub mod small_sort;
+pub mod summary;
 pub mod text;
 
 pub use diagnostic::{Diagnostic, Severity};
@@ -50,15 +51,8 @@ pub fn parse_with(relative_path: &str, source: &str, context: ParseContext) -> D
     let body = markdown::parse_body(split.body, &body_context, &mut diagnostics);
     let front_matter = split.front_matter;
 
-    let first_h1 = body.headings.iter().find(|h| h.level == 1 && !h.text.is_empty()).map(|h| h.text.clone());
-    let title = front_matter
-        .title
-        .clone()
-        .filter(|t| !t.trim().is_empty())
-        .or(first_h1)
-        .or_else(|| Some(file_stem(relative_path)).filter(|s| !s.is_empty()).map(str::to_string))
-        .unwrap_or_else(|| "Untitled runbook".to_string());
-    let description = describe(&front_matter, &title, &body.blocks);
+    let title = summary::title(&front_matter, &body.headings, relative_path);
+    let description = summary::description(&front_matter, &title, &body.blocks);
     small_sort::sort_by_key(&mut diagnostics, |d| d.line);
     Document {
         slug: slug::runbook_slug(relative_path),
@@ -72,40 +66,4 @@ pub fn parse_with(relative_path: &str, source: &str, context: ParseContext) -> D
         headings: body.headings,
         diagnostics,
     }
-}
-
-/// The front matter's description, unless it only repeats the title: then the first
-/// paragraph, which usually says what the runbook is for.
-fn describe(front_matter: &FrontMatter, title: &str, blocks: &[Block]) -> String {
-    if let Some(description) = &front_matter.description {
-        let description = description.trim();
-        if !description.is_empty() && !description.eq_ignore_ascii_case(title.trim()) {
-            return description.to_string();
-        }
-    }
-    blocks
-        .iter()
-        .find_map(|block| match block {
-            Block::Paragraph(inlines) => Some(text::plain_text(inlines)),
-            _ => None,
-        })
-        .map(|text| truncate_words(text.trim(), 240))
-        .unwrap_or_default()
-}
-
-fn truncate_words(text: &str, max: usize) -> String {
-    if text.len() <= max {
-        return text.to_string();
-    }
-    let mut end = max;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    let cut = text[..end].rfind(' ').unwrap_or(end);
-    format!("{}…", &text[..cut])
-}
-
-fn file_stem(path: &str) -> &str {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    name.rsplit_once('.').map_or(name, |(stem, _)| stem)
 }

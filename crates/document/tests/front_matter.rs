@@ -49,8 +49,8 @@ fn a_file_without_front_matter_takes_its_title_from_the_first_heading() {
 }
 
 #[test]
-fn a_file_with_no_title_anywhere_is_named_after_the_file() {
-    assert_eq!(parse("disk-full.md", "Just steps.\n").title, "disk-full");
+fn a_file_with_no_title_anywhere_is_named_after_the_file_made_readable() {
+    assert_eq!(parse("disk-full.md", "Just steps.\n").title, "Disk full");
 }
 
 #[test]

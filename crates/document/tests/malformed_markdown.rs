@@ -54,7 +54,7 @@ fn empty_and_whitespace_files_are_empty_runbooks() {
     for source in ["", "\n\n", "---\n---\n", "\u{feff}"] {
         let runbook = parse("empty.md", source);
         assert!(runbook.blocks.is_empty(), "{source:?}");
-        assert_eq!(runbook.title, "empty");
+        assert_eq!(runbook.title, "Empty");
     }
 }
 
