@@ -98,7 +98,7 @@ fn command_line(line: &'static str, doc: Doc) -> AnyView {
     if line.trim_start().starts_with('#') {
         return view! { <span class="comment">{line}</span> }.into_any();
     }
-    pieces(line, &doc.runbook.variables)
+    pieces(line, &doc.runbook.variables, &doc.runbook.secrets)
         .into_iter()
         .map(|piece| match piece {
             Piece::Text(text) => text.into_any(),

@@ -56,7 +56,8 @@ impl Runbook {
         let phases = phases::find_phases(&document.headings);
         let severities = severity::find_severities(&document.blocks);
         let templates = templates::find_templates(&document.blocks);
-        let (variables, secrets) = variables::find_variables(&document.blocks);
+        let declared: Vec<String> = document.front_matter.variables.iter().map(|(name, _)| name.clone()).collect();
+        let (variables, secrets) = variables::find_variables(&document.blocks, &declared);
         let scenario_anchors: Vec<String> = document.scenarios().into_iter().map(|s| s.anchor).collect();
         let steps = steps::find_steps(&document.blocks, &phases, &scenario_anchors);
         Runbook { document, phases, steps, severities, templates, variables, secrets }

@@ -176,7 +176,7 @@ fn is_dns_name(name: &str) -> bool {
 /// do values that do not fit their placeholder (`check_for`): whatever a caller passes,
 /// nothing but a host, a commit or a harmless word reaches a command.
 pub fn substitute(code: &str, variables: &[Variable], value: &dyn Fn(&str) -> Option<String>) -> String {
-    pieces(code, variables)
+    pieces(code, variables, &[])
         .into_iter()
         .map(|piece| match piece {
             Piece::Text(text) | Piece::Secret { written: text, .. } => text.to_string(),
@@ -194,7 +194,7 @@ mod tests {
     use super::*;
 
     fn variable(name: &str) -> Variable {
-        Variable { name: name.into(), written: name.into() }
+        Variable { name: name.into(), written: name.into(), role: crate::variables::Role::Host }
     }
 
     #[test]

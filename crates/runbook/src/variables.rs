@@ -1,9 +1,12 @@
-//! Host variables and secrets in commands.
+//! Host variables, fill-in fields and secrets in commands.
 //!
-//! Variables are placeholders the team fills in once: host-like names (`EC2_HOST` in
-//! `http://EC2_HOST:8765`) and angle placeholders (`<commit-hash>`). Secrets are shell
-//! references (`$ANTHROPIC_API_KEY`, `${#ARAGORA_JWT_SECRET}`): never substituted, stored or
-//! shared; they are marked so users set them in their own shell.
+//! Variables are placeholders filled in once: hosts (`EC2_HOST` in `http://EC2_HOST:8765`,
+//! `<node-ip>`, a word where a host stands: after `ssh user@`, in a URL's authority, after
+//! `-h` or `--host`, before `:port`), and fields of their own kind (`<namespace>`,
+//! `<commit-hash>`). Secrets are shell references (`$ANTHROPIC_API_KEY`,
+//! `${#ARAGORA_JWT_SECRET}`): never substituted, stored or shared; they are marked so users
+//! set them in their own shell. What the shell sets itself (`$PATH`, `$PWD`, `$1`) and what
+//! the runbook's own commands assign (`LIVE=$(…)`, `for POD in …`) is neither.
 
 use document::commands::is_shell;
 use document::model::Block;
@@ -14,6 +17,17 @@ pub struct Variable {
     pub name: String,
     /// As written in the commands: `EC2_HOST`, `<commit-hash>`.
     pub written: String,
+    pub role: Role,
+}
+
+/// What a placeholder is to the reader: the hosts panel lists hosts as hosts, and the other
+/// placeholders as fields to fill in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Stands where a host stands, by its name or its place in a command.
+    Host,
+    /// Any other placeholder: `<namespace>`, `<pod>`, `<commit-hash>`.
+    Field,
 }
 
 /// A piece of a command as drawn: plain text, a variable, or a secret reference.
@@ -24,42 +38,119 @@ pub enum Piece<'a> {
     Secret { name: &'a str, written: &'a str },
 }
 
-/// Host names are ALL_CAPS words ending like these, or standing where a host goes.
+/// ALL_CAPS names ending `_HOST`, `_IP`… are placeholders wherever they stand (a bare `IP` or
+/// `URL` only where a host stands: in prose-like commands they are words).
 const HOST_SUFFIXES: &[&str] =
     &["HOST", "HOSTNAME", "IP", "ADDR", "ADDRESS", "DOMAIN", "ENDPOINT", "SERVER", "URL", "PORT"];
 
+/// Angle placeholders whose name says host: `<node-ip>`, `<vm-host>`, `<db-server>`.
+const HOST_WORDS: &[&str] = &["host", "hostname", "ip", "addr", "address", "domain", "server", "endpoint", "fqdn"];
+
+/// Angle words that tools print, not placeholders a reader fills in (`kubectl`'s `<none>`).
+const OUTPUT_WORDS: &[&str] = &["none", "nil", "null", "unknown", "pending", "invalid", "empty", "redacted", "missing"];
+
+/// What the shell sets itself: neither a secret nor a field.
+const SHELL_NAMES: &[&str] = &[
+    "PATH", "PWD", "OLDPWD", "HOME", "USER", "LOGNAME", "SHELL", "HOSTNAME", "HOSTTYPE", "UID", "EUID", "PPID",
+    "RANDOM", "SECONDS", "LINENO", "IFS", "TERM", "LANG", "TMPDIR", "REPLY", "OPTARG", "OPTIND", "BASH",
+    "BASH_SOURCE", "BASH_VERSION", "FUNCNAME", "PIPESTATUS", "EDITOR",
+];
+
 /// The variables of a runbook's shell blocks, in order of first use, and its secrets' names.
-pub fn find_variables(blocks: &[Block]) -> (Vec<Variable>, Vec<String>) {
+/// `declared` are names the runbook's front matter gives values to: hosts wherever they
+/// stand.
+pub fn find_variables(blocks: &[Block], declared: &[String]) -> (Vec<Variable>, Vec<String>) {
     let mut codes = Vec::new();
     collect_shell(blocks, &mut codes);
+    let assigned: Vec<&str> = codes.iter().flat_map(|code| assigned_names(code)).collect();
     let mut secrets: Vec<String> = Vec::new();
     for code in &codes {
-        for piece in pieces(code, &[]) {
-            if let Piece::Secret { name, .. } = piece {
-                if !secrets.iter().any(|s| s == name) {
-                    secrets.push(name.to_string());
-                }
+        for name in shell_references(code) {
+            let local = assigned.contains(&name) || SHELL_NAMES.contains(&name);
+            if !local && !secrets.iter().any(|s| s == name) {
+                secrets.push(name.to_string());
             }
         }
     }
     let mut variables: Vec<Variable> = Vec::new();
+    let mut add = |name: &str, written: &str, role: Role| {
+        if !variables.iter().any(|v| v.name == name) {
+            variables.push(Variable { name: name.to_string(), written: written.to_string(), role });
+        }
+    };
     for code in &codes {
+        // Both kinds found in one command, then taken in the order they appear.
+        let mut found: Vec<(usize, &str, &str, Role)> = Vec::new();
         for (start, word) in caps_words(code) {
-            let host_like = HOST_SUFFIXES.iter().any(|s| word == *s || word.ends_with(&format!("_{s}")));
-            let before = &code[..start];
-            let in_host_position = before.ends_with("://") || before.ends_with('@');
+            let named_host = HOST_SUFFIXES.iter().any(|s| word.ends_with(&format!("_{s}")));
+            let is_declared = declared.iter().any(|d| d == word);
             let is_secret = secrets.iter().any(|s| s == word);
-            if (host_like || in_host_position) && !is_secret && !variables.iter().any(|v| v.name == word) {
-                variables.push(Variable { name: word.to_string(), written: word.to_string() });
+            let placed = in_host_position(code, start, start + word.len());
+            if (named_host || is_declared || placed) && !is_secret && !assigned.contains(&word) {
+                found.push((start, word, word, Role::Host));
             }
         }
-        for (written, name) in angle_placeholders(code) {
-            if !variables.iter().any(|v| v.name == name) {
-                variables.push(Variable { name: name.to_string(), written: written.to_string() });
-            }
+        for (start, written, name) in angle_placeholders(code) {
+            let named_host = name.split(['-', '_']).any(|part| HOST_WORDS.contains(&part));
+            let placed = in_host_position(code, start, start + written.len());
+            found.push((start, name, written, if named_host || placed { Role::Host } else { Role::Field }));
+        }
+        document::small_sort::sort_by_key(&mut found, |(start, ..)| *start);
+        for (_, name, written, role) in found {
+            add(name, written, role);
         }
     }
     (variables, secrets)
+}
+
+/// Whether `code[start..end]` stands where a host stands: in a URL's authority, after
+/// `user@`, after `-h` or `--host`, or before `:port`.
+fn in_host_position(code: &str, start: usize, end: usize) -> bool {
+    let before = &code[..start];
+    let after = &code[end..];
+    let host_option = ["-h ", "--host ", "--host=", "--hostname ", "--hostname="].iter().any(|o| before.ends_with(o));
+    let port_follows = after.strip_prefix(':').is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()));
+    before.ends_with("://") || before.ends_with('@') || host_option || port_follows
+}
+
+/// Names a command assigns itself (`LIVE=$(…)`, `export X=1`, `for POD in …`, `read -r NAME`):
+/// the script's own, not the reader's.
+fn assigned_names(code: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    for line in code.lines() {
+        let words: Vec<&str> = line.split(|c: char| c.is_whitespace() || ";&|(".contains(c)).filter(|w| !w.is_empty()).collect();
+        for (i, word) in words.iter().enumerate() {
+            let name_len = identifier_len(word);
+            let rest = &word[name_len..];
+            if name_len > 0 && (rest.starts_with('=') || rest.starts_with("+=")) && !word.starts_with(|c: char| c.is_ascii_digit()) {
+                names.push(&word[..name_len]);
+            }
+            if matches!(*word, "for" | "select") {
+                names.extend(words.get(i + 1).filter(|w| identifier_len(w) == w.len()));
+            }
+            if *word == "read" {
+                let operands = words[i + 1..].iter().take_while(|w| identifier_len(w) == w.len() || w.starts_with('-'));
+                names.extend(operands.filter(|w| !w.starts_with('-')));
+            }
+        }
+    }
+    names
+}
+
+/// The names of `$NAME`, `${NAME}`, `${#NAME}` references in `code`.
+fn shell_references(code: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    let mut i = 0;
+    while i < code.len() {
+        match secret_at(code, i, None) {
+            Some((Piece::Secret { name, .. }, end)) => {
+                names.push(name);
+                i = end;
+            }
+            _ => i += code[i..].chars().next().map_or(1, char::len_utf8),
+        }
+    }
+    names
 }
 
 fn collect_shell<'a>(blocks: &'a [Block], out: &mut Vec<&'a str>) {
@@ -73,13 +164,14 @@ fn collect_shell<'a>(blocks: &'a [Block], out: &mut Vec<&'a str>) {
     }
 }
 
-/// Splits a command into text, the given variables, and secret references.
-pub fn pieces<'a>(code: &'a str, variables: &'a [Variable]) -> Vec<Piece<'a>> {
+/// Splits a command into text, the given variables, and references to the given secrets
+/// (other `$NAME`s are text: the shell's own, the script's own).
+pub fn pieces<'a>(code: &'a str, variables: &'a [Variable], secrets: &[String]) -> Vec<Piece<'a>> {
     let mut out = Vec::new();
     let bytes = code.as_bytes();
     let (mut i, mut text_start) = (0, 0);
     while i < bytes.len() {
-        let found = secret_at(code, i).or_else(|| variable_at(code, i, variables));
+        let found = secret_at(code, i, Some(secrets)).or_else(|| variable_at(code, i, variables));
         match found {
             Some((piece, end)) => {
                 if text_start < i {
@@ -98,8 +190,14 @@ pub fn pieces<'a>(code: &'a str, variables: &'a [Variable]) -> Vec<Piece<'a>> {
     out
 }
 
-/// `$NAME`, `${NAME}`, `${#NAME}` at byte `i`.
-fn secret_at(code: &str, i: usize) -> Option<(Piece<'_>, usize)> {
+/// `$NAME`, `${NAME}`, `${#NAME}` at byte `i`, when `secrets` names it (or any, for `None`).
+fn secret_at<'a>(code: &'a str, i: usize, secrets: Option<&[String]>) -> Option<(Piece<'a>, usize)> {
+    let (piece, end) = reference_at(code, i)?;
+    let known = |name: &str| secrets.is_none_or(|secrets| secrets.iter().any(|s| s == name));
+    matches!(piece, Piece::Secret { name, .. } if known(name)).then_some((piece, end))
+}
+
+fn reference_at(code: &str, i: usize) -> Option<(Piece<'_>, usize)> {
     let rest = code[i..].strip_prefix('$')?;
     if let Some(braced) = rest.strip_prefix('{') {
         let close = braced.find('}')?;
@@ -156,8 +254,9 @@ fn caps_words(code: &str) -> impl Iterator<Item = (usize, &str)> {
     })
 }
 
-/// `<commit-hash>` → ("<commit-hash>", "commit-hash"); not `<<EOF`, `</dev/null` or `<5>`.
-fn angle_placeholders(code: &str) -> Vec<(&str, &str)> {
+/// `<commit-hash>` → (its byte offset, "<commit-hash>", "commit-hash"); not `<<EOF`,
+/// `</dev/null`, `<5>` or what tools print (`<none>`).
+fn angle_placeholders(code: &str) -> Vec<(usize, &str, &str)> {
     let mut found = Vec::new();
     for (start, _) in code.match_indices('<') {
         if code[..start].ends_with('<') {
@@ -167,9 +266,10 @@ fn angle_placeholders(code: &str) -> Vec<(&str, &str)> {
         let len = rest.find('>').unwrap_or(0);
         let name = &rest[..len];
         let valid = name.starts_with(|c: char| c.is_ascii_lowercase())
-            && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+            && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+            && !OUTPUT_WORDS.contains(&name);
         if valid {
-            found.push((&code[start..start + len + 2], name));
+            found.push((start, &code[start..start + len + 2], name));
         }
     }
     found

@@ -68,7 +68,7 @@ fn commands_with(runbook: &Runbook, value: &str) -> Vec<(String, String)> {
         .into_iter()
         .map(|code| {
             let (mut plain, mut filled) = (String::new(), String::new());
-            for piece in pieces(&code, vars) {
+            for piece in pieces(&code, vars, &runbook.secrets) {
                 match piece {
                     Piece::Variable { written, .. } => {
                         plain.push('W');

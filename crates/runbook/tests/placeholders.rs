@@ -1,0 +1,109 @@
+//! Placeholders in the runbooks other teams already have: only what stands where a host
+//! stands is a host, other placeholders are fields to fill in, and what the shell or the
+//! script sets itself is neither a field nor a secret.
+
+use runbook::variables::Role;
+use runbook::{parse, Runbook};
+
+fn roles(runbook: &Runbook) -> Vec<(&str, Role)> {
+    runbook.variables.iter().map(|v| (v.name.as_str(), v.role)).collect()
+}
+
+const OPENSHIFT_STYLE: &str = r#"# VirtHandlerDaemonSetRolloutFailing
+
+## Diagnosis
+
+```bash
+export NAMESPACE="$(oc get kubevirt -A -o custom-columns="":.metadata.namespace)"
+oc -n <namespace> get pods -o wide
+oc -n <namespace> describe vmi <vm-name>
+```
+
+The output looks like this:
+
+```bash
+NAME          READY   NOMINATED NODE   READINESS GATES
+virt-handler  1/1     <none>           <none>
+```
+
+Copy the URL and IP from the output, then:
+
+```bash
+for POD in $(oc get pods -o name); do echo "$POD in $PWD"; done
+LIVE=$(oc get vmi --no-headers | wc -l); echo "$LIVE live, first arg $1, all $@, path $PATH"
+curl -k "$URL/healthz" --resolve "api:443:$IP"
+```
+"#;
+
+#[test]
+fn generic_placeholders_are_fields_and_tool_output_is_neither() {
+    let runbook = parse("virt.md", OPENSHIFT_STYLE);
+    assert_eq!(roles(&runbook), [("namespace", Role::Field), ("vm-name", Role::Field)]);
+}
+
+#[test]
+fn the_shells_own_names_and_the_scripts_own_names_are_not_secrets() {
+    let runbook = parse("virt.md", OPENSHIFT_STYLE);
+    // `$URL` and `$IP` are the reader's to set in their shell; `$NAMESPACE`, `$POD` and
+    // `$LIVE` are assigned by the commands themselves; `$PWD`, `$PATH`, `$1`, `$@` by the shell.
+    assert_eq!(runbook.secrets, ["URL", "IP"]);
+}
+
+#[test]
+fn a_word_where_a_host_stands_is_a_host() {
+    let source = r#"# Hosts by place
+
+```bash
+ssh core@<node-ip>
+ssh admin@BASTION
+curl https://<route>/healthz
+psql -h DB_PRIMARY -U postgres
+redis-cli --host=<cache> ping
+nc <broker>:9092 -z
+kubectl -n <namespace> logs <pod>
+```
+"#;
+    let runbook = parse("hosts.md", source);
+    assert_eq!(
+        roles(&runbook),
+        [
+            ("node-ip", Role::Host),
+            ("BASTION", Role::Host),
+            ("route", Role::Host),
+            ("DB_PRIMARY", Role::Host),
+            ("cache", Role::Host),
+            ("broker", Role::Host),
+            ("namespace", Role::Field),
+            ("pod", Role::Field),
+        ]
+    );
+}
+
+#[test]
+fn a_bare_word_like_url_or_ip_is_a_word_but_a_name_ending_in_host_is_a_host() {
+    let source = "# Words\n\n```bash\necho \"URL IP PORT HOST\"\ncurl http://API_HOST:8080/ -d PAYLOAD\n```\n";
+    let runbook = parse("words.md", source);
+    assert_eq!(roles(&runbook), [("API_HOST", Role::Host)]);
+}
+
+#[test]
+fn a_name_the_front_matter_declares_is_a_host_wherever_it_stands() {
+    let source = "---\nvariables:\n  PRIMARY: db-1.internal\n---\n# Failover\n\n```bash\npg_ctl promote PRIMARY\n```\n";
+    let runbook = parse("failover.md", source);
+    assert_eq!(roles(&runbook), [("PRIMARY", Role::Host)]);
+}
+
+#[test]
+fn the_secrets_of_a_command_are_marked_and_the_scripts_own_are_text() {
+    use runbook::variables::{pieces, Piece};
+    let runbook = parse("virt.md", OPENSHIFT_STYLE);
+    let line = "echo \"$LIVE $URL\"";
+    let marked: Vec<&str> = pieces(line, &runbook.variables, &runbook.secrets)
+        .into_iter()
+        .filter_map(|p| match p {
+            Piece::Secret { written, .. } => Some(written),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(marked, ["$URL"]);
+}
