@@ -33,7 +33,9 @@ pub fn HostsPanel(doc: Doc) -> impl IntoView {
     let from_link = move || doc.sourced.with(|v| v.values().any(|(_, s)| *s == Source::Link));
     let problem = RwSignal::new(None::<String>);
     let inputs = move |role: Role| {
-        of_role(role).map(|variable| view! { <PlaceholderInput doc=doc variable=variable problem=problem/> }).collect_view()
+        of_role(role)
+            .map(|variable| view! { <PlaceholderInput doc=doc variable=variable problem=problem/> })
+            .collect_view()
     };
     view! {
         <details class="hosts" open=move || doc.incident.is_some() || from_link() || !doc.refused.with(Vec::is_empty)>

@@ -96,15 +96,25 @@ impl Store {
 
     /// When another tab saved `incident` since this one last read or wrote it, its copy is
     /// merged in (the report is not shown: both copies are this user's work). A copy that
-    /// cannot be read is set aside, never overwritten.
+    /// cannot be read is set aside, and one that cannot be merged is kept under a new id:
+    /// never overwritten.
     fn unite_unseen(&self, incident: &mut Incident) {
         let key = format!("{INCIDENT_PREFIX}{}", incident.id);
         let Some(stored) = storage::get(&key) else { return };
         if self.seen.with_value(|seen| seen.get(&incident.id) == Some(&stored)) {
             return;
         }
-        if let Some(theirs) = self.read_incident(&key) {
-            let _ = runbook::merge::merge(incident, &theirs, super::clock::now());
+        if let Some(mut theirs) = self.read_incident(&key) {
+            if runbook::merge::merge(incident, &theirs, super::clock::now()).is_err() {
+                // Another incident under the same id (two links whose ids cleaned to one, on
+                // two runbooks): both are kept, theirs under a new id.
+                theirs.id = new_incident_id();
+                self.save(&theirs);
+                self.incidents.update(|list| {
+                    list.push(theirs);
+                    newest_first(list);
+                });
+            }
         }
     }
 

@@ -223,7 +223,9 @@ pub fn receive(
     let (mut incident, mut left_out) = crate::intake::within_limits(incoming, runbook);
     let local = held(&incident.id);
     if let (Some(local), Some(runbook)) = (&local, runbook) {
-        left_out.checks += crate::intake::room_for_orphans(&mut incident, local, runbook);
+        let (checks, fields) = crate::intake::room_beside(&mut incident, local, runbook);
+        left_out.checks += checks;
+        left_out.fields += fields;
     }
     let orphaned = runbook.map_or(0, |r| crate::cockpit::orphaned_checks(r, &incident).len());
     let arrival = arrival(local.as_ref(), &incident, runbook, now);

@@ -205,16 +205,18 @@ impl Incident {
     }
 
     /// Sets or clears a host value. The caller checks it fits its placeholder
-    /// (`crate::values`); a new one beyond [`limits::VARIABLES`] is refused (`false`).
+    /// (`crate::values`); a new one beyond [`limits::VARIABLES`] is refused (`false`), and so
+    /// is one longer than any placeholder takes: never cut, since a cut value could fit.
     pub fn set_variable(&mut self, name: &str, value: &str) -> bool {
         if value.is_empty() {
             self.variables.remove(name);
             return true;
         }
-        if !self.variables.contains_key(name) && self.variables.len() >= limits::VARIABLES {
+        let too_long = value.chars().count() > crate::values::MAX_VALUE_CHARS + 1;
+        if too_long || (!self.variables.contains_key(name) && self.variables.len() >= limits::VARIABLES) {
             return false;
         }
-        self.variables.insert(cut(name, limits::NAME_CHARS), cut(value, limits::NAME_CHARS.max(253)));
+        self.variables.insert(cut(name, limits::NAME_CHARS), value.to_string());
         true
     }
 

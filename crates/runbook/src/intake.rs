@@ -78,11 +78,34 @@ pub fn within_limits(mut incident: Incident, runbook: Option<&Runbook>) -> (Inci
     (incident, left_out)
 }
 
-/// A link's checks of steps the runbook does not have, past the room this browser's copy
-/// of the incident leaves ([`ORPHANED_CHECKS`] for both together), are left out: merge
-/// after merge cannot fill the incident with checks no step holds until no step of the
-/// runbook can be checked. How many were left out.
-pub fn room_for_orphans(incoming: &mut Incident, local: &Incident, runbook: &Runbook) -> usize {
+/// A link's checks of steps and its fields the runbook does not have, past the room this
+/// browser's copy of the incident leaves ([`ORPHANED_CHECKS`] and [`ORPHANED_FIELDS`] for
+/// both together), are left out: merge after merge cannot fill the incident with what the
+/// runbook does not hold until no step can be checked or no field typed. How many checks
+/// and fields were left out.
+pub fn room_beside(incoming: &mut Incident, local: &Incident, runbook: &Runbook) -> (usize, usize) {
+    (room_for_checks(incoming, local, runbook), room_for_fields(incoming, local, runbook))
+}
+
+fn room_for_fields(incoming: &mut Incident, local: &Incident, runbook: &Runbook) -> usize {
+    let known: BTreeSet<String> = runbook.templates.iter().flat_map(|t| t.fields().map(|f| f.key.clone())).collect();
+    let held = local.field_times.keys().filter(|key| !known.contains(*key)).count();
+    let mut room = ORPHANED_FIELDS.saturating_sub(held);
+    let keys: BTreeSet<String> = incoming.fields.keys().chain(incoming.field_times.keys()).cloned().collect();
+    let mut dropped = 0;
+    for key in keys.into_iter().filter(|key| !known.contains(key) && !local.field_times.contains_key(key)) {
+        if room > 0 {
+            room -= 1;
+        } else {
+            incoming.fields.remove(&key);
+            incoming.field_times.remove(&key);
+            dropped += 1;
+        }
+    }
+    dropped
+}
+
+fn room_for_checks(incoming: &mut Incident, local: &Incident, runbook: &Runbook) -> usize {
     let steps: BTreeSet<StepId> = runbook.steps.iter().map(|s| s.id).collect();
     let held = local.checks.keys().filter(|id| !steps.contains(id)).count();
     let mut room = ORPHANED_CHECKS.saturating_sub(held);
@@ -112,6 +135,12 @@ fn bound_times(incident: &mut Incident) {
     }
     for event in &mut incident.events {
         event.at = event.at.max(start);
+    }
+    // The probe's times may precede the incident (an outage noticed late), not the year 2000.
+    if let Some(probe) = &mut incident.probe {
+        probe.onset = probe.onset.max(EARLIEST);
+        probe.declared = probe.declared.max(probe.onset);
+        probe.recovered = probe.recovered.map(|at| at.max(probe.declared));
     }
 }
 
@@ -175,9 +204,9 @@ fn bound_fields(incident: &mut Incident, runbook: Option<&Runbook>) -> (usize, u
 /// Only values for the runbook's placeholders, within the limits. A value that does not fit
 /// its placeholder is kept as the link had it: the hosts panel shows it refused, with the
 /// reason, and it never reaches a command (`values::substitute` checks every value). So
-/// nothing is taken out of a value (that could make a refused one fit): a long one is cut
-/// one character past the longest a value may be, so it stays refused as too long, and an
-/// invisible character shows as U+FFFD, still refused.
+/// nothing is taken out of a value that could make a refused one fit: a long one is cut and
+/// ends with `…`, which no placeholder takes, and an invisible character shows as U+FFFD,
+/// which none takes either.
 fn bound_variables(variables: &mut BTreeMap<String, String>, runbook: Option<&Runbook>) -> usize {
     let before = variables.len();
     let is_placeholder = |name: &str| runbook.is_some_and(|r| r.variables.iter().any(|v| v.name == name));
@@ -185,7 +214,8 @@ fn bound_variables(variables: &mut BTreeMap<String, String>, runbook: Option<&Ru
         .into_iter()
         .filter(|(name, _)| is_placeholder(name))
         .map(|(name, value)| {
-            let shown = value.chars().take(crate::values::MAX_VALUE_CHARS + 1);
+            let long = value.chars().count() > crate::values::MAX_VALUE_CHARS;
+            let shown = value.chars().take(crate::values::MAX_VALUE_CHARS).chain(long.then_some('…'));
             (name, shown.map(|c| if is_hidden(c) { char::REPLACEMENT_CHARACTER } else { c }).collect())
         })
         .take(limits::VARIABLES)

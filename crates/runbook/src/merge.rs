@@ -124,7 +124,7 @@ impl MergeReport {
             });
         }
         if self.resolution_changed {
-            lines.push("change whether the incident is resolved".to_string());
+            lines.push("change whether and when the incident was resolved".to_string());
         }
         if let Some((before, after)) = self.start_moved {
             let when =
@@ -141,12 +141,13 @@ impl MergeReport {
             let when = format!("{} {}", clock::date(after, offset_minutes), clock::hh_mm(after, offset_minutes));
             lines.push(format!("set the next update reminder to {when}"));
         }
-        // Each entry the post-mortem will show, but for the ones a line above already says.
+        // Each entry the post-mortem will show, but for a severity the line above already says
+        // (a resolution or reopening is always listed with its time: the line above says
+        // only that the state changes).
         for event in &self.added_events {
             let said = match &event.kind {
                 EventKind::SeverityChanged { to } => self.severity.as_ref().is_some_and(|(_, after)| after == to),
-                EventKind::Resolved | EventKind::Reopened => self.resolution_changed,
-                EventKind::MessageCopied { .. } => false,
+                EventKind::Resolved | EventKind::Reopened | EventKind::MessageCopied { .. } => false,
             };
             if !said {
                 lines.push(format!(
@@ -225,6 +226,7 @@ pub fn merge(local: &mut Incident, incoming: &Incident, now: Timestamp) -> Resul
         _ => {}
     }
     let before = (local.severity.clone(), local.resolved_at);
+    let held_events = local.events.clone();
     for event in &incoming.events {
         // Links carry times to the minute: an event already here within that minute is the same.
         let same_minute = |e: &Event| e.kind == event.kind && e.at.div_euclid(60) == event.at.div_euclid(60);
@@ -237,9 +239,9 @@ pub fn merge(local: &mut Incident, incoming: &Incident, now: Timestamp) -> Resul
     let excess = local.events.len().saturating_sub(limits::EVENTS);
     let dropped: Vec<Event> = local.events.drain(..excess).collect();
     // What the timeline's limit pushed out: the link's own entries are then not added after
-    // all, and this copy's are named as lost.
+    // all, and this copy's are named as lost (also one the link holds too: it is gone).
     report.added_events.retain(|e| !dropped.contains(e));
-    report.events_dropped = dropped.iter().filter(|e| !incoming.events.contains(e)).count();
+    report.events_dropped = dropped.iter().filter(|e| held_events.contains(e)).count();
     let next_update = local.next_update_at.max(incoming.next_update_at);
     if next_update != local.next_update_at {
         report.next_update_moved = next_update.map(|after| (local.next_update_at, after));

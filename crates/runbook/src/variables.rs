@@ -51,9 +51,34 @@ const OUTPUT_WORDS: &[&str] = &["none", "nil", "null", "unknown", "pending", "in
 
 /// What the shell sets itself: neither a secret nor a field.
 const SHELL_NAMES: &[&str] = &[
-    "PATH", "PWD", "OLDPWD", "HOME", "USER", "LOGNAME", "SHELL", "HOSTNAME", "HOSTTYPE", "UID", "EUID", "PPID",
-    "RANDOM", "SECONDS", "LINENO", "IFS", "TERM", "LANG", "TMPDIR", "REPLY", "OPTARG", "OPTIND", "BASH",
-    "BASH_SOURCE", "BASH_VERSION", "FUNCNAME", "PIPESTATUS", "EDITOR",
+    "PATH",
+    "PWD",
+    "OLDPWD",
+    "HOME",
+    "USER",
+    "LOGNAME",
+    "SHELL",
+    "HOSTNAME",
+    "HOSTTYPE",
+    "UID",
+    "EUID",
+    "PPID",
+    "RANDOM",
+    "SECONDS",
+    "LINENO",
+    "IFS",
+    "TERM",
+    "LANG",
+    "TMPDIR",
+    "REPLY",
+    "OPTARG",
+    "OPTIND",
+    "BASH",
+    "BASH_SOURCE",
+    "BASH_VERSION",
+    "FUNCNAME",
+    "PIPESTATUS",
+    "EDITOR",
 ];
 
 /// The variables of a runbook's shell blocks, in order of first use, and its secrets' names.
@@ -118,11 +143,15 @@ fn in_host_position(code: &str, start: usize, end: usize) -> bool {
 fn assigned_names(code: &str) -> Vec<&str> {
     let mut names = Vec::new();
     for line in code.lines() {
-        let words: Vec<&str> = line.split(|c: char| c.is_whitespace() || ";&|(".contains(c)).filter(|w| !w.is_empty()).collect();
+        let words: Vec<&str> =
+            line.split(|c: char| c.is_whitespace() || ";&|(".contains(c)).filter(|w| !w.is_empty()).collect();
         for (i, word) in words.iter().enumerate() {
             let name_len = identifier_len(word);
             let rest = &word[name_len..];
-            if name_len > 0 && (rest.starts_with('=') || rest.starts_with("+=")) && !word.starts_with(|c: char| c.is_ascii_digit()) {
+            if name_len > 0
+                && (rest.starts_with('=') || rest.starts_with("+="))
+                && !word.starts_with(|c: char| c.is_ascii_digit())
+            {
                 names.push(&word[..name_len]);
             }
             if matches!(*word, "for" | "select") {

@@ -123,7 +123,7 @@ fn the_merge_preview_says_each_change_in_words_with_local_times() {
     let Arrival::Choose(report) = arrival(Some(&local), &incoming, None, NOW + 300) else { panic!("a choice") };
     let lines = report.changes(120);
     assert!(lines.contains(&"set severity to SEV1 (now SEV3)".to_string()), "{lines:?}");
-    assert!(lines.contains(&"change whether the incident is resolved".to_string()), "{lines:?}");
+    assert!(lines.contains(&"change whether and when the incident was resolved".to_string()), "{lines:?}");
     let start = lines.iter().find(|l| l.starts_with("move the start to")).expect("the start moves");
     assert!(start.ends_with(&format!("(now {} {})", runbook::clock::date(NOW, 120), runbook::clock::hh_mm(NOW, 120))));
 }
@@ -209,4 +209,24 @@ fn the_home_page_lists_every_open_incident_then_the_last_five_resolved() {
     assert_eq!(open_on(&list, &runbook).iter().map(|i| i.id.as_str()).collect::<Vec<_>>(), ["open1"]);
     assert_eq!(clock_words(&list[0], NOW), "1:00");
     assert_eq!(clock_words(&list[2], NOW), "resolved after 1h 00m");
+}
+
+#[test]
+fn the_preview_lists_a_reopening_with_its_time_and_an_entry_the_limit_pushes_out() {
+    use runbook::incident::{limits, Event, EventKind};
+    use runbook::merge::preview;
+    let start = NOW - 40_000;
+    let mut local = Incident::new("k3x9q2", "incident-response", start);
+    for n in 0..limits::EVENTS as i64 {
+        local
+            .events
+            .push(Event { at: start + 60 * (n + 1), kind: EventKind::MessageCopied { template: format!("t{n}") } });
+    }
+    let oldest = local.events[0].clone();
+    let mut incoming = local.clone();
+    incoming.events = vec![oldest, Event { at: NOW - 60, kind: EventKind::Reopened }];
+    let report = preview(&local, &incoming, NOW).expect("same runbook");
+    let lines = report.changes(0);
+    assert!(lines.iter().any(|l| l.starts_with("add to the timeline at") && l.ends_with("Reopened")), "{lines:?}");
+    assert_eq!(report.events_dropped, 1, "this copy's oldest entry is gone, though the link holds it too");
 }

@@ -258,3 +258,60 @@ fn merge_after_merge_never_fills_the_incident_with_checks_no_step_holds() {
     }
     assert!(runbook.steps.iter().all(|s| local.checks.contains_key(&s.id)), "every step can still be checked");
 }
+
+#[test]
+fn a_long_host_value_padded_with_spaces_stays_refused_through_intake_and_merge() {
+    use runbook::merge::merge;
+    let runbook = team();
+    let padded = format!("db.example.com{};x", " ".repeat(240));
+    let mut incoming = Incident::new("k3x9q2", "incident-response", START);
+    incoming.variables.insert("EC2_HOST".into(), padded);
+    let (incoming, _) = within_limits(incoming, Some(&runbook));
+    assert!(runbook.check_value("EC2_HOST", &incoming.variables["EC2_HOST"]).is_err(), "refused after intake");
+    let mut local = Incident::new("k3x9q2", "incident-response", START);
+    merge(&mut local, &incoming, NOW).expect("same runbook");
+    if let Some(value) = local.variables.get("EC2_HOST") {
+        assert!(runbook.check_value("EC2_HOST", value).is_err(), "refused after merge: {value:?}");
+    }
+}
+
+#[test]
+fn made_up_fields_from_merge_after_merge_leave_every_field_of_the_runbook_typeable() {
+    use runbook::actions::receive;
+    use runbook::merge::merge;
+    let runbook = team();
+    let mut local = Incident::new("k3x9q2", "incident-response", START);
+    for link in 0..5 {
+        let mut incoming = Incident::new("k3x9q2", "incident-response", START);
+        for n in 0..ORPHANED_FIELDS {
+            incoming.fields.insert(format!("made up {link}.{n}"), "x".into());
+            incoming.field_times.insert(format!("made up {link}.{n}"), START + 60);
+        }
+        let received = receive(incoming, Some(&runbook), &|_| Some(local.clone()), NOW);
+        merge(&mut local, &received.incident, NOW).expect("same runbook");
+    }
+    assert_eq!(local.field_times.len(), ORPHANED_FIELDS);
+    for template in &runbook.templates {
+        for field in template.fields() {
+            assert!(local.set_field(&field.key, "typed", NOW), "field {:?} can still be typed", field.key);
+        }
+    }
+}
+
+#[test]
+fn probe_times_from_the_far_past_are_brought_to_the_earliest_time_kept() {
+    let mut incoming = Incident::new("k3x9q2", "incident-response", 0);
+    incoming.probe = Some(ProbeOutage {
+        endpoint: "api".into(),
+        state: State::Down,
+        onset: i64::MIN,
+        declared: i64::MIN + 5,
+        regions: vec!["weur".into()],
+        cause: "HTTP 503".into(),
+        recovered: Some(i64::MIN + 946_684_800),
+    });
+    let (incident, _) = within_limits(incoming, Some(&team()));
+    let probe = incident.probe.expect("kept");
+    assert!(probe.onset >= incident.started_at && probe.declared >= probe.onset);
+    assert!(probe.recovered.is_some_and(|at| at >= probe.declared));
+}
