@@ -1,7 +1,7 @@
 //! Draws the runbook model. Text always goes in as text nodes, never as HTML, so nothing in
 //! a runbook can become markup or script.
 
-use document::{Alignment, Block, Callout, Heading, ImageSource, Inline, LinkTarget, List, Table};
+use document::{Alignment, Block, Callout, Heading, ImageSource, Inline, InlineTag, LinkTarget, List, Table};
 use leptos::prelude::*;
 use runbook::steps::StepLocation;
 
@@ -36,6 +36,13 @@ fn block_view(block: &'static Block, doc: Doc) -> AnyView {
             None => view! { <blockquote>{blocks_view(&quote.blocks, doc)}</blockquote> }.into_any(),
         },
         Block::Rule => view! { <hr/> }.into_any(),
+        Block::Details(details) => view! {
+            <details open=details.open>
+                <summary>{inlines_view(&details.summary)}</summary>
+                {blocks_view(&details.blocks, doc)}
+            </details>
+        }
+        .into_any(),
         Block::Html(html) => {
             view! { <pre class="raw-html" title="HTML in the runbook is shown as text">{html.clone()}</pre> }.into_any()
         }
@@ -155,6 +162,16 @@ fn inline_view(inline: &'static Inline) -> AnyView {
         .into_any(),
         Inline::SoftBreak => " ".into_any(),
         Inline::HardBreak => view! { <br/> }.into_any(),
+        Inline::Tagged(tagged) => {
+            let content = inlines_view(&tagged.content);
+            match tagged.tag {
+                InlineTag::Kbd => view! { <kbd>{content}</kbd> }.into_any(),
+                InlineTag::Sub => view! { <sub>{content}</sub> }.into_any(),
+                InlineTag::Sup => view! { <sup>{content}</sup> }.into_any(),
+                InlineTag::Ins => view! { <ins>{content}</ins> }.into_any(),
+                InlineTag::Mark => view! { <mark>{content}</mark> }.into_any(),
+            }
+        }
         Inline::Html(html) => view! { <code class="raw-html">{html.clone()}</code> }.into_any(),
     }
 }

@@ -9,6 +9,8 @@ mod autolink;
 pub mod commands;
 pub mod diagnostic;
 pub mod front_matter;
+pub mod html;
+mod html_model;
 pub mod library;
 pub mod links;
 mod markdown;

@@ -9,6 +9,7 @@ use pulldown_cmark::{BlockQuoteKind, BrokenLink, CodeBlockKind, Event, LinkType,
 use crate::autolink;
 use crate::commands::{command_groups, is_shell};
 use crate::diagnostic::{Diagnostic, LineIndex};
+use crate::html_model::{self, Resolve};
 use crate::links::{classify, KnownRunbooks};
 use crate::model::*;
 use crate::slug::{heading_anchor, AnchorSet};
@@ -101,8 +102,9 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Builder<'a, '_, I> {
     /// Reads blocks up to the end of the enclosing container (or the document).
     fn blocks(&mut self) -> Vec<Block> {
         self.depth += 1;
-        let mut blocks = Vec::new();
+        let mut blocks: Vec<(Block, u32)> = Vec::new();
         let mut loose_inlines = Vec::new();
+        let mut loose_line = 0;
         let mut transparent = 0usize;
         while let Some((event, range)) = self.events.next() {
             let line = self.lines.line(range.start);
@@ -137,20 +139,25 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Builder<'a, '_, I> {
                 Event::Rule => Block::Rule,
                 Event::Html(html) => Block::Html(html.to_string()),
                 other => {
+                    if loose_inlines.is_empty() {
+                        loose_line = line;
+                    }
                     self.inline_event(other, line, &mut loose_inlines);
                     continue;
                 }
             };
             if !loose_inlines.is_empty() {
-                blocks.push(Block::Plain(std::mem::take(&mut loose_inlines)));
+                let inlines = html_model::read_inline(std::mem::take(&mut loose_inlines), loose_line, self);
+                blocks.push((Block::Plain(inlines), loose_line));
             }
-            blocks.push(block);
+            blocks.push((block, line));
         }
         if !loose_inlines.is_empty() {
-            blocks.push(Block::Plain(loose_inlines));
+            let inlines = html_model::read_inline(loose_inlines, loose_line, self);
+            blocks.push((Block::Plain(inlines), loose_line));
         }
         self.depth -= 1;
-        blocks
+        html_model::fold_blocks(blocks, self)
     }
 
     /// Reads inline content up to the end of the enclosing span or block.
@@ -170,6 +177,7 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Builder<'a, '_, I> {
             }
         }
         self.depth -= 1;
+        let inlines = html_model::read_inline(inlines, first_line.unwrap_or_default(), self);
         if self.in_link > 0 {
             return inlines;
         }
@@ -316,6 +324,15 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Builder<'a, '_, I> {
     }
 
     fn link(&mut self, href: &str, title: &str, line: u32) -> Inline {
+        let target = self.link_target(href, line);
+        self.in_link += 1;
+        let content = self.inlines();
+        self.in_link -= 1;
+        Inline::Link(Link { target, title: title.to_string(), content, line })
+    }
+
+    /// Where `href` goes, with a diagnostic for a missing runbook or a refused scheme.
+    fn link_target(&mut self, href: &str, line: u32) -> LinkTarget {
         let target = classify(href, self.context.relative_path, self.context.known);
         let file = self.context.file;
         match &target {
@@ -331,16 +348,19 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Builder<'a, '_, I> {
             )),
             _ => {}
         }
-        self.in_link += 1;
-        let content = self.inlines();
-        self.in_link -= 1;
-        Inline::Link(Link { target, title: title.to_string(), content, line })
+        target
     }
 
     fn image(&mut self, src: &str, title: &str, line: u32) -> Inline {
         let alt = plain_text(&self.inlines());
+        let src = self.image_source(src, line);
+        Inline::Image(Image { src, alt, title: title.to_string(), line })
+    }
+
+    /// Where an image loads from, with a diagnostic when it cannot be.
+    fn image_source(&mut self, src: &str, line: u32) -> ImageSource {
         let lower = src.trim().to_ascii_lowercase();
-        let src = if lower.starts_with("data:image/") {
+        if lower.starts_with("data:image/") {
             ImageSource::Url(src.trim().to_string())
         } else {
             match classify(src, self.context.relative_path, None) {
@@ -357,8 +377,19 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Builder<'a, '_, I> {
                     ImageSource::Blocked(src.to_string())
                 }
             }
-        };
-        Inline::Image(Image { src, alt, title: title.to_string(), line })
+        }
+    }
+}
+
+impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Resolve for Builder<'a, '_, I> {
+    fn link(&mut self, href: &str, title: &str, content: Vec<Inline>, line: u32) -> Inline {
+        let target = self.link_target(href, line);
+        Inline::Link(Link { target, title: title.to_string(), content, line })
+    }
+
+    fn image(&mut self, src: &str, alt: &str, title: &str, line: u32) -> Inline {
+        let src = self.image_source(src, line);
+        Inline::Image(Image { src, alt: alt.to_string(), title: title.to_string(), line })
     }
 }
 

@@ -46,8 +46,19 @@ pub enum Block {
     Table(Table),
     Quote(Quote),
     Rule,
-    /// Raw HTML from the source, always shown as literal text, never interpreted.
+    /// `<details><summary>…</summary>…</details>`: a section the reader opens.
+    Details(Details),
+    /// Raw HTML outside the subset read (`crate::html`), shown as literal text, never
+    /// interpreted.
     Html(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Details {
+    /// Open at first (`<details open>`).
+    pub open: bool,
+    pub summary: Vec<Inline>,
+    pub blocks: Vec<Block>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -134,8 +145,28 @@ pub enum Inline {
     FootnoteReference(String),
     SoftBreak,
     HardBreak,
-    /// Inline raw HTML, shown as literal text.
+    /// `<kbd>`, `<sub>`, `<sup>`, `<ins>`, `<mark>` around inline content.
+    Tagged(Tagged),
+    /// Inline raw HTML outside the subset read, shown as literal text.
     Html(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tagged {
+    pub tag: InlineTag,
+    pub content: Vec<Inline>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InlineTag {
+    /// A key to press.
+    Kbd,
+    Sub,
+    Sup,
+    /// Inserted text (underlined).
+    Ins,
+    /// Highlighted text.
+    Mark,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -82,6 +82,10 @@ fn for_each_link_in(blocks: &[Block], visit: &mut dyn FnMut(&Link)) {
                 std::iter::once(&table.header).chain(&table.rows).flatten().for_each(|cell| inline_links(cell, visit))
             }
             Block::Quote(quote) => for_each_link_in(&quote.blocks, visit),
+            Block::Details(details) => {
+                inline_links(&details.summary, visit);
+                for_each_link_in(&details.blocks, visit);
+            }
             Block::Code(_) | Block::Rule | Block::Html(_) => {}
         }
     }
@@ -97,6 +101,7 @@ fn inline_links(inlines: &[Inline], visit: &mut dyn FnMut(&Link)) {
             Inline::Emphasis(children) | Inline::Strong(children) | Inline::Strikethrough(children) => {
                 inline_links(children, visit)
             }
+            Inline::Tagged(tagged) => inline_links(&tagged.content, visit),
             _ => {}
         }
     }

@@ -16,6 +16,7 @@ fn push_inlines(inlines: &[Inline], out: &mut String) {
             Inline::Emphasis(children) | Inline::Strong(children) | Inline::Strikethrough(children) => {
                 push_inlines(children, out)
             }
+            Inline::Tagged(tagged) => push_inlines(&tagged.content, out),
             Inline::Link(link) => push_inlines(&link.content, out),
             Inline::Image(image) => out.push_str(&image.alt),
             Inline::FootnoteReference(_) => {}
@@ -53,6 +54,11 @@ pub fn blocks_text(blocks: &[Block], out: &mut String) {
                 }
             }
             Block::Quote(quote) => blocks_text(&quote.blocks, out),
+            Block::Details(details) => {
+                push_inlines(&details.summary, out);
+                out.push('\n');
+                blocks_text(&details.blocks, out);
+            }
             Block::Html(html) => {
                 out.push_str(html);
                 out.push('\n');

@@ -135,6 +135,7 @@ impl Finder {
                 }
             }
             Block::Quote(quote) => quote.blocks.iter().for_each(|b| self.block(b, kind, section, phase, None)),
+            Block::Details(details) => details.blocks.iter().for_each(|b| self.block(b, kind, section, phase, None)),
             Block::Code(code) if kind == SectionKind::Procedure && is_shell(code.lang.as_deref()) => {
                 let single = code.groups.len() == 1;
                 for (group, commands) in code.groups.iter().enumerate() {

@@ -120,6 +120,7 @@ impl Walker {
                 Block::Paragraph(inlines) | Block::Plain(inlines) => self.last_label = plain_text(inlines),
                 Block::List(list) => list.items.iter().for_each(|item| self.walk(&item.blocks, out)),
                 Block::Quote(quote) => self.walk(&quote.blocks, out),
+                Block::Details(details) => self.walk(&details.blocks, out),
                 Block::Code(code) => {
                     if let Some(template) = self.template(code) {
                         out.push(template);

@@ -188,6 +188,7 @@ fn collect_shell<'a>(blocks: &'a [Block], out: &mut Vec<&'a str>) {
             Block::Code(code) if is_shell(code.lang.as_deref()) => out.push(&code.code),
             Block::List(list) => list.items.iter().for_each(|item| collect_shell(&item.blocks, out)),
             Block::Quote(quote) => collect_shell(&quote.blocks, out),
+            Block::Details(details) => collect_shell(&details.blocks, out),
             _ => {}
         }
     }

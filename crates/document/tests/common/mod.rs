@@ -75,6 +75,11 @@ fn render_blocks(blocks: &[Block], depth: usize, out: &mut String) {
                 render_blocks(&quote.blocks, depth + 1, out);
             }
             Block::Rule => writeln!(out, "{pad}rule").unwrap(),
+            Block::Details(details) => {
+                let open = if details.open { " open" } else { "" };
+                writeln!(out, "{pad}details{open}: {}", inlines(&details.summary)).unwrap();
+                render_blocks(&details.blocks, depth + 1, out);
+            }
             Block::Html(html) => writeln!(out, "{pad}html (as text): {html:?}").unwrap(),
         }
     }
@@ -101,6 +106,7 @@ pub fn inlines(content: &[Inline]) -> String {
             Inline::FootnoteReference(label) => write!(out, "[^{label}]").unwrap(),
             Inline::SoftBreak => out.push('↵'),
             Inline::HardBreak => out.push('⤶'),
+            Inline::Tagged(tagged) => write!(out, "<{:?}>{}</>", tagged.tag, inlines(&tagged.content)).unwrap(),
             Inline::Html(html) => write!(out, "‹html:{html}›").unwrap(),
         }
     }
