@@ -65,9 +65,54 @@ pub fn lint() -> Result<Library, String> {
             println!("  {}:{}: {}", link.file, link.line, link.href);
         }
     }
-    let warnings = other.iter().filter(|d| d.severity == Severity::Warning).count() + missing.len();
+    let absent = absent_files(&library, &root().join("runbooks"));
+    for line in &absent {
+        println!("{line}");
+    }
+    let warnings = other.iter().filter(|d| d.severity == Severity::Warning).count() + missing.len() + absent.len();
     if warnings == 0 {
         println!("no problems found");
     }
     Ok(library)
+}
+
+/// A warning for each image or file a runbook names that is not in `folder`: it would not
+/// show (or its link would lead nowhere) on the site.
+pub fn absent_files(library: &Library, folder: &Path) -> Vec<String> {
+    library
+        .named_files()
+        .into_iter()
+        .filter(|named| !folder.join(&named.path).is_file())
+        .map(|named| {
+            let what = if named.image { "image" } else { "linked file" };
+            format!(
+                "{}:{}: warning: {what} `{}` is not in the runbooks folder, so the site cannot show it",
+                named.file, named.line, named.path
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_image_or_file_missing_from_the_runbooks_folder_is_a_warning_with_its_line() {
+        let folder = std::env::temp_dir().join(format!("outpost-named-files-{}", std::process::id()));
+        std::fs::create_dir_all(folder.join("img")).unwrap();
+        std::fs::write(folder.join("img/flow.png"), b"png").unwrap();
+        let source = "# Alerts\n\n![flow](img/flow.png)\n\n![gone](img/gone.png)\n\n<img src=\"img/also-gone.png\">\n\n[script](scripts/fix.sh)\n";
+        let library = Library::build("runbooks", [("alerts.md", source)]);
+        let warnings = absent_files(&library, &folder);
+        std::fs::remove_dir_all(&folder).unwrap();
+        assert_eq!(
+            warnings,
+            [
+                "runbooks/alerts.md:5: warning: image `img/gone.png` is not in the runbooks folder, so the site cannot show it",
+                "runbooks/alerts.md:7: warning: image `img/also-gone.png` is not in the runbooks folder, so the site cannot show it",
+                "runbooks/alerts.md:9: warning: linked file `scripts/fix.sh` is not in the runbooks folder, so the site cannot show it",
+            ]
+        );
+    }
 }

@@ -154,7 +154,7 @@ fn inline_view(inline: &'static Inline) -> AnyView {
         Inline::Image(image) => match &image.src {
             ImageSource::Url(url) => view! { <img src=url.clone() alt=image.alt.clone() title=image.title.clone() loading="lazy"/> }.into_any(),
             ImageSource::File(path) => view! { <img src=format!("/runbooks/{path}") alt=image.alt.clone() title=image.title.clone() loading="lazy"/> }.into_any(),
-            ImageSource::Blocked(src) => view! { <span class="image-blocked" title=format!("Not loaded: {src}")>"[image: "{image.alt.clone()}"]"</span> }.into_any(),
+            ImageSource::Blocked(src) => view! { <span class="image-blocked" title=format!("Not loaded: {src}")>"[image: "{image.label()}"]"</span> }.into_any(),
         },
         Inline::FootnoteReference(label) => view! {
             <sup class="footnote-ref"><a href=format!("#fn-{label}") id=format!("fnref-{label}")>{label.clone()}</a></sup>

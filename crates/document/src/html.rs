@@ -200,12 +200,23 @@ mod tests {
             tokens(r#"<img src="../img/a b.png" width=500 alt='Flow → “é”'/>"#).unwrap(),
             [open("img", &[("src", "../img/a b.png"), ("alt", "Flow → “é”")])]
         );
-        assert_eq!(tokens("a &amp; b &#8594; &#x1F600; &bogus; &").unwrap(), [Token::Text("a & b → 😀 &bogus; &".into())]);
+        assert_eq!(
+            tokens("a &amp; b &#8594; &#x1F600; &bogus; &").unwrap(),
+            [Token::Text("a & b → 😀 &bogus; &".into())]
+        );
     }
 
     #[test]
     fn anything_outside_the_subset_leaves_the_html_as_text() {
-        for html in ["<script>alert(1)</script>", "<img src=x onerror=alert(1)", "<iframe src=x>", "<a href='x'", "<div<b>", "<style>", "<!-- open"] {
+        for html in [
+            "<script>alert(1)</script>",
+            "<img src=x onerror=alert(1)",
+            "<iframe src=x>",
+            "<a href='x'",
+            "<div<b>",
+            "<style>",
+            "<!-- open",
+        ] {
             assert_eq!(tokens(html), None, "{html}");
         }
         // An event handler is not read: the tag stays, the attribute is dropped.

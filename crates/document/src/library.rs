@@ -5,7 +5,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::links::KnownRunbooks;
-use crate::model::{Document, LinkTarget};
+use crate::model::{Document, ImageSource, LinkTarget};
 use crate::slug::runbook_slug;
 use crate::{parse_with, ParseContext};
 
@@ -99,6 +99,42 @@ impl<R: AsRef<Document>> Library<R> {
         crate::small_sort::sort_by_key(&mut missing, |m| (m.file.clone(), m.line));
         missing
     }
+}
+
+impl<R: AsRef<Document>> Library<R> {
+    /// Every file under the runbooks folder a runbook shows or links to (an image, a
+    /// script), in file and line order: the build checks each is there.
+    pub fn named_files(&self) -> Vec<NamedFile> {
+        let mut named = Vec::new();
+        for document in self.documents() {
+            let mut add = |line: u32, path: &str, image: bool| {
+                named.push(NamedFile { file: document.file.clone(), line, path: path.to_string(), image })
+            };
+            document.for_each_image(&mut |image| {
+                if let ImageSource::File(path) = &image.src {
+                    add(image.line, path, true);
+                }
+            });
+            document.for_each_link(&mut |link| {
+                if let LinkTarget::File { path } = &link.target {
+                    add(link.line, path, false);
+                }
+            });
+        }
+        crate::small_sort::sort_by_key(&mut named, |n| (n.file.clone(), n.line));
+        named
+    }
+}
+
+/// A file a runbook names, relative to the runbooks folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedFile {
+    /// The runbook that names it, as diagnostics name it.
+    pub file: String,
+    pub line: u32,
+    pub path: String,
+    /// Shown as an image (else linked to).
+    pub image: bool,
 }
 
 impl AsRef<Document> for Document {

@@ -203,6 +203,21 @@ pub struct Image {
     pub line: u32,
 }
 
+impl Image {
+    /// What stands for the image where it is not shown: its description, else its file name
+    /// (`../img/diagram.png` → "diagram.png").
+    pub fn label(&self) -> String {
+        if !self.alt.trim().is_empty() {
+            return self.alt.clone();
+        }
+        let src = match &self.src {
+            ImageSource::Url(s) | ImageSource::File(s) | ImageSource::Blocked(s) => s,
+        };
+        let path = src.split(['?', '#']).next().unwrap_or_default();
+        path.trim_end_matches('/').rsplit('/').next().unwrap_or_default().to_string()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ImageSource {
     /// `https://…` or a `data:image/…` URL.

@@ -1,6 +1,6 @@
 //! The shape of a runbook: its sections, its scenarios, and walks over its links.
 
-use crate::model::{Block, Document, Heading, Inline, Link};
+use crate::model::{Block, Document, Heading, Image, Inline, Link};
 
 /// A heading and the blocks under it, up to the next heading of any level.
 #[derive(Debug, Clone, Copy)]
@@ -64,44 +64,60 @@ impl Document {
 
     /// Calls `visit` for every link, in document order, footnotes last.
     pub fn for_each_link(&self, visit: &mut dyn FnMut(&Link)) {
-        for_each_link_in(&self.blocks, visit);
+        self.for_each_inline(&mut |inline| {
+            if let Inline::Link(link) = inline {
+                visit(link)
+            }
+        });
+    }
+
+    /// Calls `visit` for every image, in document order, footnotes last.
+    pub fn for_each_image(&self, visit: &mut dyn FnMut(&Image)) {
+        self.for_each_inline(&mut |inline| {
+            if let Inline::Image(image) = inline {
+                visit(image)
+            }
+        });
+    }
+
+    /// Calls `visit` for every piece of inline content, containers before what they hold.
+    fn for_each_inline(&self, visit: &mut dyn FnMut(&Inline)) {
+        inlines_in(&self.blocks, visit);
         for footnote in &self.footnotes {
-            for_each_link_in(&footnote.blocks, visit);
+            inlines_in(&footnote.blocks, visit);
         }
     }
 }
 
-fn for_each_link_in(blocks: &[Block], visit: &mut dyn FnMut(&Link)) {
+fn inlines_in(blocks: &[Block], visit: &mut dyn FnMut(&Inline)) {
     for block in blocks {
         match block {
             Block::Heading(Heading { content, .. }) | Block::Paragraph(content) | Block::Plain(content) => {
-                inline_links(content, visit)
+                walk(content, visit)
             }
-            Block::List(list) => list.items.iter().for_each(|item| for_each_link_in(&item.blocks, visit)),
+            Block::List(list) => list.items.iter().for_each(|item| inlines_in(&item.blocks, visit)),
             Block::Table(table) => {
-                std::iter::once(&table.header).chain(&table.rows).flatten().for_each(|cell| inline_links(cell, visit))
+                std::iter::once(&table.header).chain(&table.rows).flatten().for_each(|cell| walk(cell, visit))
             }
-            Block::Quote(quote) => for_each_link_in(&quote.blocks, visit),
+            Block::Quote(quote) => inlines_in(&quote.blocks, visit),
             Block::Details(details) => {
-                inline_links(&details.summary, visit);
-                for_each_link_in(&details.blocks, visit);
+                walk(&details.summary, visit);
+                inlines_in(&details.blocks, visit);
             }
             Block::Code(_) | Block::Rule | Block::Html(_) => {}
         }
     }
 }
 
-fn inline_links(inlines: &[Inline], visit: &mut dyn FnMut(&Link)) {
+fn walk(inlines: &[Inline], visit: &mut dyn FnMut(&Inline)) {
     for inline in inlines {
+        visit(inline);
         match inline {
-            Inline::Link(link) => {
-                visit(link);
-                inline_links(&link.content, visit);
-            }
+            Inline::Link(link) => walk(&link.content, visit),
             Inline::Emphasis(children) | Inline::Strong(children) | Inline::Strikethrough(children) => {
-                inline_links(children, visit)
+                walk(children, visit)
             }
-            Inline::Tagged(tagged) => inline_links(&tagged.content, visit),
+            Inline::Tagged(tagged) => walk(&tagged.content, visit),
             _ => {}
         }
     }

@@ -23,7 +23,8 @@ fn a_details_section_holds_the_markdown_between_its_tags() {
 
 #[test]
 fn an_open_nested_or_unclosed_details_section_reads_as_a_browser_reads_it() {
-    let open = rendered("<details open><summary>Runbook <kbd>Ctrl</kbd>+<kbd>C</kbd></summary>\n\nInside.\n\n</details>\n");
+    let open =
+        rendered("<details open><summary>Runbook <kbd>Ctrl</kbd>+<kbd>C</kbd></summary>\n\nInside.\n\n</details>\n");
     assert!(open.contains("details open: Runbook <Kbd>Ctrl</>+<Kbd>C</>\n  p: Inside."), "{open}");
     let nested = rendered("<details><summary>Outer</summary>\n\n<details><summary>Inner</summary>\n\nDeep.\n\n</details>\n\nOuter text.\n\n</details>\n");
     assert!(nested.contains("details: Outer\n  details: Inner\n    p: Deep.\n  p: Outer text."), "{nested}");
@@ -55,4 +56,12 @@ fn html_outside_the_subset_or_unpaired_stays_text() {
     assert!(out.contains("html (as text): \"<script>alert(1)</script>\""), "{out}");
     assert!(out.contains("p: A ‹html:<kbd>›key without its end."), "{out}");
     assert!(out.contains("html (as text): \"<iframe src=\\\"x\\\"></iframe>\""), "{out}");
+}
+
+#[test]
+fn an_image_that_cannot_be_shown_is_named_by_its_file_when_it_has_no_description() {
+    let runbook = parse("alerts/raid.md", "![](../../img/diagram.png)\n\n![RAID layout](../../img/raid.png)\n");
+    let mut labels = Vec::new();
+    runbook.for_each_image(&mut |image| labels.push(image.label()));
+    assert_eq!(labels, ["diagram.png", "RAID layout"]);
 }
