@@ -106,7 +106,7 @@ fn command_line(line: &'static str, doc: Doc) -> AnyView {
                 let value = move || doc.value_of(name);
                 view! {
                     <span class="var" class:unset=move || value().is_none()
-                        title=move || match value() { Some(_) => format!("{written}: set in Hosts"), None => format!("{written} is not set: fill it in under Hosts") }>
+                        title=move || match value() { Some(_) => format!("{written}: set at the top of the page"), None => format!("{written} is not set: fill it in at the top of the page") }>
                         {move || value().unwrap_or_else(|| written.to_string())}
                     </span>
                 }

@@ -8,6 +8,7 @@
 mod autolink;
 pub mod commands;
 pub mod diagnostic;
+mod dialects;
 pub mod front_matter;
 pub mod html;
 mod html_model;
@@ -50,7 +51,8 @@ pub fn parse_with(relative_path: &str, source: &str, context: ParseContext) -> D
     let split = front_matter::split(file, source, &mut diagnostics);
     let body_context =
         markdown::Context { file, relative_path, known: context.known, first_line: split.body_first_line };
-    let body = markdown::parse_body(split.body, &body_context, &mut diagnostics);
+    let body = dialects::normalise(split.body, file, split.body_first_line, &mut diagnostics);
+    let body = markdown::parse_body(&body, &body_context, &mut diagnostics);
     let front_matter = split.front_matter;
 
     let title = summary::title(&front_matter, &body.headings, relative_path);

@@ -1,0 +1,135 @@
+//! Runbooks of the shapes other teams already have (written for this project, in
+//! `crates/runbook/tests/fixtures/shapes/`): alert runbooks with front matter and
+//! `<details>`, OpenShift-style placeholders and tool output, GitLab-style docs with a TOC
+//! marker, metadata lines, a long table, Terraform and JSON output with non-ASCII characters,
+//! CJK text, Hugo shortcodes and admonitions. Each builds as part of one site, renders every
+//! block, and has the right title, card, hosts, fields and secrets. Run with `--features ssr`.
+#![cfg(feature = "ssr")]
+
+use std::path::PathBuf;
+
+use runbook::variables::Role;
+use runbook::Runbook;
+
+fn shapes() -> Vec<(String, String)> {
+    let folder = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../crates/runbook/tests/fixtures/shapes");
+    let mut files: Vec<(String, String)> = std::fs::read_dir(&folder)
+        .unwrap()
+        .flatten()
+        .map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            (name, std::fs::read_to_string(entry.path()).unwrap())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+fn site() -> &'static [Runbook] {
+    let files = shapes();
+    let library = runbook::library("runbooks", files.iter().map(|(p, t)| (p.as_str(), t.as_str())));
+    Box::leak(library.runbooks.into_boxed_slice())
+}
+
+fn get(slug_part: &str) -> &'static Runbook {
+    site().iter().find(|r| r.path.contains(slug_part)).unwrap_or_else(|| panic!("{slug_part} is in the site"))
+}
+
+/// The text a reader sees in `html`: tags dropped, entities read.
+fn text_of(html: &str) -> String {
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#x27;", "'").replace("&amp;", "&")
+}
+
+fn roles(runbook: &Runbook, role: Role) -> Vec<&str> {
+    runbook.variables.iter().filter(|v| v.role == role).map(|v| v.name.as_str()).collect()
+}
+
+#[test]
+fn every_shape_renders_every_code_line_and_no_template_syntax() {
+    for runbook in site() {
+        let html = app::prerender::render_runbook(runbook);
+        let text = text_of(&html);
+        for (_, source) in shapes().iter().filter(|(name, _)| *name == runbook.path) {
+            let mut in_code = false;
+            for line in source.lines() {
+                if line.trim_start().starts_with("```") {
+                    in_code = !in_code;
+                } else if in_code && !line.trim().is_empty() {
+                    let code = line.trim();
+                    assert!(text.contains(code), "{}: code line {code:?} is on the page", runbook.path);
+                }
+            }
+        }
+        for syntax in ["{{<", "[[_TOC_]]", ":::", "!!!"] {
+            assert!(!text.contains(syntax), "{}: {syntax} is not shown", runbook.path);
+        }
+    }
+}
+
+#[test]
+fn titles_and_cards_read_as_sentences() {
+    let expected = [
+        ("KubePodCrashLooping", "KubePodCrashLooping", "A pod in the cluster restarts again and again"),
+        ("VirtLauncher", "VirtLauncherEvictionFailed", "A virtual machine's launcher pod could not be evicted"),
+        ("gitlab-patroni", "Overview", "Patroni holds the leader lock in Consul"),
+        ("数据库", "数据库主节点故障", "数据库主节点无法写入时的处理步骤。"),
+        ("NodeRAID", "NodeRAIDDegraded", "A disk of the node's RAID array failed"),
+    ];
+    for (file, title, card) in expected {
+        let runbook = get(file);
+        assert_eq!(runbook.title, title, "{file}");
+        assert!(runbook.description.starts_with(card), "{file}: {:?}", runbook.description);
+    }
+}
+
+#[test]
+fn hosts_fields_and_secrets_are_what_each_command_means() {
+    let kube = get("KubePodCrashLooping");
+    assert_eq!((roles(kube, Role::Host), roles(kube, Role::Field)), (vec![], vec!["namespace", "pod"]));
+    let virt = get("VirtLauncher");
+    assert_eq!((roles(virt, Role::Host), roles(virt, Role::Field)), (vec!["node-ip"], vec!["namespace", "vm-name"]));
+    assert!(virt.secrets.is_empty(), "assigned, shell and positional names: {:?}", virt.secrets);
+    assert_eq!(roles(get("gitlab-patroni"), Role::Host), ["DB_PRIMARY"]);
+    assert_eq!(roles(get("数据库"), Role::Host), ["PRIMARY_HOST"]);
+    assert_eq!(roles(get("NodeRAID"), Role::Host), ["node"]);
+}
+
+#[test]
+fn details_keys_alerts_links_and_images_are_drawn_as_elements() {
+    let kube = app::prerender::render_runbook(get("KubePodCrashLooping"));
+    let kube = kube.replace("<!>", "");
+    assert!(kube.contains("<details><summary>Full context</summary>"), "a section to open");
+    assert!(kube.contains("<kbd>Ctrl</kbd>") && kube.contains("<strong>5 times</strong>"));
+    let raid = app::prerender::render_runbook(get("NodeRAID")).replace("<!>", "");
+    assert!(
+        raid.contains(
+            "<aside class=\"callout caution\"><p class=\"callout-title\">Caution</p><p>One more disk failure"
+        ),
+        "Docusaurus :::danger"
+    );
+    assert!(
+        raid.contains("<aside class=\"callout note\"><p class=\"callout-title\">Note</p><p>Find the node first."),
+        "MkDocs !!! note"
+    );
+    assert!(raid.contains("ssh admin@"), "the MkDocs block's command is code inside the alert");
+    let mut missing = Vec::new();
+    get("NodeRAID").for_each_link(&mut |link| {
+        if let document::LinkTarget::MissingRunbook { href } = &link.target {
+            missing.push(href.clone());
+        }
+    });
+    assert_eq!(missing, ["./NodeDiskFull.md"], "the Hugo ref is a link, to a runbook this site lacks");
+    let patroni = text_of(&app::prerender::render_runbook(get("gitlab-patroni")));
+    assert!(patroni.contains("[image: Patroni failover]"), "an image outside the site says what it was");
+    assert!(patroni.contains("étape 30 → alerte"), "the last row of the long table");
+}
