@@ -124,6 +124,30 @@ describe('share by link', () => {
     );
   });
 
+  test('3b2. a tab that missed a change made in another tab while its list was open merges only once the new list is seen', async () => {
+    const held = new URL(receiver.url()).pathname;
+    await stepBox(sender, 'Number of users affected').check();
+    const fresh = await copyShareLink(sender);
+    // This tab never hears of the other's saves, as a tab asleep in the background may not.
+    const viewer = await receiver.context().newPage();
+    await viewer.addInitScript(() => window.addEventListener('storage', (event) => event.stopImmediatePropagation(), true));
+    await viewer.clock.install({ time: START });
+    await viewer.clock.pauseAt(START);
+    await viewer.goto(fresh);
+    const choice = viewer.locator('.merge-choice');
+    await choice.waitFor();
+    assert.ok((await choice.locator('.merge-changes li').allInnerTexts()).includes('check 1 more step'));
+    await receiver.goto(site.server.origin + held);
+    await stepBox(receiver, 'Number of users affected').check();
+    await choice.getByRole('button', { name: 'Merge' }).click();
+    await viewer.locator('.notice', { hasText: 'changed in another tab' }).waitFor();
+    assert.ok(!(await choice.locator('.merge-changes li').allInnerTexts()).includes('check 1 more step'), 'the list says what the link would change now');
+    await choice.getByRole('button', { name: 'Merge' }).click();
+    await viewer.waitForURL(/\/i\//);
+    await viewer.waitForSelector('.cockpit');
+    await viewer.close();
+  });
+
   test('3c. a link with times from the future is refused and changes nothing', async () => {
     const page = await browserPage();
     await page.goto(`${site.server.origin}/s#${fixtures.future}`);

@@ -103,13 +103,37 @@ fn arrive(store: Store, fragment: &str, open: Callback<String>) -> Option<Outcom
     }
 }
 
-/// The link's incident merged into this browser's copy, then opened.
-fn merge_into_local(store: Store, incoming: &Incident, note: &Note, open: Callback<String>) {
-    let mut merged = None;
-    store.update(&incoming.id, |local| merged = merge(local, incoming, now()).ok());
-    if let Some(report) = merged {
-        tell(store, &format!("Merged the shared link into this browser's copy: {}.", report.summary()), note);
-        open.run(incoming.id.clone());
+/// The link's incident merged into this browser's copy, then opened; unless the copy changed
+/// (in another tab) since the user saw what the link would do: then nothing is merged and
+/// `shown` says what it would do now.
+fn merge_into_local(
+    store: Store,
+    incoming: &Incident,
+    note: &Note,
+    shown: RwSignal<MergeReport>,
+    open: Callback<String>,
+) {
+    let runbook = library::runbook(&incoming.runbook);
+    let mut outcome = None;
+    store.update(&incoming.id, |local| {
+        outcome = match actions::arrival(Some(local), incoming, runbook, now()) {
+            Arrival::Choose(report) if report != shown.get_untracked() => Some(Err(report)),
+            _ => merge(local, incoming, now()).ok().map(Ok),
+        }
+    });
+    match outcome {
+        Some(Ok(report)) => {
+            tell(store, &format!("Merged the shared link into this browser's copy: {}.", report.summary()), note);
+            open.run(incoming.id.clone());
+        }
+        Some(Err(report)) => {
+            shown.set(report);
+            store.tell(Notice {
+                text: "This incident changed in another tab while you looked: the list now shows what the link would change. Nothing was merged.".into(),
+                problem: true,
+            });
+        }
+        None => {}
     }
 }
 
@@ -129,14 +153,16 @@ fn MergeChoice(incoming: Incident, report: MergeReport, note: Note, open: Callba
     let incoming = StoredValue::new(incoming);
     let left_out = note.left_out.clone();
     let note = StoredValue::new(note);
+    let shown = RwSignal::new(report);
+    let merge = move |_| incoming.with_value(|i| note.with_value(|n| merge_into_local(store, i, n, shown, open)));
     view! {
         <section class="page narrow merge-choice" aria-labelledby="merge-title">
             <h1 id="merge-title">"This link changes an incident you already have"</h1>
             <p>"Nothing has changed yet. The link would:"</p>
-            <Changes report=report/>
+            {move || view! { <Changes report=shown.get()/> }}
             {left_out.map(|words| view! { <p class="merge-left-out">{words}</p> })}
             <div class="choice-actions">
-                <button type="button" class="start" on:click=move |_| incoming.with_value(|i| note.with_value(|n| merge_into_local(store, i, n, open)))>"Merge"</button>
+                <button type="button" class="start" on:click=merge>"Merge"</button>
                 <button type="button" class="secondary" on:click=move |_| incoming.with_value(|i| open_separate_copy(store, i, open))>"Open as a separate copy"</button>
                 <button type="button" class="link-button" on:click=move |_| open.run(incoming.with_value(|i| i.id.clone()))>"Keep mine unchanged"</button>
             </div>
