@@ -377,40 +377,9 @@ fn kept(name: &str, attributes: &str) -> String {
     }
 }
 
-/// Character references undone: the named ones HTML writers use, and numeric ones.
+/// Character references undone, as the site reads them in raw HTML.
 fn decode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find('&') {
-        out.push_str(&rest[..at]);
-        rest = &rest[at..];
-        let end = rest.find(';').filter(|&end| end <= 10);
-        let name = end.map(|end| &rest[1..end]);
-        let decoded = match name {
-            Some("lt") => Some('<'),
-            Some("gt") => Some('>'),
-            Some("quot") => Some('"'),
-            Some("amp") => Some('&'),
-            Some("apos") => Some('\''),
-            Some(n) if n.starts_with("#x") || n.starts_with("#X") => {
-                u32::from_str_radix(&n[2..], 16).ok().and_then(char::from_u32)
-            }
-            Some(n) if n.starts_with('#') => n[1..].parse().ok().and_then(char::from_u32),
-            _ => None,
-        };
-        match (decoded, end) {
-            (Some(c), Some(end)) => {
-                out.push(c);
-                rest = &rest[end + 1..];
-            }
-            _ => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+    document::html::decode_entities(text)
 }
 
 /// `%5C` and `\` are one address: percent-escapes undone where they are ASCII.
