@@ -101,6 +101,16 @@ pub fn find_templates(blocks: &[Block]) -> Vec<Template> {
     templates
 }
 
+/// Languages a message is written in. A block of code or data (`json`, `yaml`, `hcl`…) is
+/// never a template: its `[1]` and `["a"]` are the language's own brackets.
+fn is_prose(lang: Option<&str>) -> bool {
+    let lang = lang.map(str::to_ascii_lowercase);
+    matches!(
+        lang.as_deref(),
+        None | Some("text" | "txt" | "plain" | "plaintext" | "markdown" | "md" | "email" | "mail")
+    )
+}
+
 struct Walker {
     section: String,
     section_title: String,
@@ -132,7 +142,7 @@ impl Walker {
     }
 
     fn template(&self, code: &CodeBlock) -> Option<Template> {
-        if is_shell(code.lang.as_deref()) {
+        if is_shell(code.lang.as_deref()) || !is_prose(code.lang.as_deref()) {
             return None;
         }
         let segments = parse_segments(&code.code);

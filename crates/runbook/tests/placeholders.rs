@@ -107,3 +107,12 @@ fn the_secrets_of_a_command_are_marked_and_the_scripts_own_are_text() {
         .collect();
     assert_eq!(marked, ["$URL"]);
 }
+
+#[test]
+fn a_block_of_data_is_never_a_template_but_a_message_block_is() {
+    let source = "# Templates\n\n```json\n{\"items\": [1, 2], \"names\": [\"a\"], \"note\": \"[Brief description]\"}\n```\n\n```yaml\nports: [8080]\n```\n\n```text\nINCIDENT: [Brief description]\n```\n";
+    let runbook = parse("t.md", source);
+    let fields: Vec<String> = runbook.templates.iter().flat_map(|t| t.fields().map(|f| f.key.clone())).collect();
+    assert_eq!(runbook.templates.len(), 1, "only the text block is a message");
+    assert_eq!(fields, ["brief description"]);
+}
