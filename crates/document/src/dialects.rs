@@ -142,10 +142,10 @@ fn shortcodes(line: &str, file: &str, number: u32, diagnostics: &mut Vec<Diagnos
                 continue;
             }
         };
-        let Some(end) = after.find(close) else {
-            out.push_str(&rest[..start + 2]);
-            rest = after;
-            continue;
+        // The closing is looked for after the opening's own `<` or `%` (`{{%}}` is no shortcode).
+        let Some(end) = after[1..].find(close).map(|end| end + 1) else {
+            // No closing anywhere after: the rest of the line is text.
+            break;
         };
         out.push_str(&rest[..start]);
         let inner = after[1..end].trim();
@@ -204,6 +204,15 @@ mod tests {
     #[test]
     fn a_table_of_contents_marker_leaves_its_line_empty() {
         assert_eq!(read("[[_TOC_]]\n\n## Overview\n").0, "\n\n## Overview\n");
+    }
+
+    #[test]
+    fn broken_or_empty_shortcodes_stay_text_and_never_stop_the_build() {
+        for line in ["{{%}}", "{{<>}}", "{{< ref", "a {{% é", "{{<{{<{{<"] {
+            let (out, _) = read(&format!("{line}\n"));
+            assert!(out.ends_with('\n'), "{line:?} → {out:?}");
+        }
+        assert_eq!(read(&"{{<".repeat(50_000)).0.len(), 150_000, "a line of openings is text, read once");
     }
 
     #[test]

@@ -20,6 +20,12 @@ enum Item {
 }
 
 const VOID: &[&str] = &["br", "img"];
+
+/// Inline tags nest at most this deep, and `<details>` sections at most [`MAX_SECTIONS`]:
+/// deeper ones stay text, so hostile nesting can neither overflow a stack here or in the
+/// views nor cost more than linear time.
+const MAX_TAG_DEPTH: usize = 16;
+const MAX_SECTIONS: usize = 8;
 const BLOCK_ONLY: &[&str] = &["details", "summary"];
 
 /// Inline content with the subset's tags read: `<kbd>…</kbd>` becomes an element, `<br>` a
@@ -73,7 +79,9 @@ fn build(items: Vec<Item>, line: u32, resolve: &mut dyn Resolve) -> Vec<Inline> 
     let mut open: Vec<(usize, &str)> = Vec::new();
     for (at, item) in items.iter().enumerate() {
         match item {
-            Item::Tag { token: Token::Open { name, .. }, .. } if !VOID.contains(&name.as_str()) => {
+            Item::Tag { token: Token::Open { name, .. }, .. }
+                if !VOID.contains(&name.as_str()) && open.len() < MAX_TAG_DEPTH =>
+            {
                 open.push((at, name))
             }
             Item::Tag { token: Token::Close { name }, .. } => {
@@ -171,6 +179,10 @@ fn describe(token: &Token) -> String {
 /// closing `</details>` (or the end of the container: a browser closes it there too), and an
 /// HTML block of inline tags only (`<img …>`, `<p><kbd>…</kbd></p>`) becomes a paragraph.
 pub(crate) fn fold_blocks(blocks: Vec<(Block, u32)>, resolve: &mut dyn Resolve) -> Vec<Block> {
+    fold(blocks, resolve, 0)
+}
+
+fn fold(blocks: Vec<(Block, u32)>, resolve: &mut dyn Resolve, sections: usize) -> Vec<Block> {
     let mut out = Vec::new();
     let mut rest = blocks.into_iter();
     while let Some((block, line)) = rest.next() {
@@ -184,7 +196,7 @@ pub(crate) fn fold_blocks(blocks: Vec<(Block, u32)>, resolve: &mut dyn Resolve) 
         };
         let tokens: Vec<Token> =
             tokens.into_iter().filter(|t| !matches!(t, Token::Text(text) if text.trim().is_empty())).collect();
-        if tokens.first().is_some_and(|t| t.is_open("details")) {
+        if tokens.first().is_some_and(|t| t.is_open("details")) && sections < MAX_SECTIONS {
             match opening(&tokens, line, resolve) {
                 Some((mut details, closed)) => {
                     if !closed {
@@ -197,7 +209,7 @@ pub(crate) fn fold_blocks(blocks: Vec<(Block, u32)>, resolve: &mut dyn Resolve) 
                             }
                             inner.push((next, next_line));
                         }
-                        details.blocks.extend(fold_blocks(inner, resolve));
+                        details.blocks.extend(fold(inner, resolve, sections + 1));
                     }
                     out.push(Block::Details(details));
                 }

@@ -3,7 +3,7 @@
 //! no file name where a heading says more, no table of contents or metadata as the summary.
 
 use crate::front_matter::FrontMatter;
-use crate::model::{Block, HeadingRef};
+use crate::model::{Block, HeadingRef, Inline};
 use crate::text;
 
 /// The longest description, in characters.
@@ -49,12 +49,23 @@ pub fn description(front_matter: &FrontMatter, title: &str, blocks: &[Block]) ->
     blocks
         .iter()
         .filter_map(|block| match block {
-            Block::Paragraph(inlines) => Some(text::plain_text(inlines)),
+            Block::Paragraph(inlines) => Some(lines_of(inlines)),
             _ => None,
         })
         .find(|text| says_something(text))
         .map(|text| shorten(&text.split_whitespace().collect::<Vec<_>>().join(" ")))
         .unwrap_or_default()
+}
+
+/// A paragraph's text with its line breaks kept (metadata is told by its lines).
+fn lines_of(inlines: &[Inline]) -> String {
+    inlines
+        .iter()
+        .map(|inline| match inline {
+            Inline::SoftBreak | Inline::HardBreak => "\n".to_string(),
+            other => text::plain_text(std::slice::from_ref(other)),
+        })
+        .collect()
 }
 
 /// Whether a paragraph's text is worth a card: not a marker, a label or metadata.

@@ -109,3 +109,12 @@ fn a_byte_order_mark_does_not_hide_front_matter() {
     let runbook = parse("r.md", "\u{feff}---\ntitle: With BOM\n---\nBody\n");
     assert_eq!(runbook.title, "With BOM");
 }
+
+#[test]
+fn metadata_lines_under_the_title_are_not_the_card() {
+    let runbook = parse(
+        "db.md",
+        "# Locks\n\n[[_TOC_]]\n\nSeverity: Critical\nTeam: DB\nOwner: @db-team\n\nPatroni holds the leader lock.\n",
+    );
+    assert_eq!(runbook.description, "Patroni holds the leader lock.");
+}

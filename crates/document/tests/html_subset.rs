@@ -65,3 +65,12 @@ fn an_image_that_cannot_be_shown_is_named_by_its_file_when_it_has_no_description
     runbook.for_each_image(&mut |image| labels.push(image.label()));
     assert_eq!(labels, ["diagram.png", "RAID layout"]);
 }
+
+#[test]
+fn hostile_nesting_stays_shallow_and_the_rest_is_text() {
+    let tags = format!("{}core{}", "<b>".repeat(5_000), "</b>".repeat(5_000));
+    let out = rendered(&tags);
+    assert!(out.contains("core"), "the words survive");
+    let sections = "<details>\n\n".repeat(2_000) + "deep\n";
+    assert!(rendered(&sections).contains("deep"));
+}

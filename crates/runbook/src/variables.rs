@@ -111,13 +111,17 @@ pub fn find_variables(blocks: &[Block], declared: &[String]) -> (Vec<Variable>, 
             let is_declared = declared.iter().any(|d| d == word);
             let is_secret = secrets.iter().any(|s| s == word);
             let placed = in_host_position(code, start, start + word.len());
-            if (named_host || is_declared || placed) && !is_secret && !assigned.contains(&word) {
+            let credentials = is_credentials(code, start + word.len());
+            if (named_host || is_declared || placed) && !is_secret && !credentials && !assigned.contains(&word) {
                 found.push((start, word, word, Role::Host));
             }
         }
         for (start, written, name) in angle_placeholders(code) {
             let named_host = name.split(['-', '_']).any(|part| HOST_WORDS.contains(&part));
             let placed = in_host_position(code, start, start + written.len());
+            if is_credentials(code, start + written.len()) {
+                continue;
+            }
             found.push((start, name, written, if named_host || placed { Role::Host } else { Role::Field }));
         }
         document::small_sort::sort_by_key(&mut found, |(start, ..)| *start);
@@ -136,6 +140,16 @@ fn in_host_position(code: &str, start: usize, end: usize) -> bool {
     let host_option = ["-h ", "--host ", "--host=", "--hostname ", "--hostname="].iter().any(|o| before.ends_with(o));
     let port_follows = after.strip_prefix(':').is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()));
     before.ends_with("://") || before.ends_with('@') || host_option || port_follows
+}
+
+/// Whether what ends at `end` is a URL's user or password (`https://TOKEN@github.com`,
+/// `https://<user>:<token>@registry`): a credential, which is never filled in, stored or
+/// shared.
+fn is_credentials(code: &str, end: usize) -> bool {
+    let outside_authority = |c: char| c == '/' || c.is_whitespace();
+    let in_authority =
+        code[..end].rfind("://").is_some_and(|scheme| !code[scheme + 3..end].contains(outside_authority));
+    in_authority && code[end..].split(outside_authority).next().is_some_and(|rest| rest.contains('@'))
 }
 
 /// Names a command assigns itself (`LIVE=$(…)`, `export X=1`, `for POD in …`, `read -r NAME`):

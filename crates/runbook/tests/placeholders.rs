@@ -80,6 +80,13 @@ kubectl -n <namespace> logs <pod>
 }
 
 #[test]
+fn a_credential_in_a_url_is_never_a_placeholder() {
+    let source = "# Clone\n\n```bash\ngit clone https://GITHUB_TOKEN@github.com/team/app\ncurl https://<user>:<token>@<registry>/v2/\nssh deploy@BASTION_HOST\n```\n";
+    let runbook = parse("clone.md", source);
+    assert_eq!(roles(&runbook), [("registry", Role::Host), ("BASTION_HOST", Role::Host)]);
+}
+
+#[test]
 fn a_bare_word_like_url_or_ip_is_a_word_but_a_name_ending_in_host_is_a_host() {
     let source = "# Words\n\n```bash\necho \"URL IP PORT HOST\"\ncurl http://API_HOST:8080/ -d PAYLOAD\n```\n";
     let runbook = parse("words.md", source);
