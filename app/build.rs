@@ -6,7 +6,11 @@ use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 fn main() {
-    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap()).join("../runbooks");
+    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
+    // Another folder of runbooks for a site built to test them (`cargo xtask test`'s site of
+    // runbook shapes); the team's `runbooks/` otherwise.
+    println!("cargo:rerun-if-env-changed=OUTPOST_RUNBOOKS");
+    let root = std::env::var("OUTPOST_RUNBOOKS").map(PathBuf::from).unwrap_or_else(|_| manifest.join("../runbooks"));
     let root = root.canonicalize().unwrap_or(root);
     println!("cargo:rerun-if-changed={}", root.display());
     let mut files = Vec::new();
@@ -18,7 +22,7 @@ fn main() {
         writeln!(out, "    ({relative:?}, include_str!({:?})),", absolute.display().to_string()).unwrap();
     }
     out.push_str("];\n");
-    out.push_str(&site_config(&root.join("../outpost.toml")));
+    out.push_str(&site_config(&manifest.join("../outpost.toml")));
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").unwrap());
     std::fs::write(out_dir.join("runbook_files.rs"), out).unwrap();
 }

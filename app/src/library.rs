@@ -17,7 +17,8 @@ pub struct Site {
 pub fn site() -> &'static Site {
     static SITE: OnceLock<Site> = OnceLock::new();
     SITE.get_or_init(|| {
-        let library = runbook::library("runbooks", embedded::RUNBOOK_FILES.iter().copied());
+        let declared: Vec<String> = variable_defaults().map(|(name, _)| name.to_string()).collect();
+        let library = runbook::library("runbooks", embedded::RUNBOOK_FILES.iter().copied(), &declared);
         let search = SearchIndex::build(library.documents());
         Site { library, search }
     })

@@ -53,10 +53,18 @@ pub struct Runbook {
 impl Runbook {
     /// Derives incident mode from a parsed document.
     pub fn from_document(document: Document) -> Runbook {
+        Runbook::derive(document, &[])
+    }
+
+    /// Derives incident mode from a parsed document in a site whose configuration gives
+    /// values to `site_variables` (outpost.toml's `[variables]`): those names are hosts in
+    /// every runbook that uses them, as the front matter's own are.
+    pub fn derive(document: Document, site_variables: &[String]) -> Runbook {
         let phases = phases::find_phases(&document.headings);
         let severities = severity::find_severities(&document.blocks);
         let templates = templates::find_templates(&document.blocks);
-        let declared: Vec<String> = document.front_matter.variables.iter().map(|(name, _)| name.clone()).collect();
+        let from_front_matter = document.front_matter.variables.iter().map(|(name, _)| name.clone());
+        let declared: Vec<String> = site_variables.iter().cloned().chain(from_front_matter).collect();
         let (variables, secrets) = variables::find_variables(&document.blocks, &declared);
         let scenario_anchors: Vec<String> = document.scenarios().into_iter().map(|s| s.anchor).collect();
         let steps = steps::find_steps(&document.blocks, &phases, &scenario_anchors);
@@ -136,6 +144,10 @@ pub fn parse_with(relative_path: &str, source: &str, context: ParseContext) -> R
 
 /// Parses every runbook of a site: `files` are `(path relative to the folder, markdown)`,
 /// `folder` prefixes file names in diagnostics (`runbooks`).
-pub fn library<'s>(folder: &str, files: impl IntoIterator<Item = (&'s str, &'s str)>) -> Library {
-    document::Library::build(folder, files).map(Runbook::from_document)
+pub fn library<'s>(
+    folder: &str,
+    files: impl IntoIterator<Item = (&'s str, &'s str)>,
+    site_variables: &[String],
+) -> Library {
+    document::Library::build(folder, files).map(|document| Runbook::derive(document, site_variables))
 }

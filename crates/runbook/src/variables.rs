@@ -8,8 +8,13 @@
 //! set them in their own shell. What the shell sets itself (`$PATH`, `$PWD`, `$1`) and what
 //! the runbook's own commands assign (`LIVE=$(…)`, `for POD in …`) is neither.
 
+mod shell;
+
+use std::collections::BTreeSet;
+
 use document::commands::is_shell;
 use document::model::Block;
+use shell::{assigned_names, identifier_len, is_identifier_char, reference_at, shell_references, SHELL_NAMES};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Variable {
@@ -49,50 +54,25 @@ const HOST_WORDS: &[&str] = &["host", "hostname", "ip", "addr", "address", "doma
 /// Angle words that tools print, not placeholders a reader fills in (`kubectl`'s `<none>`).
 const OUTPUT_WORDS: &[&str] = &["none", "nil", "null", "unknown", "pending", "invalid", "empty", "redacted", "missing"];
 
-/// What the shell sets itself: neither a secret nor a field.
-const SHELL_NAMES: &[&str] = &[
-    "PATH",
-    "PWD",
-    "OLDPWD",
-    "HOME",
-    "USER",
-    "LOGNAME",
-    "SHELL",
-    "HOSTNAME",
-    "HOSTTYPE",
-    "UID",
-    "EUID",
-    "PPID",
-    "RANDOM",
-    "SECONDS",
-    "LINENO",
-    "IFS",
-    "TERM",
-    "LANG",
-    "TMPDIR",
-    "REPLY",
-    "OPTARG",
-    "OPTIND",
-    "BASH",
-    "BASH_SOURCE",
-    "BASH_VERSION",
-    "FUNCNAME",
-    "PIPESTATUS",
-    "EDITOR",
-];
+/// Angle placeholders that name a credential: the reader types them in their own shell, so
+/// they are never offered as fields (whose values are saved and shared).
+const CREDENTIAL_WORDS: &[&str] =
+    &["password", "passwd", "passphrase", "token", "secret", "secrets", "credential", "credentials", "apikey"];
 
 /// The variables of a runbook's shell blocks, in order of first use, and its secrets' names.
-/// `declared` are names the runbook's front matter gives values to: hosts wherever they
-/// stand.
+/// `declared` are names the team gives values to (the site's `[variables]`, the runbook's
+/// front matter): hosts wherever they stand, even written as the shell's `$NAME`, and never
+/// secrets.
 pub fn find_variables(blocks: &[Block], declared: &[String]) -> (Vec<Variable>, Vec<String>) {
     let mut codes = Vec::new();
     collect_shell(blocks, &mut codes);
-    let assigned: Vec<&str> = codes.iter().flat_map(|code| assigned_names(code)).collect();
+    let assigned: BTreeSet<&str> = codes.iter().flat_map(|code| assigned_names(code)).collect();
+    let declared: BTreeSet<&str> = declared.iter().map(String::as_str).collect();
+    let local = |name: &str| assigned.contains(name) || SHELL_NAMES.contains(&name);
     let mut secrets: Vec<String> = Vec::new();
     for code in &codes {
-        for name in shell_references(code) {
-            let local = assigned.contains(&name) || SHELL_NAMES.contains(&name);
-            if !local && !secrets.iter().any(|s| s == name) {
+        for (_, name) in shell_references(code) {
+            if !local(name) && !declared.contains(name) && !secrets.iter().any(|s| s == name) {
                 secrets.push(name.to_string());
             }
         }
@@ -108,18 +88,23 @@ pub fn find_variables(blocks: &[Block], declared: &[String]) -> (Vec<Variable>, 
         let mut found: Vec<(usize, &str, &str, Role)> = Vec::new();
         for (start, word) in caps_words(code) {
             let named_host = HOST_SUFFIXES.iter().any(|s| word.ends_with(&format!("_{s}")));
-            let is_declared = declared.iter().any(|d| d == word);
             let is_secret = secrets.iter().any(|s| s == word);
             let placed = in_host_position(code, start, start + word.len());
             let credentials = is_credentials(code, start + word.len());
-            if (named_host || is_declared || placed) && !is_secret && !credentials && !assigned.contains(&word) {
+            let host = named_host || declared.contains(word) || placed;
+            if host && !is_secret && !credentials && !assigned.contains(word) {
                 found.push((start, word, word, Role::Host));
+            }
+        }
+        for (start, name) in shell_references(code) {
+            if declared.contains(name) && !local(name) {
+                found.push((start, name, name, Role::Host));
             }
         }
         for (start, written, name) in angle_placeholders(code) {
             let named_host = name.split(['-', '_']).any(|part| HOST_WORDS.contains(&part));
             let placed = in_host_position(code, start, start + written.len());
-            if is_credentials(code, start + written.len()) {
+            if is_credentials(code, start + written.len()) || names_a_credential(name) {
                 continue;
             }
             found.push((start, name, written, if named_host || placed { Role::Host } else { Role::Field }));
@@ -130,6 +115,13 @@ pub fn find_variables(blocks: &[Block], declared: &[String]) -> (Vec<Variable>, 
         }
     }
     (variables, secrets)
+}
+
+/// `<password>`, `<api-token>`, `<ssh-key>`, `<access_key>`; not `<key>` alone (a cache key).
+fn names_a_credential(name: &str) -> bool {
+    let parts: Vec<&str> = name.split(['-', '_']).collect();
+    let keyed = parts.len() > 1 && parts.contains(&"key");
+    keyed || parts.iter().any(|part| CREDENTIAL_WORDS.contains(part))
 }
 
 /// Whether `code[start..end]` stands where a host stands: in a URL's authority, after
@@ -152,50 +144,6 @@ fn is_credentials(code: &str, end: usize) -> bool {
     in_authority && code[end..].split(outside_authority).next().is_some_and(|rest| rest.contains('@'))
 }
 
-/// Names a command assigns itself (`LIVE=$(…)`, `export X=1`, `for POD in …`, `read -r NAME`):
-/// the script's own, not the reader's.
-fn assigned_names(code: &str) -> Vec<&str> {
-    let mut names = Vec::new();
-    for line in code.lines() {
-        let words: Vec<&str> =
-            line.split(|c: char| c.is_whitespace() || ";&|(".contains(c)).filter(|w| !w.is_empty()).collect();
-        for (i, word) in words.iter().enumerate() {
-            let name_len = identifier_len(word);
-            let rest = &word[name_len..];
-            if name_len > 0
-                && (rest.starts_with('=') || rest.starts_with("+="))
-                && !word.starts_with(|c: char| c.is_ascii_digit())
-            {
-                names.push(&word[..name_len]);
-            }
-            if matches!(*word, "for" | "select") {
-                names.extend(words.get(i + 1).filter(|w| identifier_len(w) == w.len()));
-            }
-            if *word == "read" {
-                let operands = words[i + 1..].iter().take_while(|w| identifier_len(w) == w.len() || w.starts_with('-'));
-                names.extend(operands.filter(|w| !w.starts_with('-')));
-            }
-        }
-    }
-    names
-}
-
-/// The names of `$NAME`, `${NAME}`, `${#NAME}` references in `code`.
-fn shell_references(code: &str) -> Vec<&str> {
-    let mut names = Vec::new();
-    let mut i = 0;
-    while i < code.len() {
-        match secret_at(code, i, None) {
-            Some((Piece::Secret { name, .. }, end)) => {
-                names.push(name);
-                i = end;
-            }
-            _ => i += code[i..].chars().next().map_or(1, char::len_utf8),
-        }
-    }
-    names
-}
-
 fn collect_shell<'a>(blocks: &'a [Block], out: &mut Vec<&'a str>) {
     for block in blocks {
         match block {
@@ -215,7 +163,9 @@ pub fn pieces<'a>(code: &'a str, variables: &'a [Variable], secrets: &[String]) 
     let bytes = code.as_bytes();
     let (mut i, mut text_start) = (0, 0);
     while i < bytes.len() {
-        let found = secret_at(code, i, Some(secrets)).or_else(|| variable_at(code, i, variables));
+        let found = secret_at(code, i, secrets)
+            .or_else(|| declared_reference_at(code, i, variables))
+            .or_else(|| variable_at(code, i, variables));
         match found {
             Some((piece, end)) => {
                 if text_start < i {
@@ -234,30 +184,18 @@ pub fn pieces<'a>(code: &'a str, variables: &'a [Variable], secrets: &[String]) 
     out
 }
 
-/// `$NAME`, `${NAME}`, `${#NAME}` at byte `i`, when `secrets` names it (or any, for `None`).
-fn secret_at<'a>(code: &'a str, i: usize, secrets: Option<&[String]>) -> Option<(Piece<'a>, usize)> {
+/// `$NAME`, `${NAME}`, `${#NAME}` at byte `i`, when `secrets` names it.
+fn secret_at<'a>(code: &'a str, i: usize, secrets: &[String]) -> Option<(Piece<'a>, usize)> {
     let (piece, end) = reference_at(code, i)?;
-    let known = |name: &str| secrets.is_none_or(|secrets| secrets.iter().any(|s| s == name));
-    matches!(piece, Piece::Secret { name, .. } if known(name)).then_some((piece, end))
+    matches!(piece, Piece::Secret { name, .. } if secrets.iter().any(|s| s == name)).then_some((piece, end))
 }
 
-fn reference_at(code: &str, i: usize) -> Option<(Piece<'_>, usize)> {
-    let rest = code[i..].strip_prefix('$')?;
-    if let Some(braced) = rest.strip_prefix('{') {
-        let close = braced.find('}')?;
-        let inner = &braced[..close];
-        let name_start = inner.len() - inner.trim_start_matches(['#', '!']).len();
-        let name_len = identifier_len(&inner[name_start..]);
-        if name_len == 0 {
-            return None;
-        }
-        let name_offset = i + 2 + name_start;
-        let end = i + 2 + close + 1;
-        return Some((Piece::Secret { name: &code[name_offset..name_offset + name_len], written: &code[i..end] }, end));
-    }
-    let len = identifier_len(rest);
-    (len > 0 && !rest.starts_with(|c: char| c.is_ascii_digit()))
-        .then(|| (Piece::Secret { name: &code[i + 1..i + 1 + len], written: &code[i..i + 1 + len] }, i + 1 + len))
+/// `$DB_HOST` at byte `i` when `DB_HOST` is a variable: a name the team declared, since a
+/// variable's name is never a secret's (`find_variables`) and the shell's own are not taken.
+fn declared_reference_at<'a>(code: &'a str, i: usize, variables: &'a [Variable]) -> Option<(Piece<'a>, usize)> {
+    let (Piece::Secret { name, written }, end) = reference_at(code, i)? else { return None };
+    let variable = variables.iter().find(|v| v.name == name && v.written == name && !SHELL_NAMES.contains(&name))?;
+    Some((Piece::Variable { name: variable.name.as_str(), written }, end))
 }
 
 fn variable_at<'a>(code: &'a str, i: usize, variables: &'a [Variable]) -> Option<(Piece<'a>, usize)> {
@@ -317,12 +255,4 @@ fn angle_placeholders(code: &str) -> Vec<(usize, &str, &str)> {
         }
     }
     found
-}
-
-fn identifier_len(text: &str) -> usize {
-    text.find(|c: char| !is_identifier_char(c)).unwrap_or(text.len())
-}
-
-fn is_identifier_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '_'
 }

@@ -123,3 +123,37 @@ fn a_block_of_data_is_never_a_template_but_a_message_block_is() {
     assert_eq!(runbook.templates.len(), 1, "only the text block is a message");
     assert_eq!(fields, ["brief description"]);
 }
+
+#[test]
+fn a_declared_name_written_as_the_shells_is_a_host_filled_in_and_never_a_secret() {
+    use runbook::values::substitute;
+    let source = "---\nvariables:\n  DB_HOST: db-1.internal\n---\n# Failover\n\n```bash\npsql -h $DB_HOST -c 'select 1'\npg_isready -h \"${DB_HOST}\" && echo $API_KEY\n```\n";
+    let runbook = parse("failover.md", source);
+    assert_eq!(roles(&runbook), [("DB_HOST", Role::Host)]);
+    assert_eq!(runbook.secrets, ["API_KEY"]);
+    let value = |name: &str| (name == "DB_HOST").then(|| "db-2.internal".to_string());
+    let code = "psql -h $DB_HOST; pg_isready -h \"${DB_HOST}\" && echo $API_KEY";
+    assert_eq!(
+        substitute(code, &runbook.variables, &value),
+        "psql -h db-2.internal; pg_isready -h \"db-2.internal\" && echo $API_KEY"
+    );
+}
+
+#[test]
+fn a_name_the_sites_variables_declare_is_a_host_in_every_runbook_that_uses_it() {
+    let source = "# Failover\n\n```bash\npg_ctl promote PRIMARY\ncurl https://$STATUS_PAGE/api\n```\n";
+    let declared = ["PRIMARY".to_string(), "STATUS_PAGE".to_string()];
+    let library = runbook::library("runbooks", [("failover.md", source)], &declared);
+    assert_eq!(roles(&library.runbooks[0]), [("PRIMARY", Role::Host), ("STATUS_PAGE", Role::Host)]);
+    assert!(library.runbooks[0].secrets.is_empty());
+    let alone = parse("failover.md", source);
+    assert_eq!(alone.secrets, ["STATUS_PAGE"], "undeclared, `$STATUS_PAGE` is the reader's to set in their shell");
+}
+
+#[test]
+fn a_credential_placeholder_is_never_a_field_and_quoted_text_is_not_the_shells() {
+    let source = "# Reset\n\n```bash\nmysql -u ops -p<password> -e 'select 1'\ncurl -H \"Authorization: <api-token>\" https://<host>/\nredis-cli GET <key>\nawk '{print $NF}' access.log | grep API_KEY= .env\n```\n";
+    let runbook = parse("reset.md", source);
+    assert_eq!(roles(&runbook), [("host", Role::Host), ("key", Role::Field)]);
+    assert!(runbook.secrets.is_empty(), "{:?}", runbook.secrets);
+}
