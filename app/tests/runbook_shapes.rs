@@ -94,6 +94,7 @@ fn titles_and_cards_read_as_sentences() {
         ("gitlab-patroni", "Overview", "Patroni holds the leader lock in Consul"),
         ("数据库", "数据库主节点故障", "数据库主节点无法写入时的处理步骤。"),
         ("NodeRAID", "NodeRAIDDegraded", "A disk of the node's RAID array failed"),
+        ("ディスク", "ディスク容量不足", "ログの出力が増え、ディスクの空き容量が 10% を下回りました。"),
     ];
     for (file, title, card) in expected {
         let runbook = get(file);
@@ -114,6 +115,7 @@ fn hosts_fields_and_secrets_are_what_each_command_means() {
     assert_eq!(roles(get("gitlab-patroni"), Role::Host), ["DB_PRIMARY"]);
     assert_eq!(roles(get("数据库"), Role::Host), ["PRIMARY_HOST"]);
     assert_eq!(roles(get("NodeRAID"), Role::Host), ["node"]);
+    assert!(get("ディスク").variables.is_empty() && get("ディスク").secrets.is_empty(), "nothing to fill");
 }
 
 #[test]

@@ -36,11 +36,41 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) -> Result<(), String> 
 /// (`dist.rs`): readable with no script, on any static host.
 pub fn build(library: &Library) -> Result<PathBuf, String> {
     step("building the site (trunk build --release)");
-    run(process::trunk().args(["build", "--release"]))?;
     let dist = root().join("dist");
-    crate::dist::externalize_boot_script(&dist)?;
+    build_into(&dist, None)?;
+    println!("site written to {} ({} runbooks)", dist.display(), library.runbooks.len());
+    Ok(dist)
+}
+
+/// The site built as `build` does, from the runbooks in `folder` instead of `runbooks/`,
+/// into target/`name`: the browser tests' site of runbook shapes other teams have.
+pub fn build_from(folder: &std::path::Path, name: &str) -> Result<PathBuf, String> {
+    step(&format!("building a site of the runbooks in {}", folder.strip_prefix(root()).unwrap_or(folder).display()));
+    let dist = root().join("target").join(name);
+    build_into(&dist, Some(folder))?;
+    // Trunk copied runbooks/ beside the pages: the folder's own files (images) instead.
+    let published = dist.join("runbooks");
+    std::fs::remove_dir_all(&published).map_err(|e| format!("{}: {e}", published.display()))?;
+    copy_dir(folder, &published)?;
+    let probe = crate::dist::ProbeSettings::read(&root().join("outpost.toml"), false)?;
+    crate::dist::finish(&dist, &probe)?;
+    Ok(dist)
+}
+
+/// Trunk's release build into `dist`, then every route pre-rendered into it; the runbooks
+/// embedded are `folder`'s when given (`OUTPOST_RUNBOOKS`, read by app/build.rs).
+fn build_into(dist: &std::path::Path, folder: Option<&std::path::Path>) -> Result<(), String> {
+    let with_folder = |mut command: std::process::Command| {
+        match folder {
+            Some(folder) => command.env("OUTPOST_RUNBOOKS", folder),
+            None => command.env_remove("OUTPOST_RUNBOOKS"),
+        };
+        command
+    };
+    run(&mut with_folder(process::trunk()).args(["build", "--release", "--dist"]).arg(dist))?;
+    crate::dist::externalize_boot_script(dist)?;
     step("pre-rendering every page");
-    run(process::cargo()
+    run(with_folder(process::cargo())
         .args([
             "run",
             "--quiet",
@@ -53,11 +83,12 @@ pub fn build(library: &Library) -> Result<PathBuf, String> {
             "prerender",
             "--",
         ])
-        .arg(&dist))?;
-    let probe = crate::dist::ProbeSettings::read(&root().join("outpost.toml"), false)?;
-    crate::dist::finish(&dist, &probe)?;
-    println!("site written to {} ({} runbooks)", dist.display(), library.runbooks.len());
-    Ok(dist)
+        .arg(dist))?;
+    if folder.is_none() {
+        let probe = crate::dist::ProbeSettings::read(&root().join("outpost.toml"), false)?;
+        crate::dist::finish(dist, &probe)?;
+    }
+    Ok(())
 }
 
 /// The site with live rebuilds, and the edge probe under workerd probing the bundled demo

@@ -60,7 +60,8 @@ pub fn run(selection: &Selection) -> Result<(), String> {
             rust(None)?;
             // Building checks the runbooks and outpost.toml too, and prints what it finds.
             let (dist, _bundle) = build_all()?;
-            browser(&dist, None)?;
+            let shapes = shapes_site()?;
+            browser(&dist, &shapes, None)?;
             worker_tests(None)?;
         }
         Some(Kind::Rust) => rust(filter)?,
@@ -68,9 +69,10 @@ pub fn run(selection: &Selection) -> Result<(), String> {
             tools::ensure_worker_tools()?;
             tools::ensure_browser()?;
             let dist = build_site()?;
+            let shapes = shapes_site()?;
             // The site and the probe together (`probe_in_site.test.mjs`) need the worker.
             worker::build()?;
-            browser(&dist, filter)?;
+            browser(&dist, &shapes, filter)?;
         }
         Some(Kind::Worker) => {
             tools::ensure_worker_tools()?;
@@ -135,12 +137,23 @@ fn rust(filter: Option<&str>) -> Result<(), String> {
     process::run(&mut app)
 }
 
-fn browser(dist: &std::path::Path, filter: Option<&str>) -> Result<(), String> {
+/// A site built from the runbook shapes other teams have (`runbook_shapes.test.mjs`).
+fn shapes_site() -> Result<PathBuf, String> {
+    crate::app::build_from(&root().join(SHAPES), "dist-shapes")
+}
+
+/// The corpus of runbook shapes, shared with the native tests (`app/tests/runbook_shapes.rs`).
+const SHAPES: &str = "crates/runbook/tests/fixtures/shapes";
+
+fn browser(dist: &std::path::Path, shapes: &std::path::Path, filter: Option<&str>) -> Result<(), String> {
     let fixtures = share_fixtures()?;
     step("browser tests (Chromium)");
     let demo = crate::app::demo_copy(dist)?;
     let mut node = node_tests("tests/e2e", filter);
-    node.env("OUTPOST_DIST", dist).env("OUTPOST_DEMO_DIST", &demo).env("OUTPOST_SHARE_FIXTURES", &fixtures);
+    node.env("OUTPOST_DIST", dist)
+        .env("OUTPOST_DEMO_DIST", &demo)
+        .env("OUTPOST_SHAPES_DIST", shapes)
+        .env("OUTPOST_SHARE_FIXTURES", &fixtures);
     process::run(&mut node)
 }
 
