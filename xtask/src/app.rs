@@ -67,7 +67,7 @@ fn build_into(dist: &std::path::Path, folder: Option<&std::path::Path>) -> Resul
         };
         command
     };
-    run(&mut with_folder(process::trunk()).args(["build", "--release", "--dist"]).arg(dist))?;
+    run(with_folder(process::trunk()).args(["build", "--release", "--dist"]).arg(dist))?;
     crate::dist::externalize_boot_script(dist)?;
     step("pre-rendering every page");
     run(with_folder(process::cargo())
