@@ -184,8 +184,8 @@ pub(crate) fn fold_blocks(blocks: Vec<(Block, u32)>, resolve: &mut dyn Resolve) 
 
 fn fold(blocks: Vec<(Block, u32)>, resolve: &mut dyn Resolve, sections: usize) -> Vec<Block> {
     let mut out = Vec::new();
-    let mut rest = blocks.into_iter();
-    while let Some((block, line)) = rest.next() {
+    let mut rest: std::collections::VecDeque<(Block, u32)> = blocks.into();
+    while let Some((block, line)) = rest.pop_front() {
         let Block::Html(raw) = &block else {
             out.push(block);
             continue;
@@ -202,7 +202,22 @@ fn fold(blocks: Vec<(Block, u32)>, resolve: &mut dyn Resolve, sections: usize) -
                     if !closed {
                         let mut inner = Vec::new();
                         let mut depth = 1;
-                        for (next, next_line) in rest.by_ref() {
+                        while let Some((next, next_line)) = rest.pop_front() {
+                            // `</details>` then another `<details>` in one piece of HTML: the
+                            // section ends at the close, and what follows is read afresh.
+                            if let Block::Html(raw) = &next {
+                                if let Some((start, end)) = closing_of(raw, depth) {
+                                    let (before, after) = (raw[..start].trim(), raw[end..].trim_start());
+                                    if !before.is_empty() {
+                                        inner.push((Block::Html(before.to_string()), next_line));
+                                    }
+                                    if !after.trim().is_empty() {
+                                        let after_line = next_line + raw[..end].matches('\n').count() as u32;
+                                        rest.push_front((Block::Html(after.to_string()), after_line));
+                                    }
+                                    break;
+                                }
+                            }
                             depth += details_balance(&next);
                             if depth <= 0 {
                                 break;
@@ -246,6 +261,30 @@ fn opening(tokens: &[Token], line: u32, resolve: &mut dyn Resolve) -> Option<(De
         blocks.push(Block::Paragraph(inline_tokens(content.to_vec(), line, resolve)?));
     }
     Some((Details { open, summary, blocks }, closed))
+}
+
+/// Where the `</details>` that closes `depth` open sections lies in `raw`, if it does.
+fn closing_of(raw: &str, mut depth: i32) -> Option<(usize, usize)> {
+    let lower = raw.to_ascii_lowercase();
+    let mut at = 0;
+    while let Some(offset) = lower[at..].find("details") {
+        let name = at + offset;
+        at = name + "details".len();
+        let boundary = lower[at..].starts_with(|c: char| c == '>' || c == '/' || c.is_ascii_whitespace());
+        if !boundary {
+            continue;
+        }
+        if lower[..name].ends_with("</") {
+            depth -= 1;
+            if depth == 0 {
+                let end = lower[at..].find('>').map_or(lower.len(), |close| at + close + 1);
+                return Some((name - 2, end));
+            }
+        } else if lower[..name].ends_with('<') {
+            depth += 1;
+        }
+    }
+    None
 }
 
 /// How a block changes the depth of open `<details>`: +1 for an opening, -1 for a closing.
