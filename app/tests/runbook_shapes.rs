@@ -127,13 +127,19 @@ fn details_keys_alerts_links_and_images_are_drawn_as_elements() {
     let raid = app::prerender::render_runbook(get("NodeRAID")).replace("<!>", "");
     assert!(
         raid.contains(
-            "<aside class=\"callout caution\"><p class=\"callout-title\">Caution</p><p>One more disk failure"
+            "<aside class=\"callout caution\"><p class=\"callout-title\">Data at risk</p><p>One more disk failure"
         ),
-        "Docusaurus :::danger"
+        "Docusaurus :::danger, with its title"
     );
     assert!(
-        raid.contains("<aside class=\"callout note\"><p class=\"callout-title\">Note</p><p>Find the node first."),
-        "MkDocs !!! note"
+        raid.contains(
+            "<aside class=\"callout note\"><p class=\"callout-title\">Before you start</p><p>Find the node first."
+        ),
+        "MkDocs !!! note \"Before you start\""
+    );
+    assert!(
+        raid.contains("<img src=\"/runbooks/img/raid-array.png\" alt=\"The array after one disk failed\""),
+        "a Hugo figure is an image"
     );
     assert!(raid.contains("ssh admin@"), "the MkDocs block's command is code inside the alert");
     let mut missing = Vec::new();

@@ -129,8 +129,12 @@ describe('runbooks other teams already have', () => {
     await page.context().close();
 
     const raid = await open('/r/noderaiddegraded/');
-    assert.match(await raid.locator('aside.callout.caution').innerText(), /^Caution\s+One more disk failure loses the array\.$/);
-    assert.match(await raid.locator('aside.callout.note').innerText(), /Find the node first/);
+    const figure = raid.locator('article.doc img[alt="The array after one disk failed"]');
+    await figure.scrollIntoViewIfNeeded();
+    await raid.waitForFunction(() => document.querySelector('article.doc img[alt^="The array"]')?.complete);
+    assert.equal(await figure.evaluate((img) => img.naturalWidth), 48, 'the Hugo figure loaded');
+    assert.match(await raid.locator('aside.callout.caution').innerText(), /^Data at risk\s+One more disk failure loses the array\.$/);
+    assert.match(await raid.locator('aside.callout.note').innerText(), /^Before you start\s+Find the node first/);
     // The Hugo ref is a link, to a runbook this site lacks: said so, as for any such link.
     assert.equal(await raid.locator('article.doc .link-missing', { hasText: 'NodeDiskFull' }).getAttribute('title'), 'This site has no runbook for ./NodeDiskFull.md');
     await raid.context().close();

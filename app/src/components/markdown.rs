@@ -25,6 +25,7 @@ fn block_view(block: &'static Block, doc: Doc) -> AnyView {
         Block::Quote(quote) => match quote.callout {
             Some(callout) => {
                 let (class, label) = callout_style(callout);
+                let label = quote.title.clone().unwrap_or_else(|| label.to_string());
                 view! {
                     <aside class=class>
                         <p class="callout-title">{label}</p>

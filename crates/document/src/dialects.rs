@@ -5,12 +5,22 @@
 //! is not clear is removed with a diagnostic, its content kept, and never shown as template
 //! syntax. Fenced code is left exactly as written.
 
+mod hugo;
+
 use std::borrow::Cow;
 
 use crate::diagnostic::Diagnostic;
 
-/// `source` with the dialects read, and what could not be.
-pub fn normalise<'s>(source: &'s str, file: &str, first_line: u32, diagnostics: &mut Vec<Diagnostic>) -> Cow<'s, str> {
+/// `source` with the dialects read, and what could not be. The title an admonition gives
+/// itself (`:::danger Data at risk`, `!!! note "Before you start"`) is put in `titles` with
+/// the line of the alert it opens.
+pub fn normalise<'s>(
+    source: &'s str,
+    file: &str,
+    first_line: u32,
+    diagnostics: &mut Vec<Diagnostic>,
+    titles: &mut Vec<(u32, String)>,
+) -> Cow<'s, str> {
     let looks_foreign = ["{{", ":::", "!!!", "???", "TOC]", "TOC_]"].iter().any(|mark| source.contains(mark));
     if !looks_foreign {
         return Cow::Borrowed(source);
@@ -22,19 +32,26 @@ pub fn normalise<'s>(source: &'s str, file: &str, first_line: u32, diagnostics: 
         let number = first_line + index as u32;
         let (text, ending) = line.strip_suffix('\n').map_or((line, ""), |t| (t, "\n"));
         let text = text.strip_suffix('\r').unwrap_or(text);
-        // MkDocs content is indented four spaces; it ends at the first line that is not.
-        if let Admonition::MkDocs = admonition {
-            match text.strip_prefix("    ").or_else(|| text.strip_prefix('\t')) {
+        // MkDocs content is indented four spaces past its opening; it ends at the first line
+        // that is not, and a fence left open inside ends with it.
+        if let Admonition::MkDocs { indent } = &admonition {
+            let inner = text
+                .strip_prefix(indent.as_str())
+                .and_then(|t| t.strip_prefix("    ").or_else(|| t.strip_prefix('\t')));
+            match inner {
                 Some(inner) => {
                     fence = next_fence(fence, inner);
-                    out.push_str(&format!("> {inner}{ending}"));
+                    out.push_str(&format!("{indent}> {inner}{ending}"));
                     continue;
                 }
                 None if text.trim().is_empty() => {
-                    out.push_str(&format!(">{ending}"));
+                    out.push_str(&format!("{indent}>{ending}"));
                     continue;
                 }
-                None => admonition = Admonition::None,
+                None => {
+                    admonition = Admonition::None;
+                    fence = None;
+                }
             }
         }
         let was_code = fence.is_some();
@@ -43,55 +60,83 @@ pub fn normalise<'s>(source: &'s str, file: &str, first_line: u32, diagnostics: 
             push_quoted(&mut out, &admonition, text, ending);
             continue;
         }
-        if let Some(kind) = docusaurus_opening(text) {
-            admonition = Admonition::Docusaurus;
-            out.push_str(&format!("> [!{kind}]{ending}"));
-        } else if matches!(admonition, Admonition::Docusaurus) && text.trim() == ":::" {
+        let indent = &text[..text.len() - text.trim_start().len()];
+        if let Some((kind, title)) = docusaurus_opening(text) {
+            admonition = Admonition::Docusaurus { indent: indent.to_string() };
+            titles.extend(title.map(|title| (number, title)));
+            out.push_str(&format!("{indent}> [!{kind}]{ending}"));
+        } else if matches!(admonition, Admonition::Docusaurus { .. }) && text.trim() == ":::" {
             admonition = Admonition::None;
             out.push_str(ending);
         } else if is_toc_marker(text) {
             // The page draws its own table of contents.
             out.push_str(ending);
-        } else if let Some(kind) = mkdocs_opening(text) {
-            admonition = Admonition::MkDocs;
-            out.push_str(&format!("> [!{kind}]{ending}"));
+        } else if let Some((kind, title)) = mkdocs_opening(text) {
+            admonition = Admonition::MkDocs { indent: indent.to_string() };
+            titles.extend(title.map(|title| (number, title)));
+            out.push_str(&format!("{indent}> [!{kind}]{ending}"));
         } else {
-            let text = shortcodes(text, file, number, diagnostics);
+            let text = hugo::shortcodes(text, file, number, diagnostics);
             push_quoted(&mut out, &admonition, &text, ending);
         }
     }
     Cow::Owned(out)
 }
 
+/// The admonition being read, and the indentation of its opening (inside a list item).
 enum Admonition {
     None,
-    Docusaurus,
-    MkDocs,
+    Docusaurus { indent: String },
+    MkDocs { indent: String },
 }
 
+/// A line of a Docusaurus block as a line of the alert's quote, at its opening's indentation.
 fn push_quoted(out: &mut String, admonition: &Admonition, text: &str, ending: &str) {
     match admonition {
-        Admonition::None => out.push_str(text),
-        _ => {
+        Admonition::Docusaurus { indent } => {
+            // Spaces and tabs only: their bytes are characters.
+            let own = text.len() - text.trim_start_matches([' ', '\t']).len();
+            out.push_str(indent);
             out.push_str("> ");
-            out.push_str(text);
+            out.push_str(&text[own.min(indent.len())..]);
         }
+        _ => out.push_str(text),
     }
     out.push_str(ending);
 }
 
 /// The fence state after `line`: a ``` or ~~~ line opens one, the same kind at least as
-/// long closes it.
+/// long closes it, wherever it stands (in a list item, a quote, indented).
 fn next_fence(fence: Option<(char, usize)>, line: &str) -> Option<(char, usize)> {
-    let indent = line.len() - line.trim_start_matches(' ').len();
-    let trimmed = line.trim_start_matches(' ');
-    let marker = trimmed.chars().next().filter(|c| (*c == '`' || *c == '~') && indent <= 3);
+    let trimmed = past_containers(line);
+    let marker = trimmed.chars().next().filter(|c| *c == '`' || *c == '~');
     let Some(marker) = marker else { return fence };
     let run = trimmed.chars().take_while(|c| *c == marker).count();
     match fence {
-        None if run >= 3 => Some((marker, run)),
+        None if run >= 3 && !(marker == '`' && trimmed[run..].contains('`')) => Some((marker, run)),
         Some((open, len)) if open == marker && run >= len && trimmed[run..].trim().is_empty() => None,
         other => other,
+    }
+}
+
+/// `line` past its indentation, quote marks and list markers: `> 1. ```bash` → ```` ```bash ````.
+fn past_containers(line: &str) -> &str {
+    let mut rest = line.trim_start();
+    loop {
+        if let Some(quoted) = rest.strip_prefix('>') {
+            rest = quoted.trim_start();
+            continue;
+        }
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let marker = match rest.as_bytes().first() {
+            Some(b'-' | b'*' | b'+') => 1,
+            Some(b'0'..=b'9') if digits <= 9 && matches!(rest.as_bytes().get(digits), Some(b'.' | b')')) => digits + 1,
+            _ => 0,
+        };
+        match rest[marker..].chars().next() {
+            Some(c) if marker > 0 && c.is_whitespace() => rest = rest[marker..].trim_start(),
+            _ => return rest,
+        }
     }
 }
 
@@ -100,18 +145,26 @@ fn is_toc_marker(line: &str) -> bool {
     matches!(line.trim().to_ascii_uppercase().as_str(), "[[_TOC_]]" | "[TOC]" | "[[TOC]]")
 }
 
-/// The GitHub alert a Docusaurus `:::kind [title]` line opens.
-fn docusaurus_opening(line: &str) -> Option<&'static str> {
+/// The GitHub alert a Docusaurus `:::kind [title]` (or `:::kind[title]`) line opens, and
+/// its title.
+fn docusaurus_opening(line: &str) -> Option<(&'static str, Option<String>)> {
     let rest = line.trim().strip_prefix(":::")?;
-    alert_kind(rest.split_whitespace().next()?)
+    let word = &rest[..rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_alphabetic()).len()];
+    let title = rest[word.len()..].trim();
+    let title = title.strip_prefix('[').and_then(|t| t.strip_suffix(']')).unwrap_or(title);
+    Some((alert_kind(word)?, Some(title.trim().to_string()).filter(|t| !t.is_empty())))
 }
 
-/// The GitHub alert a MkDocs `!!! kind ["title"]` (or collapsible `???`) line opens.
-fn mkdocs_opening(line: &str) -> Option<&'static str> {
-    let trimmed = line.trim_end();
+/// The GitHub alert a MkDocs `!!! kind ["title"]` (or collapsible `???`) line opens, and its
+/// title (`""` asks for none).
+fn mkdocs_opening(line: &str) -> Option<(&'static str, Option<String>)> {
+    let trimmed = line.trim();
     let rest =
         trimmed.strip_prefix("!!!").or_else(|| trimmed.strip_prefix("???+")).or_else(|| trimmed.strip_prefix("???"))?;
-    alert_kind(rest.split_whitespace().next()?)
+    let kind = alert_kind(rest.split_whitespace().next()?)?;
+    let quoted =
+        rest.find('"').and_then(|start| rest.rfind('"').filter(|end| *end > start).map(|end| &rest[start + 1..end]));
+    Some((kind, quoted.map(str::trim).filter(|t| !t.is_empty()).map(str::to_string)))
 }
 
 fn alert_kind(word: &str) -> Option<&'static str> {
@@ -125,61 +178,20 @@ fn alert_kind(word: &str) -> Option<&'static str> {
     })
 }
 
-/// Hugo shortcodes on one line: `{{< ref "x.md" >}}` and `relref` become the path they
-/// name (a link when written as one); any other is removed, its content kept, with a
-/// diagnostic.
-fn shortcodes(line: &str, file: &str, number: u32, diagnostics: &mut Vec<Diagnostic>) -> String {
-    let mut out = String::with_capacity(line.len());
-    let mut rest = line;
-    while let Some(start) = rest.find("{{") {
-        let after = &rest[start + 2..];
-        let close = match after.chars().next() {
-            Some('<') => ">}}",
-            Some('%') => "%}}",
-            _ => {
-                out.push_str(&rest[..start + 2]);
-                rest = after;
-                continue;
-            }
-        };
-        // The closing is looked for after the opening's own `<` or `%` (`{{%}}` is no shortcode).
-        let Some(end) = after[1..].find(close).map(|end| end + 1) else {
-            // No closing anywhere after: the rest of the line is text.
-            break;
-        };
-        out.push_str(&rest[..start]);
-        let inner = after[1..end].trim();
-        let mut words = inner.split_whitespace();
-        let name = words.next().unwrap_or_default();
-        if matches!(name, "ref" | "relref") {
-            let target: String = words.collect::<Vec<_>>().join(" ");
-            let target = target.trim_matches(|c| c == '"' || c == '\'');
-            if out.ends_with("](") || out.ends_with("]( ") {
-                out.push_str(target);
-            } else {
-                out.push_str(&format!("[{target}]({target})"));
-            }
-        } else if !name.starts_with('/') {
-            diagnostics.push(Diagnostic::warning(
-                file,
-                number,
-                format!("Hugo shortcode `{name}` is not something Outpost reads; its text is shown without it"),
-            ));
-        }
-        rest = &after[end + close.len()..];
-    }
-    out.push_str(rest);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn read(source: &str) -> (String, Vec<String>) {
         let mut diagnostics = Vec::new();
-        let out = normalise(source, "r.md", 1, &mut diagnostics).into_owned();
+        let out = normalise(source, "r.md", 1, &mut diagnostics, &mut Vec::new()).into_owned();
         (out, diagnostics.iter().map(|d| d.to_string()).collect())
+    }
+
+    fn titles(source: &str) -> Vec<(u32, String)> {
+        let mut titles = Vec::new();
+        normalise(source, "r.md", 1, &mut Vec::new(), &mut titles);
+        titles
     }
 
     #[test]
@@ -199,6 +211,32 @@ mod tests {
             read(mkdocs).0,
             "> [!CAUTION]\n> Do not run this on the primary.\n>\n> ```bash\n> rm -rf /data\n> ```\nAfter.\n"
         );
+    }
+
+    #[test]
+    fn admonitions_keep_their_titles_and_their_place_in_a_list() {
+        let source = ":::danger Data at risk\nx\n:::\n:::tip[Short → é]\ny\n:::\n!!! note \"Before you start\"\n    z\n!!! note \"\"\n    w\n";
+        assert_eq!(
+            titles(source),
+            [(1, "Data at risk".into()), (4, "Short → é".into()), (7, "Before you start".into())]
+        );
+        assert_eq!(read("  :::note\n\u{3000}x\n").0, "  > [!NOTE]\n  > \u{3000}x\n", "a wide space is text");
+        let listed = "1. Step one.\n\n   :::note\n   Inside the step.\n   :::\n\n2. Step two.\n";
+        assert_eq!(read(listed).0, "1. Step one.\n\n   > [!NOTE]\n   > Inside the step.\n\n\n2. Step two.\n");
+    }
+
+    #[test]
+    fn a_fence_in_a_list_item_or_a_quote_is_a_fence() {
+        let source = "1. Run:\n   ```text\n   {{< ref \"x.md\" >}}\n   ```\n> ```\n> :::note\n> ```\n\nSee {{< ref \"y.md\" >}}.\n";
+        let (out, _) = read(source);
+        assert!(out.contains("   {{< ref \"x.md\" >}}\n") && out.contains("> :::note\n"), "code as written: {out}");
+        assert!(out.ends_with("See [y.md](y.md).\n"), "after the fences, read again: {out}");
+    }
+
+    #[test]
+    fn a_fence_left_open_in_a_mkdocs_block_ends_with_it() {
+        let source = "!!! note\n    ```bash\n    ls\nAfter {{< ref \"y.md\" >}}.\n";
+        assert!(read(source).0.ends_with("After [y.md](y.md).\n"), "{:?}", read(source).0);
     }
 
     #[test]

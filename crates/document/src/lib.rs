@@ -49,9 +49,15 @@ pub fn parse_with(relative_path: &str, source: &str, context: ParseContext) -> D
     let file = context.file.unwrap_or(relative_path);
     let mut diagnostics = Vec::new();
     let split = front_matter::split(file, source, &mut diagnostics);
-    let body_context =
-        markdown::Context { file, relative_path, known: context.known, first_line: split.body_first_line };
-    let body = dialects::normalise(split.body, file, split.body_first_line, &mut diagnostics);
+    let mut callout_titles = Vec::new();
+    let body = dialects::normalise(split.body, file, split.body_first_line, &mut diagnostics, &mut callout_titles);
+    let body_context = markdown::Context {
+        file,
+        relative_path,
+        known: context.known,
+        first_line: split.body_first_line,
+        callout_titles: &callout_titles,
+    };
     let body = markdown::parse_body(&body, &body_context, &mut diagnostics);
     let front_matter = split.front_matter;
 

@@ -39,6 +39,9 @@ pub(crate) struct Context<'a> {
     pub relative_path: &'a str,
     pub known: Option<&'a KnownRunbooks>,
     pub first_line: u32,
+    /// The titles other tools' admonitions give their alerts, by the alert's line
+    /// (`dialects::normalise`).
+    pub callout_titles: &'a [(u32, String)],
 }
 
 pub(crate) fn parse_body(body: &str, context: &Context, diagnostics: &mut Vec<Diagnostic>) -> Body {
@@ -122,7 +125,10 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Builder<'a, '_, I> {
                 Event::Start(Tag::Paragraph) => Block::Paragraph(self.inlines()),
                 Event::Start(Tag::Heading { level, .. }) => self.heading(level as u8, line),
                 Event::Start(Tag::BlockQuote(kind)) => {
-                    Block::Quote(Quote { callout: kind.map(callout), blocks: self.blocks() })
+                    let title = kind.and_then(|_| {
+                        self.context.callout_titles.iter().find(|(at, _)| *at == line).map(|(_, title)| title.clone())
+                    });
+                    Block::Quote(Quote { callout: kind.map(callout), title, blocks: self.blocks() })
                 }
                 Event::Start(Tag::CodeBlock(kind)) => self.code_block(kind, range, line),
                 Event::Start(Tag::HtmlBlock) => match self.html_block() {

@@ -65,6 +65,9 @@ pub struct Details {
 pub struct Quote {
     /// GitHub alert kind for `> [!WARNING]` quotes.
     pub callout: Option<Callout>,
+    /// The alert's own title, where the tool it was written for gives one (`:::danger Data
+    /// at risk`); GitHub's alerts have none.
+    pub title: Option<String>,
     pub blocks: Vec<Block>,
 }
 

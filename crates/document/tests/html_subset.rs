@@ -31,7 +31,10 @@ fn an_open_nested_or_unclosed_details_section_reads_as_a_browser_reads_it() {
     let unclosed = rendered("Before.\n\n<details><summary>Never closed</summary>\n\nStill inside.\n");
     assert!(unclosed.contains("p: Before.\ndetails: Never closed\n  p: Still inside."), "{unclosed}");
     let side_by_side = rendered("<details><summary>One</summary>\n\nFirst.\n\n</details>\n<details><summary>Two</summary>\n\nSecond.\n\n</details>\n\nAfter.\n");
-    assert!(side_by_side.contains("details: One\n  p: First.\ndetails: Two\n  p: Second.\np: After."), "{side_by_side}");
+    assert!(
+        side_by_side.contains("details: One\n  p: First.\ndetails: Two\n  p: Second.\np: After."),
+        "{side_by_side}"
+    );
     let one_piece = rendered("<details><summary>Short</summary>Just a line → é.</details>\n");
     assert!(one_piece.contains("details: Short\n  p: Just a line → é."), "{one_piece}");
 }
