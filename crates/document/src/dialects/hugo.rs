@@ -7,9 +7,8 @@ use crate::diagnostic::Diagnostic;
 pub(super) fn shortcodes(line: &str, file: &str, number: u32, diagnostics: &mut Vec<Diagnostic>) -> String {
     let mut out = String::with_capacity(line.len());
     let mut rest = line;
-    loop {
-        let (Some(start), ticks) = (rest.find("{{"), rest.find('`')) else { break };
-        if let Some(tick) = ticks.filter(|tick| *tick < start) {
+    while let Some(start) = rest.find("{{") {
+        if let Some(tick) = rest.find('`').filter(|tick| *tick < start) {
             // A code span is copied as written; a run of backticks with no match is text.
             let run = rest[tick..].len() - rest[tick..].trim_start_matches('`').len();
             let after = tick + run;
