@@ -1,0 +1,116 @@
+//! How the room unites everyone's changes. The room orders them: each change names the
+//! room version its copy was made on (`base`).
+//!
+//! - A change made on the room's latest version **replaces** the room's incident: it saw
+//!   everything, so what it leaves out (a step unchecked, a field cleared) was left out on
+//!   purpose.
+//! - A change made on an older version (a phone that was offline, two people at the same
+//!   moment) is **merged** into the room's incident by the share links' rules
+//!   (`runbook::merge`): checks are united (the earlier time kept), a field takes the value
+//!   edited last, a host value the room lacks is added, the earlier start and a resolution
+//!   are kept. Nothing anyone did is lost, and no step is checked that nobody checked.
+//! - The result is the room's next version, sent to everyone, so every screen ends the same.
+
+use runbook::incident::{Incident, Timestamp};
+use runbook::merge::{self, MergeRefusal, MergeReport};
+
+/// The room's incident and where it stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Room {
+    /// Counts the changes taken; the first incident is version 1.
+    pub version: u64,
+    pub incident: Incident,
+    /// When it last changed (Unix s): the room ends `limits::IDLE_SECONDS` after.
+    pub last_change: Timestamp,
+}
+
+/// What a change did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Nothing new: no save, nothing sent.
+    Unchanged,
+    Replaced,
+    Merged(MergeReport),
+}
+
+/// Why a change was refused; the room is unchanged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    Unreadable(String),
+    /// Another incident or runbook than the room's.
+    OtherIncident,
+    /// Made on a version the room has not reached: replayed from elsewhere, or forged.
+    Ahead {
+        base: u64,
+        version: u64,
+    },
+    Times(MergeRefusal),
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::Unreadable(error) => write!(f, "the incident in the message cannot be read: {error}"),
+            Refusal::OtherIncident => write!(f, "the message holds another incident than this room's"),
+            Refusal::Ahead { base, version } => {
+                write!(f, "the change was made on version {base}, but the room is at {version}")
+            }
+            Refusal::Times(MergeRefusal::FromTheFuture { at }) => {
+                write!(
+                    f,
+                    "the incident holds a time in the future (Unix {at}); check the clock of the device that sent it"
+                )
+            }
+            Refusal::Times(MergeRefusal::OtherRunbook { .. }) => {
+                write!(f, "the message holds another runbook's incident")
+            }
+        }
+    }
+}
+
+impl Room {
+    /// A room opened on `incident` (the saved format), at `now`.
+    pub fn open(incident: &str, now: Timestamp) -> Result<Room, Refusal> {
+        let incident = tokens::codec::decode(incident).map_err(|e| Refusal::Unreadable(e.to_string()))?;
+        merge::check_times(&incident, now).map_err(Refusal::Times)?;
+        Ok(Room { version: 1, incident, last_change: now })
+    }
+
+    /// Takes one person's change (`incident` in the saved format, made on version `base`).
+    pub fn change(&mut self, base: u64, incident: &str, now: Timestamp) -> Result<Outcome, Refusal> {
+        let incoming = tokens::codec::decode(incident).map_err(|e| Refusal::Unreadable(e.to_string()))?;
+        if incoming.id != self.incident.id || incoming.runbook != self.incident.runbook {
+            return Err(Refusal::OtherIncident);
+        }
+        if base > self.version {
+            return Err(Refusal::Ahead { base, version: self.version });
+        }
+        merge::check_times(&incoming, now).map_err(Refusal::Times)?;
+        let outcome = if base == self.version {
+            if incoming == self.incident {
+                return Ok(Outcome::Unchanged);
+            }
+            self.incident = incoming;
+            Outcome::Replaced
+        } else {
+            let report = merge::merge(&mut self.incident, &incoming, now).map_err(Refusal::Times)?;
+            if report.is_empty() {
+                return Ok(Outcome::Unchanged);
+            }
+            Outcome::Merged(report)
+        };
+        self.version += 1;
+        self.last_change = now;
+        Ok(outcome)
+    }
+
+    /// The room's incident in the saved format, as it is sent and stored.
+    pub fn incident_token(&self) -> String {
+        tokens::codec::encode(&self.incident)
+    }
+
+    /// Whether the room has gone `limits::IDLE_SECONDS` without a change at `now`.
+    pub fn has_ended(&self, now: Timestamp) -> bool {
+        now.saturating_sub(self.last_change) >= crate::limits::IDLE_SECONDS
+    }
+}
