@@ -30,7 +30,7 @@ pub enum Outcome {
     /// Nothing new: no save, nothing sent.
     Unchanged,
     Replaced,
-    Merged(MergeReport),
+    Merged(Box<MergeReport>),
 }
 
 /// Why a change was refused; the room is unchanged.
@@ -97,7 +97,7 @@ impl Room {
             if report.is_empty() {
                 return Ok(Outcome::Unchanged);
             }
-            Outcome::Merged(report)
+            Outcome::Merged(Box::new(report))
         };
         self.version += 1;
         self.last_change = now;
