@@ -22,7 +22,11 @@ fn main() {
         writeln!(out, "    ({relative:?}, include_str!({:?})),", absolute.display().to_string()).unwrap();
     }
     out.push_str("];\n");
-    out.push_str(&site_config(&manifest.join("../outpost.toml")));
+    // And its own outpost.toml (OUTPOST_CONFIG), for the same test site.
+    println!("cargo:rerun-if-env-changed=OUTPOST_CONFIG");
+    let config =
+        std::env::var("OUTPOST_CONFIG").map(PathBuf::from).unwrap_or_else(|_| manifest.join("../outpost.toml"));
+    out.push_str(&site_config(&config));
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").unwrap());
     std::fs::write(out_dir.join("runbook_files.rs"), out).unwrap();
 }

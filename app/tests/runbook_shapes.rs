@@ -31,10 +31,17 @@ fn shapes() -> Vec<(String, String)> {
     files
 }
 
+/// The `[variables]` of the corpus' own site settings (`fixtures/shapes.toml`).
+fn site_variables() -> Vec<(String, String)> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../crates/runbook/tests/fixtures/shapes.toml");
+    let (config, errors) = config::parse_config(&std::fs::read_to_string(path).unwrap());
+    assert!(errors.is_empty(), "{errors:?}");
+    config.variables.into_iter().collect()
+}
+
 fn site() -> &'static [Runbook] {
     let files = shapes();
-    // As in the site built from this corpus: outpost.toml's [variables] (FRONTEND_HOST).
-    let declared: Vec<String> = app::library::variable_defaults().map(|(name, _)| name.to_string()).collect();
+    let declared: Vec<String> = site_variables().into_iter().map(|(name, _)| name).collect();
     let library = runbook::library("runbooks", files.iter().map(|(p, t)| (p.as_str(), t.as_str())), &declared);
     Box::leak(library.runbooks.into_boxed_slice())
 }
@@ -73,7 +80,7 @@ fn every_shape_renders_every_code_line_and_no_template_syntax() {
                 if line.trim_start().starts_with("```") {
                     in_code = !in_code;
                 } else if in_code && !line.trim().is_empty() {
-                    // The site's own values are filled in (`$FRONTEND_HOST` → its value).
+                    // The values this build holds are filled in (`$FRONTEND_HOST` → its value).
                     let code = app::library::variable_defaults()
                         .fold(line.trim().to_string(), |code, (name, value)| code.replace(&format!("${name}"), value));
                     assert!(text.contains(&code), "{}: code line {code:?} is on the page", runbook.path);

@@ -25,8 +25,9 @@ const site = {};
 before(async () => {
   site.server = await serveDist(SHAPES_DIST);
   site.browser = await launchBrowser();
-  const config = await readFile(join(ROOT, 'outpost.toml'), 'utf8');
-  site.frontendHost = /^FRONTEND_HOST\s*=\s*"([^"]*)"/m.exec(config)?.[1];
+  // The corpus site's own settings declare it (crates/runbook/tests/fixtures/shapes.toml).
+  const config = await readFile(join(ROOT, 'crates/runbook/tests/fixtures/shapes.toml'), 'utf8');
+  site.frontendHost = /^FRONTEND_HOST\s*=\s*"([^"]*)"/m.exec(config)[1];
 });
 after(async () => {
   await site.browser?.close();

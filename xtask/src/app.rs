@@ -42,28 +42,30 @@ pub fn build(library: &Library) -> Result<PathBuf, String> {
     Ok(dist)
 }
 
-/// The site built as `build` does, from the runbooks in `folder` instead of `runbooks/`,
-/// into target/`name`: the browser tests' site of runbook shapes other teams have.
-pub fn build_from(folder: &std::path::Path, name: &str) -> Result<PathBuf, String> {
+/// The site built as `build` does, from the runbooks in `folder` and the settings in
+/// `config` instead of `runbooks/` and outpost.toml, into target/`name`: the browser tests'
+/// site of runbook shapes other teams have.
+pub fn build_from(folder: &std::path::Path, config: &std::path::Path, name: &str) -> Result<PathBuf, String> {
     step(&format!("building a site of the runbooks in {}", folder.strip_prefix(root()).unwrap_or(folder).display()));
     let dist = root().join("target").join(name);
-    build_into(&dist, Some(folder))?;
+    build_into(&dist, Some((folder, config)))?;
     // Trunk copied runbooks/ beside the pages: the folder's own files (images) instead.
     let published = dist.join("runbooks");
     std::fs::remove_dir_all(&published).map_err(|e| format!("{}: {e}", published.display()))?;
     copy_dir(folder, &published)?;
-    let probe = crate::dist::ProbeSettings::read(&root().join("outpost.toml"), false)?;
+    let probe = crate::dist::ProbeSettings::read(config, false)?;
     crate::dist::finish(&dist, &probe)?;
     Ok(dist)
 }
 
 /// Trunk's release build into `dist`, then every route pre-rendered into it; the runbooks
-/// embedded are `folder`'s when given (`OUTPOST_RUNBOOKS`, read by app/build.rs).
-fn build_into(dist: &std::path::Path, folder: Option<&std::path::Path>) -> Result<(), String> {
+/// and settings embedded are `source`'s when given (`OUTPOST_RUNBOOKS`, `OUTPOST_CONFIG`,
+/// read by app/build.rs).
+fn build_into(dist: &std::path::Path, source: Option<(&std::path::Path, &std::path::Path)>) -> Result<(), String> {
     let with_folder = |mut command: std::process::Command| {
-        match folder {
-            Some(folder) => command.env("OUTPOST_RUNBOOKS", folder),
-            None => command.env_remove("OUTPOST_RUNBOOKS"),
+        match source {
+            Some((folder, config)) => command.env("OUTPOST_RUNBOOKS", folder).env("OUTPOST_CONFIG", config),
+            None => command.env_remove("OUTPOST_RUNBOOKS").env_remove("OUTPOST_CONFIG"),
         };
         command
     };
@@ -84,7 +86,7 @@ fn build_into(dist: &std::path::Path, folder: Option<&std::path::Path>) -> Resul
             "--",
         ])
         .arg(dist))?;
-    if folder.is_none() {
+    if source.is_none() {
         let probe = crate::dist::ProbeSettings::read(&root().join("outpost.toml"), false)?;
         crate::dist::finish(dist, &probe)?;
     }

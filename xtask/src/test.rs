@@ -131,6 +131,8 @@ fn rust(filter: Option<&str>) -> Result<(), String> {
     step("the site's build path (markdown to pre-rendered HTML)");
     let mut app = process::cargo();
     app.args(["test", "--package", "app", "--no-default-features", "--features", "ssr", "--quiet"]);
+    // The team's site, whatever the shell holds for the tests' site of runbook shapes.
+    app.env_remove("OUTPOST_RUNBOOKS").env_remove("OUTPOST_CONFIG");
     if let Some(filter) = filter {
         app.args(["--", filter]);
     }
@@ -139,11 +141,13 @@ fn rust(filter: Option<&str>) -> Result<(), String> {
 
 /// A site built from the runbook shapes other teams have (`runbook_shapes.test.mjs`).
 fn shapes_site() -> Result<PathBuf, String> {
-    crate::app::build_from(&root().join(SHAPES), "dist-shapes")
+    crate::app::build_from(&root().join(SHAPES), &root().join(SHAPES_CONFIG), "dist-shapes")
 }
 
 /// The corpus of runbook shapes, shared with the native tests (`app/tests/runbook_shapes.rs`).
 const SHAPES: &str = "crates/runbook/tests/fixtures/shapes";
+/// Its site's own outpost.toml.
+const SHAPES_CONFIG: &str = "crates/runbook/tests/fixtures/shapes.toml";
 
 fn browser(dist: &std::path::Path, shapes: &std::path::Path, filter: Option<&str>) -> Result<(), String> {
     let fixtures = share_fixtures()?;

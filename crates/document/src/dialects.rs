@@ -5,6 +5,7 @@
 //! is not clear is removed with a diagnostic, its content kept, and never shown as template
 //! syntax. Fenced code is left exactly as written.
 
+mod fences;
 mod hugo;
 
 use std::borrow::Cow;
@@ -26,7 +27,7 @@ pub fn normalise<'s>(
         return Cow::Borrowed(source);
     }
     let mut out = String::with_capacity(source.len());
-    let mut fence: Option<(char, usize)> = None;
+    let mut fences = fences::Fences::default();
     let mut admonition = Admonition::None;
     for (index, line) in source.split_inclusive('\n').enumerate() {
         let number = first_line + index as u32;
@@ -34,37 +35,38 @@ pub fn normalise<'s>(
         let text = text.strip_suffix('\r').unwrap_or(text);
         // MkDocs content is indented four spaces past its opening; it ends at the first line
         // that is not, and a fence left open inside ends with it.
-        if let Admonition::MkDocs { indent } = &admonition {
+        if let Admonition::MkDocs { opener, kept } = &admonition {
             let inner = text
-                .strip_prefix(indent.as_str())
+                .strip_prefix(opener.as_str())
                 .and_then(|t| t.strip_prefix("    ").or_else(|| t.strip_prefix('\t')));
             match inner {
                 Some(inner) => {
-                    fence = next_fence(fence, inner);
-                    out.push_str(&format!("{indent}> {inner}{ending}"));
+                    fences.is_code(inner);
+                    out.push_str(&format!("{kept}> {inner}{ending}"));
                     continue;
                 }
                 None if text.trim().is_empty() => {
-                    out.push_str(&format!("{indent}>{ending}"));
+                    out.push_str(&format!("{kept}>{ending}"));
                     continue;
                 }
                 None => {
                     admonition = Admonition::None;
-                    fence = None;
+                    fences.close();
                 }
             }
         }
-        let was_code = fence.is_some();
-        fence = next_fence(fence, text);
-        if was_code || fence.is_some() {
+        if fences.is_code(text) {
             push_quoted(&mut out, &admonition, text, ending);
             continue;
         }
-        let indent = &text[..text.len() - text.trim_start().len()];
+        let opener = &text[..text.len() - text.trim_start_matches([' ', '\t']).len()];
+        // Kept inside a list item; elsewhere (MDX indents its components) the alert starts
+        // the line, where four spaces would make it code.
+        let kept = if fences.in_list_item(fences::width(opener)) { opener } else { "" };
         if let Some((kind, title)) = docusaurus_opening(text) {
-            admonition = Admonition::Docusaurus { indent: indent.to_string() };
+            admonition = Admonition::Docusaurus { strip: opener.len(), kept: kept.to_string() };
             titles.extend(title.map(|title| (number, title)));
-            out.push_str(&format!("{indent}> [!{kind}]{ending}"));
+            out.push_str(&format!("{kept}> [!{kind}]{ending}"));
         } else if matches!(admonition, Admonition::Docusaurus { .. }) && text.trim() == ":::" {
             admonition = Admonition::None;
             out.push_str(ending);
@@ -72,9 +74,9 @@ pub fn normalise<'s>(
             // The page draws its own table of contents.
             out.push_str(ending);
         } else if let Some((kind, title)) = mkdocs_opening(text) {
-            admonition = Admonition::MkDocs { indent: indent.to_string() };
+            admonition = Admonition::MkDocs { opener: opener.to_string(), kept: kept.to_string() };
             titles.extend(title.map(|title| (number, title)));
-            out.push_str(&format!("{indent}> [!{kind}]{ending}"));
+            out.push_str(&format!("{kept}> [!{kind}]{ending}"));
         } else {
             let text = hugo::shortcodes(text, file, number, diagnostics);
             push_quoted(&mut out, &admonition, &text, ending);
@@ -83,61 +85,27 @@ pub fn normalise<'s>(
     Cow::Owned(out)
 }
 
-/// The admonition being read, and the indentation of its opening (inside a list item).
+/// The admonition being read: the indentation its lines are written at, and the one kept
+/// for the alert (a list item's).
 enum Admonition {
     None,
-    Docusaurus { indent: String },
-    MkDocs { indent: String },
+    Docusaurus { strip: usize, kept: String },
+    MkDocs { opener: String, kept: String },
 }
 
-/// A line of a Docusaurus block as a line of the alert's quote, at its opening's indentation.
+/// A line of a Docusaurus block as a line of the alert's quote.
 fn push_quoted(out: &mut String, admonition: &Admonition, text: &str, ending: &str) {
     match admonition {
-        Admonition::Docusaurus { indent } => {
+        Admonition::Docusaurus { strip, kept } => {
             // Spaces and tabs only: their bytes are characters.
             let own = text.len() - text.trim_start_matches([' ', '\t']).len();
-            out.push_str(indent);
+            out.push_str(kept);
             out.push_str("> ");
-            out.push_str(&text[own.min(indent.len())..]);
+            out.push_str(&text[own.min(*strip)..]);
         }
         _ => out.push_str(text),
     }
     out.push_str(ending);
-}
-
-/// The fence state after `line`: a ``` or ~~~ line opens one, the same kind at least as
-/// long closes it, wherever it stands (in a list item, a quote, indented).
-fn next_fence(fence: Option<(char, usize)>, line: &str) -> Option<(char, usize)> {
-    let trimmed = past_containers(line);
-    let marker = trimmed.chars().next().filter(|c| *c == '`' || *c == '~');
-    let Some(marker) = marker else { return fence };
-    let run = trimmed.chars().take_while(|c| *c == marker).count();
-    match fence {
-        None if run >= 3 && !(marker == '`' && trimmed[run..].contains('`')) => Some((marker, run)),
-        Some((open, len)) if open == marker && run >= len && trimmed[run..].trim().is_empty() => None,
-        other => other,
-    }
-}
-
-/// `line` past its indentation, quote marks and list markers: `> 1. ```bash` → ```` ```bash ````.
-fn past_containers(line: &str) -> &str {
-    let mut rest = line.trim_start();
-    loop {
-        if let Some(quoted) = rest.strip_prefix('>') {
-            rest = quoted.trim_start();
-            continue;
-        }
-        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-        let marker = match rest.as_bytes().first() {
-            Some(b'-' | b'*' | b'+') => 1,
-            Some(b'0'..=b'9') if digits <= 9 && matches!(rest.as_bytes().get(digits), Some(b'.' | b')')) => digits + 1,
-            _ => 0,
-        };
-        match rest[marker..].chars().next() {
-            Some(c) if marker > 0 && c.is_whitespace() => rest = rest[marker..].trim_start(),
-            _ => return rest,
-        }
-    }
 }
 
 /// GitLab's `[[_TOC_]]`, and `[TOC]` of other generators, alone on a line.
@@ -220,17 +188,28 @@ mod tests {
             titles(source),
             [(1, "Data at risk".into()), (4, "Short → é".into()), (7, "Before you start".into())]
         );
-        assert_eq!(read("  :::note\n\u{3000}x\n").0, "  > [!NOTE]\n  > \u{3000}x\n", "a wide space is text");
+        assert_eq!(read("  :::note\n\u{3000}x\n").0, "> [!NOTE]\n> \u{3000}x\n", "a wide space is text");
         let listed = "1. Step one.\n\n   :::note\n   Inside the step.\n   :::\n\n2. Step two.\n";
         assert_eq!(read(listed).0, "1. Step one.\n\n   > [!NOTE]\n   > Inside the step.\n\n\n2. Step two.\n");
     }
 
     #[test]
     fn a_fence_in_a_list_item_or_a_quote_is_a_fence() {
-        let source = "1. Run:\n   ```text\n   {{< ref \"x.md\" >}}\n   ```\n> ```\n> :::note\n> ```\n\nSee {{< ref \"y.md\" >}}.\n";
+        let source = "1. Run:\n\n    ```text\n    {{< ref \"x.md\" >}}\n    ```\n> ```\n> {{< ref \"q.md\" >}}\n> ```\n\nSee {{< ref \"y.md\" >}}.\n";
         let (out, _) = read(source);
-        assert!(out.contains("   {{< ref \"x.md\" >}}\n") && out.contains("> :::note\n"), "code as written: {out}");
+        assert!(
+            out.contains("    {{< ref \"x.md\" >}}\n") && out.contains("> {{< ref \"q.md\" >}}\n"),
+            "code as written: {out}"
+        );
         assert!(out.ends_with("See [y.md](y.md).\n"), "after the fences, read again: {out}");
+        let left_open = "> ```\n> code\n\n:::note\nRead again {{< ref \"z.md\" >}}.\n:::\n";
+        assert!(read(left_open).0.contains("> [!NOTE]\n> Read again [z.md](z.md).\n"), "{:?}", read(left_open).0);
+    }
+
+    #[test]
+    fn an_admonition_indented_outside_a_list_starts_its_line() {
+        let mdx = "<TabItem>\n\n    :::tip\n    Use the replica.\n    :::\n\n</TabItem>\n";
+        assert_eq!(read(mdx).0, "<TabItem>\n\n> [!TIP]\n> Use the replica.\n\n\n</TabItem>\n");
     }
 
     #[test]

@@ -212,7 +212,8 @@ fn fold(blocks: Vec<(Block, u32)>, resolve: &mut dyn Resolve, sections: usize) -
                                         inner.push((Block::Html(before.to_string()), next_line));
                                     }
                                     if !after.trim().is_empty() {
-                                        let after_line = next_line + raw[..end].matches('\n').count() as u32;
+                                        let skipped = &raw[..raw.len() - after.len()];
+                                        let after_line = next_line + skipped.matches('\n').count() as u32;
                                         rest.push_front((Block::Html(after.to_string()), after_line));
                                     }
                                     break;

@@ -56,18 +56,24 @@ const OUTPUT_WORDS: &[&str] = &["none", "nil", "null", "unknown", "pending", "in
 
 /// Angle placeholders that name a credential: the reader types them in their own shell, so
 /// they are never offered as fields (whose values are saved and shared).
-const CREDENTIAL_WORDS: &[&str] =
-    &["password", "passwd", "passphrase", "token", "secret", "secrets", "credential", "credentials", "apikey"];
+const CREDENTIAL_WORDS: &[&str] = &["password", "passwd", "passphrase", "token", "credential", "credentials", "apikey"];
+
+/// Words before `key` or `secret` that make a credential of it (`<api-key>`, `<client-secret>`).
+const CREDENTIAL_KINDS: &[&str] = &["api", "ssh", "access", "private", "secret", "client", "signing"];
+
+/// What a placeholder ending in one of these names is: not the credential itself
+/// (`<secret-name>`, `<token-id>`, `<kms-key-arn>`).
+const CREDENTIAL_HANDLES: &[&str] = &["name", "id", "arn", "path", "file", "ref", "uri", "url"];
 
 /// The variables of a runbook's shell blocks, in order of first use, and its secrets' names.
 /// `declared` are names the team gives values to (the site's `[variables]`, the runbook's
-/// front matter): hosts wherever they stand, even written as the shell's `$NAME`, and never
-/// secrets.
+/// front matter): hosts wherever they stand, even written as the shell's `$NAME` or
+/// `${NAME}`, and not secrets, unless their name says credential (`DB_PASSWORD`).
 pub fn find_variables(blocks: &[Block], declared: &[String]) -> (Vec<Variable>, Vec<String>) {
     let mut codes = Vec::new();
     collect_shell(blocks, &mut codes);
     let assigned: BTreeSet<&str> = codes.iter().flat_map(|code| assigned_names(code)).collect();
-    let declared: BTreeSet<&str> = declared.iter().map(String::as_str).collect();
+    let declared: BTreeSet<&str> = declared.iter().map(String::as_str).filter(|name| !names_a_secret(name)).collect();
     let local = |name: &str| assigned.contains(name) || SHELL_NAMES.contains(&name);
     let mut secrets: Vec<String> = Vec::new();
     for code in &codes {
@@ -92,13 +98,17 @@ pub fn find_variables(blocks: &[Block], declared: &[String]) -> (Vec<Variable>, 
             let placed = in_host_position(code, start, start + word.len());
             let credentials = is_credentials(code, start + word.len());
             let host = named_host || declared.contains(word) || placed;
-            if host && !is_secret && !credentials && !assigned.contains(word) {
+            let script_own = assigned.contains(word) && !declared.contains(word);
+            if host && !is_secret && !credentials && !script_own && !is_set_here(code, start + word.len()) {
                 found.push((start, word, word, Role::Host));
             }
         }
         for (start, name) in shell_references(code) {
-            if declared.contains(name) && !local(name) {
-                found.push((start, name, name, Role::Host));
+            if declared.contains(name) && !local(name) && plain_reference_at(code, start).is_some() {
+                // A bare word of capitals is the same placeholder; another name only as `$name`.
+                let caps = !name.chars().any(|c| c.is_ascii_lowercase());
+                let written = if caps { name } else { &code[start..start + 1 + name.len()] };
+                found.push((start, name, written, Role::Host));
             }
         }
         for (start, written, name) in angle_placeholders(code) {
@@ -117,11 +127,35 @@ pub fn find_variables(blocks: &[Block], declared: &[String]) -> (Vec<Variable>, 
     (variables, secrets)
 }
 
-/// `<password>`, `<api-token>`, `<ssh-key>`, `<access_key>`; not `<key>` alone (a cache key).
+/// `<password>`, `<api-token>`, `<ssh-key>`, `<client-secret>`; not `<key>` alone (a cache
+/// key), `<secret>` alone, or a handle of one (`<secret-name>`, `<token-id>`).
 fn names_a_credential(name: &str) -> bool {
-    let parts: Vec<&str> = name.split(['-', '_']).collect();
-    let keyed = parts.len() > 1 && parts.contains(&"key");
-    keyed || parts.iter().any(|part| CREDENTIAL_WORDS.contains(part))
+    let parts: Vec<&str> = name.split(['-', '_']).filter(|p| !p.is_empty()).collect();
+    let Some((last, before)) = parts.split_last() else { return false };
+    let kind = before.last().is_some_and(|word| CREDENTIAL_KINDS.contains(word));
+    !CREDENTIAL_HANDLES.contains(last)
+        && (CREDENTIAL_WORDS.contains(last) || (matches!(*last, "key" | "secret") && kind))
+}
+
+/// A declared name that still reads as a secret: `DB_PASSWORD`, `API_TOKEN`, `SIGNING_KEY`.
+fn names_a_secret(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    ["PASSWORD", "PASSWD", "TOKEN", "SECRET", "CREDENTIAL"].iter().any(|word| upper.contains(word))
+        || upper.ends_with("_KEY")
+}
+
+/// Whether the word ending at `end` is given a value right there (`-e DB_HOST=10.0.0.5`,
+/// `set env DB_HOST=db-2`): a name, not a placeholder.
+fn is_set_here(code: &str, end: usize) -> bool {
+    code[end..].starts_with('=') && !code[end..].starts_with("==")
+}
+
+/// The `$NAME` or `${NAME}` at byte `i`, with no operator (`${NAME%%.*}`, `${#NAME}`,
+/// `${NAME:-x}` are the shell's to work out).
+fn plain_reference_at(code: &str, i: usize) -> Option<(&str, &str, usize)> {
+    let (name, written, end) = reference_at(code, i)?;
+    let plain = written.len() == name.len() + 1 || written.len() == name.len() + 3;
+    plain.then_some((name, written, end))
 }
 
 /// Whether `code[start..end]` stands where a host stands: in a URL's authority, after
@@ -186,27 +220,31 @@ pub fn pieces<'a>(code: &'a str, variables: &'a [Variable], secrets: &[String]) 
 
 /// `$NAME`, `${NAME}`, `${#NAME}` at byte `i`, when `secrets` names it.
 fn secret_at<'a>(code: &'a str, i: usize, secrets: &[String]) -> Option<(Piece<'a>, usize)> {
-    let (piece, end) = reference_at(code, i)?;
-    matches!(piece, Piece::Secret { name, .. } if secrets.iter().any(|s| s == name)).then_some((piece, end))
+    let (name, written, end) = reference_at(code, i)?;
+    secrets.iter().any(|s| s == name).then_some((Piece::Secret { name, written }, end))
 }
 
-/// `$DB_HOST` at byte `i` when `DB_HOST` is a variable: a name the team declared, since a
-/// variable's name is never a secret's (`find_variables`) and the shell's own are not taken.
+/// `$DB_HOST` or `${DB_HOST}` at byte `i` when `DB_HOST` is a variable: a name the team
+/// declared, since a variable's name is never a secret's (`find_variables`) and the shell's
+/// own are not taken.
 fn declared_reference_at<'a>(code: &'a str, i: usize, variables: &'a [Variable]) -> Option<(Piece<'a>, usize)> {
-    let (Piece::Secret { name, written }, end) = reference_at(code, i)? else { return None };
-    let variable = variables.iter().find(|v| v.name == name && v.written == name && !SHELL_NAMES.contains(&name))?;
+    let (name, written, end) = plain_reference_at(code, i)?;
+    let shell_form = |v: &Variable| v.written == name || v.written.strip_prefix('$') == Some(name);
+    let variable = variables.iter().find(|v| v.name == name && shell_form(v) && !SHELL_NAMES.contains(&name))?;
     Some((Piece::Variable { name: variable.name.as_str(), written }, end))
 }
 
 fn variable_at<'a>(code: &'a str, i: usize, variables: &'a [Variable]) -> Option<(Piece<'a>, usize)> {
     let rest = &code[i..];
     let previous = code[..i].chars().next_back();
-    if previous.is_some_and(is_identifier_char) || previous == Some('$') {
+    let in_expansion = ["${", "${#", "${!"].iter().any(|opening| code[..i].ends_with(opening));
+    if previous.is_some_and(is_identifier_char) || previous == Some('$') || in_expansion {
         return None;
     }
     variables.iter().find_map(|v| {
         let after = rest.strip_prefix(v.written.as_str())?;
-        let boundary = v.written.starts_with('<') || !after.starts_with(is_identifier_char);
+        let set_here = !v.written.starts_with('<') && after.starts_with('=') && !after.starts_with("==");
+        let boundary = (v.written.starts_with('<') || !after.starts_with(is_identifier_char)) && !set_here;
         boundary.then(|| {
             (Piece::Variable { name: v.name.as_str(), written: &rest[..v.written.len()] }, i + v.written.len())
         })

@@ -152,8 +152,30 @@ fn a_name_the_sites_variables_declare_is_a_host_in_every_runbook_that_uses_it() 
 
 #[test]
 fn a_credential_placeholder_is_never_a_field_and_quoted_text_is_not_the_shells() {
-    let source = "# Reset\n\n```bash\nmysql -u ops -p<password> -e 'select 1'\ncurl -H \"Authorization: <api-token>\" https://<host>/\nredis-cli GET <key>\nawk '{print $NF}' access.log | grep API_KEY= .env\n```\n";
+    let source = "# Reset\n\n```bash\nmysql -u ops -p<password> -e 'select 1'\ncurl -H \"Authorization: <api-token>\" https://<host>/\nredis-cli GET <key>\nkubectl get secret <secret-name> && aws kms describe-key <kms-key-id> --secret <client-secret>\nawk '{print $NF}' access.log | grep API_KEY= .env && curl -H \"K: $API_KEY\" x\n```\n";
     let runbook = parse("reset.md", source);
-    assert_eq!(roles(&runbook), [("host", Role::Host), ("key", Role::Field)]);
-    assert!(runbook.secrets.is_empty(), "{:?}", runbook.secrets);
+    assert_eq!(
+        roles(&runbook),
+        [("host", Role::Host), ("key", Role::Field), ("secret-name", Role::Field), ("kms-key-id", Role::Field)]
+    );
+    assert_eq!(runbook.secrets, ["API_KEY"], "`grep API_KEY=` assigns nothing; `$NF` in quotes is awk's");
+}
+
+#[test]
+fn a_declared_name_given_a_value_in_a_command_is_left_as_written() {
+    use runbook::values::substitute;
+    let source = "---\nvariables:\n  DB_HOST: db-1\n  namespace: payments\n  DB_PASSWORD: x\n---\n# Env\n\n```bash\nkubectl set env deploy/api DB_HOST=db-2\nkubectl get namespace $namespace\ncurl https://${DB_HOST%%.*}/ ${DB_HOST:-x} ${DB_HOST}\nPGPASSWORD=$DB_PASSWORD psql\n```\n";
+    let runbook = parse("env.md", source);
+    assert_eq!(
+        roles(&runbook),
+        [("namespace", Role::Host), ("DB_HOST", Role::Host)],
+        "in order of first use as a placeholder"
+    );
+    assert_eq!(runbook.secrets, ["DB_PASSWORD"], "a declared name that says credential stays a secret");
+    let value = |name: &str| Some(if name == "DB_HOST" { "db-9" } else { "ledger" }.to_string());
+    let code = "kubectl set env deploy/api DB_HOST=db-2; kubectl get namespace $namespace; curl https://${DB_HOST%%.*}/ ${DB_HOST:-x} ${DB_HOST}";
+    assert_eq!(
+        substitute(code, &runbook.variables, &value),
+        "kubectl set env deploy/api DB_HOST=db-2; kubectl get namespace ledger; curl https://${DB_HOST%%.*}/ ${DB_HOST:-x} db-9"
+    );
 }

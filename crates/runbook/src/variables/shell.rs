@@ -2,8 +2,6 @@
 //! which it references (`$API_KEY`, `${#JWT}`), and which are the shell's own (`$PATH`).
 //! Text inside single quotes is not the shell's: `awk '{print $NF}'` references nothing.
 
-use super::Piece;
-
 /// What the shell sets itself: neither a secret nor a field.
 pub(super) const SHELL_NAMES: &[&str] = &[
     "PATH",
@@ -37,8 +35,10 @@ pub(super) const SHELL_NAMES: &[&str] = &[
 ];
 
 /// Words after which a command starts, so `NAME=value` there is an assignment.
-const COMMAND_STARTERS: &[&str] =
-    &["then", "do", "else", "elif", "!", "time", "export", "local", "declare", "readonly", "typeset", "env"];
+const COMMAND_STARTERS: &[&str] = &[
+    "if", "while", "until", "then", "do", "else", "elif", "!", "time", "export", "local", "declare", "readonly",
+    "typeset", "env", "sudo", "nohup", "exec", "command", "nice",
+];
 
 /// Names a command assigns itself (`LIVE=$(…)`, `export X=1`, `for POD in …`, `read -r NAME`):
 /// the script's own, not the reader's. `NAME=` as an argument (`grep API_KEY= .env`) assigns
@@ -79,7 +79,7 @@ pub(super) fn shell_references(code: &str) -> Vec<(usize, &str)> {
     let mut i = 0;
     while i < code.len() {
         match reference_at(code, i) {
-            Some((Piece::Secret { name, .. }, end)) => {
+            Some((name, _, end)) => {
                 if !quoted.iter().any(|range| range.contains(&i)) {
                     names.push((i, name));
                 }
@@ -92,8 +92,9 @@ pub(super) fn shell_references(code: &str) -> Vec<(usize, &str)> {
 }
 
 /// The byte ranges of `code` inside single quotes, outside double quotes and comments. A
-/// quote left open (a fragment, a heredoc with an apostrophe) makes no range at all: better
-/// to mark a reference than to hide one.
+/// quote opens only where a word starts (`'{print $NF}'`, `--format='…'`, `$'…'`), so the
+/// apostrophes of prose (`don't … it's` in a heredoc or in output) open none; one left open
+/// makes no range at all: better to mark a reference than to hide one.
 fn single_quoted(code: &str) -> Vec<std::ops::Range<usize>> {
     let mut ranges = Vec::new();
     let (mut open, mut in_double, mut in_comment) = (None::<usize>, false, false);
@@ -108,7 +109,7 @@ fn single_quoted(code: &str) -> Vec<std::ops::Range<usize>> {
             }
             (_, Some(_)) => {}
             ('"', None) if previous != '\\' => in_double = !in_double,
-            ('\'', None) if !in_double && previous != '\\' => open = Some(i),
+            ('\'', None) if !in_double && (previous.is_whitespace() || "=($|&;".contains(previous)) => open = Some(i),
             ('#', None) if !in_double && previous.is_whitespace() => in_comment = true,
             _ => {}
         }
@@ -120,9 +121,9 @@ fn single_quoted(code: &str) -> Vec<std::ops::Range<usize>> {
     ranges
 }
 
-/// `$NAME`, `${NAME}`, `${#NAME}`, `${!NAME}` at byte `i`, as a secret piece, and where it
+/// `$NAME`, `${NAME}`, `${#NAME}`, `${!NAME}` at byte `i`: its name, as written, and where it
 /// ends.
-pub(super) fn reference_at(code: &str, i: usize) -> Option<(Piece<'_>, usize)> {
+pub(super) fn reference_at(code: &str, i: usize) -> Option<(&str, &str, usize)> {
     let rest = code[i..].strip_prefix('$')?;
     if let Some(braced) = rest.strip_prefix('{') {
         let close = braced.find('}')?;
@@ -134,11 +135,11 @@ pub(super) fn reference_at(code: &str, i: usize) -> Option<(Piece<'_>, usize)> {
         }
         let name_offset = i + 2 + name_start;
         let end = i + 2 + close + 1;
-        return Some((Piece::Secret { name: &code[name_offset..name_offset + name_len], written: &code[i..end] }, end));
+        return Some((&code[name_offset..name_offset + name_len], &code[i..end], end));
     }
     let len = identifier_len(rest);
     (len > 0 && !rest.starts_with(|c: char| c.is_ascii_digit()))
-        .then(|| (Piece::Secret { name: &code[i + 1..i + 1 + len], written: &code[i..i + 1 + len] }, i + 1 + len))
+        .then(|| (&code[i + 1..i + 1 + len], &code[i..i + 1 + len], i + 1 + len))
 }
 
 pub(super) fn identifier_len(text: &str) -> usize {
@@ -158,6 +159,8 @@ mod tests {
         assert_eq!(assigned_names("grep API_KEY= .env"), Vec::<&str>::new());
         assert_eq!(assigned_names("LIVE=$(curl x) && export A=1 B=2; env C=3 run"), ["LIVE", "A", "B", "C"]);
         assert_eq!(assigned_names("if true; then X=1; fi\nfor POD in a b; do Y=2; done"), ["X", "POD", "Y"]);
+        assert_eq!(assigned_names("if LEADER=$(patronictl list); then echo ok; fi"), ["LEADER"]);
+        assert_eq!(assigned_names("sudo DB_HOST=db-2 ./failover.sh"), ["DB_HOST"]);
     }
 
     fn names(code: &str) -> Vec<&str> {
@@ -173,5 +176,6 @@ mod tests {
     #[test]
     fn a_quote_left_open_hides_no_reference() {
         assert_eq!(names("cat <<EOF\nit's $API_KEY\nEOF"), ["API_KEY"]);
+        assert_eq!(names("cat <<EOF\nDon't use $API_TOKEN, it's old\nEOF"), ["API_TOKEN"], "prose apostrophes");
     }
 }
