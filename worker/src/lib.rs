@@ -1,10 +1,12 @@
 //! The edge probe: a Cloudflare Worker. One Durable Object per region probes every endpoint
 //! on its own alarm and reports to the monitor object, which turns the reports into states,
-//! incidents and history, and serves them. The minute cron is the regions' watchdog. All decisions are in `crates/probe`; this crate
-//! does the I/O.
+//! incidents and history, and serves them. The minute cron is the regions' watchdog. A live
+//! room (`live_room.rs`) is one more object per incident a team works together. All decisions
+//! are in `crates/probe` and `crates/room`; this crate does the I/O.
 
 mod alerts;
 mod config_source;
+mod live_room;
 mod log;
 mod meter;
 mod monitor;
@@ -13,6 +15,7 @@ mod probing;
 mod read_cache;
 mod refusal;
 mod region;
+mod rooms;
 mod routes;
 mod socket;
 mod storage;
@@ -20,6 +23,7 @@ mod tick;
 
 use worker::*;
 
+pub use live_room::RoomObject;
 pub use monitor::Monitor;
 pub use region::RegionProbe;
 

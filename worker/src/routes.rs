@@ -40,6 +40,8 @@ const ROUTES: &[&str] = &[
     "/badge/{endpoint}.json",
     "/feed.atom",
     "POST /api/probe",
+    "POST /api/rooms",
+    "GET /api/rooms/{room} (WebSocket)",
 ];
 
 /// A response, how it may be cached, and for how long when fresh (`None`: by the interval).
@@ -75,6 +77,16 @@ struct Viewed {
 pub async fn handle(request: Request, env: Env) -> Response {
     let path = request.path();
     let method = request.method();
+    // A room's socket is answered as the room answers: no caching, no CORS (WebSockets
+    // have none).
+    if let (Method::Get, Some(id)) = (&method, path.strip_prefix("/api/rooms/")) {
+        if !id.contains('/') {
+            return crate::rooms::connect(request, &env, id).await.unwrap_or_else(|error| {
+                log::error("room_connect_failed", json!({ "error": error.to_string() }));
+                Refusal::Unavailable(PROBE_UNAVAILABLE).response()
+            });
+        }
+    }
     let served = match route(request, &env, &path).await {
         Ok(served) => served,
         Err(error) => {
@@ -111,6 +123,13 @@ async fn route(request: Request, env: &Env, path: &str) -> Result<Served> {
             monitor_json(&env, &monitor::history(&p["/api/history/".len()..])).await
         }
         (Method::Post, "/api/probe") => probe_now(&request, &env).await.map(Served::uncacheable),
+        (Method::Post, "/api/rooms") => crate::rooms::create(request, &env).await.map(Served::uncacheable),
+        (Method::Get, p) if p.starts_with("/api/rooms/") && p.ends_with("/meta") => match authorized(&request, &env) {
+            Ok(()) => crate::rooms::meta(&env, &p["/api/rooms/".len()..p.len() - "/meta".len()])
+                .await
+                .map(Served::uncacheable),
+            Err(refused) => Ok(Served::uncacheable(refused)),
+        },
         (Method::Post, p) if p.starts_with("/__test/") && config_source::is_local(&env) => {
             test_route(&env, p).await.map(Served::uncacheable)
         }

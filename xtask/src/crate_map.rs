@@ -14,6 +14,7 @@ pub const MEMBERS: &[(&str, &str)] = &[
     ("api", "crates/api"),
     ("probe", "crates/probe"),
     ("calendar", "crates/calendar"),
+    ("room", "crates/room"),
     ("bench-timing", "crates/bench-timing"),
     ("app", "app"),
     ("worker-probe", "worker"),

@@ -5,6 +5,7 @@
 //! no storage, no clock.
 
 pub mod capability;
+pub mod follow;
 pub mod limits;
 pub mod pace;
 pub mod people;

@@ -25,8 +25,8 @@ pub enum ClientMessage {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum RoomMessage {
     /// The incident as the room holds it at `version`; `by` changed it (empty when sent on
-    /// joining).
-    State { version: u64, incident: String, by: String },
+    /// joining); `mine`: the answer to the change this connection sent.
+    State { version: u64, incident: String, by: String, mine: bool },
     /// Who is in the room now, in the order they joined.
     People { here: Vec<String> },
     /// A message refused: the connection stays, the room is unchanged.

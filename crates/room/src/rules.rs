@@ -76,6 +76,12 @@ impl Room {
         Ok(Room { version: 1, incident, last_change: now })
     }
 
+    /// The room as it was saved (its incident was checked when it was taken).
+    pub fn restore(version: u64, incident: &str, last_change: Timestamp) -> Result<Room, Refusal> {
+        let incident = tokens::codec::decode(incident).map_err(|e| Refusal::Unreadable(e.to_string()))?;
+        Ok(Room { version, incident, last_change })
+    }
+
     /// Takes one person's change (`incident` in the saved format, made on version `base`).
     pub fn change(&mut self, base: u64, incident: &str, now: Timestamp) -> Result<Outcome, Refusal> {
         let incoming = tokens::codec::decode(incident).map_err(|e| Refusal::Unreadable(e.to_string()))?;

@@ -1,0 +1,36 @@
+//! Incidents in the saved format for the live room's worker tests, made by the real encoder:
+//! `cargo run -p room --example room_fixtures` prints them as JSON. The test clients send
+//! these as their copies: the room's first incident, one person's check, another's offline
+//! work, a severity change, and hostile ones (another incident, a time in the future).
+
+use runbook::incident::Incident;
+use runbook::steps::StepId;
+use tokens::codec::encode;
+
+fn main() {
+    // 2026-01-01: a past start, as any real incident's.
+    let start = 1_767_225_600;
+    let base = Incident::new("inc-live", "incident-response", start);
+    let mut ana_checks = base.clone();
+    ana_checks.set_step(StepId(1), true, start + 60);
+    let mut ana_severity = ana_checks.clone();
+    ana_severity.set_severity("SEV1", start + 120);
+    let mut ben_offline = base.clone();
+    for step in [2, 3, 4] {
+        ben_offline.set_step(StepId(step), true, start + 90 + i64::from(step));
+    }
+    ben_offline.set_field("brief description", "API returns 502 → é ├── 😀 مرحبا", start + 100);
+    let other = Incident::new("inc-other", "incident-response", start);
+    let mut future = base.clone();
+    future.set_step(StepId(9), true, 4_102_444_800); // 2100
+    let fixtures = [
+        ("base", encode(&base)),
+        ("ana_checks", encode(&ana_checks)),
+        ("ana_severity", encode(&ana_severity)),
+        ("ben_offline", encode(&ben_offline)),
+        ("other", encode(&other)),
+        ("future", encode(&future)),
+    ];
+    let fields: Vec<String> = fixtures.iter().map(|(name, token)| format!("  {name:?}: {token:?}")).collect();
+    println!("{{\n{}\n}}", fields.join(",\n"));
+}

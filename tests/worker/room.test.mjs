@@ -1,0 +1,196 @@
+// The live room under workerd: people join with the secret from the link, a change reaches
+// everyone within a second, a copy that was offline is merged so both end identical, the
+// room survives its object restarting, and hostile clients (a wrong secret, junk, floods,
+// too many connections) are refused with a reason while the others notice nothing. Costs by
+// the platform's meter: one row written per change taken, none for a refused one.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import WebSocket from 'ws';
+import { ROOT, startWorker, until } from './harness.mjs';
+
+const CONFIG = '[probe]\nregions = ["weur"]\n';
+const TOKEN = 'harness-token';
+
+/** Saved-format incidents made by the real encoder (`crates/room/examples/room_fixtures.rs`). */
+const fixtures = JSON.parse(execFileSync('cargo', ['run', '--quiet', '--package', 'room', '--example', 'room_fixtures'], { cwd: ROOT, encoding: 'utf8' }));
+
+async function openRoom(worker, incident = fixtures.base) {
+  const response = await fetch(`${worker.origin}/api/rooms`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: incident });
+  return { status: response.status, body: response.status === 201 ? await response.json() : await response.text() };
+}
+
+/** A person's connection: every message kept, and how it closed. */
+function connect(worker, room) {
+  const socket = new WebSocket(`${worker.origin.replace('http', 'ws')}/api/rooms/${room}`);
+  const person = { socket, messages: [], closed: null };
+  socket.on('message', (data) => person.messages.push(JSON.parse(data.toString())));
+  socket.on('close', (code, reason) => (person.closed = { code, reason: reason.toString() }));
+  person.opened = new Promise((resolve, reject) => {
+    socket.on('open', resolve);
+    socket.on('error', reject);
+  });
+  person.send = (message) => socket.send(typeof message === 'string' ? message : JSON.stringify(message));
+  person.last = (type) => person.messages.filter((m) => m.type === type).at(-1);
+  person.waitFor = (check, what) => until(() => person.messages.find(check), () => `${what}; got ${JSON.stringify(person.messages).slice(0, 400)}, closed ${JSON.stringify(person.closed)}`, 5_000);
+  person.waitClosed = () => until(() => person.closed, 'the room closes the connection', 5_000);
+  return person;
+}
+
+async function join(worker, opened, name) {
+  const person = connect(worker, opened.room);
+  await person.opened;
+  person.send({ type: 'join', secret: opened.secret, name });
+  await person.waitFor((m) => m.type === 'state', `${name} gets the room's incident`);
+  return person;
+}
+
+const roomMeta = (worker, room) =>
+  fetch(`${worker.origin}/api/rooms/${room}/meta`, { headers: { authorization: `Bearer ${TOKEN}` } }).then((r) => r.json());
+
+describe('the live room', () => {
+  let worker;
+  before(async () => {
+    worker = await startWorker(CONFIG, {}, { keepState: true });
+  });
+  after(async () => {
+    await worker?.stop({ removeState: true });
+  });
+
+  test('a room opens on an incident and answers its id, secret and link fragment; a damaged incident opens none', async () => {
+    const opened = await openRoom(worker);
+    assert.equal(opened.status, 201);
+    assert.match(opened.body.room, /^[0-9a-f]{32}$/);
+    assert.match(opened.body.secret, /^[0-9a-f]{32}$/);
+    assert.notEqual(opened.body.room, opened.body.secret);
+    assert.equal(opened.body.fragment, `live=${opened.body.room}.${opened.body.secret}`);
+    for (const junk of ['', 'o1!!', 'é→├──😀', fixtures.future]) {
+      const refused = await openRoom(worker, junk);
+      assert.equal(refused.status, 422, JSON.stringify(junk));
+      assert.match(refused.body, /the room was not opened: /);
+    }
+    const huge = await openRoom(worker, 'o1' + 'A'.repeat(300 * 1024));
+    assert.equal(huge.status, 413);
+    assert.match(huge.body, /share it by link/);
+  });
+
+  test('a check by one reaches the other within a second, with who made it, and both see who is here', async () => {
+    const { body: opened } = await openRoom(worker);
+    const ana = await join(worker, opened, 'Ana');
+    const ben = await join(worker, opened, 'Ben → مريم');
+    await ana.waitFor((m) => m.type === 'people' && m.here.length === 2, 'Ana sees Ben arrive');
+    assert.deepEqual(ana.last('people').here, ['Ana', 'Ben → مريم']);
+    const sent = Date.now();
+    ana.send({ type: 'change', base: 1, incident: fixtures.ana_checks });
+    const seen = await ben.waitFor((m) => m.type === 'state' && m.version === 2, 'Ben sees Ana’s check');
+    assert.ok(Date.now() - sent < 1000, `within a second (${Date.now() - sent} ms)`);
+    assert.equal(seen.by, 'Ana');
+    assert.equal(seen.incident, fixtures.ana_checks);
+    ben.socket.close();
+    await ana.waitFor((m) => m.type === 'people' && m.here.length === 1, 'Ana sees Ben leave');
+    ana.socket.close();
+  });
+
+  test('a copy that was offline is merged: both end identical with everything, and each change costs one row', async () => {
+    const { body: opened } = await openRoom(worker);
+    const ana = await join(worker, opened, 'Ana');
+    const ben = await join(worker, opened, 'Ben');
+    const before = (await roomMeta(worker, opened.room)).meter.rows_written;
+    ana.send({ type: 'change', base: 1, incident: fixtures.ana_checks });
+    await ana.waitFor((m) => m.type === 'state' && m.version === 2, 'version 2');
+    ana.send({ type: 'change', base: 2, incident: fixtures.ana_severity });
+    await ana.waitFor((m) => m.type === 'state' && m.version === 3, 'version 3');
+    // Ben worked offline on version 1: three checks and a field.
+    ben.send({ type: 'change', base: 1, incident: fixtures.ben_offline });
+    const merged = await ana.waitFor((m) => m.type === 'state' && m.version === 4, 'the merge reaches Ana');
+    const bens = await ben.waitFor((m) => m.type === 'state' && m.version === 4, 'and Ben');
+    assert.equal(merged.incident, bens.incident, 'identical on both screens');
+    assert.equal(merged.by, 'Ben');
+    assert.notEqual(merged.incident, fixtures.ana_severity);
+    assert.notEqual(merged.incident, fixtures.ben_offline);
+    const meta = await roomMeta(worker, opened.room);
+    assert.equal(meta.version, 4);
+    assert.equal(meta.meter.rows_written - before, 3, 'one row written per change taken, by the platform meter');
+    // The same change again changes nothing and writes nothing.
+    ben.send({ type: 'change', base: 1, incident: fixtures.ben_offline });
+    await ben.waitFor((m, i) => i > ben.messages.indexOf(bens) && m.type === 'state' && m.version === 4 && m.by === '', 'the room answers with its own');
+    assert.equal((await roomMeta(worker, opened.room)).meter.rows_written - before, 3);
+    ana.socket.close();
+    ben.socket.close();
+  });
+
+  test('a wrong secret, a guessed room, a malformed id and a change before joining are refused with a reason', async () => {
+    const { body: opened } = await openRoom(worker);
+    const wrong = connect(worker, opened.room);
+    await wrong.opened;
+    wrong.send({ type: 'join', secret: 'f'.repeat(32), name: 'Mallory' });
+    assert.deepEqual(await wrong.waitClosed(), { code: 4403, reason: 'This link does not open the room: its secret is wrong.' });
+    const guessed = connect(worker, 'a'.repeat(32));
+    await guessed.opened;
+    assert.equal((await guessed.waitClosed()).code, 4404);
+    const early = connect(worker, opened.room);
+    await early.opened;
+    early.send({ type: 'change', base: 1, incident: fixtures.ana_checks });
+    assert.equal((await early.waitClosed()).code, 4403);
+    for (const bad of ['..%2F..%2Fapi%2Fmeta', 'A'.repeat(32), 'a'.repeat(33), '%C3%A9'.repeat(16)]) {
+      const status = await new Promise((resolve) => {
+        const socket = new WebSocket(`${worker.origin.replace('http', 'ws')}/api/rooms/${bad}`);
+        socket.on('unexpected-response', (_, response) => resolve(response.statusCode));
+        socket.on('open', () => resolve('opened'));
+        socket.on('error', () => {});
+      });
+      assert.equal(status, 404, bad);
+    }
+    const plain = await fetch(`${worker.origin}/api/rooms/${opened.room}`);
+    assert.equal(plain.status, 426);
+    assert.equal((await roomMeta(worker, 'a'.repeat(32))).meter.rows_written, 0, 'a guessed room writes nothing');
+  });
+
+  test('a client flooding junk is refused, then closed, and the others notice nothing', async () => {
+    const { body: opened } = await openRoom(worker);
+    const ana = await join(worker, opened, 'Ana');
+    const mallory = await join(worker, opened, 'Mallory');
+    await ana.waitFor((m) => m.type === 'people' && m.here.length === 2, 'Mallory is here');
+    const seenByAna = ana.messages.length;
+    const junk = ['', 'null', '{"type":"delete"}', '{"type":"change","base":1,"incident":"o1!!"}', `{"type":"change","base":99,"incident":"${fixtures.ana_checks}"}`, `{"type":"change","base":1,"incident":"${fixtures.other}"}`, `{"type":"change","base":1,"incident":"${fixtures.future}"}`, 'é→├──😀'.repeat(1000), JSON.stringify({ type: 'change', base: 1, incident: 'o1' + 'A'.repeat(300 * 1024) })];
+    for (let i = 0; i < 200 && !mallory.closed; i++) mallory.send(junk[i % junk.length]);
+    assert.equal((await mallory.waitClosed()).code, 4429);
+    const reasons = mallory.messages.filter((m) => m.type === 'refused').map((m) => m.reason);
+    for (const expected of [/not one the room reads/, /cannot be read/, /version 99, but the room is at 1/, /another incident/, /time in the future/, /over the room's 256 KB/, /too many messages/]) {
+      assert.ok(reasons.some((r) => expected.test(r)), `refused: ${expected}`);
+    }
+    await ana.waitFor((m) => m.type === 'people' && m.here.length === 1, 'Ana sees Mallory go');
+    assert.deepEqual(ana.messages.slice(seenByAna).map((m) => m.type), ['people'], 'Ana got nothing but Mallory leaving');
+    assert.equal((await roomMeta(worker, opened.room)).version, 1, 'the room is as it was');
+    ana.socket.close();
+  });
+
+  test('past the connection cap a new one is refused as full, and the room keeps serving', async () => {
+    const { body: opened } = await openRoom(worker);
+    const ana = await join(worker, opened, 'Ana');
+    const crowd = [];
+    for (let i = 0; i < 45; i++) crowd.push(connect(worker, opened.room));
+    await Promise.all(crowd.map((c) => c.opened));
+    await until(() => crowd.filter((c) => c.closed).length >= 6, 'the connections past the cap are closed', 5_000);
+    assert.ok(crowd.filter((c) => c.closed).every((c) => c.closed.code === 4409));
+    ana.send({ type: 'change', base: 1, incident: fixtures.ana_checks });
+    await ana.waitFor((m) => m.type === 'state' && m.version === 2, 'the room still takes changes');
+    crowd.forEach((c) => c.socket.close());
+    ana.socket.close();
+  });
+
+  test('the room survives its object restarting: people come back to the same incident and version', async () => {
+    const { body: opened } = await openRoom(worker);
+    const ana = await join(worker, opened, 'Ana');
+    ana.send({ type: 'change', base: 1, incident: fixtures.ana_checks });
+    await ana.waitFor((m) => m.type === 'state' && m.version === 2, 'version 2');
+    ana.socket.close();
+    await worker.stop({ removeState: false });
+    worker = await startWorker(CONFIG, {}, { state: worker.state, keepState: true });
+    const back = await join(worker, opened, 'Ana');
+    const state = back.last('state');
+    assert.equal(state.version, 2);
+    assert.equal(state.incident, fixtures.ana_checks);
+    back.socket.close();
+  });
+});
