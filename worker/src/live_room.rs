@@ -116,7 +116,7 @@ impl DurableObject for RoomObject {
             Err(_) => return close(&ws, Closing::NotOpened),
         };
         match message {
-            ClientMessage::Join { secret, name } => self.join(&ws, &mut attachment, &secret, &name),
+            ClientMessage::Join { secret, name, client } => self.join(&ws, &mut attachment, &secret, &name, &client),
             ClientMessage::Change { .. } if !attachment.connection.joined => close(&ws, Closing::NotOpened),
             ClientMessage::Change { base, incident } => self.change(&ws, &attachment, base, &incident),
         }
@@ -125,13 +125,13 @@ impl DurableObject for RoomObject {
     async fn websocket_close(&self, ws: WebSocket, _code: usize, _reason: String, _clean: bool) -> Result<()> {
         let leaving = ws.deserialize_attachment::<Attachment>().ok().flatten().map(|a| a.number);
         let _ = ws.close(Some(1000), Some("bye"));
-        self.broadcast_people(leaving);
+        self.broadcast_people(leaving, None);
         Ok(())
     }
 
     async fn websocket_error(&self, ws: WebSocket, _error: Error) -> Result<()> {
         let leaving = ws.deserialize_attachment::<Attachment>().ok().flatten().map(|a| a.number);
-        self.broadcast_people(leaving);
+        self.broadcast_people(leaving, None);
         Ok(())
     }
 
@@ -224,7 +224,7 @@ impl RoomObject {
         Response::from_websocket(pair.client)
     }
 
-    fn join(&self, ws: &WebSocket, attachment: &mut Attachment, secret: &str, name: &str) -> Result<()> {
+    fn join(&self, ws: &WebSocket, attachment: &mut Attachment, secret: &str, name: &str, client: &str) -> Result<()> {
         let Some(saved) = self.saved() else { return close(ws, Closing::NoRoom) };
         if !room::capability::opens(&saved.secret, secret) {
             log::warn("room_wrong_secret", json!({}));
@@ -233,14 +233,26 @@ impl RoomObject {
         if attachment.connection.joined {
             return send(ws, &RoomMessage::Refused { reason: "already in the room".into() });
         }
-        if people::here(self.connections().iter().map(|(_, _, c)| c)).len() >= limits::PEOPLE {
+        let client: String = client.chars().take(32).collect();
+        // The same tab again (its old connection lost in a network drop): the old one goes.
+        let mut others = self.connections();
+        if !client.is_empty() {
+            for (old, number, connection) in &others {
+                if *number != attachment.number && connection.joined && connection.client == client {
+                    let _ = close(old, Closing::Replaced);
+                }
+            }
+            others.retain(|(_, number, c)| *number == attachment.number || c.client != client);
+        }
+        if people::here(others.iter().map(|(_, _, c)| c)).len() >= limits::PEOPLE {
             return close(ws, Closing::Full);
         }
         attachment.connection.joined = true;
         attachment.connection.name = people::clean_name(name);
+        attachment.connection.client = client;
         ws.serialize_attachment(&*attachment)?;
         send(ws, &state_message(&saved.room, "", false))?;
-        self.broadcast_people(None);
+        self.broadcast_people(None, Some(&attachment.connection.client));
         Ok(())
     }
 
@@ -273,10 +285,16 @@ impl RoomObject {
         }
     }
 
-    /// Tells everyone who is here now (leaving out a connection that is closing).
-    fn broadcast_people(&self, leaving: Option<u64>) {
-        let connections: Vec<(WebSocket, u64, Connection)> =
+    /// Tells everyone who is here now (leaving out a connection that is closing, and the
+    /// replaced connections of a tab that just joined again).
+    fn broadcast_people(&self, leaving: Option<u64>, rejoined: Option<&str>) {
+        let mut connections: Vec<(WebSocket, u64, Connection)> =
             self.connections().into_iter().filter(|(_, number, _)| Some(*number) != leaving).collect();
+        if let Some(client) = rejoined.filter(|c| !c.is_empty()) {
+            // Of one tab's connections, the newest stays.
+            let newest = connections.iter().filter(|(_, _, c)| c.client == client).map(|(_, n, _)| *n).max();
+            connections.retain(|(_, n, c)| c.client != client || Some(*n) == newest);
+        }
         let message = RoomMessage::People { here: people::here(connections.iter().map(|(_, _, c)| c)) };
         for (ws, _, connection) in &connections {
             if connection.joined {

@@ -49,8 +49,13 @@ impl ProbeSettings {
         Some(format!("{scheme}://{host}"))
     }
 
+    /// The probe's origin, and its WebSocket origin for live rooms (`wss://` for `https://`).
     fn policy(&self) -> String {
-        CONTENT_SECURITY_POLICY.replace("{probe}", &self.origin().map(|o| format!(" {o}")).unwrap_or_default())
+        let origins = self.origin().map(|origin| {
+            let socket = origin.replacen("https://", "wss://", 1).replacen("http://", "ws://", 1);
+            format!(" {origin} {socket}")
+        });
+        CONTENT_SECURITY_POLICY.replace("{probe}", &origins.unwrap_or_default())
     }
 
     /// The `<meta>` lines every page carries.
@@ -229,8 +234,10 @@ mod tests {
     fn the_policy_lets_the_site_read_exactly_the_probe_origin() {
         assert!(ProbeSettings::default().policy().contains("connect-src 'self';"));
         let policy = probe("https://probe.example.com/outpost").policy();
-        assert!(policy.contains("connect-src 'self' https://probe.example.com;"), "{policy}");
-        assert!(probe("http://127.0.0.1:8787").policy().contains("connect-src 'self' http://127.0.0.1:8787;"));
+        assert!(policy.contains("connect-src 'self' https://probe.example.com wss://probe.example.com;"), "{policy}");
+        assert!(probe("http://127.0.0.1:8787")
+            .policy()
+            .contains("connect-src 'self' http://127.0.0.1:8787 ws://127.0.0.1:8787;"));
     }
 
     #[test]

@@ -10,6 +10,7 @@ use runbook::incident::Incident;
 use runbook::Runbook;
 
 use crate::components::copy_button::CopyButton;
+use crate::components::live_panel::{LiveBadge, LivePanel};
 use crate::components::severity_class;
 use crate::doc::{Doc, IncidentRef};
 use crate::state::clock::{now, use_clock};
@@ -47,9 +48,11 @@ pub fn CockpitBar(doc: Doc, incident: IncidentRef) -> impl IntoView {
             {(!runbook.severities.levels.is_empty()).then(|| view! { <SeverityItem bar=bar/> })}
             <ProgressItem bar=bar/>
             <MoreToggle bar=bar open=more_open/>
+            <LiveBadge/>
             <div class="cockpit-more" id="cockpit-more">
                 <EscalationItem bar=bar/>
                 <NextUpdateItem bar=bar/>
+                <LivePanel incident=incident store=doc.store/>
                 <IncidentActions bar=bar/>
             </div>
         </section>

@@ -3,6 +3,7 @@ pub mod code_block;
 pub mod copy_button;
 pub mod diagnostics;
 pub mod hosts;
+pub mod live_panel;
 pub mod markdown;
 pub mod outage_panel;
 pub mod probe_follow;

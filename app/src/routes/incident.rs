@@ -4,11 +4,13 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::components::cockpit_bar::CockpitBar;
+use crate::components::live_panel::JoinRoom;
 use crate::components::probe_follow::FollowProbe;
 use crate::doc::variables_from_link;
 use crate::doc::{Doc, IncidentRef};
 use crate::library;
 use crate::routes::runbook::RunbookBody;
+use crate::state::live::Live;
 use crate::state::store::use_store;
 
 #[component]
@@ -22,6 +24,19 @@ pub fn IncidentPage() -> impl IntoView {
         let id = id.get();
         store.incidents.with(|list| list.iter().find(|i| i.id == id).map(|i| i.runbook.clone()))
     });
+    // The live room the incident is in (from the link, or joined before): rejoined when this
+    // browser holds the incident and a name; otherwise `JoinRoom` asks.
+    let live = Live::new();
+    provide_context(live);
+    live.follow_local_changes(store, id.get_untracked());
+    let room_link = Live::link_for(&id.get_untracked());
+    if let (Some(api), Some(link), true) = (
+        library::probe_api(),
+        room_link.clone(),
+        runbook_slug.get_untracked().is_some() && live.name.get_untracked().is_some(),
+    ) {
+        live.join(store, api, id.get_untracked(), link);
+    }
     move || {
         let id = id.get_untracked();
         match runbook_slug.get() {
@@ -45,6 +60,10 @@ pub fn IncidentPage() -> impl IntoView {
                 }
                 .into_any(),
             },
+            None if room_link.is_some() => {
+                let link = room_link.clone().into_iter().next();
+                link.map(|link| view! { <JoinRoom store=store id=id.clone() link=link/> }).into_any()
+            }
             None => view! {
                 <section class="page narrow problem">
                     <h1>"No such incident in this browser"</h1>

@@ -118,6 +118,18 @@ impl Store {
         }
     }
 
+    /// Replaces an incident with the live room's copy, as it is: the room has united
+    /// everyone's changes (`room::rules`), this copy's own included. (Only in the browser.)
+    #[cfg_attr(feature = "ssr", allow(dead_code))]
+    pub fn replace(&self, incident: Incident) {
+        self.save(&incident);
+        self.incidents.update(|list| {
+            list.retain(|i| i.id != incident.id);
+            list.push(incident);
+            newest_first(list);
+        });
+    }
+
     pub fn set_user_variable(&self, name: &str, value: &str) {
         self.user_variables.update(|vars| {
             let value = runbook::values::clean(value);

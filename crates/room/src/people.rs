@@ -11,6 +11,9 @@ use crate::pace::Pace;
 pub struct Connection {
     /// Empty until the connection has joined with the room's secret.
     pub name: String,
+    /// The browser tab it said it comes from (at most 32 characters).
+    #[serde(default)]
+    pub client: String,
     pub joined: bool,
     /// When the socket was accepted (Unix ms).
     pub opened_ms: i64,
@@ -19,7 +22,13 @@ pub struct Connection {
 
 impl Connection {
     pub fn new(now_ms: i64) -> Connection {
-        Connection { name: String::new(), joined: false, opened_ms: now_ms, pace: Pace::new(now_ms) }
+        Connection {
+            name: String::new(),
+            client: String::new(),
+            joined: false,
+            opened_ms: now_ms,
+            pace: Pace::new(now_ms),
+        }
     }
 
     /// Whether it has been open too long without joining: closed when another arrives.

@@ -12,9 +12,15 @@ use crate::limits;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ClientMessage {
-    /// The first message on a connection: the room's secret from the link, and the name this
-    /// person chose.
-    Join { secret: String, name: String },
+    /// The first message on a connection: the room's secret from the link, the name this
+    /// person chose, and the browser tab it comes from (a tab that reconnects replaces its
+    /// connection that has not closed yet).
+    Join {
+        secret: String,
+        name: String,
+        #[serde(default)]
+        client: String,
+    },
     /// The incident as this person's copy holds it, made on the room's version `base` (the
     /// last one this copy was in step with).
     Change { base: u64, incident: String },
@@ -72,6 +78,16 @@ pub fn read_client(text: &str) -> Result<ClientMessage, Unreadable> {
     })
 }
 
+const ALL: [Closing; 7] = [
+    Closing::NoRoom,
+    Closing::NotOpened,
+    Closing::Full,
+    Closing::TooFast,
+    Closing::NoJoin,
+    Closing::Ended,
+    Closing::Replaced,
+];
+
 /// Why the room closes a connection: a WebSocket close code (4000–4999, the application's
 /// own) and the reason the site shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,6 +102,8 @@ pub enum Closing {
     NoJoin,
     /// The room ended after `limits::IDLE_SECONDS` without a change.
     Ended,
+    /// The same tab joined again on another connection (after a network drop).
+    Replaced,
 }
 
 impl Closing {
@@ -97,6 +115,7 @@ impl Closing {
             Closing::TooFast => 4429,
             Closing::NoJoin => 4408,
             Closing::Ended => 4410,
+            Closing::Replaced => 4001,
         }
     }
 
@@ -109,13 +128,12 @@ impl Closing {
             Closing::TooFast => "Too many messages: the connection was closed.",
             Closing::NoJoin => "Did not join in time.",
             Closing::Ended => "The room ended after 48 hours without a change.",
+            Closing::Replaced => "This tab joined again on a new connection.",
         }
     }
 
     pub fn from_code(code: u16) -> Option<Closing> {
-        [Closing::NoRoom, Closing::NotOpened, Closing::Full, Closing::TooFast, Closing::NoJoin, Closing::Ended]
-            .into_iter()
-            .find(|c| c.code() == code)
+        ALL.into_iter().find(|c| c.code() == code)
     }
 }
 
@@ -125,7 +143,7 @@ mod tests {
 
     #[test]
     fn messages_read_back_as_written() {
-        let join = ClientMessage::Join { secret: "0".repeat(32), name: "Zoë".into() };
+        let join = ClientMessage::Join { secret: "0".repeat(32), name: "Zoë".into(), client: "tab-1".into() };
         assert_eq!(read_client(&serde_json::to_string(&join).unwrap()), Ok(join));
         let text = r#"{"type":"change","base":7,"incident":"o1AA"}"#;
         assert_eq!(read_client(text), Ok(ClientMessage::Change { base: 7, incident: "o1AA".into() }));
