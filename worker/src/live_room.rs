@@ -97,7 +97,7 @@ impl DurableObject for RoomObject {
                 return send(&ws, &RoomMessage::Refused { reason: "too many messages: wait a moment".into() });
             }
             room::pace::Verdict::Close => {
-                log::warn("room_flood_closed", json!({ "name": attachment.connection.name }));
+                log::warn("room_flood_closed", json!({}));
                 return close(&ws, Closing::TooFast);
             }
         }
@@ -262,17 +262,31 @@ impl RoomObject {
         match saved.room.change(base, incident, now) {
             Ok(Outcome::Unchanged) => send(ws, &state_message(&saved.room, "", true)),
             Ok(_) => {
-                self.meter.write(
+                let written = self.meter.write(
                     &self.state.storage().sql(),
                     "UPDATE room SET version = ?, incident = ?, last_change = ? WHERE id = 1",
                     vec![(saved.room.version as i64).into(), saved.room.incident_token().into(), now.into()],
-                )?;
-                let theirs = state_message(&saved.room, &attachment.connection.name, false);
-                let mine = state_message(&saved.room, &attachment.connection.name, true);
+                );
+                if let Err(error) = written {
+                    // Not saved (a platform limit reached): the change is refused, and
+                    // answered, so its sender tries again rather than waiting for ever.
+                    log::error("room_save_failed", json!({ "error": error.to_string() }));
+                    send(
+                        ws,
+                        &RoomMessage::Refused {
+                            reason: "the room could not save the change; it will be sent again".into(),
+                        },
+                    )?;
+                    let unchanged = self.saved().map(|s| s.room).unwrap_or(saved.room);
+                    return send(ws, &state_message(&unchanged, "", true));
+                }
+                // Each text made once, whoever it goes to.
+                let theirs = state_message(&saved.room, &attachment.connection.name, false).to_json();
+                let mine = state_message(&saved.room, &attachment.connection.name, true).to_json();
                 *self.memory.borrow_mut() = Some(Some(saved));
                 for (ws, number, connection) in self.connections() {
                     if connection.joined {
-                        let _ = send(&ws, if number == attachment.number { &mine } else { &theirs });
+                        let _ = ws.send_with_str(if number == attachment.number { &mine } else { &theirs });
                     }
                 }
                 Ok(())

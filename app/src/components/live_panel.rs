@@ -21,6 +21,7 @@ pub fn LivePanel(incident: IncidentRef, store: Store) -> impl IntoView {
     let problem = RwSignal::new(None::<String>);
     let opening = RwSignal::new(false);
     let id = incident.id.get_value();
+    let id_for_join = id.clone();
     let go_live = {
         let id = id.clone();
         move || {
@@ -50,15 +51,25 @@ pub fn LivePanel(incident: IncidentRef, store: Store) -> impl IntoView {
     view! {
         <div class="cockpit-item live">
             {move || match live.status.get() {
-                LiveStatus::Off => {
-                    let go_live = go_live.clone();
-                    view! {
-                        <NameFirst live=live action="Go live" ask_at_once=false on_named=Callback::new(move |()| go_live())>
-                            <button type="button" class="secondary go-live" disabled=move || opening.get()
-                                title="Open a room where everyone with its link works this incident at once">"Go live"</button>
-                        </NameFirst>
-                    }.into_any()
-                }
+                // Not in a room: join the one the address names, else open one.
+                LiveStatus::Off | LiveStatus::Ended(_) => match Live::link_for(&id_for_join) {
+                    Some(link) if live.status.with_untracked(|s| *s == LiveStatus::Off) => {
+                        let id = id_for_join.clone();
+                        view! {
+                            <NameFirst live=live action="Join" ask_at_once=true
+                                on_named=Callback::new(move |()| live.join(store, api, id.clone(), link.clone()))><span/></NameFirst>
+                        }.into_any()
+                    }
+                    _ => {
+                        let go_live = go_live.clone();
+                        view! {
+                            <NameFirst live=live action="Go live" ask_at_once=false on_named=Callback::new(move |()| go_live())>
+                                <button type="button" class="secondary go-live" disabled=move || opening.get()
+                                    title="Open a room where everyone with its link works this incident at once">"Go live"</button>
+                            </NameFirst>
+                        }.into_any()
+                    }
+                },
                 _ => view! {
                     <CopyButton text=address label="Copy live link" class="secondary live-link"
                         title="Everyone who opens this link joins the room. Share it only with your team."/>

@@ -28,6 +28,7 @@ pub fn IncidentPage() -> impl IntoView {
     // browser holds the incident and a name; otherwise `JoinRoom` asks.
     let live = Live::new();
     provide_context(live);
+    on_cleanup(Live::leave);
     live.follow_local_changes(store, id.get_untracked());
     let room_link = Live::link_for(&id.get_untracked());
     if let (Some(api), Some(link), true) = (

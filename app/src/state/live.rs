@@ -92,6 +92,11 @@ impl Live {
         browser::start(*self, store, api, id, link);
     }
 
+    /// Leaves the room (the page is gone): the connection closes, nothing of it runs again.
+    pub fn leave() {
+        browser::stop();
+    }
+
     /// Sends this copy's changes to the room as they happen, once it is in one. Called where
     /// the incident is drawn, so the watching ends with the page.
     pub fn follow_local_changes(&self, store: Store, id: String) {
@@ -155,9 +160,19 @@ mod browser {
         attempts: u32,
         /// This tab, to the room: its new connection replaces one a network drop left open.
         client: String,
+        /// The page left: nothing more is done (no reconnect, no signal touched).
+        stopped: bool,
+        /// A send is due shortly: changes made meanwhile go with it.
+        send_due: bool,
+        /// The socket's handlers, dropped with it.
+        handlers: Vec<Box<dyn std::any::Any>>,
     }
 
     type Shared = Rc<RefCell<Connection>>;
+
+    /// Changes are sent at most this often: typing sends the text every half second, within
+    /// the room's pace (`room::pace`), not one message per key.
+    const SEND_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
 
     pub fn start(live: Live, store: Store, api: &'static str, id: String, link: RoomLink) {
         let base = api.replacen("https://", "wss://", 1).replacen("http://", "ws://", 1);
@@ -172,38 +187,71 @@ mod browser {
             socket: None,
             attempts: 0,
             client: format!("{:016x}", (js_sys::Math::random() * 2f64.powi(53)) as u64),
+            stopped: false,
+            send_due: false,
+            handlers: Vec::new(),
         }));
-        CURRENT.with(|current| {
-            // A connection for another incident or room is left to close.
-            if let Some(old) = current.borrow_mut().replace(shared.clone()) {
-                if let Some(socket) = old.borrow_mut().socket.take() {
-                    socket.set_onclose(None);
-                    let _ = socket.close();
-                }
-            }
-        });
+        stop();
+        CURRENT.with(|current| *current.borrow_mut() = Some(shared.clone()));
         connect(shared);
     }
 
-    /// This copy changed: sent when the room has not taken it yet. Whether changes wait to
-    /// be sent.
+    /// The page left (or another room starts): the connection closes and nothing of it runs
+    /// again.
+    pub fn stop() {
+        let Some(old) = CURRENT.with(|current| current.borrow_mut().take()) else { return };
+        let mut c = old.borrow_mut();
+        c.stopped = true;
+        if let Some(socket) = c.socket.take() {
+            socket.set_onclose(None);
+            socket.set_onmessage(None);
+            socket.set_onopen(None);
+            let _ = socket.close();
+        }
+        c.handlers.clear();
+    }
+
+    /// This copy changed: sent shortly, with whatever else changes meanwhile. Whether
+    /// changes wait to be sent.
     pub fn local_changed(local: &str) -> bool {
         let Some(shared) = CURRENT.with(|current| current.borrow().clone()) else { return false };
-        let step = shared.borrow_mut().follower.on_local_change(local);
-        apply(&shared, step);
+        let due = std::mem::replace(&mut shared.borrow_mut().send_due, true);
+        if !due {
+            let later = shared.clone();
+            set_timeout(move || send_latest(&later), SEND_EVERY);
+        }
         let pending = shared.borrow().follower.has_pending(local);
         pending
     }
 
+    /// Sends this copy as it is now, if the room has not taken it.
+    fn send_latest(shared: &Shared) {
+        let (store, id, stopped) = {
+            let mut c = shared.borrow_mut();
+            c.send_due = false;
+            (c.store, c.id.clone(), c.stopped)
+        };
+        if stopped {
+            return;
+        }
+        let Some(local) =
+            store.incidents.try_with_untracked(|list| list.iter().find(|i| i.id == id).map(codec::encode)).flatten()
+        else {
+            return;
+        };
+        let step = shared.borrow_mut().follower.on_local_change(&local);
+        apply(shared, step);
+    }
+
     fn connect(shared: Shared) {
+        if shared.borrow().stopped {
+            return;
+        }
         let url = shared.borrow().url.clone();
-        shared.borrow().live.status.set(LiveStatus::Connecting);
+        shared.borrow().live.status.try_set(LiveStatus::Connecting);
         let Ok(socket) = WebSocket::new(&url) else {
-            shared
-                .borrow()
-                .live
-                .status
-                .set(LiveStatus::Ended("This browser could not open the room's connection.".into()));
+            let live = shared.borrow().live;
+            live.status.try_set(LiveStatus::Ended("This browser could not open the room's connection.".into()));
             return;
         };
         let on_open = {
@@ -212,7 +260,7 @@ mod browser {
                 let mut c = shared.borrow_mut();
                 c.follower.on_connect();
                 c.attempts = 0;
-                let name = c.live.name.get_untracked().unwrap_or_else(|| "Someone".into());
+                let name = c.live.name.try_get_untracked().flatten().unwrap_or_else(|| "Someone".into());
                 let join = ClientMessage::Join { secret: c.link.secret.clone(), name, client: c.client.clone() };
                 if let (Some(socket), Ok(text)) = (&c.socket, serde_json::to_string(&join)) {
                     let _ = socket.send_with_str(&text);
@@ -228,19 +276,20 @@ mod browser {
             })
         };
         let on_close = {
-            let shared = shared.clone();
+            let (shared, this) = (shared.clone(), socket.clone());
             Closure::<dyn FnMut(CloseEvent)>::new(move |event: CloseEvent| {
-                closed(&shared, event.code(), event.reason())
+                // Only the connection in use: an older one's late close changes nothing.
+                if shared.borrow().socket.as_ref() == Some(&this) {
+                    closed(&shared, event.code(), event.reason());
+                }
             })
         };
         socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
         socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
-        // They live as long as the socket, which outlives any one view.
-        on_open.forget();
-        on_message.forget();
-        on_close.forget();
-        shared.borrow_mut().socket = Some(socket);
+        let mut c = shared.borrow_mut();
+        c.handlers = vec![Box::new(on_open), Box::new(on_message), Box::new(on_close)];
+        c.socket = Some(socket);
     }
 
     fn receive(shared: &Shared, message: RoomMessage) {
@@ -250,17 +299,29 @@ mod browser {
         };
         match message {
             RoomMessage::State { version, incident, by, mine } => {
-                live.status.set(LiveStatus::Live);
+                live.status.try_set(LiveStatus::Live);
                 let local = store.incident(&id).map(|i| codec::encode(&i));
                 let step = shared.borrow_mut().follower.on_state(version, &incident, mine, local.as_deref());
                 apply(shared, step);
                 if !mine && !by.is_empty() {
-                    live.changed_by.set(Some(by));
+                    live.changed_by.try_set(Some(by));
                 }
             }
-            RoomMessage::People { here } => live.here.set(here),
+            RoomMessage::People { here } => {
+                live.here.try_set(here);
+            }
             RoomMessage::Refused { reason } => {
-                store.tell(Notice { text: format!("The live room did not take a change: {reason}."), problem: true })
+                // Not awaited any more: sent again shortly, unless it was refused for what it is.
+                shared.borrow_mut().follower.on_refused();
+                let too_fast = reason.starts_with("too many messages");
+                if !too_fast {
+                    store.tell(Notice {
+                        text: format!("The live room did not take a change: {reason}."),
+                        problem: true,
+                    });
+                }
+                let later = shared.clone();
+                set_timeout(move || send_latest(&later), SEND_EVERY * 2);
             }
         }
     }
@@ -268,10 +329,24 @@ mod browser {
     fn apply(shared: &Shared, step: Step) {
         match step {
             Step::Nothing => {}
+            Step::Rebased { incident, send } => {
+                apply(shared, Step::Take(incident));
+                apply(shared, Step::Send(send));
+            }
             Step::Take(token) => {
-                let store = shared.borrow().store;
+                let (store, id) = {
+                    let c = shared.borrow();
+                    (c.store, c.id.clone())
+                };
                 match codec::decode(&token) {
-                    Ok(incident) => store.replace(incident),
+                    Ok(incident) if incident.id == id => store.replace(incident),
+                    // A room that holds another incident (a link made to mislead) never
+                    // replaces this one.
+                    Ok(_) => store.tell(Notice {
+                        text: "The live room holds another incident than this page's: nothing was taken from it."
+                            .into(),
+                        problem: true,
+                    }),
                     Err(error) => store.tell(Notice {
                         text: format!("The live room sent an incident this browser cannot read ({error})."),
                         problem: true,
@@ -289,31 +364,38 @@ mod browser {
         }
     }
 
-    /// A room's refusal ends the connection for good; anything else is the network: try
-    /// again, waiting longer each time (1, 2, 4, 8, then every 10 seconds).
+    /// A room's refusal ends the connection for good (and the incident's link to the room is
+    /// forgotten, so it can go live again); anything else is the network: try again, waiting
+    /// longer each time (0.5, 1, 2, 4, then every 5 seconds).
     fn closed(shared: &Shared, code: u16, reason: String) {
         let live = shared.borrow().live;
-        live.here.set(Vec::new());
+        live.here.try_set(Vec::new());
         match Closing::from_code(code) {
-            Some(closing) if !matches!(closing, Closing::NoJoin | Closing::Replaced) => {
-                live.status.set(LiveStatus::Ended(if reason.is_empty() {
-                    closing.reason().to_string()
-                } else {
-                    reason
-                }));
+            Some(closing) if !matches!(closing, Closing::NoJoin | Closing::Replaced | Closing::Full) => {
+                let reason = if reason.is_empty() { closing.reason().to_string() } else { reason };
+                live.status.try_set(LiveStatus::Ended(reason));
+                live.link.try_set(None);
+                let id = shared.borrow().id.clone();
+                crate::state::storage::remove(&format!("{}{id}", super::LINK_PREFIX));
+                // Nor kept in the address, which a reload would follow.
+                if let Ok(path) = window().location().pathname() {
+                    let _ = window()
+                        .history()
+                        .and_then(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path)));
+                }
                 shared.borrow_mut().socket = None;
             }
             _ => {
-                live.status.set(LiveStatus::Offline);
+                live.status.try_set(LiveStatus::Offline);
                 let attempts = {
                     let mut c = shared.borrow_mut();
                     c.socket = None;
                     c.attempts += 1;
                     c.attempts
                 };
-                let wait = (1u64 << attempts.min(4)).min(10) * 500;
+                let wait = (1u64 << attempts.min(4)) * 250;
                 let shared = shared.clone();
-                set_timeout(move || connect(shared), std::time::Duration::from_millis(wait));
+                set_timeout(move || connect(shared), std::time::Duration::from_millis(wait.min(5_000)));
             }
         }
     }
@@ -358,6 +440,8 @@ mod browser {
     pub fn local_changed(_local: &str) -> bool {
         false
     }
+
+    pub fn stop() {}
 
     pub async fn open_room(_api: &str, _token: &str) -> Result<RoomLink, String> {
         Err("rooms are opened in the browser".into())

@@ -24,6 +24,12 @@ pub enum Step {
     /// Replace this copy with the room's incident (the saved format).
     Take(String),
     Send(ClientMessage),
+    /// Replace this copy with `incident` (the room's answer with what this person did since
+    /// the last send) and send it.
+    Rebased {
+        incident: String,
+        send: ClientMessage,
+    },
     Nothing,
 }
 
@@ -33,13 +39,32 @@ impl Follower {
         self.sent = None;
     }
 
+    /// The room refused a message (too fast, not saved): what was sent is no longer awaited,
+    /// so this copy is sent again with its next change or the next state.
+    pub fn on_refused(&mut self) {
+        self.sent = None;
+    }
+
     /// The room's incident at `version` arrived (`mine`: the answer to this copy's change);
     /// `local` is this copy now, if this browser holds one.
     pub fn on_state(&mut self, version: u64, incident: &str, mine: bool, local: Option<&str>) -> Step {
         if mine {
             let sent = self.sent.take();
             if let Some(local) = local.filter(|l| Some(*l) != sent.as_deref() && *l != incident) {
-                // Changed again while waiting: sent again, to be merged with the room's.
+                // Changed again while waiting: what changed since the send goes on top of the
+                // room's answer, sent on its version (so it replaces: an uncheck holds).
+                let decoded = (
+                    tokens::codec::decode(incident),
+                    sent.as_deref().map(tokens::codec::decode),
+                    tokens::codec::decode(local),
+                );
+                if let (Ok(room), Some(Ok(sent)), Ok(mine)) = decoded {
+                    let rebased = tokens::codec::encode(&crate::rebase::rebase(&room, &sent, &mine));
+                    self.adopt(version, incident, None);
+                    self.sent = Some(rebased.clone());
+                    let send = ClientMessage::Change { base: version, incident: rebased.clone() };
+                    return Step::Rebased { incident: rebased, send };
+                }
                 return self.send(self.version, local);
             }
             return self.adopt(version, incident, local);
@@ -140,8 +165,44 @@ mod tests {
         assert_eq!(copy.on_local_change("A"), change(1, "A"));
         assert_eq!(copy.on_local_change("AB"), Step::Nothing, "waits");
         assert_eq!(copy.on_state(2, "R2", false, Some("AB")), Step::Nothing, "someone else's change first");
-        assert_eq!(copy.on_state(3, "R3", true, Some("AB")), change(1, "AB"), "merged, not replacing");
+        assert_eq!(copy.on_state(3, "R3", true, Some("AB")), change(1, "AB"), "not incidents: merged, not replacing");
         assert_eq!(copy.on_state(4, "R4", true, Some("AB")), Step::Take("R4".into()));
+    }
+
+    #[test]
+    fn keys_typed_while_an_answer_is_awaited_go_on_top_of_it_on_its_version() {
+        use runbook::incident::Incident;
+        use tokens::codec::{decode, encode};
+        let base = Incident::new("i", "r", 0);
+        let mut copy = Follower::default();
+        copy.on_state(1, &encode(&base), false, Some(&encode(&base)));
+        let mut sent = base.clone();
+        sent.set_field("brief", "Pay", 5);
+        assert_eq!(copy.on_local_change(&encode(&sent)), change(1, &encode(&sent)));
+        let mut local = sent.clone();
+        local.set_field("brief", "Payments", 5);
+        let mut answer = sent.clone();
+        answer.set_severity("SEV1", 5);
+        let Step::Rebased { incident, send } = copy.on_state(3, &encode(&answer), true, Some(&encode(&local))) else {
+            panic!("rebased");
+        };
+        let rebased = decode(&incident).unwrap();
+        assert_eq!(rebased.fields.get("brief").map(String::as_str), Some("Payments"));
+        assert_eq!(rebased.severity.as_deref(), Some("SEV1"));
+        assert_eq!(send, ClientMessage::Change { base: 3, incident: incident.clone() });
+        assert_eq!(copy.on_state(4, "R4", false, Some(&incident)), Step::Nothing, "waits for its answer");
+    }
+
+    #[test]
+    fn a_refused_send_is_not_awaited_for_ever() {
+        let mut copy = Follower::default();
+        copy.on_state(1, "R1", false, Some("R1"));
+        assert_eq!(copy.on_local_change("A"), change(1, "A"));
+        assert_eq!(copy.on_local_change("AB"), Step::Nothing, "waits for the answer");
+        copy.on_refused();
+        assert_eq!(copy.on_local_change("AB"), change(1, "AB"), "sent again");
+        copy.on_refused();
+        assert_eq!(copy.on_state(2, "R2", false, Some("AB")), change(1, "AB"), "or with the next state");
     }
 
     #[test]

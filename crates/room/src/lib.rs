@@ -10,4 +10,5 @@ pub mod limits;
 pub mod pace;
 pub mod people;
 pub mod protocol;
+pub mod rebase;
 pub mod rules;
