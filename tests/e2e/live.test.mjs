@@ -93,6 +93,11 @@ describe('the live room in the browser', () => {
     await stepBox(ana, 'Quick health check all services').check();
     await ben.waitForFunction(() => document.querySelector('[aria-label="Done: Quick health check all services"]')?.checked);
     await ben.locator('.live-by', { hasText: 'last change by Ana' }).waitFor();
+    // The step itself says who checked it, on both screens.
+    for (const page of [ana, ben]) {
+      const by = page.locator('.step-check', { has: stepBox(page, 'Quick health check all services') }).locator('.checked-by');
+      await by.filter({ hasText: 'Ana' }).waitFor();
+    }
     assert.equal(await savedIncident(ben), await savedIncident(ana));
   });
 
@@ -125,6 +130,12 @@ describe('the live room in the browser', () => {
     await ana.waitForFunction(() => [...document.querySelectorAll('input, textarea')].some((f) => f.value === 'Checkout returns 502 → é'));
     assert.equal(await anaForm.getByLabel('Brief description').inputValue(), 'Checkout returns 502 → é');
     assert.equal(await savedIncident(ben), await savedIncident(ana), 'the two copies are the same incident');
+    // Who did what, in the post-mortem's timeline: Ben's offline checks are his, the
+    // severity Ana's.
+    const timeline = await ana.locator('.template.post-mortem .template-preview').textContent();
+    assert.match(timeline, /Done: Quick health check all services \(by Ana\)/);
+    assert.match(timeline, /Done: Notify stakeholders \(by Ben → مريم\)/);
+    assert.match(timeline, /Severity set to SEV1 \(by Ana\)/);
   });
 
   test('what Ana types key by key reaches Ben whole, within the room’s pace', async () => {

@@ -18,7 +18,7 @@ export { freePort, ROOT };
 
 const WORKER = join(ROOT, 'worker');
 
-/** The compatibility date and Durable Object classes, read from worker/wrangler.toml so the
+/** The compatibility date, Durable Object classes and rate limits, read from worker/wrangler.toml so the
  * tests run what is deployed. */
 async function deployedShape() {
   const toml = await readFile(join(WORKER, 'wrangler.toml'), 'utf8');
@@ -26,7 +26,10 @@ async function deployedShape() {
   const bindings = [...toml.matchAll(/\[\[durable_objects\.bindings\]\]\s*name\s*=\s*"(\w+)"\s*class_name\s*=\s*"(\w+)"/g)];
   if (!date || bindings.length === 0) throw new Error('worker/wrangler.toml: no compatibility_date or Durable Object bindings found');
   const durableObjects = Object.fromEntries(bindings.map(([, name, className]) => [name, { className, useSQLite: true }]));
-  return { date, durableObjects };
+  const limits = [...toml.matchAll(/\[\[ratelimits\]\]\s*name\s*=\s*"(\w+)"\s*namespace_id\s*=\s*"\d+"\s*simple\s*=\s*\{\s*limit\s*=\s*(\d+),\s*period\s*=\s*(\d+)\s*\}/g)];
+  if (limits.length === 0) throw new Error('worker/wrangler.toml: no [[ratelimits]] found');
+  const ratelimits = Object.fromEntries(limits.map(([, name, limit, period]) => [name, { simple: { limit: Number(limit), period: Number(period) } }]));
+  return { date, durableObjects, ratelimits };
 }
 
 /**
@@ -39,7 +42,7 @@ export async function startWorker(config, vars = {}, { port, state: reuse, keepS
   vars = { PROBE_TOKEN: 'harness-token', ...vars };
   const state = reuse ?? (await mkdtemp(join(tmpdir(), 'outpost-worker-')));
   const keep = keepState || Boolean(reuse);
-  const { date, durableObjects } = await deployedShape();
+  const { date, durableObjects, ratelimits } = await deployedShape();
   let log = '';
   const mf = new Miniflare({
     host: '127.0.0.1',
@@ -49,6 +52,7 @@ export async function startWorker(config, vars = {}, { port, state: reuse, keepS
     modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
     compatibilityDate: date,
     durableObjects,
+    ratelimits,
     durableObjectsPersist: join(state, 'do'),
     // OUTPOST_LOCAL: the test servers are on loopback, which only a local run may probe.
     bindings: { OUTPOST_CONFIG: config, OUTPOST_LOCAL: '1', ...vars },

@@ -6,6 +6,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join as joinPath } from 'node:path';
 import WebSocket from 'ws';
 import { ROOT, startWorker, until } from './harness.mjs';
 
@@ -71,7 +73,7 @@ describe('the live room', () => {
     }
     const huge = await openRoom(worker, 'o1' + 'A'.repeat(300 * 1024));
     assert.equal(huge.status, 413);
-    assert.match(huge.body, /share it by link/);
+    assert.match(huge.body, /over the live room.s 256 KB: shorten the longest template fields/);
   });
 
   test('a check by one reaches the other, with who made it, and both see who is here', async () => {
@@ -83,7 +85,8 @@ describe('the live room', () => {
     ana.send({ type: 'change', base: 1, incident: fixtures.ana_checks });
     const seen = await ben.waitFor((m) => m.type === 'state' && m.version === 2, 'Ben sees Ana’s check');
     assert.equal(seen.by, 'Ana');
-    assert.equal(seen.incident, fixtures.ana_checks);
+    assert.notEqual(seen.incident, fixtures.ana_checks, 'the room names who checked the step');
+    assert.equal(seen.incident, fixtures.ana_checks_in_room, 'and names Ana, as crates/room says');
     ben.socket.close();
     await ana.waitFor((m) => m.type === 'people' && m.here.length === 1, 'Ana sees Ben leave');
     ana.socket.close();
@@ -202,7 +205,60 @@ describe('the live room', () => {
     const back = await join(worker, opened, 'Ana');
     const state = back.last('state');
     assert.equal(state.version, 2);
-    assert.equal(state.incident, fixtures.ana_checks);
+    assert.equal(state.incident, fixtures.ana_checks_in_room);
     back.socket.close();
+  });
+
+  test('25 people are let in and the 26th is told the room is full', async () => {
+    const { body: opened } = await openRoom(worker);
+    const people = [];
+    for (let i = 0; i < 25; i++) people.push(await join(worker, opened, `Person ${i + 1}`, `tab-${i}`));
+    await people[0].waitFor((m) => m.type === 'people' && m.here.length === 25, 'all 25 are here');
+    const late = connect(worker, opened.room);
+    await late.opened;
+    late.send({ type: 'join', secret: opened.secret, name: 'Person 26', client: 'tab-26' });
+    assert.deepEqual(await late.waitClosed(), { code: 4409, reason: 'The room is full.' });
+    people.forEach((p) => p.socket.close());
+  });
+
+  // Last: the openings it makes count against this address for the rest of the minute.
+  test('an address that opens room after room is refused with 429 and a reason, before any room is made', async () => {
+    const limit = Number(/OPENINGS_PER_MINUTE: u32 = (\d+)/.exec(readFileSync(joinPath(ROOT, 'crates/room/src/limits.rs'), 'utf8'))[1]);
+    const statuses = [];
+    // Earlier tests opened some this minute, and a new minute may start midway: at most two
+    // minutes' worth before the refusal.
+    while (statuses.length <= 2 * limit && !statuses.includes(429)) statuses.push((await openRoom(worker)).status);
+    assert.ok(statuses.includes(429), `no refusal in ${statuses.length} openings`);
+    assert.ok(statuses.filter((s) => s === 201).length <= 2 * limit);
+    const refused = await fetch(`${worker.origin}/api/rooms`, { method: 'POST', body: fixtures.base });
+    assert.equal(refused.status, 429);
+    assert.equal(refused.headers.get('retry-after'), '60');
+    assert.match(await refused.text(), /too many live rooms were opened from this address in the last minute/);
+  });
+});
+
+describe('a room left idle', () => {
+  test('ends when its idle time passes: its people are told why, its storage is deleted, its link opens nothing', async () => {
+    // ROOM_IDLE_SECONDS: a local run's stand-in for the 48 hours, so the alarm fires here
+    // (the reason still names the real time).
+    const idle = await startWorker(CONFIG, { ROOM_IDLE_SECONDS: '4' });
+    try {
+      const { body: opened } = await openRoom(idle);
+      const ana = await join(idle, opened, 'Ana');
+      // A change soon after opening: the first alarm finds the room not yet idle long
+      // enough and sets itself again, counted from the change.
+      ana.send({ type: 'change', base: 1, incident: fixtures.ana_checks });
+      await ana.waitFor((m) => m.type === 'state' && m.version === 2, 'the change is taken');
+      const closed = await until(() => ana.closed, 'the room ends', 20_000);
+      assert.deepEqual(closed, { code: 4410, reason: 'The room ended after 48 hours without a change.' });
+      const meta = await roomMeta(idle, opened.room);
+      assert.equal(meta.version, null, 'nothing is left in storage');
+      assert.equal(meta.meter.alarms_set, 2, 'set at the opening, and again after the change');
+      const again = connect(idle, opened.room);
+      await again.opened;
+      assert.equal((await again.waitClosed()).code, 4404);
+    } finally {
+      await idle.stop();
+    }
   });
 });

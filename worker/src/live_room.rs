@@ -33,6 +33,8 @@ pub struct RoomObject {
     meter: Meter,
     /// A number for each connection this object accepted, to tell one from another.
     accepted: Cell<u64>,
+    /// Seconds without a change before the room ends (`idle_seconds`).
+    idle: i64,
 }
 
 /// The room and its secret.
@@ -65,8 +67,9 @@ struct Attachment {
 }
 
 impl DurableObject for RoomObject {
-    fn new(state: State, _env: Env) -> Self {
-        RoomObject { state, memory: RefCell::new(None), meter: Meter::default(), accepted: Cell::new(0) }
+    fn new(state: State, env: Env) -> Self {
+        let idle = idle_seconds(&env);
+        RoomObject { state, memory: RefCell::new(None), meter: Meter::default(), accepted: Cell::new(0), idle }
     }
 
     async fn fetch(&self, mut request: Request) -> Result<Response> {
@@ -79,7 +82,8 @@ impl DurableObject for RoomObject {
             (Method::Get, META) => Response::from_json(&json!({
                 "meter": self.meter.counts(),
                 "connections": self.state.get_websockets().len(),
-                "version": self.saved().map(|s| s.room.version),
+                "version": self.saved().ok().flatten().map(|s| s.room.version),
+                "idle_seconds": self.idle,
             })),
             _ => Response::error("no such route in a room", 404),
         }
@@ -138,9 +142,10 @@ impl DurableObject for RoomObject {
     /// Ends the room when it has gone without a change for its idle time; else waits again.
     async fn alarm(&self) -> Result<Response> {
         let now = tick::now();
-        match self.saved() {
-            Some(saved) if !saved.room.has_ended(now) => {
-                self.state.storage().set_alarm((saved.room.last_change + limits::IDLE_SECONDS) * 1000).await?;
+        // A storage that cannot be read is an error: the platform runs the alarm again.
+        match self.saved().map_err(Error::RustError)? {
+            Some(saved) if !saved.room.has_ended_after(now, self.idle) => {
+                self.set_alarm_in(saved.room.last_change + self.idle - now).await?;
                 self.meter.alarm_set();
             }
             _ => {
@@ -159,8 +164,10 @@ impl DurableObject for RoomObject {
 impl RoomObject {
     /// Opens the room on an incident, once: a second opening of the same room is refused.
     async fn open(&self, open: &OpenRequest) -> Result<Response> {
-        if self.saved().is_some() {
-            return Response::error("this room is already open", 409);
+        match self.saved() {
+            Ok(None) => {}
+            Ok(Some(_)) => return Response::error("this room is already open", 409),
+            Err(_) => return Response::error("the room's storage could not be read; try again", 503),
         }
         let now = tick::now();
         let room = match Room::open(&open.incident, now) {
@@ -178,7 +185,7 @@ impl RoomObject {
             "INSERT INTO room (id, secret, version, incident, last_change) VALUES (1, ?, ?, ?, ?)",
             vec![open.secret.clone().into(), (room.version as i64).into(), room.incident_token().into(), now.into()],
         )?;
-        self.state.storage().set_alarm((now + limits::IDLE_SECONDS) * 1000).await?;
+        self.set_alarm_in(self.idle).await?;
         self.meter.alarm_set();
         let version = room.version;
         *self.memory.borrow_mut() = Some(Some(Saved { secret: open.secret.clone(), room }));
@@ -200,12 +207,11 @@ impl RoomObject {
                 None => {}
             }
         }
-        let refusal = if self.saved().is_none() {
-            Some(Closing::NoRoom)
-        } else if open >= limits::CONNECTIONS {
-            Some(Closing::Full)
-        } else {
-            None
+        let refusal = match self.saved() {
+            Err(_) => Some(Closing::Unavailable),
+            Ok(None) => Some(Closing::NoRoom),
+            Ok(Some(_)) if open >= limits::CONNECTIONS => Some(Closing::Full),
+            Ok(Some(_)) => None,
         };
         match refusal {
             Some(closing) => {
@@ -225,7 +231,11 @@ impl RoomObject {
     }
 
     fn join(&self, ws: &WebSocket, attachment: &mut Attachment, secret: &str, name: &str, client: &str) -> Result<()> {
-        let Some(saved) = self.saved() else { return close(ws, Closing::NoRoom) };
+        let saved = match self.saved() {
+            Ok(Some(saved)) => saved,
+            Ok(None) => return close(ws, Closing::NoRoom),
+            Err(_) => return close(ws, Closing::Unavailable),
+        };
         if !room::capability::opens(&saved.secret, secret) {
             log::warn("room_wrong_secret", json!({}));
             return close(ws, Closing::NotOpened);
@@ -257,15 +267,20 @@ impl RoomObject {
     }
 
     fn change(&self, ws: &WebSocket, attachment: &Attachment, base: u64, incident: &str) -> Result<()> {
-        let Some(mut saved) = self.saved() else { return close(ws, Closing::NoRoom) };
+        let mut saved = match self.saved() {
+            Ok(Some(saved)) => saved,
+            Ok(None) => return close(ws, Closing::NoRoom),
+            Err(_) => return close(ws, Closing::Unavailable),
+        };
         let now = tick::now();
-        match saved.room.change(base, incident, now) {
+        match saved.room.change(base, incident, &attachment.connection.name, now) {
             Ok(Outcome::Unchanged) => send(ws, &state_message(&saved.room, "", true)),
             Ok(_) => {
+                let token = saved.room.incident_token();
                 let written = self.meter.write(
                     &self.state.storage().sql(),
                     "UPDATE room SET version = ?, incident = ?, last_change = ? WHERE id = 1",
-                    vec![(saved.room.version as i64).into(), saved.room.incident_token().into(), now.into()],
+                    vec![(saved.room.version as i64).into(), token.clone().into(), now.into()],
                 );
                 if let Err(error) = written {
                     // Not saved (a platform limit reached): the change is refused, and
@@ -277,12 +292,18 @@ impl RoomObject {
                             reason: "the room could not save the change; it will be sent again".into(),
                         },
                     )?;
-                    let unchanged = self.saved().map(|s| s.room).unwrap_or(saved.room);
+                    // The room as it was: the change was made on a copy.
+                    let unchanged = self.saved().ok().flatten().map_or(saved.room, |s| s.room);
                     return send(ws, &state_message(&unchanged, "", true));
                 }
                 // Each text made once, whoever it goes to.
-                let theirs = state_message(&saved.room, &attachment.connection.name, false).to_json();
-                let mine = state_message(&saved.room, &attachment.connection.name, true).to_json();
+                let state = |mine| RoomMessage::State {
+                    version: saved.room.version,
+                    incident: token.clone(),
+                    by: attachment.connection.name.clone(),
+                    mine,
+                };
+                let (theirs, mine) = (state(false).to_json(), state(true).to_json());
                 *self.memory.borrow_mut() = Some(Some(saved));
                 for (ws, number, connection) in self.connections() {
                     if connection.joined {
@@ -297,6 +318,12 @@ impl RoomObject {
                 send(ws, &state_message(&saved.room, "", true))
             }
         }
+    }
+
+    /// The alarm, `seconds` from now. (The platform's `set_alarm` takes an i64 as an offset
+    /// in milliseconds, not as a time.)
+    async fn set_alarm_in(&self, seconds: i64) -> Result<()> {
+        self.state.storage().set_alarm(seconds.max(1).saturating_mul(1000)).await
     }
 
     /// Tells everyone who is here now (leaving out a connection that is closing, and the
@@ -329,24 +356,37 @@ impl RoomObject {
             .collect()
     }
 
-    /// The room as saved, read from storage once per object lifetime.
-    fn saved(&self) -> Option<Saved> {
+    /// The room as saved, read from storage once per object lifetime; `Err` when the storage
+    /// could not be read (not remembered: the next message tries again).
+    fn saved(&self) -> std::result::Result<Option<Saved>, String> {
         if let Some(known) = self.memory.borrow().as_ref() {
-            return known.clone();
+            return Ok(known.clone());
         }
         let sql = self.state.storage().sql();
-        // No table: this object never held a room (a guessed or ended id). Nothing is written.
-        let rows: Vec<Row> = self
-            .meter
-            .read(&sql, "SELECT secret, version, incident, last_change FROM room WHERE id = 1", Vec::new())
-            .unwrap_or_default();
+        let query = "SELECT secret, version, incident, last_change FROM room WHERE id = 1";
+        let rows: Vec<Row> = match self.meter.read(&sql, query, Vec::new()) {
+            Ok(rows) => rows,
+            // No table: this object never held a room (a guessed or ended id). Nothing is written.
+            Err(error) if error.to_string().contains("no such table") => Vec::new(),
+            Err(error) => {
+                log::error("room_read_failed", json!({ "error": error.to_string() }));
+                return Err(error.to_string());
+            }
+        };
         let saved = rows.into_iter().next().and_then(|row| {
             let room = Room::restore(u64::try_from(row.version).ok()?, &row.incident, row.last_change).ok()?;
             Some(Saved { secret: row.secret, room })
         });
         *self.memory.borrow_mut() = Some(saved.clone());
-        saved
+        Ok(saved)
     }
+}
+
+/// `room::limits::IDLE_SECONDS`; a local run (the tests) may set `ROOM_IDLE_SECONDS` to see a
+/// room end in seconds. Never read in a deployment.
+fn idle_seconds(env: &Env) -> i64 {
+    let local = env.var("ROOM_IDLE_SECONDS").ok().filter(|_| crate::config_source::is_local(env));
+    local.and_then(|v| v.to_string().parse::<i64>().ok()).filter(|s| *s > 0).unwrap_or(limits::IDLE_SECONDS)
 }
 
 /// Unix milliseconds: a connection's pace counts in them.

@@ -30,13 +30,23 @@ fn random_hex() -> Result<String> {
 
 /// `POST /api/rooms` with the incident in the saved format as the body.
 pub async fn create(mut request: Request, env: &Env) -> Result<Response> {
+    if !may_open(&request, env).await {
+        let mut refused =
+            text(429, "too many live rooms were opened from this address in the last minute: try again in a minute")?;
+        refused.headers_mut().set("Retry-After", "60")?;
+        return Ok(refused);
+    }
+    let too_large = || {
+        let limit = room::limits::MESSAGE_BYTES / 1024;
+        text(413, &format!("the incident is over the live room's {limit} KB: shorten the longest template fields"))
+    };
     let declared = request.headers().get("Content-Length")?.and_then(|l| l.parse::<usize>().ok());
     if declared.is_some_and(|length| length > room::limits::MESSAGE_BYTES) {
-        return text(413, "the incident is too large for a live room: share it by link instead");
+        return too_large();
     }
     let incident = request.text().await?;
     if incident.len() > room::limits::MESSAGE_BYTES {
-        return text(413, "the incident is too large for a live room: share it by link instead");
+        return too_large();
     }
     let (id, secret) = (random_hex()?, random_hex()?);
     let body = serde_json::to_string(&json!({ "incident": incident, "secret": secret }))?;
@@ -58,6 +68,25 @@ pub async fn create(mut request: Request, env: &Env) -> Result<Response> {
             Ok(response)
         }
         status => text(status, &answer.text().await?),
+    }
+}
+
+/// Whether the address may open another room this minute (`room::limits::OPENINGS_PER_MINUTE`,
+/// by the `ROOM_OPENINGS` binding of `wrangler.toml`). A deployment without the binding opens
+/// rooms unlimited, and says so in its log.
+async fn may_open(request: &Request, env: &Env) -> bool {
+    let Ok(limiter) = env.rate_limiter("ROOM_OPENINGS") else {
+        log::warn("room_openings_unlimited", json!({ "reason": "no ROOM_OPENINGS binding" }));
+        return true;
+    };
+    let address = request.headers().get("CF-Connecting-IP").ok().flatten();
+    match limiter.limit(room::limits::opener_key(address.as_deref())).await {
+        Ok(outcome) => outcome.success,
+        Err(error) => {
+            // The limiter itself failed: opening a room matters more than counting it.
+            log::warn("room_openings_unlimited", json!({ "reason": error.to_string() }));
+            true
+        }
     }
 }
 

@@ -1,4 +1,4 @@
-//! The checkbox of a step, with the time it was checked.
+//! The checkbox of a step, with the time it was checked (and by whom, in a live room).
 
 use leptos::prelude::*;
 
@@ -15,6 +15,9 @@ pub fn StepCheck(step: &'static Step, incident: IncidentRef, store: Store) -> im
     let clock = use_clock();
     let checked_at =
         Memo::new(move |_| incident.state.with(|i| i.as_ref().and_then(|i| i.checks.get(&step.id).copied())));
+    // Who checked it, when a live room named them.
+    let checked_by =
+        Memo::new(move |_| incident.state.with(|i| i.as_ref().and_then(|i| i.checked_by.get(&step.id).cloned())));
     // The box's own state, not a toggle: a change another tab made first is never inverted.
     let toggle = move |event: leptos::ev::Event| {
         let checked = event_target_checked(&event);
@@ -27,7 +30,11 @@ pub fn StepCheck(step: &'static Step, incident: IncidentRef, store: Store) -> im
                 data-needs-app=BEFORE_APP.then_some("")
                 aria-label=format!("Done: {}", step.label)/>
             {move || checked_at.get().map(|at| view! {
-                <label for=id.clone() class="checked-at" title="Checked at">{hh_mm(at, clock.offset_minutes.get())}</label>
+                <label for=id.clone() class="checked-at"
+                    title=move || checked_by.get().map_or("Checked at".to_string(), |who| format!("Checked by {who}"))>
+                    {hh_mm(at, clock.offset_minutes.get())}
+                    {move || checked_by.get().map(|who| view! { " · " <bdi class="checked-by">{who}</bdi> })}
+                </label>
             })}
         </span>
     }

@@ -100,16 +100,17 @@ impl Live {
     /// Sends this copy's changes to the room as they happen, once it is in one. Called where
     /// the incident is drawn, so the watching ends with the page.
     pub fn follow_local_changes(&self, store: Store, id: String) {
+        let live = *self;
+        // Encoded only while live: outside a room a change costs no encoding here.
         let token = Memo::new(move |_| {
+            if live.link.with(Option::is_none) {
+                return None;
+            }
             store.incidents.with(|list| list.iter().find(|i| i.id == id).map(tokens::codec::encode))
         });
-        let live = *self;
         Effect::new(move |_| {
-            let local = token.get();
-            if live.link.with_untracked(Option::is_some) {
-                if let Some(local) = local {
-                    live.pending.set(browser::local_changed(&local));
-                }
+            if let Some(local) = token.get() {
+                live.pending.set(browser::local_changed(&local));
             }
         });
     }
@@ -371,7 +372,7 @@ mod browser {
         let live = shared.borrow().live;
         live.here.try_set(Vec::new());
         match Closing::from_code(code) {
-            Some(closing) if !matches!(closing, Closing::NoJoin | Closing::Replaced | Closing::Full) => {
+            Some(closing) if closing.is_final() => {
                 let reason = if reason.is_empty() { closing.reason().to_string() } else { reason };
                 live.status.try_set(LiveStatus::Ended(reason));
                 live.link.try_set(None);

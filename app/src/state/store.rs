@@ -74,12 +74,7 @@ impl Store {
     /// unseen.
     pub fn put(&self, mut incident: Incident) {
         self.unite_unseen(&mut incident);
-        self.save(&incident);
-        self.incidents.update(|list| {
-            list.retain(|i| i.id != incident.id);
-            list.push(incident);
-            newest_first(list);
-        });
+        self.replace(incident);
     }
 
     /// Changes one incident and saves it at once. When another tab saved it since this one

@@ -1,7 +1,8 @@
 //! Incidents in the saved format for the live room's worker tests, made by the real encoder:
 //! `cargo run -p room --example room_fixtures` prints them as JSON. The test clients send
 //! these as their copies: the room's first incident, one person's check, another's offline
-//! work, a severity change, and hostile ones (another incident, a time in the future).
+//! work, a severity change, what the room holds after a check (with who made it), and
+//! hostile ones (another incident, a time in the future).
 
 use runbook::incident::Incident;
 use runbook::steps::StepId;
@@ -23,9 +24,13 @@ fn main() {
     let other = Incident::new("inc-other", "incident-response", start);
     let mut future = base.clone();
     future.set_step(StepId(9), true, 4_102_444_800); // 2100
+                                                     // What the room holds after Ana's check: the same, with her name on the step.
+    let mut room = room::rules::Room::open(&encode(&base), start + 30).expect("opens");
+    room.change(1, &encode(&ana_checks), "Ana", start + 60).expect("taken");
     let fixtures = [
         ("base", encode(&base)),
         ("ana_checks", encode(&ana_checks)),
+        ("ana_checks_in_room", room.incident_token()),
         ("ana_severity", encode(&ana_severity)),
         ("ben_offline", encode(&ben_offline)),
         ("other", encode(&other)),

@@ -86,9 +86,10 @@ impl Follower {
     }
 
     /// This copy changed (by this person): sent, made on the version it is in step with,
-    /// unless an answer is awaited (then it goes with the answer).
+    /// unless an answer is awaited (then it goes with the answer) or the room has not been
+    /// heard from yet (its first state decides what is sent).
     pub fn on_local_change(&mut self, local: &str) -> Step {
-        if self.sent.is_some() || self.in_step_with.as_deref() == Some(local) {
+        if self.sent.is_some() || self.in_step_with.as_deref().is_none_or(|known| known == local) {
             return Step::Nothing;
         }
         self.send(self.version, local)
@@ -203,6 +204,13 @@ mod tests {
         assert_eq!(copy.on_local_change("AB"), change(1, "AB"), "sent again");
         copy.on_refused();
         assert_eq!(copy.on_state(2, "R2", false, Some("AB")), change(1, "AB"), "or with the next state");
+    }
+
+    #[test]
+    fn nothing_is_sent_before_the_room_is_heard_from() {
+        let mut copy = Follower::default();
+        assert_eq!(copy.on_local_change("mine"), Step::Nothing, "the first state decides");
+        assert_eq!(copy.on_state(2, "R2", false, Some("mine")), change(0, "mine"));
     }
 
     #[test]

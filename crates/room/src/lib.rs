@@ -4,6 +4,7 @@
 //! changes), paces each connection ([`pace`]) and keeps within [`limits`]. Pure: no sockets,
 //! no storage, no clock.
 
+pub mod attribution;
 pub mod capability;
 pub mod follow;
 pub mod limits;

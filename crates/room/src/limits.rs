@@ -16,3 +16,38 @@ pub const NAME_CHARS: usize = 40;
 /// A room with no change for this long ends: its incident is deleted from the worker (the
 /// copies in the browsers stay).
 pub const IDLE_SECONDS: i64 = 48 * 3600;
+/// Rooms one address may open a minute (the platform's rate limiting binding, counted per
+/// Cloudflare location): a team opens one per incident; a script that opens thousands is
+/// refused before any object is made.
+pub const OPENINGS_PER_MINUTE: u32 = 20;
+
+/// What openings are counted by: the address they come from, an IPv6 address by its /64 (one
+/// machine holds a whole /64); no address at all (local runs) counts as one.
+pub fn opener_key(address: Option<&str>) -> String {
+    let Some(address) = address.map(str::trim).filter(|a| !a.is_empty()) else {
+        return "unknown".to_string();
+    };
+    match address.parse::<std::net::Ipv6Addr>() {
+        Ok(v6) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        Err(_) => address.chars().take(45).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn openings_are_counted_by_address_and_an_ipv6_address_by_its_64() {
+        assert_eq!(opener_key(Some("203.0.113.7")), "203.0.113.7");
+        assert_eq!(opener_key(Some("2001:db8:1:2:aaaa::1")), opener_key(Some("2001:db8:1:2:bbbb::9")));
+        assert_eq!(opener_key(Some("2001:db8:1:2:aaaa::1")), "2001:db8:1:2::/64");
+        assert_ne!(opener_key(Some("2001:db8:1:3::1")), opener_key(Some("2001:db8:1:2::1")));
+        assert_eq!(opener_key(None), "unknown");
+        assert_eq!(opener_key(Some("  ")), "unknown");
+        assert_eq!(opener_key(Some(&"é".repeat(900))).chars().count(), 45);
+    }
+}

@@ -57,7 +57,7 @@ impl std::fmt::Display for Unreadable {
         match self {
             Unreadable::TooLarge { bytes } => write!(
                 f,
-                "the message is {} KB, over the room's {} KB: share this incident by link instead",
+                "the message is {} KB, over the room's {} KB: shorten the longest template fields",
                 bytes.div_ceil(1024),
                 limits::MESSAGE_BYTES / 1024
             ),
@@ -78,7 +78,7 @@ pub fn read_client(text: &str) -> Result<ClientMessage, Unreadable> {
     })
 }
 
-const ALL: [Closing; 7] = [
+const ALL: [Closing; 8] = [
     Closing::NoRoom,
     Closing::NotOpened,
     Closing::Full,
@@ -86,6 +86,7 @@ const ALL: [Closing; 7] = [
     Closing::NoJoin,
     Closing::Ended,
     Closing::Replaced,
+    Closing::Unavailable,
 ];
 
 /// Why the room closes a connection: a WebSocket close code (4000–4999, the application's
@@ -104,6 +105,8 @@ pub enum Closing {
     Ended,
     /// The same tab joined again on another connection (after a network drop).
     Replaced,
+    /// The room's storage could not be read just now: not an ending, the browser tries again.
+    Unavailable,
 }
 
 impl Closing {
@@ -116,6 +119,7 @@ impl Closing {
             Closing::NoJoin => 4408,
             Closing::Ended => 4410,
             Closing::Replaced => 4001,
+            Closing::Unavailable => 4503,
         }
     }
 
@@ -129,7 +133,15 @@ impl Closing {
             Closing::NoJoin => "Did not join in time.",
             Closing::Ended => "The room ended after 48 hours without a change.",
             Closing::Replaced => "This tab joined again on a new connection.",
+            Closing::Unavailable => "The room could not be read just now; trying again.",
         }
+    }
+
+    /// Whether the browser stops for good (and forgets the room's link): the room said no.
+    /// A closing that says "not now" (full, not joined in time, replaced, unavailable) is
+    /// tried again, like a network drop.
+    pub fn is_final(self) -> bool {
+        !matches!(self, Closing::NoJoin | Closing::Replaced | Closing::Full | Closing::Unavailable)
     }
 
     pub fn from_code(code: u16) -> Option<Closing> {
@@ -162,16 +174,23 @@ mod tests {
         ] {
             assert!(matches!(read_client(junk), Err(Unreadable::Malformed(_))), "{junk:?}");
         }
+        // At the limit the message is read; one byte past it, it is refused for its size.
+        let shell = r#"{"type":"change","base":1,"incident":""}"#.len();
+        let at_limit =
+            format!(r#"{{"type":"change","base":1,"incident":"{}"}}"#, "A".repeat(limits::MESSAGE_BYTES - shell));
+        assert_eq!(at_limit.len(), limits::MESSAGE_BYTES);
+        assert!(matches!(read_client(&at_limit), Ok(ClientMessage::Change { .. })));
+        let past =
+            format!(r#"{{"type":"change","base":1,"incident":"{}"}}"#, "A".repeat(limits::MESSAGE_BYTES - shell + 1));
+        assert_eq!(read_client(&past), Err(Unreadable::TooLarge { bytes: limits::MESSAGE_BYTES + 1 }));
         let huge = format!(r#"{{"type":"change","base":1,"incident":"{}"}}"#, "A".repeat(limits::MESSAGE_BYTES));
         let refused = read_client(&huge).unwrap_err();
-        assert!(refused.to_string().contains("share this incident by link"), "{refused}");
+        assert!(refused.to_string().contains("shorten the longest template fields"), "{refused}");
     }
 
     #[test]
     fn close_reasons_fit_a_close_frame_and_codes_read_back() {
-        for closing in
-            [Closing::NoRoom, Closing::NotOpened, Closing::Full, Closing::TooFast, Closing::NoJoin, Closing::Ended]
-        {
+        for closing in ALL {
             assert!(closing.reason().len() < 123);
             assert!(
                 !closing.reason().contains("hours")

@@ -16,6 +16,7 @@ pub fn rebase(room: &Incident, sent: &Incident, local: &Incident) -> Incident {
     for step in sent.checks.keys() {
         if !local.checks.contains_key(step) {
             out.checks.remove(step);
+            out.checked_by.remove(step);
         }
     }
     let keys = local.fields.keys().chain(sent.fields.keys());

@@ -10,9 +10,13 @@
 //!   edited last, a host value the room lacks is added, the earlier start and a resolution
 //!   are kept. Nothing anyone did is lost, and no step is checked that nobody checked.
 //! - The result is the room's next version, sent to everyone, so every screen ends the same.
+//! - What a change adds (a step checked, a timeline entry) is named for the person who sent
+//!   it (`attribution`); the names the room gave before are kept.
 
 use runbook::incident::{Incident, Timestamp};
 use runbook::merge::{self, MergeRefusal, MergeReport};
+
+use crate::attribution::attribute;
 
 /// The room's incident and where it stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,9 +86,10 @@ impl Room {
         Ok(Room { version, incident, last_change })
     }
 
-    /// Takes one person's change (`incident` in the saved format, made on version `base`).
-    pub fn change(&mut self, base: u64, incident: &str, now: Timestamp) -> Result<Outcome, Refusal> {
-        let incoming = tokens::codec::decode(incident).map_err(|e| Refusal::Unreadable(e.to_string()))?;
+    /// Takes one person's change (`incident` in the saved format, made on version `base`, sent
+    /// by `by`: named on what it adds).
+    pub fn change(&mut self, base: u64, incident: &str, by: &str, now: Timestamp) -> Result<Outcome, Refusal> {
+        let mut incoming = tokens::codec::decode(incident).map_err(|e| Refusal::Unreadable(e.to_string()))?;
         if incoming.id != self.incident.id || incoming.runbook != self.incident.runbook {
             return Err(Refusal::OtherIncident);
         }
@@ -93,16 +98,19 @@ impl Room {
         }
         merge::check_times(&incoming, now).map_err(Refusal::Times)?;
         let outcome = if base == self.version {
+            attribute(&self.incident, &mut incoming, by);
             if incoming == self.incident {
                 return Ok(Outcome::Unchanged);
             }
             self.incident = incoming;
             Outcome::Replaced
         } else {
+            let before = self.incident.clone();
             let report = merge::merge(&mut self.incident, &incoming, now).map_err(Refusal::Times)?;
             if report.is_empty() {
                 return Ok(Outcome::Unchanged);
             }
+            attribute(&before, &mut self.incident, by);
             Outcome::Merged(Box::new(report))
         };
         self.version += 1;
@@ -117,6 +125,12 @@ impl Room {
 
     /// Whether the room has gone `limits::IDLE_SECONDS` without a change at `now`.
     pub fn has_ended(&self, now: Timestamp) -> bool {
-        now.saturating_sub(self.last_change) >= crate::limits::IDLE_SECONDS
+        self.has_ended_after(now, crate::limits::IDLE_SECONDS)
+    }
+
+    /// Whether the room has gone `idle` seconds without a change at `now` (a local run's
+    /// tests wait seconds, not days).
+    pub fn has_ended_after(&self, now: Timestamp, idle: Timestamp) -> bool {
+        now.saturating_sub(self.last_change) >= idle
     }
 }

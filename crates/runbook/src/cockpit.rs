@@ -101,7 +101,8 @@ impl FieldContext<'_> {
 pub const DEFAULT_UPDATE_INTERVAL: Timestamp = 30 * 60;
 
 /// The incident's story for the post-mortem: start, checked steps, severity changes,
-/// messages sent and resolution, in time order, as `- HH:MM - what happened` lines.
+/// messages sent and resolution, in time order, as `- HH:MM - what happened` lines, with
+/// who did it when the incident was worked in a live room (`(by Ana)`).
 pub fn timeline(runbook: &Runbook, incident: &Incident, offset_minutes: i32) -> Vec<String> {
     let mut entries: Vec<(Timestamp, u8, String)> =
         vec![(incident.started_at, 0, format!("Incident started ({})", runbook.title))];
@@ -111,7 +112,7 @@ pub fn timeline(runbook: &Runbook, incident: &Incident, offset_minutes: i32) -> 
     }
     for step in &runbook.steps {
         if let Some(&at) = incident.checks.get(&step.id) {
-            entries.push((at, 2, format!("Done: {}", step.label)));
+            entries.push((at, 2, by(format!("Done: {}", step.label), incident.checked_by.get(&step.id))));
         }
     }
     for event in &incident.events {
@@ -120,12 +121,20 @@ pub fn timeline(runbook: &Runbook, incident: &Incident, offset_minutes: i32) -> 
             EventKind::MessageCopied { .. } => 3,
             EventKind::Resolved | EventKind::Reopened => 4,
         };
-        entries.push((event.at, order, event.kind.words()));
+        entries.push((event.at, order, by(event.kind.words(), event.by.as_ref())));
     }
     // Times have one-second resolution; within a second the usual order of work decides:
     // start, severity, steps, messages sent, resolution.
     document::small_sort::sort_by_key(&mut entries, |(at, order, _)| (*at, *order));
     entries.into_iter().map(|(at, _, text)| format!("- {} - {text}", clock::hh_mm(at, offset_minutes))).collect()
+}
+
+/// What happened, and who did it when a live room named them.
+fn by(what: String, who: Option<&String>) -> String {
+    match who {
+        Some(who) => format!("{what} (by {who})"),
+        None => what,
+    }
 }
 
 /// Whether a response-time deadline for the severity has passed ("Response Time" column).

@@ -24,6 +24,8 @@ pub mod limits {
     pub const VARIABLES: usize = 64;
     /// Characters of a name: an id, a severity, a template title, a variable name.
     pub const NAME_CHARS: usize = 200;
+    /// Characters of a person's name (who checked a step in a live room).
+    pub const PERSON_CHARS: usize = 40;
 }
 
 fn cut(text: &str, max: usize) -> String {
@@ -40,6 +42,9 @@ pub struct Incident {
     pub severity: Option<String>,
     /// Checked steps and when they were checked.
     pub checks: BTreeMap<StepId, Timestamp>,
+    /// Who checked a step, when it was checked in a live room (the room sets it from who
+    /// sent the change); a step checked alone has none.
+    pub checked_by: BTreeMap<StepId, String>,
     /// Template field values the user typed, by field key. Derived values are not stored.
     pub fields: BTreeMap<String, String>,
     /// When each field was last edited: merging two copies keeps the newer value.
@@ -74,6 +79,15 @@ pub struct ProbeOutage {
 pub struct Event {
     pub at: Timestamp,
     pub kind: EventKind,
+    /// Who did it, in a live room (set by the room, like [`Incident::checked_by`]).
+    pub by: Option<String>,
+}
+
+impl Event {
+    /// An entry nobody is named for (made outside a live room).
+    pub fn new(at: Timestamp, kind: EventKind) -> Event {
+        Event { at, kind, by: None }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,6 +119,7 @@ impl Incident {
             resolved_at: None,
             severity: None,
             checks: BTreeMap::new(),
+            checked_by: BTreeMap::new(),
             fields: BTreeMap::new(),
             field_times: BTreeMap::new(),
             variables: BTreeMap::new(),
@@ -125,9 +140,8 @@ impl Incident {
     }
 
     pub fn toggle_step(&mut self, step: StepId, now: Timestamp) {
-        if self.checks.remove(&step).is_none() && self.checks.len() < limits::CHECKS {
-            self.checks.insert(step, now);
-        }
+        let checked = !self.checks.contains_key(&step);
+        self.set_step(step, checked, now);
     }
 
     /// Checks or unchecks a step as the person sees it now: the same box ticked in two
@@ -139,6 +153,7 @@ impl Incident {
             }
             (false, true) => {
                 self.checks.remove(&step);
+                self.checked_by.remove(&step);
             }
             _ => {}
         }
@@ -157,25 +172,25 @@ impl Incident {
         }
         let level = cut(level, limits::NAME_CHARS);
         self.severity = Some(level.clone());
-        self.push_event(Event { at: now, kind: EventKind::SeverityChanged { to: level } });
+        self.push_event(Event::new(now, EventKind::SeverityChanged { to: level }));
     }
 
     pub fn resolve(&mut self, now: Timestamp) {
         if self.resolved_at.is_none() {
             self.resolved_at = Some(now.max(self.started_at));
-            self.push_event(Event { at: now, kind: EventKind::Resolved });
+            self.push_event(Event::new(now, EventKind::Resolved));
         }
     }
 
     pub fn reopen(&mut self, now: Timestamp) {
         if self.resolved_at.take().is_some() {
-            self.push_event(Event { at: now, kind: EventKind::Reopened });
+            self.push_event(Event::new(now, EventKind::Reopened));
         }
     }
 
     pub fn record_copy(&mut self, template: &str, now: Timestamp) {
         let template = cut(template, limits::NAME_CHARS);
-        self.push_event(Event { at: now, kind: EventKind::MessageCopied { template } });
+        self.push_event(Event::new(now, EventKind::MessageCopied { template }));
     }
 
     /// Moves the start (an incident noticed late). A start after the resolution is refused.

@@ -194,6 +194,9 @@ pub fn merge(local: &mut Incident, incoming: &Incident, now: Timestamp) -> Resul
     for (step, &at) in &incoming.checks {
         if !local.checks.contains_key(step) && local.checks.len() < limits::CHECKS {
             local.checks.insert(*step, at);
+            if let Some(by) = incoming.checked_by.get(step) {
+                local.checked_by.insert(*step, by.clone());
+            }
             report.added_checks += 1;
         }
     }
@@ -255,7 +258,7 @@ pub fn merge(local: &mut Incident, incoming: &Incident, now: Timestamp) -> Resul
         local.severity = Some(to);
     }
     match local.events.iter().rev().find(|e| matches!(e.kind, EventKind::Resolved | EventKind::Reopened)) {
-        Some(Event { kind: EventKind::Resolved, at }) => {
+        Some(Event { kind: EventKind::Resolved, at, .. }) => {
             let resolved = [local.resolved_at, incoming.resolved_at].into_iter().flatten().max().unwrap_or(*at);
             local.resolved_at = Some(resolved);
         }

@@ -218,13 +218,11 @@ fn the_preview_lists_a_reopening_with_its_time_and_an_entry_the_limit_pushes_out
     let start = NOW - 40_000;
     let mut local = Incident::new("k3x9q2", "incident-response", start);
     for n in 0..limits::EVENTS as i64 {
-        local
-            .events
-            .push(Event { at: start + 60 * (n + 1), kind: EventKind::MessageCopied { template: format!("t{n}") } });
+        local.events.push(Event::new(start + 60 * (n + 1), EventKind::MessageCopied { template: format!("t{n}") }));
     }
     let oldest = local.events[0].clone();
     let mut incoming = local.clone();
-    incoming.events = vec![oldest, Event { at: NOW - 60, kind: EventKind::Reopened }];
+    incoming.events = vec![oldest, Event::new(NOW - 60, EventKind::Reopened)];
     let report = preview(&local, &incoming, NOW).expect("same runbook");
     let lines = report.changes(0);
     assert!(lines.iter().any(|l| l.starts_with("add to the timeline at") && l.ends_with("Reopened")), "{lines:?}");

@@ -129,6 +129,28 @@ fn the_post_mortem_timeline_tells_the_incident_in_time_order() {
 }
 
 #[test]
+fn the_post_mortem_says_who_did_what_when_a_live_room_named_them() {
+    let runbook = team();
+    let mut incident = incident();
+    let health = runbook.steps.iter().find(|s| s.label == "Quick health check all services").expect("step").id;
+    let logs = runbook.steps.iter().find(|s| s.label == "Check recent logs for errors").expect("step").id;
+    incident.toggle_step(health, START + 120);
+    incident.toggle_step(logs, START + 130);
+    incident.checked_by.insert(health, "Zoë → on call".into());
+    incident.set_severity("SEV1", START + 180);
+    incident.events[0].by = Some("مريم".into());
+    let lines = cockpit::timeline(&runbook, &incident, 0);
+    assert_eq!(
+        lines[1..],
+        [
+            "- 20:09 - Done: Quick health check all services (by Zoë → on call)",
+            "- 20:09 - Done: Check recent logs for errors",
+            "- 20:10 - Severity set to SEV1 (by مريم)",
+        ]
+    );
+}
+
+#[test]
 fn resolving_stops_the_clock_and_a_late_start_can_be_set() {
     let mut incident = incident();
     incident.resolve(START + 600);

@@ -90,7 +90,7 @@ fn the_merge_preview_lists_the_outage_the_timeline_and_the_reminder() {
     });
     incoming
         .events
-        .push(Event { at: START + 300, kind: EventKind::MessageCopied { template: "### Root Cause\nmade up".into() } });
+        .push(Event::new(START + 300, EventKind::MessageCopied { template: "### Root Cause\nmade up".into() }));
     incoming.next_update_at = Some(NOW + 900);
     let (incoming, _) = within_limits(incoming, Some(&runbook));
     let Arrival::Choose(report) = arrival(Some(&local), &incoming, Some(&runbook), NOW) else { panic!("a choice") };
@@ -124,7 +124,7 @@ fn a_link_keeps_only_the_runbooks_placeholders_and_clean_one_line_words() {
     incident.variables.insert("NOT_A_PLACEHOLDER".into(), "203.0.113.7".into());
     incident.severity = Some("SEV1\u{200b}\n".into());
     for n in 0..(limits::EVENTS + 10) as i64 {
-        incident.events.push(Event { at: START + limits::EVENTS as i64 + 10 - n, kind: EventKind::Resolved });
+        incident.events.push(Event::new(START + limits::EVENTS as i64 + 10 - n, EventKind::Resolved));
     }
     let (incident, left_out) = within_limits(incident, Some(&runbook));
     // Kept as the link had it, so the hosts panel can say why it is refused; never used.
@@ -184,9 +184,7 @@ fn a_merge_that_pushes_old_timeline_entries_out_says_so() {
     local.record_copy("Status Page Update", START + 60);
     let mut incoming = local.clone();
     for n in 0..limits::EVENTS as i64 {
-        incoming
-            .events
-            .push(Event { at: START + 120 + n * 60, kind: EventKind::MessageCopied { template: format!("t{n}") } });
+        incoming.events.push(Event::new(START + 120 + n * 60, EventKind::MessageCopied { template: format!("t{n}") }));
     }
     let (incoming, _) = within_limits(incoming, Some(&runbook));
     let Arrival::Choose(report) = arrival(Some(&local), &incoming, Some(&runbook), START + 86_400) else {

@@ -138,9 +138,8 @@ fn a_merge_keeps_the_incident_within_its_limits() {
         incoming.record_copy("Update communication", T + i);
     }
     assert_eq!(incoming.events.len(), limits::EVENTS, "a copy never grows past the limit");
-    incoming.events = (0..10_000)
-        .map(|i| runbook::incident::Event { at: T + i, kind: runbook::incident::EventKind::Resolved })
-        .collect();
+    incoming.events =
+        (0..10_000).map(|i| runbook::incident::Event::new(T + i, runbook::incident::EventKind::Resolved)).collect();
     incoming.fields.insert("huge".into(), "x".repeat(70_000));
     incoming.field_times.insert("huge".into(), T + 10);
     merge(&mut local, &incoming, NOW).expect("merges");

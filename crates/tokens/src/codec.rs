@@ -5,7 +5,9 @@
 //! id, runbook, start (unix s), resolved (+1 delta), severity, next update (+1 delta),
 //! checks (u32 step id, time delta), fields (key, value, edit time), variables, events, and
 //! then, for an incident started from the probe's outage only, a section tagged 1 (endpoint,
-//! state, onset, declared, recovered (+1 delta), regions, cause). Text is length-prefixed
+//! state, onset, declared, recovered (+1 delta), regions, cause), and for an incident worked
+//! in a live room only, a section tagged 2: who checked which step and who made which
+//! timeline entry (`authors.rs`, then the names). Text is length-prefixed
 //! UTF-8; integers are LEB128 varints, signed ones zigzag-encoded; times are deltas from
 //! the start so they stay small.
 
@@ -15,6 +17,7 @@ use api::State;
 use runbook::incident::{Event, EventKind, Incident, ProbeOutage, Timestamp};
 use runbook::steps::StepId;
 
+use crate::authors::{Authors, PendingAuthors};
 use crate::bytes::{base64url_encode, open_token, put_text, put_varint, unzigzag, zigzag, Reader};
 use crate::error::DecodeError;
 
@@ -73,6 +76,13 @@ pub fn encode(incident: &Incident) -> String {
         }
         put_text(&mut out, &probe.cause);
     }
+    if let Some(authors) = Authors::of(incident) {
+        out.push(AUTHORS_SECTION);
+        authors.put_numbers(&mut out);
+        for name in &authors.names {
+            put_text(&mut out, name);
+        }
+    }
     format!("{PREFIX}{}", base64url_encode(&out))
 }
 
@@ -111,30 +121,47 @@ pub fn decode(token: &str) -> Result<Incident, DecodeError> {
             3 => EventKind::Reopened,
             other => return Err(DecodeError::UnknownEvent(other)),
         };
-        events.push(Event { at, kind });
+        events.push(Event::new(at, kind));
     }
-    // Absent from incidents not started from the probe, and from every one saved before.
-    let probe = if reader.is_done() { None } else { Some(read_probe(&mut reader, started_at)?) };
-    if !reader.is_done() {
-        return Err(DecodeError::TrailingData);
-    }
-    Ok(Incident {
+    let mut incident = Incident {
         id,
         runbook,
         started_at,
         resolved_at,
         severity,
         checks,
+        checked_by: BTreeMap::new(),
         fields,
         field_times,
         variables,
         events,
         next_update_at,
-        probe,
-    })
+        probe: None,
+    };
+    // The optional sections, each at most once and in the order of their tags: absent from
+    // incidents that do not have them, and from every one saved before they existed.
+    let mut last_tag = 0;
+    while !reader.is_done() {
+        let tag = reader.byte()?;
+        if tag <= last_tag {
+            return Err(DecodeError::TrailingData);
+        }
+        last_tag = tag;
+        match tag {
+            PROBE_SECTION => incident.probe = Some(read_probe(&mut reader, started_at)?),
+            AUTHORS_SECTION => {
+                let pending = PendingAuthors::read(&mut reader)?;
+                let names: Vec<String> = (0..pending.names).map(|_| reader.text()).collect::<Result<_, _>>()?;
+                pending.finish(&names, &mut incident)?;
+            }
+            _ => return Err(DecodeError::TrailingData),
+        }
+    }
+    Ok(incident)
 }
 
 const PROBE_SECTION: u8 = 1;
+const AUTHORS_SECTION: u8 = 2;
 
 pub(crate) fn state_byte(state: State) -> u8 {
     match state {
@@ -153,9 +180,6 @@ pub(crate) fn state_of(byte: u8) -> Option<State> {
 }
 
 fn read_probe(reader: &mut Reader, started_at: Timestamp) -> Result<ProbeOutage, DecodeError> {
-    if reader.byte()? != PROBE_SECTION {
-        return Err(DecodeError::TrailingData);
-    }
     let endpoint = reader.text()?;
     let state = state_of(reader.byte()?).ok_or(DecodeError::TrailingData)?;
     let onset = started_at.wrapping_add(reader.signed()?);

@@ -4,6 +4,7 @@
 //!
 //! Pure: decoding any input returns a value or a [`DecodeError`], never a panic.
 
+mod authors;
 pub mod bytes;
 pub mod codec;
 pub mod error;

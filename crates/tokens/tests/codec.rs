@@ -54,6 +54,28 @@ fn an_incident_from_the_probe_keeps_its_outage_and_one_saved_before_reads_withou
 }
 
 #[test]
+fn who_checked_and_who_did_what_round_trips_and_an_incident_nobody_is_named_in_is_written_as_before() {
+    let plain = encode(&sample());
+    let mut live = sample();
+    let first = *live.checks.keys().next().unwrap();
+    live.checked_by.insert(first, "Zoë → on call".into());
+    live.events[0].by = Some("مريم".into());
+    live.events[1].by = Some("Zoë → on call".into());
+    let token = encode(&live);
+    assert!(token.len() > plain.len());
+    assert_eq!(decode(&token), Ok(live.clone()));
+    // A name left for a step since unchecked is not written.
+    let mut unchecked = live.clone();
+    unchecked.checks.remove(&first);
+    let read = decode(&encode(&unchecked)).unwrap();
+    assert!(read.checked_by.is_empty() && read.events[0].by.is_some());
+    // Nobody named: the bytes of before (the golden tests hold them).
+    live.checked_by.clear();
+    live.events.iter_mut().for_each(|e| e.by = None);
+    assert_eq!(encode(&live), plain);
+}
+
+#[test]
 fn bad_tokens_are_refused_with_their_reason() {
     let token = encode(&sample());
     let cases = [
@@ -96,42 +118,53 @@ fn incident_strategy() -> impl Strategy<Value = Incident> {
             proptest::collection::vec("[a-z]{2,8}", 0..5),
             text(),
         )),
+        // Who did what in a live room, in turn for the checks and then the events.
+        proptest::collection::vec(proptest::option::of("[A-Za-zé→مريم😀 ]{1,12}"), 0..60),
     )
-        .prop_map(|((id, runbook, start, resolved, severity), checks, fields, variables, events, next, probe)| {
-            Incident {
-                id,
-                runbook,
-                started_at: start,
-                resolved_at: resolved,
-                severity: severity.filter(|s| !s.is_empty()),
-                checks: checks.into_iter().map(|(id, d)| (StepId(id), start.wrapping_add(d))).collect(),
-                field_times: fields.keys().map(|k| (k.clone(), start)).collect(),
-                fields,
-                variables,
-                events: events
-                    .into_iter()
-                    .map(|(kind, d, text)| Event {
-                        at: start.wrapping_add(d),
-                        kind: match kind {
-                            0 => EventKind::SeverityChanged { to: text },
-                            1 => EventKind::MessageCopied { template: text },
-                            2 => EventKind::Resolved,
-                            _ => EventKind::Reopened,
-                        },
-                    })
-                    .collect(),
-                next_update_at: next.map(|d| start.wrapping_add(d)),
-                probe: probe.map(|(endpoint, state, (onset, declared, recovered), regions, cause)| ProbeOutage {
-                    endpoint,
-                    state: [State::Up, State::Degraded, State::Regional, State::Down][usize::from(state)],
-                    onset: start.wrapping_add(onset),
-                    declared: start.wrapping_add(declared),
-                    recovered: recovered.map(|d| start.wrapping_add(d)),
-                    regions,
-                    cause,
-                }),
-            }
-        })
+        .prop_map(
+            |((id, runbook, start, resolved, severity), checks, fields, variables, events, next, probe, by)| {
+                let checked: Vec<u32> = checks.keys().copied().collect();
+                let checked_by =
+                    checked.iter().zip(&by).filter_map(|(id, by)| Some((StepId(*id), by.clone()?))).collect();
+                let event_by = |n: usize| by.get(checked.len() + n).cloned().flatten();
+                Incident {
+                    id,
+                    runbook,
+                    started_at: start,
+                    resolved_at: resolved,
+                    severity: severity.filter(|s| !s.is_empty()),
+                    checks: checks.into_iter().map(|(id, d)| (StepId(id), start.wrapping_add(d))).collect(),
+                    checked_by,
+                    field_times: fields.keys().map(|k| (k.clone(), start)).collect(),
+                    fields,
+                    variables,
+                    events: events
+                        .into_iter()
+                        .enumerate()
+                        .map(|(n, (kind, d, text))| Event {
+                            at: start.wrapping_add(d),
+                            kind: match kind {
+                                0 => EventKind::SeverityChanged { to: text },
+                                1 => EventKind::MessageCopied { template: text },
+                                2 => EventKind::Resolved,
+                                _ => EventKind::Reopened,
+                            },
+                            by: event_by(n),
+                        })
+                        .collect(),
+                    next_update_at: next.map(|d| start.wrapping_add(d)),
+                    probe: probe.map(|(endpoint, state, (onset, declared, recovered), regions, cause)| ProbeOutage {
+                        endpoint,
+                        state: [State::Up, State::Degraded, State::Regional, State::Down][usize::from(state)],
+                        onset: start.wrapping_add(onset),
+                        declared: start.wrapping_add(declared),
+                        recovered: recovered.map(|d| start.wrapping_add(d)),
+                        regions,
+                        cause,
+                    }),
+                }
+            },
+        )
 }
 
 proptest! {
@@ -158,4 +191,39 @@ proptest! {
         }
         let _ = decode(std::str::from_utf8(&token).unwrap());
     }
+}
+
+/// What the browser and a live room saved with names must read back in every later version.
+#[test]
+fn an_incident_saved_with_names_keeps_reading_back() {
+    let mut incident = Incident::new("gold", "incident-response", 1_795_896_420);
+    incident.toggle_step(StepId(7), 1_795_896_500);
+    incident.checked_by.insert(StepId(7), "Zoë".into());
+    incident.set_severity("SEV1", 1_795_896_600);
+    incident.events[0].by = Some("Ben".into());
+    const GOLDEN: &str =
+        "o1BGdvbGQRaW5jaWRlbnQtcmVzcG9uc2XI0dmwDQAEU0VWMQABBwAAAKABAAABAOgCBFNFVjECAgEHAAAAAAEAAQRab8OrA0Jlbg";
+    assert_eq!(encode(&incident), GOLDEN, "the o1 format changed: old saved incidents must still read");
+    assert_eq!(decode(GOLDEN), Ok(incident));
+}
+
+#[test]
+fn names_pointing_at_nothing_are_damage_and_sections_come_once_in_order() {
+    let mut incident = Incident::new("i", "r", 0);
+    incident.toggle_step(StepId(7), 5);
+    incident.checked_by.insert(StepId(7), "Zoë".into());
+    let token = encode(&incident);
+    let mut bytes = tokens::bytes::base64url_decode(&token[2..]).unwrap();
+    // The authors section: tag 2, 1 name, 1 check (step 7, name 0), 0 events, "Zoë".
+    let at = bytes.iter().rposition(|&b| b == 2).unwrap();
+    assert_eq!(&bytes[at..at + 8], &[2, 1, 1, 7, 0, 0, 0, 0]);
+    let mut to_nothing = bytes.clone();
+    to_nothing[at + 7] = 1; // name index 1 of 1 name
+    assert_eq!(decode(&format!("o1{}", base64url_encode(&to_nothing))), Err(DecodeError::Damaged));
+    let mut unchecked_step = bytes.clone();
+    unchecked_step[at + 3] = 8; // step 8, not checked
+    assert_eq!(decode(&format!("o1{}", base64url_encode(&unchecked_step))), Err(DecodeError::Damaged));
+    let section = bytes[at..].to_vec();
+    bytes.extend(section);
+    assert_eq!(decode(&format!("o1{}", base64url_encode(&bytes))), Err(DecodeError::TrailingData));
 }

@@ -24,7 +24,7 @@ fn a_link_at_the_formats_limits_is_saved_in_a_form_that_reads_back() {
         incident.checks.insert(StepId(0x4000_0000 + n), START + 60);
     }
     for n in 0..10_000i64 {
-        incident.events.push(Event { at: START + 10_000 - n, kind: EventKind::Resolved });
+        incident.events.push(Event::new(START + 10_000 - n, EventKind::Resolved));
     }
     let token = share::encode(&incident, Some(&runbook)).expect("within what a link carries");
     let shared = share::decode(&token, &|_| Some(&runbook)).expect("the link decodes");

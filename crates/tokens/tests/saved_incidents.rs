@@ -75,8 +75,7 @@ fn apply(incident: &mut Incident, action: &Action) {
         Action::MergeLink { events, field_chars, checks } => {
             let mut link = incident.clone();
             link.events.extend(
-                (0..*events)
-                    .map(|i| Event { at: T + i as i64, kind: EventKind::MessageCopied { template: "m".into() } }),
+                (0..*events).map(|i| Event::new(T + i as i64, EventKind::MessageCopied { template: "m".into() })),
             );
             link.fields.insert("pasted".into(), "x".repeat(*field_chars));
             link.field_times.insert("pasted".into(), T + 5);

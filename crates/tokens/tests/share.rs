@@ -269,3 +269,24 @@ fn links_made_with_format_s2_keep_opening() {
     assert_eq!(shared.incident.checks.into_iter().collect::<Vec<_>>(), [(runbook.steps[0].id, START + 300)]);
     assert_eq!(shared.incident.fields["brief description"], "Checkout API returns 502");
 }
+
+/// A live room's incident names who checked a step and who made a timeline entry; a link
+/// taken out of the room keeps them, in this form for good.
+#[test]
+fn a_link_out_of_a_live_room_names_who_did_what_and_keeps_opening() {
+    let runbook = team();
+    let mut incident = Incident::new("gold3", "incident-response", START);
+    incident.set_severity("SEV2", START + 60);
+    incident.toggle_step(runbook.steps[0].id, START + 300);
+    incident.toggle_step(runbook.steps[1].id, START + 360);
+    incident.checked_by.insert(runbook.steps[0].id, "Zoë → on call".into());
+    incident.events[0].by = Some("مريم".into());
+    let token = encode(&incident, Some(&runbook)).expect("fits in a link");
+    const GOLDEN: &str =
+        "s2E3LI0dmwDRQCJ_UJNQwicP06CgAAAQACAQIBInD9OgABAAH7g9oooGx_jVAQpznYQOUu0fpYW9hIieCE4tDRnSoZKHWgAQ33bmXtXUgQGg";
+    assert_eq!(token, GOLDEN, "the s2 format changed: bump the version instead");
+    let shared = decode(GOLDEN, &|_| Some(&runbook)).expect("decodes");
+    assert_eq!(shared.incident.checked_by.get(&runbook.steps[0].id).map(String::as_str), Some("Zoë → on call"));
+    assert_eq!(shared.incident.checked_by.len(), 1, "the second step was checked by nobody named");
+    assert_eq!(shared.incident.events[0].by.as_deref(), Some("مريم"));
+}

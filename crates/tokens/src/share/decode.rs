@@ -12,6 +12,7 @@ use super::flags::Flags;
 use super::format::{field_keys, hash16, minute};
 use super::format::{ESCAPE16, ESCAPE8, MAX_LINK_LEN, MAX_TEXT_TOTAL, PREFIX, PREFIX_V1};
 use super::{probe, text_coder};
+use crate::authors::PendingAuthors;
 use crate::bytes::{fnv1a, open_token, Reader};
 use crate::error::DecodeError;
 
@@ -41,6 +42,7 @@ pub fn decode<'r>(token: &str, find_runbook: &dyn Fn(&str) -> Option<&'r Runbook
     let fields = read_fields(&mut reader, &header)?;
     let variable_count = reader.count()? as usize;
     let events = read_events(&mut reader, &header)?;
+    let authors = if header.flags.authors { Some(PendingAuthors::read(&mut reader)?) } else { None };
 
     let text_count = 2
         + usize::from(header.flags.severity)
@@ -48,7 +50,8 @@ pub fn decode<'r>(token: &str, find_runbook: &dyn Fn(&str) -> Option<&'r Runbook
         + fields.len()
         + fields.iter().filter(|(k, _)| matches!(k, PendingKey::Text)).count()
         + 2 * variable_count
-        + events.iter().filter(|(e, _)| e.is_escaped()).count();
+        + events.iter().filter(|(e, _)| e.is_escaped()).count()
+        + authors.as_ref().map_or(0, |a| a.names);
     let texts = text_coder::decompress(reader.rest(), text_count, MAX_TEXT_TOTAL).ok_or(DecodeError::Damaged)?;
     let mut texts = texts.into_iter();
     let mut next_text = || texts.next().ok_or(DecodeError::Damaged);
@@ -70,13 +73,14 @@ pub fn decode<'r>(token: &str, find_runbook: &dyn Fn(&str) -> Option<&'r Runbook
         bitmap.place(&mut checks);
     }
     let orphaned = checks.keys().filter(|id| !current_steps.iter().any(|s| s.id == **id)).count();
-    let incident = Incident {
+    let mut incident = Incident {
         id,
         runbook: slug,
         started_at: header.started_at,
         resolved_at: header.resolved_at,
         severity,
         checks,
+        checked_by: BTreeMap::new(),
         fields,
         field_times,
         variables,
@@ -84,6 +88,10 @@ pub fn decode<'r>(token: &str, find_runbook: &dyn Fn(&str) -> Option<&'r Runbook
         next_update_at: header.next_update_at,
         probe: outage,
     };
+    if let Some(authors) = authors {
+        let names: Vec<String> = (0..authors.names).map(|_| next_text()).collect::<Result<_, _>>()?;
+        authors.finish(&names, &mut incident)?;
+    }
     Ok(Shared { incident, orphaned, runbook_found: runbook.is_some() })
 }
 
@@ -286,7 +294,7 @@ fn finish_events(
             PendingEvent::Resolved => EventKind::Resolved,
             PendingEvent::Reopened => EventKind::Reopened,
         };
-        events.push(Event { at, kind });
+        events.push(Event::new(at, kind));
     }
     Ok(events)
 }

@@ -6,6 +6,7 @@ use runbook::Runbook;
 use super::flags::Flags;
 use super::format::{field_keys, hash16, minute, ESCAPE16, ESCAPE8, MAX_TEXT_TOTAL, PREFIX};
 use super::{probe, text_coder};
+use crate::authors::Authors;
 use crate::bytes::{base64url_encode, fnv1a, put_varint, zigzag};
 
 /// An incident whose text is more than a link can carry.
@@ -32,12 +33,14 @@ pub fn encode(incident: &Incident, runbook: Option<&Runbook>) -> Result<String, 
     let start_minute = minute(incident.started_at);
     let mut out = Vec::with_capacity(256);
     let mut texts: Vec<&str> = vec![&incident.id, &incident.runbook];
+    let authors = Authors::of(incident);
     put_varint(&mut out, zigzag(incident.started_at));
     let flags = Flags {
         resolved: incident.resolved_at.is_some(),
         next_update: incident.next_update_at.is_some(),
         severity: incident.severity.is_some(),
         probe: incident.probe.is_some(),
+        authors: authors.is_some(),
     };
     out.push(flags.to_byte());
     if let Some(resolved) = incident.resolved_at {
@@ -129,6 +132,11 @@ pub fn encode(incident: &Incident, runbook: Option<&Runbook>) -> Result<String, 
                 put_varint(&mut out, delta);
             }
         }
+    }
+    // Who did what (a live room's incident): the names are the text's last.
+    if let Some(authors) = &authors {
+        authors.put_numbers(&mut out);
+        texts.extend(&authors.names);
     }
     let bytes: usize = texts.iter().map(|t| t.len()).sum();
     if bytes > MAX_TEXT_TOTAL {

@@ -8,19 +8,28 @@ pub struct Flags {
     pub severity: bool,
     /// The outage the incident was started from (`probe.rs`).
     pub probe: bool,
+    /// Who did what in a live room (`crate::authors`), after the events.
+    pub authors: bool,
 }
 
 const RESOLVED: u8 = 1;
 const NEXT_UPDATE: u8 = 2;
 const SEVERITY: u8 = 4;
 const PROBE: u8 = 8;
+const AUTHORS: u8 = 16;
 
 impl Flags {
     pub fn to_byte(self) -> u8 {
-        [(self.resolved, RESOLVED), (self.next_update, NEXT_UPDATE), (self.severity, SEVERITY), (self.probe, PROBE)]
-            .into_iter()
-            .filter(|(set, _)| *set)
-            .fold(0, |byte, (_, bit)| byte | bit)
+        [
+            (self.resolved, RESOLVED),
+            (self.next_update, NEXT_UPDATE),
+            (self.severity, SEVERITY),
+            (self.probe, PROBE),
+            (self.authors, AUTHORS),
+        ]
+        .into_iter()
+        .filter(|(set, _)| *set)
+        .fold(0, |byte, (_, bit)| byte | bit)
     }
 
     /// Unknown bits are ignored, as they always were.
@@ -30,6 +39,7 @@ impl Flags {
             next_update: byte & NEXT_UPDATE != 0,
             severity: byte & SEVERITY != 0,
             probe: byte & PROBE != 0,
+            authors: byte & AUTHORS != 0,
         }
     }
 }
@@ -40,9 +50,9 @@ mod tests {
 
     #[test]
     fn every_combination_of_flags_reads_back_as_written() {
-        for byte in 0..16u8 {
+        for byte in 0..32u8 {
             assert_eq!(Flags::from_byte(byte).to_byte(), byte);
         }
-        assert_eq!(Flags::from_byte(0xF0), Flags::default());
+        assert_eq!(Flags::from_byte(0xE0), Flags::default());
     }
 }
