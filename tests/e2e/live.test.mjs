@@ -148,6 +148,29 @@ describe('the live room in the browser', () => {
     assert.equal(await savedIncident(ben), await savedIncident(ana));
   });
 
+  test('a link to another room for an incident Ana holds asks first; “Not now” joins nothing and a reload goes back to her room', async () => {
+    const id = new URL(ana.url()).pathname.split('/').at(-1);
+    // Anyone who can open a room can make a link naming Ana's incident.
+    const crafted = await fetch(`http://127.0.0.1:${WORKER_PORT}/api/rooms`, { method: 'POST', body: await savedIncident(ana) }).then((r) => r.json());
+    const before = await savedIncident(ana);
+    // (A new page load: a change of fragment alone is not one.)
+    await ana.goto('about:blank');
+    await ana.goto(`${demo.site.origin}/i/${id}#${crafted.fragment}`);
+    const consent = ana.getByRole('group', { name: 'Join the live room' });
+    await consent.getByText('Joining unites your copy with the room’s').waitFor();
+    const meta = () => fetch(`http://127.0.0.1:${WORKER_PORT}/api/rooms/${crafted.room}/meta`, { headers: { authorization: 'Bearer demo-token' } }).then((r) => r.json());
+    assert.equal((await meta()).connections, 0, 'not joined before a yes');
+    await consent.getByRole('button', { name: 'Not now' }).click();
+    await consent.waitFor({ state: 'detached' });
+    assert.equal(await ana.evaluate(() => location.hash), '', 'the address no longer names the room');
+    assert.equal((await meta()).connections, 0);
+    assert.equal(await savedIncident(ana), before, 'her copy is as it was');
+    // Her own room's link, as she had it: rejoined without a question.
+    await ana.goto('about:blank');
+    await ana.goto(link);
+    await liveStatus(ana).filter({ hasText: 'live · 2 here' }).waitFor({ timeout: 20_000 });
+  });
+
   test('a link with a wrong secret says so, and changes nothing', async () => {
     const wrong = await openPage(demo.browser, demo.site.origin);
     await wrong.goto(link.replace(/\.([0-9a-f]{32})$/, `.${'0'.repeat(32)}`));

@@ -33,6 +33,7 @@ pub fn run() -> Result<(), String> {
     report.push_str(&crate::spec::measure()?);
     report.push_str(&crate::serving::declaration(&crate::app::demo_copy(&dist)?)?);
     report.push_str(&render_worker(&worker_sizes));
+    report.push_str(&crate::room_cost::measure()?);
     print!("{report}");
     let path = root().join("docs/benchmarks.md");
     // Measurements of one-off decisions (before/after a change) are written by hand at the

@@ -8,6 +8,7 @@ mod cycles;
 mod dist;
 mod page_load;
 mod process;
+mod room_cost;
 mod runbooks;
 mod serving;
 mod spec;
@@ -46,6 +47,10 @@ fn main() -> ExitCode {
         Some("build") => build_all().map(|_| ()),
         // `bench spec`: only the spec table, printed (the whole run writes docs/benchmarks.md).
         Some("bench") if args.get(1).is_some_and(|a| a == "spec") => spec::measure().map(|table| print!("{table}")),
+        // `bench room`: only the live incident's cost, printed (needs worker/build).
+        Some("bench") if args.get(1).is_some_and(|a| a == "room") => {
+            room_cost::measure().map(|table| print!("{table}"))
+        }
         Some("bench") => bench::run(),
         Some("lint") => runbooks::lint().and_then(|_| lint_modules()),
         Some("help" | "-h" | "--help") => {

@@ -14,6 +14,7 @@ use crate::components::live_panel::{LiveBadge, LivePanel};
 use crate::components::severity_class;
 use crate::doc::{Doc, IncidentRef};
 use crate::state::clock::{now, use_clock};
+use crate::state::live::Live;
 use crate::state::store::Store;
 
 /// What every item of the bar reads: the runbook, the incident, and the summary at this
@@ -40,7 +41,8 @@ pub fn CockpitBar(doc: Doc, incident: IncidentRef) -> impl IntoView {
     let bar = Bar { runbook, incident, store: doc.store, summary };
     // On a phone the cockpit is one row (clock, phase, severity, steps); the rest is one
     // tap away. On wider screens everything shows, wrapping rather than overlapping.
-    let more_open = RwSignal::new(false);
+    // Open at once when the address names a live room that waits for a yes (`LivePanel`).
+    let more_open = RwSignal::new(!Live::joins_without_asking(&incident.id.get_value()));
     view! {
         <section class="cockpit" class:resolved=move || bar.resolved() class:more-open=move || more_open.get() aria-label="Incident">
             <ClockItem bar=bar/>

@@ -20,6 +20,8 @@ pub fn LivePanel(incident: IncidentRef, store: Store) -> impl IntoView {
     let live = expect_context::<Live>();
     let problem = RwSignal::new(None::<String>);
     let opening = RwSignal::new(false);
+    // "Not now" to a room the address named.
+    let declined = RwSignal::new(false);
     let id = incident.id.get_value();
     let id_for_join = id.clone();
     let go_live = {
@@ -52,13 +54,11 @@ pub fn LivePanel(incident: IncidentRef, store: Store) -> impl IntoView {
         <div class="cockpit-item live">
             {move || match live.status.get() {
                 // Not in a room: join the one the address names, else open one.
-                LiveStatus::Off | LiveStatus::Ended(_) => match Live::link_for(&id_for_join) {
+                LiveStatus::Off | LiveStatus::Ended(_) => match Live::link_for(&id_for_join).filter(|_| !declined.get()) {
                     Some(link) if live.status.with_untracked(|s| *s == LiveStatus::Off) => {
                         let id = id_for_join.clone();
-                        view! {
-                            <NameFirst live=live action="Join" ask_at_once=true
-                                on_named=Callback::new(move |()| live.join(store, api, id.clone(), link.clone()))><span/></NameFirst>
-                        }.into_any()
+                        let join = Callback::new(move |()| live.join(store, api, id.clone(), link.clone()));
+                        view! { <JoinConsent live=live join=join declined=declined/> }.into_any()
                     }
                     _ => {
                         let go_live = go_live.clone();
@@ -112,6 +112,25 @@ fn LiveStatusLine(live: Live, status: LiveStatus) -> impl IntoView {
     view! {
         <span class=class role="status" title=move || here().join(", ")>{line}</span>
         {move || live.changed_by.get().map(|name| view! { <span class="live-by">{format!("last change by {name}")}</span> })}
+    }
+}
+
+/// A room the address names, on an incident this browser holds: joined only with a yes,
+/// since this copy and the room's are then united.
+#[component]
+fn JoinConsent(live: Live, join: Callback<()>, declined: RwSignal<bool>) -> impl IntoView {
+    let not_now = move |_| {
+        Live::decline_address();
+        declined.set(true);
+    };
+    view! {
+        <div class="live-consent" role="group" aria-label="Join the live room">
+            <p>"This link opens a live room for this incident. Joining unites your copy with the room’s: your checks and notes go to everyone in it, and theirs come here."</p>
+            <NameFirst live=live action="Join" ask_at_once=false on_named=join>
+                <button type="button" class="secondary join-room">"Join the room"</button>
+            </NameFirst>
+            <button type="button" class="link not-now" on:click=not_now>"Not now"</button>
+        </div>
     }
 }
 
@@ -178,7 +197,9 @@ pub fn JoinRoom(store: Store, id: String, link: RoomLink) -> impl IntoView {
         let (id, link) = (id.clone(), link.clone());
         move || live.join(store, api, id.clone(), link.clone())
     };
-    if live.name.with_untracked(Option::is_some) && live.status.with_untracked(|s| *s == LiveStatus::Off) {
+    // A reload of a room this browser joined goes back in; a room new to it waits for a yes.
+    let known = Live::joins_without_asking(&id);
+    if known && live.name.with_untracked(Option::is_some) && live.status.with_untracked(|s| *s == LiveStatus::Off) {
         join();
     }
     view! {
@@ -188,7 +209,13 @@ pub fn JoinRoom(store: Store, id: String, link: RoomLink) -> impl IntoView {
             {move || match live.status.get() {
                 LiveStatus::Off => {
                     let join = join.clone();
-                    view! { <NameFirst live=live action="Join" ask_at_once=true on_named=Callback::new(move |()| join())><span/></NameFirst> }.into_any()
+                    let as_whom = move || live.name.get().map(|name| view! { <p class="live-as">"You will be shown as " <bdi>{name}</bdi> "."</p> });
+                    view! {
+                        {as_whom}
+                        <NameFirst live=live action="Join" ask_at_once=true on_named=Callback::new(move |()| join())>
+                            <button type="button" class="join-room">"Join the room"</button>
+                        </NameFirst>
+                    }.into_any()
                 }
                 status => view! { <p><LiveStatusLine live=live status=status/></p> }.into_any(),
             }}

@@ -33,7 +33,7 @@ pub fn StepCheck(step: &'static Step, incident: IncidentRef, store: Store) -> im
                 <label for=id.clone() class="checked-at"
                     title=move || checked_by.get().map_or("Checked at".to_string(), |who| format!("Checked by {who}"))>
                     {hh_mm(at, clock.offset_minutes.get())}
-                    {move || checked_by.get().map(|who| view! { " · " <bdi class="checked-by">{who}</bdi> })}
+                    {move || checked_by.get().map(|who| view! { <span class="checked-by">" · "<bdi>{who}</bdi></span> })}
                 </label>
             })}
         </span>

@@ -25,7 +25,8 @@ pub fn IncidentPage() -> impl IntoView {
         store.incidents.with(|list| list.iter().find(|i| i.id == id).map(|i| i.runbook.clone()))
     });
     // The live room the incident is in (from the link, or joined before): rejoined when this
-    // browser holds the incident and a name; otherwise `JoinRoom` asks.
+    // browser holds the incident and a name and was in that room before; otherwise the
+    // cockpit (or `JoinRoom`) asks.
     let live = Live::new();
     provide_context(live);
     on_cleanup(Live::leave);
@@ -34,7 +35,9 @@ pub fn IncidentPage() -> impl IntoView {
     if let (Some(api), Some(link), true) = (
         library::probe_api(),
         room_link.clone(),
-        runbook_slug.get_untracked().is_some() && live.name.get_untracked().is_some(),
+        runbook_slug.get_untracked().is_some()
+            && live.name.get_untracked().is_some()
+            && Live::joins_without_asking(&id.get_untracked()),
     ) {
         live.join(store, api, id.get_untracked(), link);
     }

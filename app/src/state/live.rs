@@ -65,12 +65,22 @@ impl Live {
 
     /// The room of incident `id`: from the address's fragment, else the one it was in.
     pub fn link_for(id: &str) -> Option<RoomLink> {
-        let fragment = window().location().hash().unwrap_or_default();
-        room::capability::from_fragment(&fragment)
-            .or_else(|| {
-                storage::get(&format!("{LINK_PREFIX}{id}")).and_then(|saved| room::capability::from_fragment(&saved))
-            })
-            .map(|(room, secret)| RoomLink { room, secret })
+        in_address().or_else(|| remembered(id)).map(|(room, secret)| RoomLink { room, secret })
+    }
+
+    /// Whether the room of incident `id` is joined without asking: the one this browser was
+    /// in (`room::capability::joins_without_asking`).
+    pub fn joins_without_asking(id: &str) -> bool {
+        room::capability::joins_without_asking(in_address().as_ref(), remembered(id).as_ref())
+    }
+
+    /// Declines the room the address names: the address keeps only the incident.
+    pub fn decline_address() {
+        if let Ok(path) = window().location().pathname() {
+            let _ = window()
+                .history()
+                .and_then(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path)));
+        }
     }
 
     /// The address that joins this incident's room.
@@ -114,6 +124,16 @@ impl Live {
             }
         });
     }
+}
+
+/// The room the address's fragment names.
+fn in_address() -> Option<(String, String)> {
+    room::capability::from_fragment(&window().location().hash().unwrap_or_default())
+}
+
+/// The room this browser was in for incident `id`.
+fn remembered(id: &str) -> Option<(String, String)> {
+    storage::get(&format!("{LINK_PREFIX}{id}")).and_then(|saved| room::capability::from_fragment(&saved))
 }
 
 impl Default for Live {
@@ -379,11 +399,7 @@ mod browser {
                 let id = shared.borrow().id.clone();
                 crate::state::storage::remove(&format!("{}{id}", super::LINK_PREFIX));
                 // Nor kept in the address, which a reload would follow.
-                if let Ok(path) = window().location().pathname() {
-                    let _ = window()
-                        .history()
-                        .and_then(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path)));
-                }
+                Live::decline_address();
                 shared.borrow_mut().socket = None;
             }
             _ => {

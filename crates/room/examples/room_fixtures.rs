@@ -9,6 +9,9 @@ use runbook::steps::StepId;
 use tokens::codec::encode;
 
 fn main() {
+    if let Some(n) = std::env::args().skip_while(|a| a != "--series").nth(1) {
+        return series(n.parse().expect("--series N"));
+    }
     // 2026-01-01: a past start, as any real incident's.
     let start = 1_767_225_600;
     let base = Incident::new("inc-live", "incident-response", start);
@@ -38,4 +41,28 @@ fn main() {
     ];
     let fields: Vec<String> = fixtures.iter().map(|(name, token)| format!("  {name:?}: {token:?}")).collect();
     println!("{{\n{}\n}}", fields.join(",\n"));
+}
+
+/// `--series N`: an incident worked change by change (the room cost bench sends them in
+/// turn): steps checked, a status typed a few words at a time, severity set and resolved.
+fn series(n: usize) {
+    let start = 1_767_225_600;
+    let mut incident = Incident::new("inc-bench", "incident-response", start);
+    let base = encode(&incident);
+    let words = "Checkout API returns 502 for one request in five since the deploy at 14:02 → rolling back é";
+    let mut changes = Vec::with_capacity(n);
+    for i in 0..n {
+        let at = start + 60 + i as i64 * 5;
+        match i % 4 {
+            0 => {
+                let typed: String = words.chars().cycle().take(1 + i % words.chars().count()).collect();
+                incident.set_field("brief description", &typed, at);
+            }
+            1 if i % 40 == 1 => incident.set_severity(["SEV1", "SEV2"][i / 40 % 2], at),
+            _ => incident.set_step(StepId(i as u32), true, at),
+        }
+        changes.push(encode(&incident));
+    }
+    let json = serde_json::json!({ "base": base, "changes": changes });
+    println!("{json}");
 }

@@ -36,6 +36,14 @@ pub fn from_fragment(fragment: &str) -> Option<(String, String)> {
     (is_well_formed(id) && is_well_formed(secret)).then(|| (id.to_string(), secret.to_string()))
 }
 
+/// Whether a browser may join the room at once: the address names no room, or the one this
+/// browser was already in for the incident (a reload). A room it has not been in asks first,
+/// since joining unites this browser's copy with whatever that room holds, and a link can be
+/// made by anyone who can open a room.
+pub fn joins_without_asking(in_address: Option<&(String, String)>, remembered: Option<&(String, String)>) -> bool {
+    in_address.is_none_or(|room| Some(room) == remembered)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -60,6 +68,18 @@ mod tests {
         ] {
             assert_eq!(from_fragment(fragment), None, "{fragment:?}");
         }
+    }
+
+    #[test]
+    fn a_room_this_browser_was_not_in_asks_before_it_is_joined() {
+        let ours = (from_random(&[1; 16]), from_random(&[2; 16]));
+        let theirs = (from_random(&[3; 16]), from_random(&[4; 16]));
+        assert!(joins_without_asking(Some(&ours), Some(&ours)), "a reload rejoins");
+        assert!(joins_without_asking(None, Some(&ours)), "the room it was in, named nowhere else");
+        assert!(!joins_without_asking(Some(&theirs), Some(&ours)), "another room");
+        assert!(!joins_without_asking(Some(&theirs), None), "a first room");
+        let same_room_other_secret = (ours.0.clone(), theirs.1.clone());
+        assert!(!joins_without_asking(Some(&same_room_other_secret), Some(&ours)));
     }
 
     #[test]
