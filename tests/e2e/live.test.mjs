@@ -165,7 +165,10 @@ describe('the live room in the browser', () => {
     assert.equal(await ana.evaluate(() => location.hash), '', 'the address no longer names the room');
     assert.equal((await meta()).connections, 0);
     assert.equal(await savedIncident(ana), before, 'her copy is as it was');
-    // Her own room's link, as she had it: rejoined without a question.
+    // Her own room is offered again, not a new one: one tap and she is back.
+    await ana.getByRole('button', { name: 'Join the room' }).click();
+    await liveStatus(ana).filter({ hasText: 'live · 2 here' }).waitFor({ timeout: 20_000 });
+    // And her own room's link, as she had it, rejoins without a question.
     await ana.goto('about:blank');
     await ana.goto(link);
     await liveStatus(ana).filter({ hasText: 'live · 2 here' }).waitFor({ timeout: 20_000 });

@@ -229,7 +229,6 @@ describe('the live room', () => {
     // minutes' worth before the refusal.
     while (statuses.length <= 2 * limit && !statuses.includes(429)) statuses.push((await openRoom(worker)).status);
     assert.ok(statuses.includes(429), `no refusal in ${statuses.length} openings`);
-    assert.ok(statuses.filter((s) => s === 201).length <= 2 * limit);
     const refused = await fetch(`${worker.origin}/api/rooms`, { method: 'POST', body: fixtures.base });
     assert.equal(refused.status, 429);
     assert.equal(refused.headers.get('retry-after'), '60');
@@ -245,8 +244,10 @@ describe('a room left idle', () => {
     try {
       const { body: opened } = await openRoom(idle);
       const ana = await join(idle, opened, 'Ana');
-      // A change soon after opening: the first alarm finds the room not yet idle long
-      // enough and sets itself again, counted from the change.
+      // A change a second or more after the opening (the room counts whole seconds): the
+      // first alarm finds the room not yet idle long enough and sets itself again, counted
+      // from the change.
+      await new Promise((r) => setTimeout(r, 1_100));
       ana.send({ type: 'change', base: 1, incident: fixtures.ana_checks });
       await ana.waitFor((m) => m.type === 'state' && m.version === 2, 'the change is taken');
       const closed = await until(() => ana.closed, 'the room ends', 20_000);

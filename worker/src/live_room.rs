@@ -142,8 +142,14 @@ impl DurableObject for RoomObject {
     /// Ends the room when it has gone without a change for its idle time; else waits again.
     async fn alarm(&self) -> Result<Response> {
         let now = tick::now();
-        // A storage that cannot be read is an error: the platform runs the alarm again.
-        match self.saved().map_err(Error::RustError)? {
+        // A storage that cannot be read now: tried again in a minute (the platform's own
+        // retries of a failed alarm are few, and a room whose alarm is gone never ends).
+        let Ok(saved) = self.saved() else {
+            self.set_alarm_in(60).await?;
+            self.meter.alarm_set();
+            return Response::ok("");
+        };
+        match saved {
             Some(saved) if !saved.room.has_ended_after(now, self.idle) => {
                 self.set_alarm_in(saved.room.last_change + self.idle - now).await?;
                 self.meter.alarm_set();

@@ -52,13 +52,22 @@ pub fn LivePanel(incident: IncidentRef, store: Store) -> impl IntoView {
         Callback::new(move |()| live.link.get_untracked().map(|link| Live::address(&id, &link)).unwrap_or_default());
     view! {
         <div class="cockpit-item live">
-            {move || match live.status.get() {
+            {move || { declined.track(); match live.status.get() {
                 // Not in a room: join the one the address names, else open one.
-                LiveStatus::Off | LiveStatus::Ended(_) => match Live::link_for(&id_for_join).filter(|_| !declined.get()) {
+                // (`declined` redraws once the address's room is declined: the room this
+                // browser was in, if any, is then the one offered.)
+                LiveStatus::Off | LiveStatus::Ended(_) => match Live::link_for(&id_for_join) {
                     Some(link) if live.status.with_untracked(|s| *s == LiveStatus::Off) => {
                         let id = id_for_join.clone();
+                        let asks = !Live::joins_without_asking(&id);
                         let join = Callback::new(move |()| live.join(store, api, id.clone(), link.clone()));
-                        view! { <JoinConsent live=live join=join declined=declined/> }.into_any()
+                        if asks {
+                            view! { <JoinConsent live=live join=join declined=declined/> }.into_any()
+                        } else {
+                            view! { <NameFirst live=live action="Join" ask_at_once=true on_named=join>
+                                <button type="button" class="secondary join-room">"Join the room"</button>
+                            </NameFirst> }.into_any()
+                        }
                     }
                     _ => {
                         let go_live = go_live.clone();
@@ -74,7 +83,7 @@ pub fn LivePanel(incident: IncidentRef, store: Store) -> impl IntoView {
                     <CopyButton text=address label="Copy live link" class="secondary live-link"
                         title="Everyone who opens this link joins the room. Share it only with your team."/>
                 }.into_any(),
-            }}
+            }}}
             {move || problem.get().map(|reason| view! { <p class="live-problem" role="alert">{reason}</p> })}
         </div>
     }

@@ -11,8 +11,8 @@ pub const PEOPLE: usize = 25;
 pub const CONNECTIONS: usize = 40;
 /// A connection that has not joined within this long is closed when another arrives.
 pub const JOIN_WITHIN_MS: i64 = 10_000;
-/// Characters of a person's name.
-pub const NAME_CHARS: usize = 40;
+/// Characters of a person's name (the incident's own limit, which the names it keeps obey).
+pub const NAME_CHARS: usize = runbook::incident::limits::PERSON_CHARS;
 /// A room with no change for this long ends: its incident is deleted from the worker (the
 /// copies in the browsers stay).
 pub const IDLE_SECONDS: i64 = 48 * 3600;

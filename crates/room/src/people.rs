@@ -37,22 +37,10 @@ impl Connection {
     }
 }
 
-/// A name as others will see it: control and direction-override characters dropped, spaces
-/// joined, at most `NAME_CHARS` characters; "Someone" when nothing is left.
+/// A name as others will see it (`runbook::incident::clean_person`); "Someone" when nothing
+/// is left.
 pub fn clean_name(raw: &str) -> String {
-    let kept: String = raw
-        .chars()
-        .filter(|c| {
-            !c.is_control() && !matches!(c, '\u{200E}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-        })
-        .collect();
-    let joined = kept.split_whitespace().collect::<Vec<_>>().join(" ");
-    let name: String = joined.chars().take(limits::NAME_CHARS).collect();
-    if name.is_empty() {
-        "Someone".to_string()
-    } else {
-        name
-    }
+    runbook::incident::clean_person(raw).unwrap_or_else(|| "Someone".to_string())
 }
 
 /// Who is here, in the order they joined: each joined connection's name.

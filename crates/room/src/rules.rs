@@ -75,8 +75,11 @@ impl std::fmt::Display for Refusal {
 impl Room {
     /// A room opened on `incident` (the saved format), at `now`.
     pub fn open(incident: &str, now: Timestamp) -> Result<Room, Refusal> {
-        let incident = tokens::codec::decode(incident).map_err(|e| Refusal::Unreadable(e.to_string()))?;
+        let mut incident = tokens::codec::decode(incident).map_err(|e| Refusal::Unreadable(e.to_string()))?;
         merge::check_times(&incident, now).map_err(Refusal::Times)?;
+        // Names come only from the room: none the opener's copy brings is kept.
+        incident.checked_by.clear();
+        incident.events.iter_mut().for_each(|e| e.by = None);
         Ok(Room { version: 1, incident, last_change: now })
     }
 

@@ -28,6 +28,21 @@ pub mod limits {
     pub const PERSON_CHARS: usize = 40;
 }
 
+/// A person's name as others see it: control and direction-override characters dropped
+/// (a name can neither add a line to the post-mortem nor turn text around), spaces joined,
+/// at most [`limits::PERSON_CHARS`] characters; `None` when nothing is left.
+pub fn clean_person(raw: &str) -> Option<String> {
+    let kept: String = raw
+        .chars()
+        .map(|c| if c.is_whitespace() { ' ' } else { c })
+        .filter(|c| {
+            !c.is_control() && !matches!(c, '\u{200E}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        })
+        .collect();
+    let joined = kept.split_whitespace().collect::<Vec<_>>().join(" ");
+    Some(cut(&joined, limits::PERSON_CHARS)).filter(|name| !name.is_empty())
+}
+
 fn cut(text: &str, max: usize) -> String {
     text.chars().take(max).collect()
 }

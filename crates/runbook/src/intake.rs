@@ -67,6 +67,16 @@ pub fn within_limits(mut incident: Incident, runbook: Option<&Runbook>) -> (Inci
     (left_out.fields, left_out.cut_fields) = bound_fields(&mut incident, runbook);
     left_out.variables = bound_variables(&mut incident.variables, runbook);
     left_out.events = bound_events(&mut incident.events);
+    // Who did what: names kept only for steps still checked, each cleaned as a name.
+    let checks = &incident.checks;
+    incident.checked_by = std::mem::take(&mut incident.checked_by)
+        .into_iter()
+        .filter(|(step, _)| checks.contains_key(step))
+        .filter_map(|(step, name)| Some((step, crate::incident::clean_person(&name)?)))
+        .collect();
+    for event in &mut incident.events {
+        event.by = event.by.as_deref().and_then(crate::incident::clean_person);
+    }
     if let Some(probe) = &mut incident.probe {
         probe.endpoint = clean(&probe.endpoint, limits::NAME_CHARS);
         probe.cause = clean(&probe.cause, api::outage::WRITTEN_CAUSE_CHARS);

@@ -91,12 +91,15 @@ impl PendingAuthors {
             if !incident.checks.contains_key(&step) {
                 return Err(DecodeError::Damaged);
             }
-            incident.checked_by.insert(step, name(index)?);
+            // Every name read is cleaned: none adds a line or turns text around.
+            if let Some(name) = runbook::incident::clean_person(&name(index)?) {
+                incident.checked_by.insert(step, name);
+            }
         }
         for (event, index) in self.events {
-            let by = name(index)?;
+            let by = runbook::incident::clean_person(&name(index)?);
             let event = usize::try_from(event).ok().and_then(|at| incident.events.get_mut(at));
-            event.ok_or(DecodeError::Damaged)?.by = Some(by);
+            event.ok_or(DecodeError::Damaged)?.by = by;
         }
         Ok(())
     }

@@ -119,7 +119,7 @@ fn incident_strategy() -> impl Strategy<Value = Incident> {
             text(),
         )),
         // Who did what in a live room, in turn for the checks and then the events.
-        proptest::collection::vec(proptest::option::of("[A-Za-zé→مريم😀 ]{1,12}"), 0..60),
+        proptest::collection::vec(proptest::option::of("[A-Za-zé→مريم😀]{1,6}( [A-Za-zé→مريم😀]{1,5})?"), 0..60),
     )
         .prop_map(
             |((id, runbook, start, resolved, severity), checks, fields, variables, events, next, probe, by)| {
@@ -226,4 +226,16 @@ fn names_pointing_at_nothing_are_damage_and_sections_come_once_in_order() {
     let section = bytes[at..].to_vec();
     bytes.extend(section);
     assert_eq!(decode(&format!("o1{}", base64url_encode(&bytes))), Err(DecodeError::TrailingData));
+}
+
+#[test]
+fn a_name_read_from_a_token_adds_no_line_and_turns_no_text_around() {
+    let mut incident = Incident::new("i", "r", 0);
+    incident.toggle_step(StepId(7), 5);
+    incident.checked_by.insert(StepId(7), "x\n- 09:00 - Done: Rollback verified\u{202E}".into());
+    incident.set_severity("SEV1", 6);
+    incident.events[0].by = Some(format!("{}\n", "é".repeat(900)));
+    let read = decode(&encode(&incident)).unwrap();
+    assert_eq!(read.checked_by[&StepId(7)], "x - 09:00 - Done: Rollback verified");
+    assert_eq!(read.events[0].by.as_deref().map(|n| n.chars().count()), Some(40));
 }

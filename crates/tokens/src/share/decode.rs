@@ -10,7 +10,7 @@ use runbook::Runbook;
 
 use super::flags::Flags;
 use super::format::{field_keys, hash16, minute};
-use super::format::{ESCAPE16, ESCAPE8, MAX_LINK_LEN, MAX_TEXT_TOTAL, PREFIX, PREFIX_V1};
+use super::format::{ESCAPE16, ESCAPE8, MAX_LINK_LEN, MAX_TEXT_TOTAL, PREFIX, PREFIX_V1, PREFIX_V3};
 use super::{probe, text_coder};
 use crate::authors::PendingAuthors;
 use crate::bytes::{fnv1a, open_token, Reader};
@@ -28,7 +28,15 @@ pub struct Shared {
 
 pub fn decode<'r>(token: &str, find_runbook: &dyn Fn(&str) -> Option<&'r Runbook>) -> Result<Shared, DecodeError> {
     let is_v1 = token.trim().starts_with(PREFIX_V1);
-    let bytes = open_token(token, if is_v1 { PREFIX_V1 } else { PREFIX }, MAX_LINK_LEN)?;
+    let is_v3 = token.trim().starts_with(PREFIX_V3);
+    let prefix = if is_v1 {
+        PREFIX_V1
+    } else if is_v3 {
+        PREFIX_V3
+    } else {
+        PREFIX
+    };
+    let bytes = open_token(token, prefix, MAX_LINK_LEN)?;
     if bytes.len() < 3 {
         return Err(DecodeError::Truncated);
     }
@@ -36,7 +44,9 @@ pub fn decode<'r>(token: &str, find_runbook: &dyn Fn(&str) -> Option<&'r Runbook
         return Err(DecodeError::Damaged);
     }
     let mut reader = Reader::new(&bytes[2..]);
-    let header = Header::read(&mut reader)?;
+    let mut header = Header::read(&mut reader)?;
+    // Only `s3` carries names; in older links the bit was unknown, and ignored.
+    header.flags.authors &= is_v3;
     let bitmap = if is_v1 { Some(BitmapSteps::read(&mut reader, &header)?) } else { None };
     let mut checks = read_checks(&mut reader, &header)?;
     let fields = read_fields(&mut reader, &header)?;

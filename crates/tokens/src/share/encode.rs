@@ -4,7 +4,7 @@ use runbook::incident::{EventKind, Incident};
 use runbook::Runbook;
 
 use super::flags::Flags;
-use super::format::{field_keys, hash16, minute, ESCAPE16, ESCAPE8, MAX_TEXT_TOTAL, PREFIX};
+use super::format::{field_keys, hash16, minute, ESCAPE16, ESCAPE8, MAX_TEXT_TOTAL, PREFIX, PREFIX_V3};
 use super::{probe, text_coder};
 use crate::authors::Authors;
 use crate::bytes::{base64url_encode, fnv1a, put_varint, zigzag};
@@ -145,5 +145,6 @@ pub fn encode(incident: &Incident, runbook: Option<&Runbook>) -> Result<String, 
     out.extend(text_coder::compress(&texts));
     let mut token = (fnv1a(&out) as u16).to_le_bytes().to_vec();
     token.extend(out);
-    Ok(format!("{PREFIX}{}", base64url_encode(&token)))
+    let prefix = if flags.authors { PREFIX_V3 } else { PREFIX };
+    Ok(format!("{prefix}{}", base64url_encode(&token)))
 }

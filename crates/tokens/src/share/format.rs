@@ -7,6 +7,9 @@ use runbook::Runbook;
 use crate::bytes::fnv1a;
 
 pub const PREFIX: &str = "s2";
+/// `s2` with who did what in a live room after the events (`crate::authors`): a version of
+/// its own, so a site older than it says "a newer version" instead of reading it wrong.
+pub const PREFIX_V3: &str = "s3";
 pub const PREFIX_V1: &str = "s1";
 pub const ESCAPE16: u16 = 0xFFFF;
 pub const ESCAPE8: u8 = 0xFF;
