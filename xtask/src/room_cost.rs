@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 
 use config::cadence::{daily, Shape};
+use config::limits;
 
 use crate::process::{self, root, step};
 
@@ -12,10 +13,10 @@ use crate::process::{self, root, step};
 /// change the site sends (gathered every half second), one phone dropping off twice.
 const CHANGES: usize = 240;
 const PEOPLE: usize = 4;
-/// Free plan, a day: Durable Object requests, rows written, GB-s (Cloudflare's pricing pages).
-const FREE_DO_REQUESTS: f64 = 100_000.0;
-const FREE_ROWS_WRITTEN: f64 = 100_000.0;
-const FREE_GB_S: f64 = 13_000.0;
+/// Free plan, a day: Durable Object requests, rows written, GB-s (`config::limits`).
+const FREE_DO_REQUESTS: f64 = limits::FREE_DO_REQUESTS_PER_DAY as f64;
+const FREE_ROWS_WRITTEN: f64 = limits::FREE_ROWS_WRITTEN_PER_DAY as f64;
+const FREE_GB_S: f64 = limits::FREE_DURATION_GB_S_PER_DAY;
 /// A Durable Object is billed at 128 MB while active.
 const GB: f64 = 0.128;
 /// Alarm runs per room: the first, 48 h after the opening, finds a later change and sets
