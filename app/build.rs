@@ -1,12 +1,28 @@
-//! Embeds every `.md` file under `runbooks/` into the app, and the site settings of
-//! `outpost.toml`: adding a runbook means adding a file. The site then works offline with no
-//! fetches, and cargo rebuilds when either changes.
+//! The site settings of `outpost.toml` for the app, and every `.md` file under `runbooks/`
+//! where the app parses them itself (cfg `embedded_runbooks`): at build time (`ssr`, the
+//! pre-render), natively (tests) and under `cargo xtask dev` (`OUTPOST_EMBED_RUNBOOKS`).
+//! The built site's WebAssembly embeds none: it fetches the files the pre-render publishes
+//! (`tokens::published`), so its size does not grow with the library.
 
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").unwrap());
+    println!("cargo::rustc-check-cfg=cfg(embedded_runbooks)");
+    println!("cargo:rerun-if-env-changed=OUTPOST_EMBED_RUNBOOKS");
+    // And its own outpost.toml (OUTPOST_CONFIG), for the same test site.
+    println!("cargo:rerun-if-env-changed=OUTPOST_CONFIG");
+    let config =
+        std::env::var("OUTPOST_CONFIG").map(PathBuf::from).unwrap_or_else(|_| manifest.join("../outpost.toml"));
+    std::fs::write(out_dir.join("site_settings.rs"), site_config(&config)).unwrap();
+    let in_browser = std::env::var("CARGO_CFG_TARGET_ARCH").is_ok_and(|arch| arch == "wasm32");
+    let ssr = std::env::var_os("CARGO_FEATURE_SSR").is_some();
+    if in_browser && !ssr && std::env::var_os("OUTPOST_EMBED_RUNBOOKS").is_none() {
+        return;
+    }
+    println!("cargo:rustc-cfg=embedded_runbooks");
     // Another folder of runbooks for a site built to test them (`cargo xtask test`'s site of
     // runbook shapes); the team's `runbooks/` otherwise.
     println!("cargo:rerun-if-env-changed=OUTPOST_RUNBOOKS");
@@ -22,12 +38,6 @@ fn main() {
         writeln!(out, "    ({relative:?}, include_str!({:?})),", absolute.display().to_string()).unwrap();
     }
     out.push_str("];\n");
-    // And its own outpost.toml (OUTPOST_CONFIG), for the same test site.
-    println!("cargo:rerun-if-env-changed=OUTPOST_CONFIG");
-    let config =
-        std::env::var("OUTPOST_CONFIG").map(PathBuf::from).unwrap_or_else(|_| manifest.join("../outpost.toml"));
-    out.push_str(&site_config(&config));
-    let out_dir = PathBuf::from(std::env::var("OUT_DIR").unwrap());
     std::fs::write(out_dir.join("runbook_files.rs"), out).unwrap();
 }
 

@@ -30,13 +30,39 @@ pub fn start() {
         mark_ready(&document);
         return;
     };
-    let Ok(fresh) = document.create_element("div") else { return };
-    fresh.set_id("app");
-    let Ok(fresh) = fresh.dyn_into::<web_sys::HtmlElement>() else { return };
-    leptos::mount::mount_to(fresh.clone(), App).forget();
-    // The swap waits for the app's first effects (saved state loading, routed views), so
-    // the page it puts in place is complete.
-    leptos::prelude::set_timeout(move || swap(&document, &prerendered, &fresh), std::time::Duration::ZERO);
+    // Not Leptos's spawner: it is set up by mounting, which waits for this.
+    wasm_bindgen_futures::spawn_local(async move {
+        // The page's own data first (its runbook, or the catalog), fetched since the page
+        // began loading: the app then draws the whole page at once. If it cannot be had,
+        // the pre-rendered page stays, readable, and says why its controls wait.
+        let path = document.location().and_then(|l| l.pathname().ok()).unwrap_or_default();
+        if !library::ready_for(&path).await {
+            say_controls_unavailable(&document);
+            return;
+        }
+        let Ok(fresh) = document.create_element("div") else { return };
+        fresh.set_id("app");
+        let Ok(fresh) = fresh.dyn_into::<web_sys::HtmlElement>() else { return };
+        leptos::mount::mount_to(fresh.clone(), App).forget();
+        // The swap waits for the app's first effects (saved state loading, routed views),
+        // so the page it puts in place is complete.
+        leptos::prelude::set_timeout(move || swap(&document, &prerendered, &fresh), std::time::Duration::ZERO);
+    });
+}
+
+/// The page's data could not be fetched: its text stays readable, and a line says why the
+/// buttons do nothing yet (early.js holds clicks until the app is ready).
+#[cfg(not(feature = "ssr"))]
+fn say_controls_unavailable(document: &web_sys::Document) {
+    let Ok(note) = document.create_element("p") else { return };
+    note.set_class_name("early-note");
+    let _ = note.set_attribute("role", "alert");
+    note.set_text_content(Some(
+        "This page's data could not be loaded, so its buttons do not work yet. Reload when the connection is back.",
+    ));
+    if let Some(body) = document.body() {
+        let _ = body.append_child(&note);
+    }
 }
 
 /// `fresh` (the live app) in place of the pre-rendered page, with what the reader typed

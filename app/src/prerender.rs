@@ -3,6 +3,7 @@
 //! runs it after Trunk, over `dist/index.html` as the page template.
 
 /// The routes to write: `(address, file under dist/, page title)`.
+#[cfg(embedded_runbooks)]
 pub fn routes() -> Vec<(String, String, String)> {
     let title = crate::library::site_title();
     let mut routes = vec![("/".to_string(), "index.html".to_string(), format!("Runbooks · {title}"))];
@@ -17,6 +18,36 @@ pub fn routes() -> Vec<(String, String, String)> {
     // them), and addresses that are not pages at all.
     routes.push(("/404".to_string(), "404.html".to_string(), format!("No page here · {title}")));
     routes
+}
+
+/// The files the browser's app reads instead of parsing markdown (`tokens::published`):
+/// `(path under dist/, bytes)`, one per runbook, the catalog and the search index.
+#[cfg(embedded_runbooks)]
+pub fn published_files() -> Vec<(String, Vec<u8>)> {
+    use tokens::published;
+
+    let site = crate::library::site();
+    let mut files: Vec<(String, Vec<u8>)> = site
+        .library
+        .runbooks
+        .iter()
+        .map(|runbook| (published::runbook_path(&runbook.slug), published::write_runbook(runbook)))
+        .collect();
+    files.push((published::CATALOG_PATH.to_string(), published::write_catalog(&site.catalog)));
+    files.push((published::SEARCH_PATH.to_string(), published::write_search(&site.search)));
+    files.into_iter().map(|(path, bytes)| (path.trim_start_matches('/').to_string(), bytes)).collect()
+}
+
+/// What the page at `path` fetches before the app takes it over, asked for in its `<head>`
+/// so the fetch starts with the page, beside the WebAssembly, not after it.
+pub fn preloads(path: &str) -> String {
+    let file = if path == "/" {
+        Some(tokens::published::CATALOG_PATH.to_string())
+    } else {
+        api::links::runbook_slug(path).map(|slug| tokens::published::runbook_path(&slug))
+    };
+    file.map(|file| format!("<link rel=\"preload\" href=\"{}\" as=\"fetch\" crossorigin>", escape(&file)))
+        .unwrap_or_default()
 }
 
 /// The app as HTML for `path`.
@@ -51,12 +82,16 @@ pub fn render_runbook(runbook: &'static runbook::Runbook) -> String {
     })
 }
 
-/// `template` (Trunk's `index.html`) with the page's title and its pre-rendered body.
-pub fn page(template: &str, title: &str, body: &str) -> Result<String, String> {
+/// `template` (Trunk's `index.html`) with the page's title, what it preloads and its
+/// pre-rendered body.
+pub fn page(template: &str, title: &str, preloads: &str, body: &str) -> Result<String, String> {
     let with_title = match (template.find("<title>"), template.find("</title>")) {
-        (Some(start), Some(end)) if start < end => {
-            format!("{}<title>{}</title>{}", &template[..start], escape(title), &template[end + "</title>".len()..])
-        }
+        (Some(start), Some(end)) if start < end => format!(
+            "{}<title>{}</title>{preloads}{}",
+            &template[..start],
+            escape(title),
+            &template[end + "</title>".len()..]
+        ),
         _ => return Err("the page template has no <title>".into()),
     };
     let Some(body_start) = with_title.find("<body>") else {
@@ -67,5 +102,5 @@ pub fn page(template: &str, title: &str, body: &str) -> Result<String, String> {
 }
 
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }

@@ -67,6 +67,7 @@ fn build_into(dist: &std::path::Path, source: Option<(&std::path::Path, &std::pa
             Some((folder, config)) => command.env("OUTPOST_RUNBOOKS", folder).env("OUTPOST_CONFIG", config),
             None => command.env_remove("OUTPOST_RUNBOOKS").env_remove("OUTPOST_CONFIG"),
         };
+        command.env_remove("OUTPOST_EMBED_RUNBOOKS");
         command
     };
     run(with_folder(process::trunk()).args(["build", "--release", "--dist"]).arg(dist))?;
@@ -109,7 +110,9 @@ pub fn dev(library: &Library) -> Result<(), String> {
     // The dev site reads the demo's probe (it has no pre-rendered pages to carry it).
     let probe = crate::dist::ProbeSettings::read(&worker::demo_config(), true)?;
     let mut trunk = process::trunk();
-    trunk.args(["serve", "--address", "127.0.0.1", "--port", "8080"]);
+    // The dev page is not pre-rendered and has no published files beside it: the app
+    // parses the runbooks itself, so an edited runbook shows on the rebuild.
+    trunk.args(["serve", "--address", "127.0.0.1", "--port", "8080"]).env("OUTPOST_EMBED_RUNBOOKS", "1");
     if let Some(api) = &probe.api {
         trunk.env("OUTPOST_PROBE_API", api).env("OUTPOST_ENDPOINTS", probe.endpoints.join(" "));
     }

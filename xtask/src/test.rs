@@ -116,7 +116,23 @@ fn formatting_and_lints() -> Result<(), String> {
         "--",
         "-D",
         "warnings",
-    ]))
+    ]))?;
+    // The app as `cargo xtask dev` builds it: parsing its embedded runbooks itself.
+    process::run(
+        process::cargo()
+            .args([
+                "clippy",
+                "--package",
+                "app",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--quiet",
+                "--",
+                "-D",
+                "warnings",
+            ])
+            .env("OUTPOST_EMBED_RUNBOOKS", "1"),
+    )
 }
 
 fn rust(filter: Option<&str>) -> Result<(), String> {

@@ -34,7 +34,7 @@ fn main() -> ExitCode {
     };
     for (path, file, title) in app::prerender::routes() {
         let html = app::prerender::render(&path);
-        let page = match app::prerender::page(&template, &title, &html) {
+        let page = match app::prerender::page(&template, &title, &app::prerender::preloads(&path), &html) {
             Ok(page) => page,
             Err(error) => {
                 eprintln!("{error}");
@@ -50,6 +50,18 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
         println!("{path} → {file} ({} KB)", html.len() / 1024);
+    }
+    // What the browser's app reads instead of the markdown.
+    for (file, bytes) in app::prerender::published_files() {
+        let target = dist.join(&file);
+        if let Some(parent) = target.parent() {
+            let _ = std::fs::create_dir_all(parent);
+        }
+        if let Err(error) = std::fs::write(&target, &bytes) {
+            eprintln!("{}: {error}", target.display());
+            return ExitCode::FAILURE;
+        }
+        println!("{file} ({:.1} KB)", bytes.len() as f64 / 1024.0);
     }
     ExitCode::SUCCESS
 }

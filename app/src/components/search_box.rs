@@ -8,7 +8,7 @@ use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 use wasm_bindgen::JsCast;
 
-use crate::library::{runbook_href, site};
+use crate::library::{self, runbook_href, Load};
 
 const RESULT_LIMIT: usize = 12;
 
@@ -18,7 +18,19 @@ pub fn SearchBox() -> impl IntoView {
     let selected = RwSignal::new(0usize);
     let open = RwSignal::new(false);
     let input = NodeRef::<Input>::new();
-    let results = Memo::new(move |_| query.with(|q| site().search.search(q, RESULT_LIMIT)));
+    // The index is fetched when the box is first used, not with the page.
+    let results = Memo::new(move |_| {
+        query.with(|q| match q.is_empty() {
+            true => Vec::new(),
+            false => library::search().ready().map(|index| index.search(q, RESULT_LIMIT)).unwrap_or_default(),
+        })
+    });
+    let waiting = Memo::new(move |_| match library::search() {
+        Load::Ready(_) => None,
+        Load::Loading => Some("Loading the search…".to_string()),
+        Load::Missing => Some("Search is not available on this site.".to_string()),
+        Load::Failed(why) => Some(format!("Search could not be loaded: {why}.")),
+    });
     let navigate = use_navigate();
 
     focus_on_slash_key(input);
@@ -76,12 +88,16 @@ pub fn SearchBox() -> impl IntoView {
                     selected.set(0);
                     open.set(true);
                 }
-                on:focus=move |_| open.set(true)
+                on:focus=move |_| {
+                    // Fetched now, so it is here by the time a word is typed.
+                    let _ = library::search();
+                    open.set(true)
+                }
                 on:keydown=on_keydown
             />
             <kbd class="search-hint" aria-hidden="true">"/"</kbd>
             <Show when=move || open.get() && !query.with(String::is_empty)>
-                <SearchResults results=results selected=selected on_pick=close/>
+                <SearchResults results=results waiting=waiting selected=selected on_pick=close/>
             </Show>
         </div>
     }
@@ -90,6 +106,7 @@ pub fn SearchBox() -> impl IntoView {
 #[component]
 fn SearchResults(
     results: Memo<Vec<Hit>>,
+    waiting: Memo<Option<String>>,
     selected: RwSignal<usize>,
     on_pick: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
@@ -97,6 +114,9 @@ fn SearchResults(
         <div class="search-results" role="listbox" aria-label="Search results">
             {move || {
                 let hits = results.get();
+                if let Some(note) = waiting.get() {
+                    return view! { <p class="search-empty" role="status">{note}</p> }.into_any();
+                }
                 if hits.is_empty() {
                     return view! { <p class="search-empty">"No runbook mentions that."</p> }.into_any();
                 }

@@ -2,14 +2,15 @@
 
 use leptos::prelude::*;
 use runbook::actions;
+use runbook::catalog::CatalogEntry;
 use runbook::clock::hh_mm;
 use runbook::cockpit::progress;
 use runbook::incident::Incident;
-use runbook::Runbook;
 
 use crate::components::probe_status::ProbeStrip;
 use crate::components::severity_class;
-use crate::library::{self, runbook_href, site};
+use crate::library::{self, runbook_href, Load};
+use crate::routes::runbook::{Opening, Unreadable};
 use crate::state::clock::use_clock;
 use crate::state::store::use_store;
 
@@ -17,17 +18,22 @@ use crate::state::store::use_store;
 pub fn HomePage() -> impl IntoView {
     #[cfg(not(feature = "ssr"))]
     document().set_title(&format!("Runbooks · {}", library::site_title()));
-    let runbooks = &site().library.runbooks;
     view! {
         <section class="page home">
             <IncidentList/>
             <ProbeStrip/>
             <h1 class="page-title">"Runbooks"</h1>
             <p class="lede">"Open the runbook for what is happening, or press " <kbd>"/"</kbd> " to search every step."</p>
-            {if runbooks.is_empty() {
-                view! { <p class="empty">"No runbooks yet: add a markdown file to the runbooks/ folder."</p> }.into_any()
-            } else {
-                view! { <ul class="runbook-list">{runbooks.iter().map(runbook_card).collect_view()}</ul> }.into_any()
+            {move || match library::catalog() {
+                Load::Ready(catalog) if catalog.runbooks.is_empty() => {
+                    view! { <p class="empty">"No runbooks yet: add a markdown file to the runbooks/ folder."</p> }.into_any()
+                }
+                Load::Ready(catalog) => {
+                    view! { <ul class="runbook-list">{catalog.runbooks.iter().map(runbook_card).collect_view()}</ul> }.into_any()
+                }
+                Load::Loading => view! { <Opening what="the list of runbooks"/> }.into_any(),
+                Load::Missing => view! { <Unreadable what="The list of runbooks" why="the site has no list of its runbooks".to_string()/> }.into_any(),
+                Load::Failed(why) => view! { <Unreadable what="The list of runbooks" why=why/> }.into_any(),
             }}
         </section>
     }
@@ -42,10 +48,15 @@ fn IncidentList() -> impl IntoView {
     let open = Memo::new(move |_| lists.with(|(open, _)| open.clone()));
     let recent = Memo::new(move |_| lists.with(|(_, recent)| recent.clone()));
     let card = move |incident: Incident| {
-        let runbook = library::runbook(&incident.runbook);
-        let title = runbook
-            .map_or_else(|| format!("{} (runbook no longer in this site)", incident.runbook), |r| r.title.clone());
-        let steps = runbook.map(|r| progress(r, &incident));
+        // The title from the catalog; the steps once the runbook itself has arrived.
+        let title = match library::catalog().ready().map(|c| c.get(&incident.runbook)) {
+            Some(Some(entry)) => entry.title.clone(),
+            Some(None) => format!("{} (runbook no longer in this site)", incident.runbook),
+            None => incident.runbook.clone(),
+        };
+        let slug = incident.runbook.clone();
+        let for_steps = incident.clone();
+        let steps = move || library::runbook(&slug).ready().map(|r| progress(r, &for_steps));
         let resolved = incident.is_resolved();
         let started = incident.started_at;
         let href = format!("/i/{}", incident.id);
@@ -57,7 +68,7 @@ fn IncidentList() -> impl IntoView {
                     {severity.map(|s| view! { <span class=severity_class(&s)>{s.clone()}</span> })}
                     <span class="incident-title">{title}</span>
                     <span class="incident-meta">{move || format!("started {}", hh_mm(started, clock.offset_minutes.get()))}</span>
-                    {steps.map(|p| view! { <span class="incident-meta">{format!("{}/{} steps", p.done, p.total)}</span> })}
+                    {move || steps().map(|p| view! { <span class="incident-meta">{format!("{}/{} steps", p.done, p.total)}</span> })}
                     <span class="incident-clock">{elapsed}</span>
                 </a>
             </li>
@@ -77,9 +88,9 @@ fn IncidentList() -> impl IntoView {
     }
 }
 
-fn runbook_card(runbook: &'static Runbook) -> impl IntoView {
+fn runbook_card(runbook: &'static CatalogEntry) -> impl IntoView {
     let href = runbook_href(&runbook.slug, None);
-    let scenarios = runbook.scenarios();
+    let scenarios = runbook.scenarios.clone();
     let has_scenarios = !scenarios.is_empty();
     view! {
         <li class="runbook-card">

@@ -8,8 +8,8 @@ use crate::components::live_panel::JoinRoom;
 use crate::components::probe_follow::FollowProbe;
 use crate::doc::variables_from_link;
 use crate::doc::{Doc, IncidentRef};
-use crate::library;
-use crate::routes::runbook::RunbookBody;
+use crate::library::{self, Load};
+use crate::routes::runbook::{Opening, RunbookBody, Unreadable};
 use crate::state::live::Live;
 use crate::state::store::use_store;
 
@@ -45,7 +45,9 @@ pub fn IncidentPage() -> impl IntoView {
         let id = id.get_untracked();
         match runbook_slug.get() {
             Some(slug) => match library::runbook(&slug) {
-                Some(runbook) => {
+                Load::Loading => view! { <Opening what="the incident"/> }.into_any(),
+                Load::Failed(why) => view! { <Unreadable what="This incident's runbook" why=why/> }.into_any(),
+                Load::Ready(runbook) => {
                     let incident = IncidentRef::new(store, id.clone());
                     let doc = Doc::new(runbook, Some(incident), variables_from_link(runbook), store);
                     document().set_title(&format!("Incident · {} · {}", runbook.title, library::site_title()));
@@ -56,7 +58,7 @@ pub fn IncidentPage() -> impl IntoView {
                     }
                     .into_any()
                 }
-                None => view! {
+                Load::Missing => view! {
                     <section class="page narrow problem">
                         <h1>"This incident's runbook is not in this site"</h1>
                         <p>"The incident was run with the runbook " <code>{slug}</code> ", which this site no longer has. Its saved state is kept in this browser."</p>

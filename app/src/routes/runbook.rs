@@ -14,7 +14,7 @@ use crate::components::outage_panel::OutageFromLink;
 use crate::components::probe_status::RunbookProbe;
 use crate::components::toc::TableOfContents;
 use crate::doc::{variables_from_link, Doc};
-use crate::library;
+use crate::library::{self, Load};
 use crate::routes::not_found::NotFound;
 use crate::state::clock::{now, use_clock};
 use crate::state::store::{new_incident_id, use_store, Store};
@@ -26,8 +26,29 @@ pub fn RunbookPage() -> impl IntoView {
     // `/r/<slug>` there): the trailing slash is part of the address, not of the slug.
     let slug = Memo::new(move |_| params.with(|p| p.get("slug").unwrap_or_default().trim_end_matches('/').to_string()));
     move || match library::runbook(&slug.get()) {
-        Some(runbook) => view! { <ReadRunbook runbook=runbook/> }.into_any(),
-        None => view! { <NotFound/> }.into_any(),
+        Load::Ready(runbook) => view! { <ReadRunbook runbook=runbook/> }.into_any(),
+        Load::Missing => view! { <NotFound/> }.into_any(),
+        Load::Loading => view! { <Opening what="the runbook"/> }.into_any(),
+        Load::Failed(why) => view! { <Unreadable what="This runbook" why=why/> }.into_any(),
+    }
+}
+
+/// While a page's file is on its way (the first visit's page waits for it before the app
+/// shows, so this is seen only when moving to another page).
+#[component]
+pub fn Opening(what: &'static str) -> impl IntoView {
+    view! { <p class="page narrow opening-note" role="status">{format!("Opening {what}…")}</p> }
+}
+
+/// A page's file could not be read: why, and what to do.
+#[component]
+pub fn Unreadable(what: &'static str, why: String) -> impl IntoView {
+    view! {
+        <section class="page narrow problem" role="alert">
+            <h1>{format!("{what} could not be opened")}</h1>
+            <p>{format!("Because {why}.")}</p>
+            <p><button type="button" on:click=|_| { let _ = window().location().reload(); }>"Reload the page"</button></p>
+        </section>
     }
 }
 

@@ -55,7 +55,12 @@ pub fn SharedLinkPage() -> impl IntoView {
     // An effect, not the view: opening a link saves and navigates, and a second link pasted
     // into the same tab changes only the fragment.
     Effect::new(move |_| {
-        if let Some(shown) = arrive(store, &location.hash.get(), open) {
+        let fragment = location.hash.get();
+        // Run again when the runbook arrives.
+        if runbook_on_its_way(&fragment) {
+            return;
+        }
+        if let Some(shown) = arrive(store, &fragment, open) {
             outcome.set(Some(shown));
         }
     });
@@ -71,16 +76,29 @@ pub fn SharedLinkPage() -> impl IntoView {
     }
 }
 
+/// Whether the runbook the link names is still being fetched: the link is read once it is
+/// here (its steps decide where the link's checks go).
+fn runbook_on_its_way(fragment: &str) -> bool {
+    let token = share::token_from_fragment(fragment);
+    let loading = std::cell::Cell::new(false);
+    let _ = share::decode(&token, &|slug| {
+        let load = library::runbook(slug);
+        loading.set(load.is_loading());
+        load.ready()
+    });
+    loading.get()
+}
+
 /// Opens the link in `fragment`: saved and opened at once when that is all it can mean
 /// (`None`), or what to show instead.
 fn arrive(store: Store, fragment: &str, open: Callback<String>) -> Option<Outcome> {
     let token = share::token_from_fragment(fragment);
-    let shared = match share::decode(&token, &|slug| library::runbook(slug)) {
+    let shared = match share::decode(&token, &|slug| library::runbook(slug).ready()) {
         Err(error) => return Some(Outcome::Unreadable(capitalise(&error.to_string()))),
         Ok(shared) if !shared.runbook_found => return Some(Outcome::UnknownRunbook(shared.incident.runbook)),
         Ok(shared) => shared,
     };
-    let runbook = library::runbook(&shared.incident.runbook);
+    let runbook = library::runbook(&shared.incident.runbook).ready();
     let received = actions::receive(shared.incident, runbook, &|id| store.incident(id), now());
     let note = Note { orphaned: received.orphaned, left_out: received.left_out.words() };
     let incoming = received.incident;
@@ -113,7 +131,7 @@ fn merge_into_local(
     shown: RwSignal<MergeReport>,
     open: Callback<String>,
 ) {
-    let runbook = library::runbook(&incoming.runbook);
+    let runbook = library::runbook(&incoming.runbook).ready();
     let mut outcome = None;
     store.update(&incoming.id, |local| {
         outcome = match actions::arrival(Some(local), incoming, runbook, now()) {

@@ -17,6 +17,13 @@ pub fn runbook_path(slug: &str, anchor: Option<&str>) -> String {
     }
 }
 
+/// The runbook a site path is the page of (`/r/<slug>/`, also without the slash), the
+/// inverse of [`runbook_path`]; `None` for any other page.
+pub fn runbook_slug(path: &str) -> Option<String> {
+    let slug = path.strip_prefix("/r/")?.trim_end_matches('/');
+    (!slug.is_empty()).then(|| slug.to_string())
+}
+
 /// An endpoint's `runbook = "slug#anchor"` setting as `(slug, anchor)`; the anchor may be
 /// empty.
 pub fn split_link(link: &str) -> (&str, &str) {
@@ -51,6 +58,15 @@ pub fn outage_url(site_url: &str, link: &str, hosts: &BTreeMap<String, String>, 
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn runbook_slug_reads_back_the_path_of_a_runbook_and_nothing_else() {
+        assert_eq!(runbook_slug(&runbook_path("db/failover", None)).as_deref(), Some("db/failover"));
+        assert_eq!(runbook_slug("/r/deploy").as_deref(), Some("deploy"));
+        for other in ["/", "/r/", "/r//", "/i/abc", "/s", "/rr/x/"] {
+            assert_eq!(runbook_slug(other), None, "{other}");
+        }
+    }
+
     use super::*;
 
     #[test]

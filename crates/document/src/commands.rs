@@ -1,7 +1,7 @@
 //! Shell code blocks as groups of commands: each group (split at blank lines) is one step,
 //! labelled by its leading `# comment`.
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CommandGroup {
     /// The leading comment without `#`: "Check recent logs for errors".
     pub label: Option<String>,

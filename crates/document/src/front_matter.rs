@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use crate::diagnostic::Diagnostic;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FrontMatter {
     pub title: Option<String>,
     pub description: Option<String>,
@@ -22,7 +22,7 @@ pub struct FrontMatter {
     pub other: Vec<(String, Value)>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Value {
     Text(String),
     List(Vec<String>),

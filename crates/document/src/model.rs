@@ -6,7 +6,7 @@ use crate::diagnostic::Diagnostic;
 use crate::front_matter::FrontMatter;
 
 /// One runbook file, parsed: its text as blocks, and what is wrong with it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Document {
     /// Route name, from the file name: `incident-response.md` → `incident-response`.
     pub slug: String,
@@ -27,7 +27,7 @@ pub struct Document {
 }
 
 /// A heading as listed in the table of contents and the search index.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct HeadingRef {
     pub level: u8,
     pub text: String,
@@ -35,7 +35,7 @@ pub struct HeadingRef {
     pub line: u32,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Block {
     Heading(Heading),
     Paragraph(Vec<Inline>),
@@ -53,7 +53,7 @@ pub enum Block {
     Html(String),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Details {
     /// Open at first (`<details open>`).
     pub open: bool,
@@ -61,7 +61,7 @@ pub struct Details {
     pub blocks: Vec<Block>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Quote {
     /// GitHub alert kind for `> [!WARNING]` quotes.
     pub callout: Option<Callout>,
@@ -71,7 +71,7 @@ pub struct Quote {
     pub blocks: Vec<Block>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Callout {
     Note,
     Tip,
@@ -80,7 +80,7 @@ pub enum Callout {
     Caution,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Heading {
     pub level: u8,
     pub content: Vec<Inline>,
@@ -88,14 +88,14 @@ pub struct Heading {
     pub line: u32,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct List {
     /// `Some(n)` for an ordered list starting at `n`.
     pub start: Option<u64>,
     pub items: Vec<ListItem>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListItem {
     /// `Some(checked)` for a task item `- [ ]` / `- [x]`.
     pub task: Option<bool>,
@@ -103,7 +103,7 @@ pub struct ListItem {
     pub line: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CodeBlock {
     /// The info string's first word (`bash`, `markdown`), if any.
     pub lang: Option<String>,
@@ -114,7 +114,7 @@ pub struct CodeBlock {
     pub groups: Vec<CommandGroup>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Alignment {
     None,
     Left,
@@ -122,7 +122,7 @@ pub enum Alignment {
     Right,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Table {
     pub alignments: Vec<Alignment>,
     pub header: Vec<Vec<Inline>>,
@@ -130,13 +130,13 @@ pub struct Table {
     pub line: u32,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FootnoteDefinition {
     pub label: String,
     pub blocks: Vec<Block>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Inline {
     Text(String),
     Code(String),
@@ -154,13 +154,13 @@ pub enum Inline {
     Html(String),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Tagged {
     pub tag: InlineTag,
     pub content: Vec<Inline>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum InlineTag {
     /// A key to press.
     Kbd,
@@ -172,7 +172,7 @@ pub enum InlineTag {
     Mark,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Link {
     pub target: LinkTarget,
     pub title: String,
@@ -181,7 +181,7 @@ pub struct Link {
 }
 
 /// Where a link goes, resolved against the runbooks the site has.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum LinkTarget {
     /// `https://…`, `mailto:…`: leaves the site.
     External(String),
@@ -198,7 +198,7 @@ pub enum LinkTarget {
     Unsafe { href: String },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Image {
     pub src: ImageSource,
     pub alt: String,
@@ -221,7 +221,7 @@ impl Image {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ImageSource {
     /// `https://…` or a `data:image/…` URL.
     Url(String),

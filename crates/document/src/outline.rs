@@ -12,7 +12,7 @@ pub struct Section<'a> {
 
 /// A situation a runbook has a ready answer for, such as "Complete Service Outage (SEV1)":
 /// listed on the home page so the right page is one click away.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Scenario {
     /// The heading without its severity tag: "Complete Service Outage".
     pub title: String,

@@ -9,7 +9,8 @@ use crate::model::Document;
 use crate::text::blocks_text;
 
 /// One searchable unit: a runbook's section (or its opening, before any heading).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(from = "Section", into = "Section")]
 struct Entry {
     slug: String,
     runbook_title: String,
@@ -22,7 +23,41 @@ struct Entry {
     text_folded: Folded,
 }
 
-#[derive(Debug, Clone, Default)]
+/// What a published index holds of an entry: its text. The folded copies are larger than
+/// the text and follow from it, so they are made again when the index is read.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Section {
+    slug: String,
+    runbook_title: String,
+    heading: String,
+    anchor: Option<String>,
+    text: String,
+}
+
+impl From<Section> for Entry {
+    fn from(section: Section) -> Entry {
+        let Section { slug, runbook_title, heading, anchor, text } = section;
+        Entry {
+            heading_folded: Folded::new(&heading),
+            title_folded: Folded::new(&runbook_title),
+            text_folded: Folded::new(&text),
+            slug,
+            runbook_title,
+            heading,
+            anchor,
+            text,
+        }
+    }
+}
+
+impl From<Entry> for Section {
+    fn from(entry: Entry) -> Section {
+        let Entry { slug, runbook_title, heading, anchor, text, .. } = entry;
+        Section { slug, runbook_title, heading, anchor, text }
+    }
+}
+
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct SearchIndex {
     entries: Vec<Entry>,
 }
@@ -53,16 +88,13 @@ impl SearchIndex {
                 }
                 blocks_text(section.blocks, &mut text);
                 let heading = section.heading.map(|h| crate::text::plain_text(&h.content)).unwrap_or_default();
-                entries.push(Entry {
+                entries.push(Entry::from(Section {
                     slug: runbook.slug.clone(),
                     runbook_title: runbook.title.clone(),
                     anchor: section.heading.map(|h| h.anchor.clone()),
-                    heading_folded: Folded::new(&heading),
-                    title_folded: Folded::new(&runbook.title),
-                    text_folded: Folded::new(&text),
                     heading,
                     text,
-                });
+                }));
             }
         }
         SearchIndex { entries }

@@ -1,7 +1,7 @@
 //! Durations as runbooks write them in severity and escalation tables.
 
 /// A response time or escalation delay from a table cell.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Deadline {
     /// "Immediate", "Immediately", "Now": due at once.
     Immediate,

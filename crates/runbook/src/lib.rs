@@ -7,6 +7,7 @@
 //! without phases or severities simply has none.
 
 pub mod actions;
+pub mod catalog;
 pub mod clock;
 pub mod cockpit;
 pub mod cockpit_summary;
@@ -37,7 +38,7 @@ use crate::variables::Variable;
 /// A runbook for incident mode: the document as written, and everything derived from it.
 /// It dereferences to its [`Document`], so `runbook.title` and `runbook.blocks` read as the
 /// document's.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Runbook {
     pub document: Document,
     pub phases: Vec<Phase>,

@@ -3,7 +3,7 @@
 
 use document::model::HeadingRef;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Phase {
     /// "Detection & Triage": the heading without its number and window.
     pub title: String,
@@ -16,7 +16,7 @@ pub struct Phase {
 }
 
 /// Seconds since the incident started.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Window {
     pub start: u64,
     /// `None` for an open-ended window ("30+ minutes").

@@ -8,7 +8,7 @@ use crate::duration::{parse_deadline, Deadline};
 use document::model::{Block, Inline, Table};
 use document::text::plain_text;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SeverityLevel {
     /// As written in the table: `SEV1`, `P2`, `Critical`.
     pub key: String,
@@ -19,7 +19,7 @@ pub struct SeverityLevel {
     pub examples: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct EscalationRule {
     pub level: String,
     pub after_text: String,
@@ -28,7 +28,7 @@ pub struct EscalationRule {
 }
 
 /// The severity picker's levels (most severe first, as tables list them) and escalation rules.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Severities {
     pub levels: Vec<SeverityLevel>,
     pub escalation: Vec<EscalationRule>,

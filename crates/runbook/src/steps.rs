@@ -14,7 +14,7 @@ use document::text::plain_text;
 use crate::phases::Phase;
 
 /// Stable across edits of other steps: a hash of the step's section and its own text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct StepId(pub u32);
 
 impl StepId {
@@ -31,7 +31,7 @@ impl fmt::Display for StepId {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum StepKind {
     Task,
     Item,
@@ -39,13 +39,13 @@ pub enum StepKind {
 }
 
 /// Where a step is drawn: a list item (by its line) or a command group of a code block.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum StepLocation {
     ListItem { line: u32 },
     Command { block_line: u32, group: usize },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Step {
     pub id: StepId,
     pub kind: StepKind,

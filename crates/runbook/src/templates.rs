@@ -5,7 +5,7 @@ use document::commands::is_shell;
 use document::model::{Block, CodeBlock};
 use document::text::plain_text;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Template {
     /// What the runbook calls it: "Post-mortem template", "Update communication".
     pub title: String,
@@ -16,7 +16,7 @@ pub struct Template {
     pub is_post_mortem: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Segment {
     Text(String),
     Field(Field),
@@ -24,7 +24,7 @@ pub enum Segment {
     Timeline(String),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Field {
     /// Fields with the same key share one value across all templates: "brief description".
     pub key: String,
@@ -33,7 +33,7 @@ pub struct Field {
     pub kind: FieldKind,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum FieldKind {
     Text,
     /// `SEV[1-4]`: follows the incident's severity.

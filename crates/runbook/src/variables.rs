@@ -16,7 +16,7 @@ use document::commands::is_shell;
 use document::model::Block;
 use shell::{assigned_names, identifier_len, is_identifier_char, reference_at, shell_references, SHELL_NAMES};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Variable {
     /// `EC2_HOST`, or `commit-hash` for `<commit-hash>`.
     pub name: String,
@@ -27,7 +27,7 @@ pub struct Variable {
 
 /// What a placeholder is to the reader: the hosts panel lists hosts as hosts, and the other
 /// placeholders as fields to fill in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Role {
     /// Stands where a host stands, by its name or its place in a command.
     Host,

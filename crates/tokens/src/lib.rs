@@ -8,6 +8,7 @@ mod authors;
 pub mod bytes;
 pub mod codec;
 pub mod error;
+pub mod published;
 pub mod share;
 
 pub use error::DecodeError;

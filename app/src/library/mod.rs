@@ -1,41 +1,28 @@
-//! The site's runbooks, parsed once at start-up from the markdown embedded by build.rs.
+//! The site's runbooks and settings.
+//!
+//! A built site's browser never parses markdown: each runbook comes from the file the build
+//! published for it (`tokens::published`), fetched when a page first needs it (`fetched`).
+//! At build time (`ssr`), in native tests and under `cargo xtask dev`, every runbook is
+//! parsed from the markdown build.rs embedded (`embedded`). Both answer with [`Load`], so
+//! the views are the same.
 
 use std::sync::OnceLock;
 
-use document::search::SearchIndex;
-use runbook::{Library, Runbook};
+#[cfg(embedded_runbooks)]
+mod embedded;
+#[cfg(not(embedded_runbooks))]
+mod fetched;
 
-mod embedded {
-    include!(concat!(env!("OUT_DIR"), "/runbook_files.rs"));
-}
+#[cfg(embedded_runbooks)]
+pub use embedded::{catalog, ready_for, runbook, search, site};
+#[cfg(not(embedded_runbooks))]
+pub use fetched::{catalog, ready_for, runbook, search};
 
-pub struct Site {
-    pub library: Library,
-    pub search: SearchIndex,
-}
+mod load;
+mod settings;
 
-pub fn site() -> &'static Site {
-    static SITE: OnceLock<Site> = OnceLock::new();
-    SITE.get_or_init(|| {
-        let declared: Vec<String> = variable_defaults().map(|(name, _)| name.to_string()).collect();
-        let library = runbook::library("runbooks", embedded::RUNBOOK_FILES.iter().copied(), &declared);
-        let search = SearchIndex::build(library.documents());
-        Site { library, search }
-    })
-}
-
-pub fn runbook(slug: &str) -> Option<&'static Runbook> {
-    site().library.get(slug)
-}
-
-/// Host values from outpost.toml's `[variables]`.
-pub fn variable_defaults() -> impl Iterator<Item = (&'static str, &'static str)> {
-    embedded::VARIABLE_DEFAULTS.iter().copied()
-}
-
-pub fn site_title() -> &'static str {
-    embedded::SITE_TITLE
-}
+pub use load::Load;
+pub use settings::{site_title, variable_defaults};
 
 /// The in-site address of a runbook, optionally at a heading.
 pub fn runbook_href(slug: &str, anchor: Option<&str>) -> String {
