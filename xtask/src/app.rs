@@ -71,6 +71,14 @@ fn build_into(dist: &std::path::Path, source: Option<(&std::path::Path, &std::pa
         command
     };
     run(with_folder(process::trunk()).args(["build", "--release", "--dist"]).arg(dist))?;
+    let linked = root().join("target/wasm32-unknown-unknown/release/app.wasm");
+    let linked = std::fs::read(&linked).map_err(|e| format!("{}: {e}", linked.display()))?;
+    if let Some(name) = markdown_parser_in(&linked) {
+        return Err(format!(
+            "the site's WebAssembly links the markdown parser ({name}): the browser must read the files the \
+             pre-render publishes (app/src/library/fetched.rs), never parse markdown"
+        ));
+    }
     crate::dist::externalize_boot_script(dist)?;
     step("pre-rendering every page");
     run(with_folder(process::cargo())
@@ -92,6 +100,16 @@ fn build_into(dist: &std::path::Path, source: Option<(&std::path::Path, &std::pa
         crate::dist::finish(dist, &probe)?;
     }
     Ok(())
+}
+
+/// The markdown parser's crate, if the linked WebAssembly (before wasm-bindgen, with its
+/// function names) holds any of its code.
+fn markdown_parser_in(wasm: &[u8]) -> Option<&'static str> {
+    // The parser's own crate, and the front matter reader (`document::front_matter::split`);
+    // the model's types (their drop code) stay and are fine.
+    ["pulldown_cmark", "front_matter5split"]
+        .into_iter()
+        .find(|name| wasm.windows(name.len()).any(|w| w == name.as_bytes()))
 }
 
 /// The site with live rebuilds, and the edge probe under workerd probing the bundled demo
@@ -121,4 +139,17 @@ pub fn dev(library: &Library) -> Result<(), String> {
         let _ = child.kill();
     }
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::markdown_parser_in;
+
+    #[test]
+    fn a_linked_markdown_parser_is_found_by_its_function_names() {
+        assert_eq!(markdown_parser_in(b"\0asm..._ZN14pulldown_cmark5parse6Parser3new17h"), Some("pulldown_cmark"));
+        assert_eq!(markdown_parser_in(b"\0asm..._ZN8document12front_matter5split17h"), Some("front_matter5split"));
+        assert_eq!(markdown_parser_in(b"\0asm..._ZN6tokens9published4read17h"), None);
+        assert_eq!(markdown_parser_in(b"drop_in_place$LT$document..front_matter..FrontMatter$GT$"), None);
+    }
 }

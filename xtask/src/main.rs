@@ -3,6 +3,7 @@
 
 mod app;
 mod bench;
+mod bench_library;
 mod crate_map;
 mod cycles;
 mod dist;
@@ -29,6 +30,7 @@ usage: cargo xtask <command>
           FILTER picks tests by name (cargo test's filter; Node's --test-name-pattern).
   build   write the deployable site to dist/ and the worker bundle to worker/build/
   bench   measure dist/ sizes and parser speed, and update docs/benchmarks.md
+          (`bench page`, `bench spec`, `bench room`: one table, printed)
   lint    check the runbooks and list what the site would warn about
 ";
 
@@ -50,6 +52,10 @@ fn main() -> ExitCode {
         // `bench room`: only the live incident's cost, printed (needs worker/build).
         Some("bench") if args.get(1).is_some_and(|a| a == "room") => {
             room_cost::measure().map(|table| print!("{table}"))
+        }
+        // `bench page`: only the page-load table, printed (builds the site first).
+        Some("bench") if args.get(1).is_some_and(|a| a == "page") => {
+            build_site().and_then(|dist| page_load::measure(&dist)).map(|table| print!("{table}"))
         }
         Some("bench") => bench::run(),
         Some("lint") => runbooks::lint().and_then(|_| lint_modules()),
