@@ -5,7 +5,9 @@
 // - On 404.html, the page of every address with no file: incidents and share links are
 //   drawn by the app, so until it has loaded the page says "Opening…", not "No page here".
 // - A click on a control before the app is ready is held, said so, and made again on the
-//   same control once the app has taken over the page: no click is lost.
+//   same control once the app has taken over the page: no click is lost. Controls the page
+//   starter handles (`data-starter`: "Start incident", step checkboxes) are its own while it
+//   is ready and the app has not begun taking over.
 (() => {
   const root = document.documentElement;
   root.classList.add('js');
@@ -14,6 +16,8 @@
     document.title = document.title.replace(/^[^·]*·/, 'Opening… ·');
   }
   const ready = () => root.classList.contains('app-ready');
+  const starters = (control) =>
+    control.hasAttribute('data-starter') && root.classList.contains('starter-ready') && !root.classList.contains('app-mounting');
   let held = null;
   let note = null;
 
@@ -21,7 +25,7 @@
     'click',
     (event) => {
       const control = ready() ? null : event.target.closest?.('[data-needs-app]');
-      if (!control) return;
+      if (!control || starters(control)) return;
       event.preventDefault();
       event.stopPropagation();
       held?.control.removeAttribute('aria-busy');
@@ -42,6 +46,17 @@
   );
 
   const watcher = new MutationObserver(() => {
+    // A click held for a control the page starter handles goes through as soon as the
+    // starter is ready, on the same (pre-rendered) control; any other waits for the app.
+    if (held && held.control.isConnected && starters(held.control)) {
+      const control = held.control;
+      held = null;
+      control.removeAttribute('aria-busy');
+      note?.remove();
+      note = null;
+      control.click();
+      return;
+    }
     if (!ready()) return;
     watcher.disconnect();
     note?.remove();

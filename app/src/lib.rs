@@ -35,11 +35,22 @@ pub fn start() {
         // The page's own data first (its runbook, or the catalog), fetched since the page
         // began loading: the app then draws the whole page at once. If it cannot be had,
         // the pre-rendered page stays, readable, and says why its controls wait.
-        let path = document.location().and_then(|l| l.pathname().ok()).unwrap_or_default();
-        if !library::ready_for(&path).await {
-            say_controls_unavailable(&document);
-            return;
+        // The page starter may move the page to another address meanwhile ("Start incident"
+        // on a runbook page): the app waits for the page it will draw.
+        let path = || document.location().and_then(|l| l.pathname().ok()).unwrap_or_default();
+        let mut waited_for = path();
+        loop {
+            if !library::ready_for(&waited_for).await {
+                say_controls_unavailable(&document);
+                return;
+            }
+            if path() == waited_for {
+                break;
+            }
+            waited_for = path();
         }
+        // From here, clicks wait for the app (`early.js`), even on the starter's controls.
+        let _ = document.document_element().map(|root| root.class_list().add_1("app-mounting"));
         let Ok(fresh) = document.create_element("div") else { return };
         fresh.set_id("app");
         let Ok(fresh) = fresh.dyn_into::<web_sys::HtmlElement>() else { return };

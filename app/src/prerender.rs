@@ -62,6 +62,27 @@ pub fn render(path: &str) -> String {
     })
 }
 
+/// The id of the incident an incident page's template is drawn for; the page starter
+/// (`starter/`) shows the template under the real incident's address.
+pub const TEMPLATE_INCIDENT_ID: &str = "template";
+
+/// The incident page "Start incident" opens on `slug`, as HTML, for an incident started at
+/// the epoch with nothing done yet: the page starter shows it the moment the button is
+/// tapped, and the app takes it over when it has loaded. Its one absolute time (the start)
+/// is in `.started-at`, for the starter to write.
+#[cfg(feature = "ssr")]
+pub fn render_incident_template(slug: &str) -> String {
+    use leptos::prelude::*;
+
+    let owner = Owner::new();
+    owner.with(|| {
+        provide_context(leptos_router::location::RequestUrl::new(&format!("/i/{TEMPLATE_INCIDENT_ID}")));
+        let incident = runbook::incident::Incident::new(TEMPLATE_INCIDENT_ID.to_string(), slug.to_string(), 0);
+        provide_context(crate::state::store::Seed(vec![incident]));
+        view! { <crate::App/> }.to_html()
+    })
+}
+
 /// The body of `runbook`'s page as HTML, for any runbook, not only the site's: the whole
 /// build path (markdown → document → runbook → HTML) that `tests/build_path.rs` pushes
 /// arbitrary text through.
@@ -82,12 +103,31 @@ pub fn render_runbook(runbook: &'static runbook::Runbook) -> String {
     })
 }
 
-/// `template` (Trunk's `index.html`) with the page's title, what it preloads and its
-/// pre-rendered body.
-pub fn page(template: &str, title: &str, preloads: &str, body: &str) -> Result<String, String> {
+/// What a page at `path` carries after its body: a runbook page, the incident page its
+/// "Start incident" opens, for the page starter (`render_incident_template`).
+#[cfg(feature = "ssr")]
+pub fn after_body(path: &str) -> String {
+    api::links::runbook_slug(path)
+        .map(|slug| format!("<template id=\"incident-template\">{}</template>", render_incident_template(&slug)))
+        .unwrap_or_default()
+}
+
+/// What a page at `path` adds to its `<head>` besides its preloads: a runbook page runs the
+/// page starter (`starter_head`, the script and preloads `cargo xtask build` made for it).
+pub fn head_extra(path: &str, starter_head: &str) -> String {
+    if api::links::runbook_slug(path).is_some() {
+        starter_head.to_string()
+    } else {
+        String::new()
+    }
+}
+
+/// `template` (Trunk's `index.html`) with the page's title, what it adds to its head (its
+/// preloads), its pre-rendered body and what follows the body (`after_body`).
+pub fn page(template: &str, title: &str, head: &str, body: &str, after: &str) -> Result<String, String> {
     let with_title = match (template.find("<title>"), template.find("</title>")) {
         (Some(start), Some(end)) if start < end => format!(
-            "{}<title>{}</title>{preloads}{}",
+            "{}<title>{}</title>{head}{}",
             &template[..start],
             escape(title),
             &template[end + "</title>".len()..]
@@ -98,7 +138,7 @@ pub fn page(template: &str, title: &str, preloads: &str, body: &str) -> Result<S
         return Err("the page template has no <body>".into());
     };
     let insert_at = body_start + "<body>".len();
-    Ok(format!("{}<div id=\"app\">{body}</div>{}", &with_title[..insert_at], &with_title[insert_at..]))
+    Ok(format!("{}<div id=\"app\">{body}</div>{after}{}", &with_title[..insert_at], &with_title[insert_at..]))
 }
 
 fn escape(text: &str) -> String {

@@ -28,10 +28,10 @@ async function headingsInSource() {
  * Holds every request for the WebAssembly until `release()`: the page as a reader on a slow
  * network sees it before the app has loaded.
  */
-async function holdWasm(page) {
+async function holdWasm(page, pattern = '**/*.wasm') {
   let release;
   const released = new Promise((resolve) => (release = resolve));
-  await page.route('**/*.wasm', async (route) => {
+  await page.route(pattern, async (route) => {
     await released;
     await route.continue();
   });
@@ -70,7 +70,7 @@ describe('pre-rendered pages', () => {
     assert.equal(await page.locator('[data-needs-app]:visible, .search:visible, .hosts:visible').count(), 0);
     assert.match(await page.locator('p.noscript').innerText(), /reads without JavaScript/);
     // Chromium drops the preload of the app's script when scripts are off.
-    assert.deepEqual(page.problems.filter((p) => !/^request failed: .*\/app-[0-9a-f]+\.js$/.test(p)), []);
+    assert.deepEqual(page.problems.filter((p) => !/^request failed: .*\/(app|starter)-[0-9a-f]+\.js$/.test(p)), []);
   });
 
   test('the runbook reads before the WebAssembly arrives, and a click made then goes through once it has', async () => {
@@ -90,6 +90,61 @@ describe('pre-rendered pages', () => {
     await page.locator('.cockpit').waitFor();
     assert.equal(await page.locator('.early-note').count(), 0);
     assert.deepEqual(page.problems, []);
+  });
+
+  test('before the app has loaded, the page starter starts the incident and records its first checks, and the app carries on from them', async () => {
+    const page = await openPage(site.browser, site.server.origin);
+    const release = await holdWasm(page, '**/app-*_bg.wasm');
+    await page.goto(site.server.origin + RUNBOOK, { waitUntil: 'domcontentloaded' });
+    await page.waitForSelector('html.starter-ready');
+    const localTime = () => page.evaluate(() => new Date().toTimeString().slice(0, 5));
+    const before = await localTime();
+    await page.locator('button.start').click();
+    await page.waitForURL(/\/i\/[0-9a-z]{8}$/);
+    const id = new URL(page.url()).pathname.slice(3);
+    assert.equal(await page.locator('html.app-ready').count(), 0, 'the app has not run');
+    assert.equal(await page.title(), 'Incident · Incident Response Runbook · Outpost');
+    await page.locator('.cockpit .started-at').waitFor();
+    const started = await page.locator('.cockpit .started-at').innerText();
+    assert.match(started, /^\d\d:\d\d$/);
+    assert.ok([before, await localTime()].includes(started), `the start (${started}) is now, in local time`);
+    const first = page.locator('.step-check input').first();
+    const second = page.locator('.step-check input').nth(1);
+    await first.check();
+    await second.check();
+    await second.uncheck();
+    await page.locator('.step-check .checked-at').first().waitFor();
+    assert.equal(await page.locator('.step-check .checked-at').count(), 1, 'one step checked, its time beside it');
+    const saved = await page.evaluate((key) => localStorage.getItem(key), `outpost.incident.${id}`);
+    assert.match(saved ?? '', /^o1/, 'the incident is saved where the app reads it');
+    assert.equal(await page.locator('.early-note').count(), 0, 'nothing was held');
+    release();
+    await page.waitForSelector('html.app-ready');
+    assert.equal(new URL(page.url()).pathname, `/i/${id}`);
+    assert.ok(await first.isChecked(), 'the app shows the check made before it');
+    assert.ok(!(await second.isChecked()));
+    assert.equal(await page.locator('.step-check .checked-at').count(), 1);
+    assert.equal(await page.locator('.cockpit .started-at').innerText(), started);
+    // The app's own controls work from the same incident.
+    await page.locator('.step-check input').nth(2).check();
+    await page.waitForFunction(() => document.querySelectorAll('.step-check .checked-at').length === 2);
+    assert.deepEqual(page.problems, []);
+  });
+
+  test('Back from an incident the page starter opened shows the runbook again, and the incident is kept', async () => {
+    const page = await openPage(site.browser, site.server.origin);
+    await holdWasm(page, '**/app-*_bg.wasm');
+    await page.goto(site.server.origin + RUNBOOK, { waitUntil: 'domcontentloaded' });
+    await page.waitForSelector('html.starter-ready');
+    await page.locator('button.start').click();
+    await page.waitForURL(/\/i\//);
+    await page.locator('.step-check input').first().check();
+    await page.goBack();
+    await page.waitForURL((url) => url.pathname === RUNBOOK);
+    await page.locator('article.doc h1').waitFor();
+    assert.equal(await page.locator('.cockpit').count(), 0);
+    const saved = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('outpost.incident.')).length);
+    assert.equal(saved, 1);
   });
 
   test('a copy button clicked before the app is ready copies once it is', async () => {

@@ -80,6 +80,20 @@ fn build_into(dist: &std::path::Path, source: Option<(&std::path::Path, &std::pa
         ));
     }
     crate::dist::externalize_boot_script(dist)?;
+    step("building the page starter");
+    let starter_dist = root().join("target/starter-dist");
+    run(with_folder(process::trunk())
+        .args(["build", "--release", "--dist"])
+        .arg(&starter_dist)
+        .arg(root().join("starter/index.html")))?;
+    let linked = root().join("target/wasm32-unknown-unknown/release/starter.wasm");
+    let linked = std::fs::read(&linked).map_err(|e| format!("{}: {e}", linked.display()))?;
+    if let Some(name) = markdown_parser_in(&linked) {
+        return Err(format!("the page starter links the markdown parser ({name})"));
+    }
+    let starter_head = root().join("target/starter-head.html");
+    std::fs::write(&starter_head, crate::dist::add_starter(dist, &starter_dist)?)
+        .map_err(|e| format!("{}: {e}", starter_head.display()))?;
     step("pre-rendering every page");
     run(with_folder(process::cargo())
         .args([
@@ -94,7 +108,8 @@ fn build_into(dist: &std::path::Path, source: Option<(&std::path::Path, &std::pa
             "prerender",
             "--",
         ])
-        .arg(dist))?;
+        .arg(dist)
+        .arg(&starter_head))?;
     if source.is_none() {
         let probe = crate::dist::ProbeSettings::read(&root().join("outpost.toml"), false)?;
         crate::dist::finish(dist, &probe)?;

@@ -81,6 +81,35 @@ pub fn externalize_boot_script(dist: &Path) -> Result<(), String> {
     write(&index_path, &index)
 }
 
+/// The page starter beside the app: its script and WebAssembly (Trunk's build of
+/// `starter/index.html` in `built`) copied into `dist`, its start-up script moved out as
+/// the app's is, and the `<head>` lines that load it returned, for the runbook pages.
+pub fn add_starter(dist: &Path, built: &Path) -> Result<String, String> {
+    for entry in std::fs::read_dir(built).map_err(|e| format!("{}: {e}", built.display()))?.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with("starter-") && (name.ends_with(".js") || name.ends_with(".wasm")) {
+            std::fs::copy(entry.path(), dist.join(&name)).map_err(|e| format!("{name}: {e}"))?;
+        }
+    }
+    let page = move_inline_script(dist, &read(&built.join("index.html"))?)?;
+    starter_head_lines(&page)
+}
+
+/// What Trunk put in the starter page's `<head>`: its script and preloads.
+fn starter_head_lines(page: &str) -> Result<String, String> {
+    let start = page.find("<head>").ok_or("the page starter's build has no <head>")? + "<head>".len();
+    let end = page.find("</head>").ok_or("the page starter's build has no </head>")?;
+    let lines: Vec<&str> = page[start..end]
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("<script") || l.starts_with("<link"))
+        .collect();
+    if !lines.iter().any(|l| l.contains("starter-")) {
+        return Err("the page starter's build does not load starter-*.js: did Trunk's output change?".into());
+    }
+    Ok(lines.concat())
+}
+
 /// The probe's settings in every page, then the service worker's precache list, `_headers`
 /// and `_redirects`, once every page is written. Running it again with other settings
 /// replaces them (the browser tests make the demo's site this way).

@@ -28,14 +28,20 @@ pub fn measure(dist: &Path) -> Result<String, String> {
          {LIBRARY_SIZE} runbooks (throttled Chromium)"
     ));
     let (slug, heading) = RUNBOOK;
-    let json = process::output(process::node().arg(root().join("tests/bench/page_load.mjs")).args([
-        RUNS.to_string(),
-        heading.to_string(),
-        format!("Outpost={}:/r/{slug}/", dist.display()),
-        format!("mdBook={}:/{slug}.html", book.display()),
-        format!("Outpost {LIBRARY_SIZE}={}:/r/{slug}/", large.display()),
-        format!("mdBook {LIBRARY_SIZE}={}:/{slug}.html", large_book.display()),
-    ]))
+    let json = process::output(
+        process::node()
+            .arg(root().join("tests/bench/page_load.mjs"))
+            .args([
+                RUNS.to_string(),
+                heading.to_string(),
+                format!("Outpost={}:/r/{slug}/", dist.display()),
+                format!("mdBook={}:/{slug}.html", book.display()),
+                format!("Outpost {LIBRARY_SIZE}={}:/r/{slug}/", large.display()),
+                format!("mdBook {LIBRARY_SIZE}={}:/{slug}.html", large_book.display()),
+            ])
+            // Each load as it is measured, and why the script stopped if it did.
+            .stderr(std::process::Stdio::inherit()),
+    )
     .ok_or("the page-load benchmark failed (tests/bench/page_load.mjs)")?;
     let report: serde_json::Value =
         serde_json::from_str(&json).map_err(|e| format!("page-load benchmark output: {e}"))?;
@@ -98,9 +104,10 @@ fn render(report: &serde_json::Value) -> String {
          {cpu}× slower CPU, served brotli (quality 11) by one local server (`tests/bench/page_load.mjs`). Medians. \
          \"Text visible\" is when the runbook's first heading is painted (Element Timing), so text hidden while a web \
          font loads does not count as shown. \"First checkbox works\": \"Start incident\" is tapped the moment it \
-         shows (held until the app is ready), then the incident's first step the moment it can be checked; the time \
-         is when the check is recorded. Bytes are compressed bytes on the wire. Service workers are off, so the \
-         offline copy Outpost fetches after the page works is not counted.\n",
+         shows (held until the page starter or the app is ready), then the incident's first step the moment it \
+         shows; the time is when the check is recorded (— for a load where it was not within a minute). Bytes are \
+         compressed bytes on the wire. Service workers are off, so the offline copy Outpost fetches after the page \
+         works is not counted.\n",
         slug = RUNBOOK.0,
         version = crate::tools::MDBOOK_VERSION,
         runs = report["runs"],

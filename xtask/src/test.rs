@@ -110,6 +110,8 @@ fn formatting_and_lints() -> Result<(), String> {
         "app",
         "--package",
         "worker-probe",
+        "--package",
+        "starter",
         "--target",
         "wasm32-unknown-unknown",
         "--quiet",

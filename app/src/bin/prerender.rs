@@ -1,5 +1,6 @@
-//! `prerender DIST`: writes every route of the site as a complete HTML page into DIST,
-//! over DIST/index.html (Trunk's output) as the template. Run by `cargo xtask build`.
+//! `prerender DIST [STARTER_HEAD]`: writes every route of the site as a complete HTML page
+//! into DIST, over DIST/index.html (Trunk's output) as the template, runbook pages with the
+//! page starter's `<head>` lines from the file STARTER_HEAD. Run by `cargo xtask build`.
 //!
 //! `prerender --markdown IN OUT`: each `IN/*.md`, read as a runbook, drawn as its page's body
 //! into `OUT/*.html`. Run by `cargo xtask bench` to measure what of the CommonMark and GFM
@@ -22,7 +23,7 @@ fn main() -> ExitCode {
         }
     }
     let Some(dist) = std::env::args().nth(1).map(PathBuf::from) else {
-        eprintln!("usage: prerender DIST");
+        eprintln!("usage: prerender DIST [STARTER_HEAD]");
         return ExitCode::from(2);
     };
     let template = match std::fs::read_to_string(dist.join("index.html")) {
@@ -32,9 +33,18 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // The page starter's script and preloads, as `cargo xtask build` made them.
+    let starter_head = match std::env::args().nth(2).map(std::fs::read_to_string).transpose() {
+        Ok(head) => head.unwrap_or_default(),
+        Err(error) => {
+            eprintln!("the page starter's head: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
     for (path, file, title) in app::prerender::routes() {
         let html = app::prerender::render(&path);
-        let page = match app::prerender::page(&template, &title, &app::prerender::preloads(&path), &html) {
+        let head = app::prerender::preloads(&path) + &app::prerender::head_extra(&path, &starter_head);
+        let page = match app::prerender::page(&template, &title, &head, &html, &app::prerender::after_body(&path)) {
             Ok(page) => page,
             Err(error) => {
                 eprintln!("{error}");

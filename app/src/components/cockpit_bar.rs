@@ -79,7 +79,7 @@ fn ClockItem(bar: Bar) -> impl IntoView {
             <span class="cockpit-label">{move || if bar.resolved() { "Resolved after" } else { "Elapsed" }}</span>
             <span class="elapsed" aria-live="off">{elapsed}</span>
             <span class="started">
-                "started " {started}
+                "started " <time class="started-at">{started}</time>
                 <Show when=move || !bar.resolved() && !editing.get()>
                     <button type="button" class="link-button" on:click=move |_| editing.set(true) title="Noticed late? Set when it really started">"edit"</button>
                 </Show>
@@ -253,7 +253,8 @@ fn ResolvedBanner(bar: Bar) -> impl IntoView {
 
 /// The incident as one link, `/s#s2…`, or why its text is too long for one.
 fn share_link(runbook: &'static Runbook, incident: IncidentRef) -> Result<String, String> {
-    let origin = window().location().origin().unwrap_or_default();
+    // Drawn at build time too (an incident page's template), where there is no address.
+    let origin = if cfg!(feature = "ssr") { String::new() } else { window().location().origin().unwrap_or_default() };
     let token = incident.state.with(|i| match i {
         Some(i) => tokens::share::encode(i, Some(runbook)).map_err(|e| e.to_string()),
         None => Ok(String::new()),

@@ -27,7 +27,7 @@ pub fn StepCheck(step: &'static Step, incident: IncidentRef, store: Store) -> im
     view! {
         <span class="step-check">
             <input type="checkbox" id=id.clone() prop:checked=move || checked_at.get().is_some() on:change=toggle
-                data-needs-app=BEFORE_APP.then_some("")
+                data-needs-app=BEFORE_APP.then_some("") data-starter=BEFORE_APP.then_some("")
                 aria-label=format!("Done: {}", step.label)/>
             {move || checked_at.get().map(|at| view! {
                 <label for=id.clone() class="checked-at"

@@ -45,10 +45,22 @@ pub async fn ready_for(path: &str) -> bool {
     if path == "/" {
         return catalogs().load(published::CATALOG_PATH).await;
     }
-    match api::links::runbook_slug(path) {
-        Some(slug) => runbooks().load(&published::runbook_path(&slug)).await,
-        None => true,
+    if let Some(slug) = api::links::runbook_slug(path) {
+        return runbooks().load(&published::runbook_path(&slug)).await;
     }
+    if let Some(slug) = saved_incident_runbook(path) {
+        // Waited for; an incident page says itself when its runbook cannot be had.
+        runbooks().load(&published::runbook_path(&slug)).await;
+    }
+    true
+}
+
+/// The runbook of the incident at `path` (`/i/<id>`), when this browser has it saved: an
+/// incident page waits for its runbook as a runbook page does.
+fn saved_incident_runbook(path: &str) -> Option<String> {
+    let id = path.strip_prefix("/i/")?.trim_end_matches('/');
+    let token = crate::state::storage::get(&tokens::codec::saved_key(id))?;
+    tokens::codec::decode(&token).ok().map(|incident| incident.runbook)
 }
 
 /// One kind of published file, by path.

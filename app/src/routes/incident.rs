@@ -50,8 +50,12 @@ pub fn IncidentPage() -> impl IntoView {
                 Load::Ready(runbook) => {
                     let incident = IncidentRef::new(store, id.clone());
                     let doc = Doc::new(runbook, Some(incident), variables_from_link(runbook), store);
-                    document().set_title(&format!("Incident · {} · {}", runbook.title, library::site_title()));
-                    scroll_to_first_open_step();
+                    // Drawn at build time too, as the page starter's template: no document then.
+                    #[cfg(not(feature = "ssr"))]
+                    {
+                        document().set_title(&format!("Incident · {} · {}", runbook.title, library::site_title()));
+                        scroll_to_first_open_step();
+                    }
                     view! {
                         <CockpitBar doc=doc incident=incident/>
                         <RunbookBody doc=doc><FollowProbe incident=incident/></RunbookBody>
@@ -81,11 +85,17 @@ pub fn IncidentPage() -> impl IntoView {
     }
 }
 
+#[cfg(not(feature = "ssr"))]
 /// Opening an incident (just started, or reopened later) shows the first step not done yet,
 /// unless the address names a heading: the work, not the table of contents, comes first.
 fn scroll_to_first_open_step() {
     let hash = leptos_router::hooks::use_location().hash.get_untracked();
     if !hash.trim_start_matches('#').is_empty() {
+        return;
+    }
+    // The page starter opened this incident and showed its first step already: taking the
+    // page over keeps the reader where they are since.
+    if document().document_element().is_some_and(|root| root.class_list().contains("starter-opened")) {
         return;
     }
     request_animation_frame(|| {

@@ -71,7 +71,7 @@ fn ReadRunbook(runbook: &'static Runbook) -> impl IntoView {
         <RunbookBody doc=doc>
             <OutageFromLink runbook=runbook/>
             <div class="runbook-actions">
-                <button type="button" class="start" on:click=start data-needs-app=BEFORE_APP.then_some("")>"Start incident"</button>
+                <button type="button" class="start" on:click=start data-needs-app=BEFORE_APP.then_some("") data-starter=BEFORE_APP.then_some("")>"Start incident"</button>
                 <OpenIncidents runbook=runbook store=store/>
             </div>
             <RunbookProbe runbook=runbook/>

@@ -128,6 +128,9 @@ impl Live {
 
 /// The room the address's fragment names.
 fn in_address() -> Option<(String, String)> {
+    if cfg!(feature = "ssr") {
+        return None; // an incident page's template is drawn at build time, with no address
+    }
     room::capability::from_fragment(&window().location().hash().unwrap_or_default())
 }
 

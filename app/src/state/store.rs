@@ -12,7 +12,7 @@ use tokens::codec;
 
 use super::storage;
 
-const INCIDENT_PREFIX: &str = "outpost.incident.";
+use tokens::codec::SAVED_KEY_PREFIX as INCIDENT_PREFIX;
 const VARIABLES_KEY: &str = "outpost.variables";
 const SET_ASIDE_PREFIX: &str = "outpost.unreadable.";
 
@@ -36,6 +36,10 @@ pub struct Notice {
     pub problem: bool,
 }
 
+/// At build time, the incidents the store starts with (`prerender::render_incident_template`).
+#[derive(Clone)]
+pub struct Seed(pub Vec<Incident>);
+
 pub fn use_store() -> Store {
     expect_context::<Store>()
 }
@@ -49,7 +53,12 @@ impl Store {
             seen: StoredValue::new(BTreeMap::new()),
         };
         if cfg!(feature = "ssr") {
-            return store; // building pages: nothing saved yet, nothing to follow
+            // Building pages: nothing saved, nothing to follow; an incident page's template
+            // is drawn from the incident it is given.
+            if let Some(Seed(incidents)) = use_context::<Seed>() {
+                store.incidents.set(incidents);
+            }
+            return store;
         }
         if !storage::is_available() {
             store.notice("This browser does not let Outpost save anything: incidents will be lost on reload.".into());
@@ -222,12 +231,5 @@ fn read_variables() -> BTreeMap<String, String> {
 
 /// A new incident's id: eight random base-36 characters.
 pub fn new_incident_id() -> String {
-    let n = (js_sys::Math::random() * 36f64.powi(8)) as u64;
-    let mut id = String::new();
-    let mut rest = n;
-    for _ in 0..8 {
-        id.push(char::from_digit((rest % 36) as u32, 36).unwrap_or('0'));
-        rest /= 36;
-    }
-    id
+    runbook::actions::incident_id(js_sys::Math::random())
 }

@@ -17,6 +17,19 @@ use crate::templates::{Field, FieldKind, Template};
 use crate::values::{clean, ValueError};
 use crate::Runbook;
 
+/// A new incident's id from a random number in `[0, 1)`: eight base-36 digits, short enough
+/// to read out on a call. Out-of-range numbers are clamped, never a panic.
+pub fn incident_id(random_unit: f64) -> String {
+    let space = 36f64.powi(8);
+    let mut rest = (random_unit.clamp(0.0, 1.0) * space).min(space - 1.0) as u64;
+    let mut id = String::with_capacity(8);
+    for _ in 0..8 {
+        id.push(char::from_digit((rest % 36) as u32, 36).unwrap_or('0'));
+        rest /= 36;
+    }
+    id
+}
+
 /// A new incident on `runbook`, started now, with the offered host values that fit their
 /// placeholders (the hosts panel says why the others did not).
 pub fn start(runbook: &Runbook, id: String, now: Timestamp, values: &BTreeMap<String, String>) -> Incident {

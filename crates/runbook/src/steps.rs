@@ -31,6 +31,18 @@ impl fmt::Display for StepId {
     }
 }
 
+impl std::str::FromStr for StepId {
+    type Err = ();
+
+    /// The eight hex digits [`fmt::Display`] writes (a step's checkbox is `step-<id>`).
+    fn from_str(text: &str) -> Result<StepId, ()> {
+        if text.len() != 8 || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(());
+        }
+        u32::from_str_radix(text, 16).map(StepId).map_err(|_| ())
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum StepKind {
     Task,

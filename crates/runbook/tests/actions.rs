@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 
 use api::outage::{OutageLink, OutageState};
 use runbook::actions::{
-    arrival, incident_for_outage, orphans_note, read_outage_link, separate_copy, start, start_from_outage, Arrival,
-    OutageLinkRefusal,
+    arrival, incident_for_outage, incident_id, orphans_note, read_outage_link, separate_copy, start, start_from_outage,
+    Arrival, OutageLinkRefusal,
 };
 use runbook::incident::Incident;
 use runbook::merge::CLOCK_SKEW;
@@ -227,4 +227,28 @@ fn the_preview_lists_a_reopening_with_its_time_and_an_entry_the_limit_pushes_out
     let lines = report.changes(0);
     assert!(lines.iter().any(|l| l.starts_with("add to the timeline at") && l.ends_with("Reopened")), "{lines:?}");
     assert_eq!(report.events_dropped, 1, "this copy's oldest entry is gone, though the link holds it too");
+}
+
+#[test]
+fn incident_ids_are_eight_base36_characters_for_any_number() {
+    for random in [0.0, 1e-12, 0.5, 0.999_999_999_999, 1.0, -3.0, 7.5, f64::NAN, f64::INFINITY] {
+        let id = incident_id(random);
+        assert_eq!(id.len(), 8, "{random}: {id}");
+        assert!(id.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_lowercase()), "{random}: {id}");
+    }
+    assert_eq!(incident_id(0.0), "00000000");
+    assert_eq!(incident_id(1.0), "zzzzzzzz", "the top of the range stays eight characters");
+    assert_ne!(incident_id(0.25), incident_id(0.75));
+}
+
+#[test]
+fn a_step_id_reads_back_from_what_its_checkbox_id_holds() {
+    use runbook::steps::StepId;
+    let runbook = team_runbook();
+    for step in runbook.steps.iter().take(50) {
+        assert_eq!(step.id.to_string().parse::<StepId>(), Ok(step.id));
+    }
+    for bad in ["", "1234567", "123456789", "1234567g", "+1234567", "é1234567"] {
+        assert!(bad.parse::<StepId>().is_err(), "{bad:?}");
+    }
 }

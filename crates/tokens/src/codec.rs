@@ -22,6 +22,13 @@ use crate::bytes::{base64url_encode, open_token, put_text, put_varint, unzigzag,
 use crate::error::DecodeError;
 
 const PREFIX: &str = "o1";
+/// Where a browser saves an incident's token: this, then the incident's id. The app and the
+/// page starter (`starter/`) both read and write it.
+pub const SAVED_KEY_PREFIX: &str = "outpost.incident.";
+
+pub fn saved_key(id: &str) -> String {
+    format!("{SAVED_KEY_PREFIX}{id}")
+}
 /// The longest saved token read: above the largest incident its limits allow
 /// (`runbook::incident::limits`), so whatever is saved reads back.
 pub const MAX_SAVED_LEN: usize = 4 * 1024 * 1024;
