@@ -25,7 +25,12 @@
     'click',
     (event) => {
       const control = ready() ? null : event.target.closest?.('[data-needs-app]');
-      if (!control || starters(control)) return;
+      if (!control) return;
+      if (starters(control)) {
+        // "Start incident" replaces the page: a click held on the page it leaves is dropped.
+        if (control.matches('button.start')) forget();
+        return;
+      }
       event.preventDefault();
       event.stopPropagation();
       held?.control.removeAttribute('aria-busy');
@@ -45,15 +50,19 @@
     true,
   );
 
+  const forget = () => {
+    held?.control.removeAttribute('aria-busy');
+    held = null;
+    note?.remove();
+    note = null;
+  };
+
   const watcher = new MutationObserver(() => {
     // A click held for a control the page starter handles goes through as soon as the
     // starter is ready, on the same (pre-rendered) control; any other waits for the app.
     if (held && held.control.isConnected && starters(held.control)) {
       const control = held.control;
-      held = null;
-      control.removeAttribute('aria-busy');
-      note?.remove();
-      note = null;
+      forget();
       control.click();
       return;
     }

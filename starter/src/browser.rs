@@ -108,6 +108,43 @@ pub async fn fetch_runbook(slug: &str) -> Option<runbook::Runbook> {
     tokens::published::read_runbook(&js_sys::Uint8Array::new(&buffer).to_vec()).ok()
 }
 
+/// The elements under `root` that `selector` matches.
+pub fn all_in(root: &Element, selector: &str) -> Vec<Element> {
+    let Ok(list) = root.query_selector_all(selector) else { return Vec::new() };
+    (0..list.length()).filter_map(|i| list.item(i)?.dyn_into::<Element>().ok()).collect()
+}
+
+/// Gives a click the starter cannot carry out to the app: the starter steps aside and the
+/// click is made again, so `early.js` holds it, says so, and the app makes it when ready.
+pub fn hand_to_app(page: &Page, control: &Element) {
+    if let Some(classes) = page.root_classes() {
+        let _ = classes.remove_1(STARTER_READY);
+    }
+    if let Some(control) = control.dyn_ref::<web_sys::HtmlElement>() {
+        control.click();
+    }
+}
+
+/// `tick` once a second for as long as it returns `true`.
+pub fn every_second(mut tick: impl FnMut() -> bool + 'static) {
+    use std::cell::Cell;
+    use std::rc::Rc;
+
+    let Some(window) = web_sys::window() else { return };
+    let handle = Rc::new(Cell::new(None));
+    let cleared = handle.clone();
+    let closure = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+        if !tick() {
+            if let (Some(window), Some(id)) = (web_sys::window(), cleared.take()) {
+                window.clear_interval_with_handle(id);
+            }
+        }
+    });
+    let id = window.set_interval_with_callback_and_timeout_and_arguments_0(closure.as_ref().unchecked_ref(), 1000);
+    handle.set(id.ok());
+    closure.forget();
+}
+
 /// `handler` for every `event` on `target`, for the page's life.
 pub fn listen(target: &web_sys::EventTarget, event: &str, handler: impl FnMut(web_sys::Event) + 'static) {
     let closure = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::Event)>::new(handler);

@@ -1,33 +1,40 @@
 //! The incident page's step checkboxes, until the app has loaded: each check saved at once,
-//! with its time drawn beside the box as the app draws it.
+//! with its time beside the box and the cockpit's step count, as the app draws them.
 
 use runbook::clock::hh_mm;
-use runbook::incident::Timestamp;
+use runbook::incident::{Incident, Timestamp};
 use runbook::steps::StepId;
+use runbook::Runbook;
 use web_sys::HtmlInputElement;
 
 use crate::browser::{self, listen, Page};
 
-pub fn offer(page: &Page, incident: &str) {
+pub fn offer(page: &Page, runbook: &'static Runbook, incident: &str) {
     for input in page.find_all::<HtmlInputElement>(".step-check input[type=checkbox][data-starter]") {
         let Some(step) = input.id().strip_prefix("step-").and_then(|id| id.parse::<StepId>().ok()) else { continue };
         let (page, box_, incident) = (page.clone(), input.clone(), incident.to_string());
-        listen(&input, "change", move |_| record(&page, &box_, step, &incident));
+        listen(&input, "change", move |_| record(&page, runbook, &box_, step, &incident));
     }
 }
 
-/// The box's own state, saved; if it cannot be, the box goes back to what is saved.
-fn record(page: &Page, input: &HtmlInputElement, step: StepId, id: &str) {
-    let Some(mut incident) = browser::saved(id) else {
-        input.set_checked(!input.checked());
+/// The box's own state, saved. When it cannot be (storage full, the incident gone), the box
+/// goes back and the click is the app's to make, which says why.
+fn record(page: &Page, runbook: &Runbook, input: &HtmlInputElement, step: StepId, id: &str) {
+    let checked = input.checked();
+    let saved = browser::saved(id).and_then(|mut incident| {
+        incident.set_step(step, checked, browser::now());
+        browser::save(&incident).then_some(incident)
+    });
+    let Some(incident) = saved else {
+        input.set_checked(!checked);
+        browser::hand_to_app(page, input);
         return;
     };
-    incident.set_step(step, input.checked(), browser::now());
-    let _ = browser::save(&incident);
-    // The box shows what is saved: a refused save or a refused check leaves it as it was.
-    let at = browser::saved(id).and_then(|saved| saved.checks.get(&step).copied());
+    // A check past the incident's limit is refused: the box shows what is saved.
+    let at = incident.checks.get(&step).copied();
     input.set_checked(at.is_some());
     draw_time(page, input, at);
+    draw_progress(page, runbook, &incident);
 }
 
 fn draw_time(page: &Page, input: &HtmlInputElement, at: Option<Timestamp>) {
@@ -42,4 +49,14 @@ fn draw_time(page: &Page, input: &HtmlInputElement, at: Option<Timestamp>) {
     let _ = label.set_attribute("title", "Checked at");
     label.set_text_content(Some(&hh_mm(at, browser::offset_minutes())));
     let _ = holder.append_child(&label);
+}
+
+fn draw_progress(page: &Page, runbook: &Runbook, incident: &Incident) {
+    let progress = runbook::cockpit::progress(runbook, incident);
+    if let Some(text) = page.find(".cockpit .progress-text") {
+        text.set_text_content(Some(&format!("{}/{}", progress.done, progress.total)));
+    }
+    if let Some(bar) = page.find(".cockpit progress") {
+        let _ = bar.set_attribute("value", &progress.done.to_string());
+    }
 }

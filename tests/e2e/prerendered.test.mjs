@@ -115,6 +115,8 @@ describe('pre-rendered pages', () => {
     await second.uncheck();
     await page.locator('.step-check .checked-at').first().waitFor();
     assert.equal(await page.locator('.step-check .checked-at').count(), 1, 'one step checked, its time beside it');
+    assert.match(await page.locator('.cockpit .progress-text').innerText(), /^1\/\d+$/, 'the step count follows');
+    await page.waitForFunction(() => document.querySelector('.cockpit .elapsed')?.textContent !== '0:00', null, { timeout: 5000 });
     const saved = await page.evaluate((key) => localStorage.getItem(key), `outpost.incident.${id}`);
     assert.match(saved ?? '', /^o1/, 'the incident is saved where the app reads it');
     assert.equal(await page.locator('.early-note').count(), 0, 'nothing was held');
@@ -129,6 +131,25 @@ describe('pre-rendered pages', () => {
     await page.locator('.step-check input').nth(2).check();
     await page.waitForFunction(() => document.querySelectorAll('.step-check .checked-at').length === 2);
     assert.deepEqual(page.problems, []);
+  });
+
+  test('"Start incident" tapped before the page starter is ready goes through as soon as it is, before the app', async () => {
+    const page = await openPage(site.browser, site.server.origin);
+    await holdWasm(page, '**/app-*_bg.wasm');
+    const releaseStarter = await holdWasm(page, '**/starter-*_bg.wasm');
+    await page.goto(site.server.origin + RUNBOOK, { waitUntil: 'domcontentloaded' });
+    await page.locator('button.start').click();
+    await page.locator('.early-note', { hasText: 'Getting ready' }).waitFor();
+    assert.equal(new URL(page.url()).pathname, RUNBOOK, 'held, not lost');
+    releaseStarter();
+    await page.waitForURL(/\/i\/[0-9a-z]{8}$/);
+    await page.locator('.cockpit').waitFor();
+    assert.equal(await page.locator('html.app-ready').count(), 0, 'the starter, not the app, made the click');
+    assert.equal(await page.locator('.early-note').count(), 0);
+    // The incident page's other controls wait for the app, and say so.
+    await page.locator('.cockpit button.resolve').click({ force: true });
+    await page.locator('.early-note', { hasText: 'Getting ready' }).waitFor();
+    assert.equal(await page.locator('.cockpit select').first().isDisabled(), true, 'a choice waits for the app');
   });
 
   test('Back from an incident the page starter opened shows the runbook again, and the incident is kept', async () => {

@@ -69,20 +69,20 @@ struct FileSize {
 }
 
 fn dist_sizes(dist: &Path) -> Result<Vec<FileSize>, String> {
-    let mut files = Vec::new();
+    let mut paths = Vec::new();
     for entry in std::fs::read_dir(dist).map_err(|e| format!("{}: {e}", dist.display()))?.flatten() {
-        let path = entry.path();
-        // Route copies of index.html and the published runbooks are measured once, below.
-        if path.is_dir() {
-            continue;
+        // Of the pages and files per runbook, the team runbook's stand for all (below).
+        if !entry.path().is_dir() {
+            paths.push(entry.file_name().to_string_lossy().into_owned());
         }
+    }
+    let slug = crate::page_load::RUNBOOK.0;
+    paths.extend([format!("r/{slug}/index.html"), format!("r/{slug}/runbook.bin")]);
+    let mut files = Vec::new();
+    for name in paths {
+        let path = dist.join(&name);
         let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        files.push(FileSize {
-            path: entry.file_name().to_string_lossy().into_owned(),
-            raw: bytes.len(),
-            gzip: gzip(&bytes),
-            brotli: brotli(&bytes),
-        });
+        files.push(FileSize { path: name, raw: bytes.len(), gzip: gzip(&bytes), brotli: brotli(&bytes) });
     }
     files.sort_by_key(|file| std::cmp::Reverse(file.raw));
     Ok(files)
@@ -116,7 +116,9 @@ fn render(sizes: &[FileSize], speed: &str) -> String {
     writeln!(out, "## What a visitor downloads (`dist/`, release build)\n").unwrap();
     writeln!(
         out,
-        "Hashed file names are shortened. Brotli at quality 11 and gzip at level 9, as static hosts serve them.\n"
+        "Hashed file names are shortened. Of the files each runbook has (its page, with the incident page its \
+         \"Start incident\" opens, and its published model), the team runbook's. Brotli at quality 11 and gzip at \
+         level 9, as static hosts serve them.\n"
     )
     .unwrap();
     writeln!(out, "| file | raw | gzip | brotli |\n|---|---:|---:|---:|").unwrap();

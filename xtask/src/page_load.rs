@@ -10,8 +10,8 @@ use crate::process::{self, root, run, step};
 /// Cold loads of each site; the median is reported.
 const RUNS: usize = 5;
 
-/// The page both builds show, and a heading at its top both draw as text.
-const RUNBOOK: (&str, &str) = ("incident-response", "Incident Response Runbook");
+/// The page both builds show: its slug, and a heading at its top both draw as text.
+pub const RUNBOOK: (&str, &str) = ("incident-response", "Incident Response Runbook");
 
 /// The size of the larger library the same page is measured in.
 const LIBRARY_SIZE: usize = 200;

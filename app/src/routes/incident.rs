@@ -94,8 +94,9 @@ fn scroll_to_first_open_step() {
         return;
     }
     // The page starter opened this incident and showed its first step already: taking the
-    // page over keeps the reader where they are since.
-    if document().document_element().is_some_and(|root| root.class_list().contains("starter-opened")) {
+    // page over keeps the reader where they are since. Once: incidents opened later scroll.
+    if let Some(root) = document().document_element().filter(|root| root.class_list().contains("starter-opened")) {
+        let _ = root.class_list().remove_1("starter-opened");
         return;
     }
     request_animation_frame(|| {
