@@ -77,7 +77,12 @@ fn dist_sizes(dist: &Path) -> Result<Vec<FileSize>, String> {
         }
     }
     let slug = crate::page_load::RUNBOOK.0;
-    paths.extend([format!("r/{slug}/index.html"), format!("r/{slug}/runbook.bin")]);
+    // Only the site has pages (this also measures the worker's bundle).
+    paths.extend(
+        [format!("r/{slug}/index.html"), format!("r/{slug}/runbook.bin")]
+            .into_iter()
+            .filter(|p| dist.join(p).is_file()),
+    );
     let mut files = Vec::new();
     for name in paths {
         let path = dist.join(&name);

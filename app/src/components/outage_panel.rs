@@ -14,6 +14,7 @@ use runbook::clock::hh_mm;
 use runbook::outage::suggested_severity;
 use runbook::Runbook;
 
+use crate::components::BEFORE_APP;
 use crate::doc::variables_from_link;
 use crate::state::clock::{now, use_clock};
 use crate::state::store::{new_incident_id, use_store, Store};
@@ -92,7 +93,7 @@ pub fn StartFromOutage(
     move || {
         match existing.get() {
         Some(id) => view! { <a class="probe-action" href=format!("/i/{id}")>"Open the incident"</a> }.into_any(),
-        None => view! { <button type="button" class="start probe-start" on:click=start.clone()>"Start incident from this outage"</button> }
+        None => view! { <button type="button" class="start probe-start" data-needs-app=BEFORE_APP.then_some("") on:click=start.clone()>"Start incident from this outage"</button> }
             .into_any(),
     }
     }

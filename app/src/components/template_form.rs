@@ -10,6 +10,7 @@ use runbook::templates::{Field, FieldKind, Template};
 use wasm_bindgen::JsCast;
 
 use crate::components::copy_button::CopyButton;
+use crate::components::BEFORE_APP;
 use crate::doc::{Doc, IncidentRef};
 use crate::state::clock::{now, use_clock};
 
@@ -42,7 +43,7 @@ pub fn TemplateForm(template: &'static Template, incident: IncidentRef, doc: Doc
                 <h4>{template.title.clone()}</h4>
                 <div class="template-actions">
                     {template.is_post_mortem.then(|| view! {
-                        <button type="button" class="download" on:click=move |_| download_markdown(&file_name(runbook, incident), &rendered.get_untracked())>
+                        <button type="button" class="download" data-needs-app=BEFORE_APP.then_some("") on:click=move |_| download_markdown(&file_name(runbook, incident), &rendered.get_untracked())>
                             "Download .md"
                         </button>
                     })}
