@@ -6,8 +6,16 @@
 //   drawn by the app, so until it has loaded the page says "Opening…", not "No page here".
 // - A click on a control before the app is ready is held, said so, and made again on the
 //   same control once the app has taken over the page: no click is lost. Controls the page
-//   starter handles (`data-starter`: "Start incident", step checkboxes) are its own while it
-//   is ready and the app has not begun taking over.
+//   starter handles (`data-starter`: "Start incident", step checkboxes, code blocks' copy
+//   buttons) are its own while it is ready and the app has not begun taking over.
+// - A runbook page does not load the app with the page: it names it
+//   (`<meta name="outpost-app">`: its start-up script and the files that script fetches).
+//   Reading needs none of it, and "Start incident" and the first checks are the starter's.
+//   It is loaded on first use (a control that needs it, a field, `/`, "Start incident"),
+//   and at once where the built page is not the whole story: an address with values, a site
+//   with a probe, a browser with saved Outpost data, a page the offline copy serves (no
+//   network). The offline copy is set up once the page has loaded; when it takes the page
+//   over, the app is loaded from it.
 (() => {
   const root = document.documentElement;
   root.classList.add('js');
@@ -16,6 +24,54 @@
     document.title = document.title.replace(/^[^·]*·/, 'Opening… ·');
   }
   const ready = () => root.classList.contains('app-ready');
+
+  const [boot, ...appFiles] = (document.querySelector('meta[name="outpost-app"]')?.content ?? '').split(' ').filter(Boolean);
+  let appAsked = !boot;
+  const loadApp = () => {
+    if (appAsked) return;
+    appAsked = true;
+    for (const href of appFiles) {
+      const link = Object.assign(document.createElement('link'), { href, crossOrigin: 'anonymous' });
+      if (href.endsWith('.wasm')) Object.assign(link, { rel: 'preload', as: 'fetch', type: 'application/wasm' });
+      else link.rel = 'modulepreload';
+      document.head.append(link);
+    }
+    // The app takes over the whole page: it starts once the page has been read.
+    const start = () => document.head.append(Object.assign(document.createElement('script'), { type: 'module', src: boot }));
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+    else start();
+  };
+  const savedAnything = () => {
+    try {
+      return Object.keys(localStorage).some((key) => key.startsWith('outpost.'));
+    } catch {
+      return true;
+    }
+  };
+  if (
+    boot &&
+    (location.search !== '' ||
+      document.querySelector('meta[name="outpost-probe-api"]') ||
+      savedAnything() ||
+      navigator.serviceWorker?.controller)
+  ) {
+    loadApp();
+  }
+  if (boot && navigator.serviceWorker) {
+    navigator.serviceWorker.addEventListener('controllerchange', loadApp);
+    // After a first use the app sets the offline copy up itself, once it has arrived.
+    addEventListener('load', () => appAsked || navigator.serviceWorker.register('/sw.js').catch(() => {}));
+  }
+  document.addEventListener('focusin', (event) => event.target.matches?.('input, textarea, select') && loadApp());
+  document.addEventListener('keydown', (event) => {
+    // `/` is the app's key for search: before the app, the search field is focused here.
+    if (ready() || event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.target.closest?.('input, textarea, select, [contenteditable]')) return;
+    const search = document.querySelector('input.search-input');
+    if (!search) return;
+    event.preventDefault();
+    search.focus();
+  });
   const starters = (control) =>
     control.hasAttribute('data-starter') && root.classList.contains('starter-ready') && !root.classList.contains('app-mounting');
   let held = null;
@@ -28,9 +84,14 @@
       if (!control) return;
       if (starters(control)) {
         // "Start incident" replaces the page: a click held on the page it leaves is dropped.
-        if (control.matches('button.start')) forget();
+        // The incident's other controls are the app's: it is loaded now.
+        if (control.matches('button.start')) {
+          forget();
+          loadApp();
+        }
         return;
       }
+      loadApp();
       event.preventDefault();
       event.stopPropagation();
       held?.control.removeAttribute('aria-busy');

@@ -83,7 +83,16 @@ fn swap(document: &web_sys::Document, prerendered: &web_sys::Element, fresh: &we
     use wasm_bindgen::JsCast;
 
     let typed = typed_fields(prerendered, document);
+    let opened = open_sections(prerendered);
     let _ = prerendered.replace_with_with_node_1(fresh);
+    // Sections the reader opened stay open (the fields typed in may be in one).
+    for (selector, index) in opened {
+        if let Some(section) = fresh.query_selector_all(&selector).ok().and_then(|all| all.item(index)) {
+            if let Ok(section) = section.dyn_into::<web_sys::Element>() {
+                let _ = section.set_attribute("open", "");
+            }
+        }
+    }
     mark_ready(document);
     place::restore();
     for (id, value, focused) in typed {
@@ -96,15 +105,55 @@ fn swap(document: &web_sys::Document, prerendered: &web_sys::Element, fresh: &we
         if focused {
             let _ = input.focus();
         }
-        // Told to the app as if typed there: bubbling, for its handlers are delegated.
-        let init = web_sys::EventInit::new();
-        init.set_bubbles(true);
-        for event in ["input", "change"] {
-            if let Ok(event) = web_sys::Event::new_with_event_init_dict(event, &init) {
-                let _ = input.dispatch_event(&event);
-            }
+        // Told to the app as if typed there. A field the reader is still typing in is not
+        // committed half-typed: it is when they leave it, as any field is (the browser
+        // would not say so itself if nothing more is typed after the swap).
+        tell(&input, "input");
+        if focused {
+            let field = input.clone();
+            let on_leave = wasm_bindgen::closure::Closure::once_into_js(move || tell(&field, "change"));
+            let once = web_sys::AddEventListenerOptions::new();
+            once.set_once(true);
+            let _ = input.add_event_listener_with_callback_and_add_event_listener_options(
+                "blur",
+                on_leave.unchecked_ref(),
+                &once,
+            );
+        } else {
+            tell(&input, "change");
         }
     }
+}
+
+/// `event` on `input`, bubbling, for the app's handlers are delegated.
+#[cfg(not(feature = "ssr"))]
+fn tell(input: &web_sys::HtmlInputElement, event: &str) {
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    if let Ok(event) = web_sys::Event::new_with_event_init_dict(event, &init) {
+        let _ = input.dispatch_event(&event);
+    }
+}
+
+/// The open `<details>` of the pre-rendered page (drawn open, or opened by the reader), each
+/// as the selector of its kind (its classes) and its place among them.
+#[cfg(not(feature = "ssr"))]
+fn open_sections(page: &web_sys::Element) -> Vec<(String, u32)> {
+    use wasm_bindgen::JsCast;
+
+    let mut opened = Vec::new();
+    let Ok(open) = page.query_selector_all("details[open]") else { return opened };
+    for index in 0..open.length() {
+        let Some(section) = open.item(index).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) else { continue };
+        let selector = std::iter::once("details".to_string())
+            .chain((0..section.class_list().length()).filter_map(|i| section.class_list().item(i)).map(|c| format!(".{c}")))
+            .collect::<String>();
+        let Ok(same) = page.query_selector_all(&selector) else { continue };
+        if let Some(place) = (0..same.length()).find(|&i| same.item(i).is_some_and(|n| n == *section)) {
+            opened.push((selector, place));
+        }
+    }
+    opened
 }
 
 /// Text fields of the pre-rendered page the reader has typed in or is in, as

@@ -113,10 +113,11 @@ pub fn after_body(path: &str) -> String {
 }
 
 /// What a page at `path` adds to its `<head>` besides its preloads: a runbook page runs the
-/// page starter (`starter_head`, the script and preloads `cargo xtask build` made for it).
-pub fn head_extra(path: &str, starter_head: &str) -> String {
+/// page starter and names the app it loads later (`runbook_head`: the starter's script and
+/// preloads `cargo xtask build` made, and `defer_app`'s `<meta>`).
+pub fn head_extra(path: &str, runbook_head: &str) -> String {
     if api::links::runbook_slug(path).is_some() {
-        starter_head.to_string()
+        runbook_head.to_string()
     } else {
         String::new()
     }
@@ -143,4 +144,73 @@ pub fn page(template: &str, title: &str, head: &str, body: &str, after: &str) ->
 
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// The name of the `<meta>` a runbook page carries instead of loading the app with the page:
+/// its content is the app's start-up script, then the files that script fetches, for
+/// `early.js` to load (and preload) when the app is first needed.
+pub const DEFERRED_APP_META: &str = "outpost-app";
+
+/// `template` (Trunk's `index.html`, its start-up script moved to a file) without the app's
+/// start-up script and preloads, and the `<meta>` line that names them instead
+/// (`DEFERRED_APP_META`): a runbook page is read, and "Start incident" and its first checks
+/// made, by the page and its starter alone.
+pub fn defer_app(template: &str) -> Result<(String, String), String> {
+    let mut page = template.to_string();
+    let script = take_tag(&mut page, "<script type=\"module\" src=\"", "</script>")
+        .ok_or("the page template has no start-up script (<script type=\"module\" src=…>)")?;
+    let mut files = vec![attribute(&script, "src").ok_or("the start-up script has no src")?];
+    while let Some(link) = take_tag(&mut page, "<link rel=\"modulepreload\" href=\"/app-", ">")
+        .or_else(|| take_tag(&mut page, "<link rel=\"preload\" href=\"/app-", ">"))
+    {
+        files.push(attribute(&link, "href").ok_or("an app preload has no href")?);
+    }
+    if files.len() < 3 {
+        return Err(format!("the page template preloads {} of the app's files, not its script and WebAssembly", files.len() - 1));
+    }
+    if let Some(odd) = files.iter().find(|f| !f.starts_with('/') || f.contains([' ', '"', '<', '>'])) {
+        return Err(format!("the app's file {odd:?} is not a plain site path"));
+    }
+    Ok((page, format!("<meta name=\"{DEFERRED_APP_META}\" content=\"{}\">", files.join(" "))))
+}
+
+/// The first tag of `page` from `open` to the next `close`, removed from it.
+fn take_tag(page: &mut String, open: &str, close: &str) -> Option<String> {
+    let start = page.find(open)?;
+    let end = start + page[start..].find(close)? + close.len();
+    Some(page.drain(start..end).collect())
+}
+
+/// The value of `name="…"` in `tag`.
+fn attribute(tag: &str, name: &str) -> Option<String> {
+    let marker = format!(" {name}=\"");
+    let start = tag.find(&marker)? + marker.len();
+    Some(tag[start..start + tag[start..].find('"')?].to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The shape of Trunk's output once `cargo xtask build` has moved its script to a file.
+    const TEMPLATE: &str = "<html><head><title>x</title><link rel=\"stylesheet\" href=\"/style-1.css\"/>\
+        <script src=\"/early.js\"></script>\n<script type=\"module\" src=\"/boot-00aa.js\"></script>\n\
+        <link rel=\"modulepreload\" href=\"/app-11bb.js\" crossorigin=\"anonymous\">\
+        <link rel=\"preload\" href=\"/app-11bb_bg.wasm\" crossorigin=\"anonymous\" as=\"fetch\" type=\"application/wasm\">\
+        </head><body></body></html>";
+
+    #[test]
+    fn a_deferred_page_names_the_apps_script_and_files_instead_of_loading_them() {
+        let (page, meta) = defer_app(TEMPLATE).unwrap();
+        assert_eq!(meta, "<meta name=\"outpost-app\" content=\"/boot-00aa.js /app-11bb.js /app-11bb_bg.wasm\">");
+        assert!(!page.contains("boot-00aa") && !page.contains("app-11bb"), "{page}");
+        assert!(page.contains("<script src=\"/early.js\"></script>") && page.contains("/style-1.css"), "{page}");
+    }
+
+    #[test]
+    fn a_template_without_the_apps_script_or_preloads_is_refused() {
+        assert!(defer_app("<html><head></head></html>").unwrap_err().contains("start-up script"));
+        let no_preloads = TEMPLATE.replace("rel=\"modulepreload\"", "rel=\"other\"").replace("rel=\"preload\"", "rel=\"x\"");
+        assert!(defer_app(&no_preloads).unwrap_err().contains("preloads 0"));
+    }
 }

@@ -84,6 +84,14 @@ pub fn storage_works() -> bool {
     works
 }
 
+/// Whether this browser has host values its user set (the app fills them in; the built
+/// page does not have them).
+pub fn user_values_saved() -> bool {
+    storage()
+        .and_then(|s| s.get_item(tokens::codec::USER_VALUES_KEY).ok().flatten())
+        .is_some_and(|values| !values.trim().is_empty())
+}
+
 /// Saves `incident` where the app reads it; `false` when the browser refused.
 pub fn save(incident: &Incident) -> bool {
     storage()

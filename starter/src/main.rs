@@ -14,6 +14,7 @@
 
 mod browser;
 mod checks;
+mod copy;
 mod start;
 
 fn main() {
@@ -21,6 +22,9 @@ fn main() {
     let Some(slug) = api::links::runbook_slug(&page.path()) else { return };
     if !page.query().is_empty() || !browser::storage_works() {
         return;
+    }
+    if let Some(app) = page.document.get_element_by_id("app") {
+        copy::offer(&page, &app);
     }
     wasm_bindgen_futures::spawn_local(async move {
         // The pre-rendered page asked for it with the page, so it is here or on its way.

@@ -10,7 +10,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, HtmlTemplateElement};
 
 use crate::browser::{self, listen, Page};
-use crate::checks;
+use crate::{checks, copy};
 
 /// Makes the page's "Start incident" work, if the page has the button and the template.
 pub fn offer(page: Page, runbook: &'static Runbook) {
@@ -61,6 +61,7 @@ fn show(page: &Page, template: &HtmlTemplateElement, runbook: &'static Runbook, 
         started.set_text_content(Some(&hh_mm(incident.started_at, browser::offset_minutes())));
     }
     keep_for_app(&app);
+    copy::offer(page, &app);
     tick_elapsed(page, incident.started_at);
     page.mark("starter-opened");
     checks::offer(page, runbook, &incident.id);

@@ -4,8 +4,10 @@
 //
 //   node tests/bench/page_load.mjs RUNS TEXT NAME=DIR:PATH [NAME=DIR:PATH …]
 //
-// TEXT is a heading of the runbook both pages show. Prints JSON: per site, the median and
-// every run of each measure (milliseconds from navigation start, bytes).
+// TEXT is a heading of the runbook both pages show. Each site is loaded RUNS times by a
+// reader, then (where its page has "Start incident") RUNS times by an engineer who starts an
+// incident at once. Prints JSON: per site, the median and every run of each measure
+// (milliseconds from navigation start, bytes).
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { brotliCompressSync, constants } from 'node:zlib';
@@ -78,8 +80,11 @@ async function serveBrotli(dir) {
   };
 }
 
-/** One cold load: a fresh profile, throttled, until the page is complete and quiet. */
-async function load(browser, site, path, text) {
+/**
+ * One cold load: a fresh profile, throttled, until the page is complete and quiet. A reader
+ * only reads; an engineer (`act`) taps "Start incident", then the first step.
+ */
+async function load(browser, site, path, text, act) {
   const context = await browser.newContext({ viewport: VIEWPORT, serviceWorkers: 'block' });
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
@@ -94,7 +99,7 @@ async function load(browser, site, path, text) {
   cdp.on('Network.loadingFinished', (event) => finished.push([event.timestamp, event.encodedDataLength]));
   // When the runbook's heading is painted (Element Timing: the heading is marked as the
   // parser inserts it, before its first paint), and when the app, if any, takes over.
-  await page.addInitScript((heading) => {
+  await page.addInitScript(({ heading, act }) => {
     const marks = (window.__marks = {});
     new MutationObserver(() => {
       for (const h of document.querySelectorAll('h1:not([elementtiming])')) {
@@ -109,11 +114,11 @@ async function load(browser, site, path, text) {
       // The parser may put the button in the page before its label: it shows (and can be
       // tapped by a person) once it has its text.
       const start = document.querySelector('button.start');
-      if (start && !marks.started && start.textContent.trim() !== '') {
+      if (act && start && !marks.started && start.textContent.trim() !== '') {
         marks.started = true;
         start.click();
       }
-      tapFirstStep();
+      if (act) tapFirstStep();
     }).observe(document, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['class'] });
     // The step is tapped the moment it shows, and again a second later if the tap did not
     // take (the page was still changing), as a person would; it is checked on the page
@@ -129,16 +134,18 @@ async function load(browser, site, path, text) {
         marks.checked = performance.now();
       }
     }
-    const poll = setInterval(() => (marks.checked === undefined ? tapFirstStep() : clearInterval(poll)), 100);
+    if (act) {
+      const poll = setInterval(() => (marks.checked === undefined ? tapFirstStep() : clearInterval(poll)), 100);
+    }
     new PerformanceObserver((list) => {
       for (const entry of list.getEntries()) {
         if (entry.identifier === 'runbook-heading' && marks.text === undefined) marks.text = entry.renderTime || entry.loadTime;
       }
     }).observe({ type: 'element', buffered: true });
-  }, text);
+  }, { heading: text, act });
   await page.goto(site.origin + path, { waitUntil: 'load', timeout: 120_000 });
-  const hasApp = await page.evaluate(() => !!document.querySelector('script[type="module"]'));
-  if (hasApp) {
+  const startable = await page.evaluate(() => !!document.querySelector('button.start'));
+  if (act) {
     // A load whose check never shows is kept as a run without that time (— in the table),
     // with what the page showed, rather than ending the benchmark.
     await page.waitForFunction(() => window.__marks.checked !== undefined, null, { timeout: 60_000 }).catch(async () => {
@@ -172,6 +179,7 @@ async function load(browser, site, path, text) {
     ready: result.ready,
     checked: result.checked,
     loaded: result.loaded,
+    startable,
     // What had fully arrived when the text showed: what reading needed, or competed with it.
     bytes_before_text: result.heading === null ? null : received(result.heading),
     bytes: received(Infinity),
@@ -196,13 +204,17 @@ for (const arg of siteArgs) {
   const [, name, dir, path] = /^([^=]+)=(.+):(\/[^:]*)$/.exec(arg) ?? [];
   if (!name) throw new Error(`not NAME=DIR:PATH: ${arg}`);
   const server = await serveBrotli(dir);
-  sites.push({ name, path, server, runs: [], busy: [] });
+  sites.push({ name, path, server, runs: [], busy: [], acts: [] });
 }
-/** `runs` loads of each site, alternating so a slow moment of the machine falls on both. */
-async function loadEach(browser, runs, label, into) {
+/**
+ * `runs` loads of each site (a reader's, or with `act` an engineer's, on the sites whose
+ * page has "Start incident"), alternating so a slow moment of the machine falls on each.
+ */
+async function loadEach(browser, runs, label, into, act = false) {
   for (let run = 0; run < runs; run += 1) {
     for (const site of run % 2 ? [...sites].reverse() : sites) {
-      const result = await load(browser, site.server, site.path, text);
+      if (act && !site.runs[0]?.startable) continue;
+      const result = await load(browser, site.server, site.path, text, act);
       site[into].push(result);
       console.error(`${site.name} ${label} ${run + 1}: ${JSON.stringify(result)}`);
     }
@@ -212,6 +224,7 @@ async function loadEach(browser, runs, label, into) {
 const browser = await launchBrowser();
 try {
   await loadEach(browser, runs, 'run', 'runs');
+  await loadEach(browser, runs, 'incident run', 'acts', true);
   // A phone is rarely idle: the same loads with every core kept busy by another process.
   const busy = Array.from({ length: availableParallelism() }, () =>
     spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }),
@@ -228,9 +241,11 @@ try {
 const report = {};
 for (const site of sites) {
   const measures = {};
-  for (const key of ['fcp', 'text', 'ready', 'checked', 'loaded', 'bytes_before_text', 'bytes']) {
-    measures[key] = { median: median(site.runs.map((r) => r[key])), runs: site.runs.map((r) => r[key]) };
-  }
+  const measure = (loads, key) => ({ median: median(loads.map((r) => r[key])), runs: loads.map((r) => r[key]) });
+  for (const key of ['fcp', 'text', 'loaded', 'bytes_before_text', 'bytes']) measures[key] = measure(site.runs, key);
+  // What an engineer who starts an incident at once waits for and downloads.
+  for (const key of ['ready', 'checked']) measures[key] = measure(site.acts, key);
+  measures.incident_bytes = measure(site.acts, 'bytes');
   measures.busy_text = { median: median(site.busy.map((r) => r.text)), runs: site.busy.map((r) => r.text) };
   report[site.name] = { path: site.path, ...measures };
 }

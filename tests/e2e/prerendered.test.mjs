@@ -189,6 +189,9 @@ describe('pre-rendered pages', () => {
     release();
     await page.waitForSelector('html.app-ready');
     assert.equal(await page.locator('#var-EC2_HOST').inputValue(), 'web-1.example.com');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'var-EC2_HOST', 'the reader is still in the field');
+    // Used once the reader leaves the field, as any value typed in the app is.
+    await page.keyboard.press('Tab');
     await page.waitForFunction(() => document.querySelector('article.doc').innerText.includes('web-1.example.com'));
     assert.deepEqual(page.problems, []);
   });

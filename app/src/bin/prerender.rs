@@ -1,6 +1,7 @@
 //! `prerender DIST [STARTER_HEAD]`: writes every route of the site as a complete HTML page
 //! into DIST, over DIST/index.html (Trunk's output) as the template, runbook pages with the
-//! page starter's `<head>` lines from the file STARTER_HEAD. Run by `cargo xtask build`.
+//! page starter's `<head>` lines from the file STARTER_HEAD and the app named, not loaded
+//! (`app::prerender::defer_app`). Run by `cargo xtask build`.
 //!
 //! `prerender --markdown IN OUT`: each `IN/*.md`, read as a runbook, drawn as its page's body
 //! into `OUT/*.html`. Run by `cargo xtask bench` to measure what of the CommonMark and GFM
@@ -41,10 +42,20 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // Runbook pages load the app when it is first needed (`early.js`), not with the page.
+    let (deferred_template, app_meta) = match app::prerender::defer_app(&template) {
+        Ok(deferred) => deferred,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let runbook_head = starter_head + &app_meta;
     for (path, file, title) in app::prerender::routes() {
         let html = app::prerender::render(&path);
-        let head = app::prerender::preloads(&path) + &app::prerender::head_extra(&path, &starter_head);
-        let page = match app::prerender::page(&template, &title, &head, &html, &app::prerender::after_body(&path)) {
+        let head = app::prerender::preloads(&path) + &app::prerender::head_extra(&path, &runbook_head);
+        let template = if api::links::runbook_slug(&path).is_some() { &deferred_template } else { &template };
+        let page = match app::prerender::page(template, &title, &head, &html, &app::prerender::after_body(&path)) {
             Ok(page) => page,
             Err(error) => {
                 eprintln!("{error}");

@@ -2,7 +2,7 @@
 //! (and checkbox during an incident), with the team's hosts filled in and secrets marked.
 //! Templates become forms during an incident. Everything else copies exactly as written.
 
-use document::commands::{is_shell, CommandGroup};
+use document::commands::{copy_all_text, is_shell, CommandGroup};
 use document::CodeBlock;
 use leptos::prelude::*;
 use runbook::steps::StepLocation;
@@ -34,7 +34,7 @@ fn PlainBlock(code: &'static CodeBlock) -> impl IntoView {
         <div class="code">
             <div class="code-bar">
                 <span class="code-lang">{code.lang.clone().unwrap_or_default()}</span>
-                <CopyButton text=move |_| code.code.clone() class="copy copy-all"/>
+                <CopyButton text=move |_| code.code.clone() class="copy copy-all" from_page=true/>
             </div>
             // Focusable: a code line wider than the screen scrolls with the keyboard too.
             // An empty block stays empty: the renderer writes a space for an empty text.
@@ -46,8 +46,14 @@ fn PlainBlock(code: &'static CodeBlock) -> impl IntoView {
 #[component]
 fn ShellBlock(code: &'static CodeBlock, doc: Doc) -> impl IntoView {
     let variables = &doc.runbook.variables;
-    let copy_all =
-        move |_| doc.variables.with(|values| substitute(&code.code, variables, &|name| values.get(name).cloned()));
+    // What the block shows: its groups with the values filled in (`copy_all_text`).
+    let copy_all = move |_| {
+        doc.variables.with(|values| {
+            let groups: Vec<String> =
+                code.groups.iter().map(|g| substitute(&g.text, variables, &|name| values.get(name).cloned())).collect();
+            copy_all_text(&groups)
+        })
+    };
     let rows = code
         .groups
         .iter()
@@ -61,7 +67,7 @@ fn ShellBlock(code: &'static CodeBlock, doc: Doc) -> impl IntoView {
         <div class="code shell">
             <div class="code-bar">
                 <span class="code-lang">{code.lang.clone().unwrap_or_default()}</span>
-                <CopyButton text=copy_all label="Copy all" class="copy copy-all"/>
+                <CopyButton text=copy_all label="Copy all" class="copy copy-all" from_page=true/>
             </div>
             {rows}
         </div>
@@ -88,7 +94,7 @@ fn CommandRow(group: &'static CommandGroup, step: Option<&'static runbook::steps
         <div class="command" class:done=done class:has-check=has_check>
             {check}
             <pre tabindex="0"><code>{group.text.split_inclusive('\n').map(|line| command_line(line, doc)).collect_view()}</code></pre>
-            {group.has_commands.then(|| view! { <CopyButton text=copy class="copy copy-group" title="Copy these commands"/> })}
+            {group.has_commands.then(|| view! { <CopyButton text=copy class="copy copy-group" title="Copy these commands" from_page=true/> })}
         </div>
     }
 }

@@ -17,6 +17,8 @@ enum CopyState {
 }
 
 /// `text` is read at the moment of the click, so it copies what the page shows then.
+/// `from_page`: what it copies is exactly the text of its code block as drawn, so the page
+/// starter can copy it before the app has loaded (`data-starter`).
 #[component]
 pub fn CopyButton(
     #[prop(into)] text: Callback<(), String>,
@@ -24,6 +26,7 @@ pub fn CopyButton(
     #[prop(default = "copy")] class: &'static str,
     #[prop(optional, into)] on_copied: Option<Callback<()>>,
     #[prop(optional)] title: Option<&'static str>,
+    #[prop(optional)] from_page: bool,
 ) -> impl IntoView {
     let state = RwSignal::new(CopyState::Ready);
     let copy = move |_| {
@@ -41,7 +44,7 @@ pub fn CopyButton(
     };
     view! {
         <button type="button" class=class on:click=copy aria-live="polite"
-            title=title data-needs-app=BEFORE_APP.then_some("")
+            title=title data-needs-app=BEFORE_APP.then_some("") data-starter=(BEFORE_APP && from_page).then_some("")
             class:copied=move || state.get() == CopyState::Copied>
             {move || match state.get() {
                 CopyState::Ready => label,

@@ -13,7 +13,7 @@ use tokens::codec;
 use super::storage;
 
 use tokens::codec::SAVED_KEY_PREFIX as INCIDENT_PREFIX;
-const VARIABLES_KEY: &str = "outpost.variables";
+const VARIABLES_KEY: &str = codec::USER_VALUES_KEY;
 const SET_ASIDE_PREFIX: &str = "outpost.unreadable.";
 
 #[derive(Clone, Copy)]

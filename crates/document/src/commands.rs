@@ -18,6 +18,14 @@ pub fn is_shell(lang: Option<&str>) -> bool {
     )
 }
 
+/// A shell block's "Copy all": its groups' texts as shown, a blank line apart. The blank
+/// lines between commands are not kept as written: they mean nothing to a shell, and this
+/// way the text is the block as drawn, which the page starter copies before the app has
+/// loaded.
+pub fn copy_all_text<S: AsRef<str>>(groups: &[S]) -> String {
+    groups.iter().map(AsRef::as_ref).collect::<Vec<_>>().join("\n\n")
+}
+
 /// Splits at blank lines, except inside a heredoc.
 pub fn command_groups(code: &str) -> Vec<CommandGroup> {
     let mut groups = Vec::new();
@@ -93,5 +101,16 @@ mod tests {
         let code = "cat <<'EOF' > x.conf\na=1\n\nb=2\nEOF\n\nsystemctl reload x";
         let texts: Vec<String> = command_groups(code).into_iter().map(|g| g.text).collect();
         assert_eq!(texts, ["cat <<'EOF' > x.conf\na=1\n\nb=2\nEOF", "systemctl reload x"]);
+    }
+
+    #[test]
+    fn copy_all_is_the_groups_a_blank_line_apart_with_a_heredocs_own_blank_lines_kept() {
+        let code = "\n# Check logs\njournalctl -n 5\n\n \n\ncat <<'EOF' > x.conf\na=1\n\nb=2\nEOF";
+        let texts: Vec<String> = command_groups(code).into_iter().map(|g| g.text).collect();
+        assert_eq!(copy_all_text(&texts), "# Check logs\njournalctl -n 5\n\ncat <<'EOF' > x.conf\na=1\n\nb=2\nEOF");
+        // A block written with single blank lines copies exactly as written.
+        let plain = "# One\nls\n\n# Two\npwd";
+        let texts: Vec<String> = command_groups(plain).into_iter().map(|g| g.text).collect();
+        assert_eq!(copy_all_text(&texts), plain);
     }
 }

@@ -29,6 +29,10 @@ pub const SAVED_KEY_PREFIX: &str = "outpost.incident.";
 pub fn saved_key(id: &str) -> String {
     format!("{SAVED_KEY_PREFIX}{id}")
 }
+
+/// Where a browser saves the host values its user set outside an incident (`NAME=value`
+/// lines). The page starter copies the built page's commands only where there are none.
+pub const USER_VALUES_KEY: &str = "outpost.variables";
 /// The longest saved token read: above the largest incident its limits allow
 /// (`runbook::incident::limits`), so whatever is saved reads back.
 pub const MAX_SAVED_LEN: usize = 4 * 1024 * 1024;
