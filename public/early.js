@@ -13,9 +13,9 @@
 //   Reading needs none of it, and "Start incident" and the first checks are the starter's.
 //   It is loaded on first use (a control that needs it, a field, `/`, "Start incident"),
 //   and at once where the built page is not the whole story: an address with values, a site
-//   with a probe, a browser with saved Outpost data, a page the offline copy serves (no
-//   network). The offline copy is set up once the page has loaded; when it takes the page
-//   over, the app is loaded from it.
+//   with a probe, a browser with saved Outpost data. The offline copy is set up once the
+//   page has loaded (it then serves the app too, with no network). Scripts that drive the
+//   page (tests) ask for the app with the event `outpost-load-app` on `document`.
 (() => {
   const root = document.documentElement;
   root.classList.add('js');
@@ -37,28 +37,38 @@
       document.head.append(link);
     }
     // The app takes over the whole page: it starts once the page has been read.
-    const start = () => document.head.append(Object.assign(document.createElement('script'), { type: 'module', src: boot }));
+    const script = Object.assign(document.createElement('script'), { type: 'module', src: boot });
+    script.addEventListener('error', notLoaded);
+    const start = () => document.head.append(script);
     if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
     else start();
   };
+  // The app's files could not be had (the network went, or a deploy replaced them): what
+  // waits for it is let go, and the page says so. Reading, copying and checks still work.
+  let failed = false;
+  const NOT_LOADED = 'The rest of Outpost could not be loaded. Reload when the connection is back.';
+  const notLoaded = () => {
+    if (ready()) return;
+    failed = true;
+    held?.control.removeAttribute('aria-busy');
+    held = null;
+    say(NOT_LOADED, 'alert');
+  };
+  // A failed fetch of the WebAssembly is thrown in the app's script, not at its tag.
+  const appScripts = [boot, ...appFiles].filter(Boolean).map((file) => new URL(file, location.href).href);
+  addEventListener('error', (event) => appScripts.includes(event.filename) && notLoaded());
   const savedAnything = () => {
     try {
-      return Object.keys(localStorage).some((key) => key.startsWith('outpost.'));
+      return Object.keys(localStorage).some((key) => key.startsWith('outpost.') && localStorage.getItem(key) !== '');
     } catch {
       return true;
     }
   };
-  if (
-    boot &&
-    (location.search !== '' ||
-      document.querySelector('meta[name="outpost-probe-api"]') ||
-      savedAnything() ||
-      navigator.serviceWorker?.controller)
-  ) {
+  if (boot && (location.search !== '' || document.querySelector('meta[name="outpost-probe-api"]') || savedAnything())) {
     loadApp();
   }
+  document.addEventListener('outpost-load-app', loadApp);
   if (boot && navigator.serviceWorker) {
-    navigator.serviceWorker.addEventListener('controllerchange', loadApp);
     // After a first use the app sets the offline copy up itself, once it has arrived.
     addEventListener('load', () => appAsked || navigator.serviceWorker.register('/sw.js').catch(() => {}));
   }
@@ -94,22 +104,33 @@
       loadApp();
       event.preventDefault();
       event.stopPropagation();
+      if (failed) {
+        say(NOT_LOADED, 'alert');
+        return;
+      }
       held?.control.removeAttribute('aria-busy');
       // The app draws the same page, so the same control is the one with the same tag and
-      // classes at the same position, and the same text.
-      const selector = control.tagName.toLowerCase() + [...control.classList].map((c) => `.${CSS.escape(c)}`).join('');
-      held = { control, selector, index: [...document.querySelectorAll(selector)].indexOf(control), text: control.textContent };
+      // classes at the same position, and the same label (not what the starter's copy
+      // buttons say for a moment: "Copied").
+      const classes = [...control.classList].filter((c) => c !== 'copied');
+      const selector = control.tagName.toLowerCase() + classes.map((c) => `.${CSS.escape(c)}`).join('');
+      const text = control.dataset.label ?? control.textContent;
+      held = { control, selector, index: [...document.querySelectorAll(selector)].indexOf(control), text };
       control.setAttribute('aria-busy', 'true');
-      if (!note) {
-        note = document.createElement('p');
-        note.className = 'early-note';
-        note.setAttribute('role', 'status');
-        document.body.append(note);
-      }
-      note.textContent = 'Getting ready… your click goes through in a moment.';
+      say('Getting ready… your click goes through in a moment.', 'status');
     },
     true,
   );
+
+  const say = (text, role) => {
+    if (!note) {
+      note = document.createElement('p');
+      note.className = 'early-note';
+      document.body.append(note);
+    }
+    note.setAttribute('role', role);
+    note.textContent = text;
+  };
 
   const forget = () => {
     held?.control.removeAttribute('aria-busy');
@@ -132,7 +153,11 @@
     note?.remove();
     if (!held) return;
     const again = document.querySelectorAll(held.selector)[held.index];
-    if (again && again.textContent === held.text) again.click();
+    if (again && again.textContent === held.text) {
+      // Where the reader was: keyboard and screen reader users go on from the control.
+      again.focus();
+      again.click();
+    }
   });
   watcher.observe(root, { attributes: true, attributeFilter: ['class'] });
 })();

@@ -95,16 +95,19 @@ fn swap(document: &web_sys::Document, prerendered: &web_sys::Element, fresh: &we
     }
     mark_ready(document);
     place::restore();
-    for (id, value, focused) in typed {
+    for (id, typed, focused) in typed {
         let found = match id {
             Some(id) => document.get_element_by_id(&id),
             None => fresh.query_selector("input.search-input").ok().flatten(),
         };
         let Some(input) = found.and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok()) else { continue };
-        input.set_value(&value);
         if focused {
             let _ = input.focus();
         }
+        // A field only visited keeps the app's value (a site default the build does not
+        // draw in it) and tells the app nothing.
+        let Some(value) = typed else { continue };
+        input.set_value(&value);
         // Told to the app as if typed there. A field the reader is still typing in is not
         // committed half-typed: it is when they leave it, as any field is (the browser
         // would not say so itself if nothing more is typed after the swap).
@@ -146,7 +149,11 @@ fn open_sections(page: &web_sys::Element) -> Vec<(String, u32)> {
     for index in 0..open.length() {
         let Some(section) = open.item(index).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) else { continue };
         let selector = std::iter::once("details".to_string())
-            .chain((0..section.class_list().length()).filter_map(|i| section.class_list().item(i)).map(|c| format!(".{c}")))
+            .chain(
+                (0..section.class_list().length())
+                    .filter_map(|i| section.class_list().item(i))
+                    .map(|c| format!(".{c}")),
+            )
             .collect::<String>();
         let Ok(same) = page.query_selector_all(&selector) else { continue };
         if let Some(place) = (0..same.length()).find(|&i| same.item(i).is_some_and(|n| n == *section)) {
@@ -157,9 +164,12 @@ fn open_sections(page: &web_sys::Element) -> Vec<(String, u32)> {
 }
 
 /// Text fields of the pre-rendered page the reader has typed in or is in, as
-/// `(id, value, focused)`; the search field has no id.
+/// `(id, what was typed if anything, focused)`; the search field has no id.
 #[cfg(not(feature = "ssr"))]
-fn typed_fields(page: &web_sys::Element, document: &web_sys::Document) -> Vec<(Option<String>, String, bool)> {
+type TypedField = (Option<String>, Option<String>, bool);
+
+#[cfg(not(feature = "ssr"))]
+fn typed_fields(page: &web_sys::Element, document: &web_sys::Document) -> Vec<TypedField> {
     use wasm_bindgen::JsCast;
 
     let mut fields = Vec::new();
@@ -169,11 +179,12 @@ fn typed_fields(page: &web_sys::Element, document: &web_sys::Document) -> Vec<(O
             continue;
         };
         let focused = document.active_element().is_some_and(|a| a == **input);
-        if input.value() == input.default_value() && !focused {
+        let typed = Some(input.value()).filter(|value| *value != input.default_value());
+        if typed.is_none() && !focused {
             continue;
         }
         let id = Some(input.id()).filter(|id| !id.is_empty());
-        fields.push((id, input.value(), focused));
+        fields.push((id, typed, focused));
     }
     fields
 }

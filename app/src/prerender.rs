@@ -166,7 +166,10 @@ pub fn defer_app(template: &str) -> Result<(String, String), String> {
         files.push(attribute(&link, "href").ok_or("an app preload has no href")?);
     }
     if files.len() < 3 {
-        return Err(format!("the page template preloads {} of the app's files, not its script and WebAssembly", files.len() - 1));
+        return Err(format!(
+            "the page template preloads {} of the app's files, not its script and WebAssembly",
+            files.len() - 1
+        ));
     }
     if let Some(odd) = files.iter().find(|f| !f.starts_with('/') || f.contains([' ', '"', '<', '>'])) {
         return Err(format!("the app's file {odd:?} is not a plain site path"));
@@ -210,7 +213,8 @@ mod tests {
     #[test]
     fn a_template_without_the_apps_script_or_preloads_is_refused() {
         assert!(defer_app("<html><head></head></html>").unwrap_err().contains("start-up script"));
-        let no_preloads = TEMPLATE.replace("rel=\"modulepreload\"", "rel=\"other\"").replace("rel=\"preload\"", "rel=\"x\"");
+        let no_preloads =
+            TEMPLATE.replace("rel=\"modulepreload\"", "rel=\"other\"").replace("rel=\"preload\"", "rel=\"x\"");
         assert!(defer_app(&no_preloads).unwrap_err().contains("preloads 0"));
     }
 }

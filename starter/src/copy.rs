@@ -19,16 +19,26 @@ const BUTTONS: &str = "button.copy[data-starter]";
 pub fn offer(page: &Page, root: &Element) {
     let buttons = browser::all_in(root, BUTTONS);
     if !page.window.is_secure_context() || browser::user_values_saved() {
-        for button in buttons {
-            // `early.js` holds a click on it for the app, like any other control.
-            let _ = button.remove_attribute("data-starter");
-        }
+        leave_to_app(&buttons);
         return;
     }
-    for button in buttons {
-        let pressed = button.clone();
-        listen(&button, "click", move |event| {
+    for button in &buttons {
+        let (pressed, all) = (button.clone(), buttons.clone());
+        listen(button, "click", move |event| {
+            // Left to the app: `early.js` holds such a click before it gets here.
+            if !pressed.has_attribute("data-starter") {
+                return;
+            }
             event.prevent_default();
+            // Values set since (in another tab) are the app's to fill in: the click is made
+            // again, and held for the app.
+            if browser::user_values_saved() {
+                leave_to_app(&all);
+                if let Some(button) = pressed.dyn_ref::<web_sys::HtmlElement>() {
+                    button.click();
+                }
+                return;
+            }
             let Some(text) = shown_text(&pressed) else { return };
             let button = pressed.clone();
             wasm_bindgen_futures::spawn_local(async move {
@@ -36,6 +46,13 @@ pub fn offer(page: &Page, root: &Element) {
                 say(&button, if copied { "Copied" } else { "Copy failed" }, copied);
             });
         });
+    }
+}
+
+/// `early.js` holds a click on these for the app, like any other control.
+fn leave_to_app(buttons: &[Element]) {
+    for button in buttons {
+        let _ = button.remove_attribute("data-starter");
     }
 }
 

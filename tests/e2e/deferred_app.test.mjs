@@ -140,21 +140,45 @@ describe('the app on a runbook page', () => {
     assert.deepEqual([...problemsOf(page), ...problemsOf(saved)], []);
   });
 
-  test('a first visit sets the offline copy up and then runs the app from it; the next visit runs it at once', async () => {
+  test('a first visit sets the offline copy up without the app; the app then comes from it, on first use', async () => {
     const page = await openRecorded({});
     await page.goto(site.server.origin + RUNBOOK);
-    // No click: the offline copy is set up after the page has loaded, takes the page over,
-    // and the app comes from it.
-    await page.waitForSelector('html.app-ready', { timeout: 60_000 });
-    assert.ok(await page.evaluate(() => navigator.serviceWorker.controller !== null), 'the offline copy serves the page');
-    assert.ok(page.appResponses.some((r) => r.fromOfflineCopy), `the app came from the offline copy: ${JSON.stringify(page.appResponses)}`);
-
-    const next = await page.context().newPage();
-    const answered = [];
-    next.on('response', (r) => /\/app-[0-9a-f]+_bg\.wasm$/.test(r.url()) && answered.push(r.fromServiceWorker()));
-    await next.goto(site.server.origin + RUNBOOK);
-    await next.waitForSelector('html.app-ready');
-    assert.deepEqual(answered, [true], 'the next visit loads the app at once, from the offline copy');
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 60_000 });
+    assert.equal(await page.locator('html.app-ready').count(), 0, 'the offline copy does not bring the app in unasked');
+    assert.deepEqual(await requested(page), [], 'nor does the page');
+    await page.locator('details.hosts summary').click();
+    await page.locator('#var-EC2_HOST').focus();
+    await page.waitForSelector('html.app-ready');
+    assert.deepEqual(page.appResponses, [{ fromOfflineCopy: true }], 'the app came from the offline copy');
     assert.deepEqual(problemsOf(page), []);
+  });
+
+  test('a field only visited before the app keeps the app\'s value and saves nothing', async () => {
+    const page = await openRecorded();
+    await page.goto(site.server.origin + RUNBOOK);
+    await page.waitForSelector('html.starter-ready');
+    await page.locator('details.hosts summary').click();
+    await page.locator('#var-EC2_HOST').focus();
+    await page.waitForSelector('html.app-ready');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'var-EC2_HOST', 'the focus is kept');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => localStorage.getItem('outpost.variables')), null, 'no value was set');
+    assert.deepEqual(problemsOf(page), []);
+  });
+
+  test('when the app cannot be loaded, the page says so, and the starter\'s controls still work', async () => {
+    const page = await openRecorded({ serviceWorkers: 'block', permissions: ['clipboard-read', 'clipboard-write'] });
+    await page.route('**/app-*_bg.wasm', (route) => route.abort());
+    await page.goto(site.server.origin + RUNBOOK);
+    await page.waitForSelector('html.starter-ready');
+    const copy = page.locator('article.doc button.copy').first();
+    await page.evaluate(() => document.dispatchEvent(new Event('outpost-load-app')));
+    await page.locator('.early-note[role=alert]', { hasText: 'could not be loaded' }).waitFor();
+    assert.equal(await page.locator('[aria-busy]').count(), 0);
+    // The starter's controls still work.
+    await copy.click();
+    await page.locator('article.doc button.copy.copied').waitFor();
+    page.problems = problemsOf(page).filter((p) => !/app-[0-9a-f]+_bg\.wasm|Failed to fetch|ERR_FAILED/.test(p));
+    assert.deepEqual(page.problems, []);
   });
 });

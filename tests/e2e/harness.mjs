@@ -164,10 +164,17 @@ export async function openPage(browser, origin, options = {}) {
 
 /**
  * Waits until the app has taken over the page (the WASM has loaded and run): pages are
- * pre-rendered, so their content is there before the app is.
+ * pre-rendered, so their content is there before the app is. A runbook page loads the app
+ * when it is first needed: it is asked for here, as a first use would.
  */
 export async function gotoApp(page, path) {
   await page.goto(page.origin + path);
+  await loadApp(page);
+}
+
+/** Asks a runbook page for the app (`early.js`: `outpost-load-app`), and waits for it. */
+export async function loadApp(page) {
+  await page.evaluate(() => document.dispatchEvent(new Event('outpost-load-app')));
   await page.waitForSelector('html.app-ready');
 }
 

@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ROOT, codeBlockFromSource, openPage, useSiteInBrowser } from './harness.mjs';
+import { ROOT, codeBlockFromSource, loadApp, openPage, useSiteInBrowser } from './harness.mjs';
 
 const site = useSiteInBrowser();
 
@@ -168,17 +168,34 @@ describe('pre-rendered pages', () => {
     assert.equal(saved, 1);
   });
 
-  test('a copy button clicked before the app is ready copies once it is', async () => {
-    const page = await openPage(site.browser, site.server.origin, { permissions: ['clipboard-read', 'clipboard-write'] });
-    const release = await holdWasm(page);
-    await page.goto(site.server.origin + RUNBOOK, { waitUntil: 'domcontentloaded' });
-    await page.locator('article .code').nth(2).locator('button.copy-all').click();
-    await page.locator('.early-note').waitFor();
-    release();
-    await page.waitForFunction(() => document.querySelectorAll('button.copy.copied').length === 1);
-    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), await codeBlockFromSource(SOURCE, 2));
-    assert.deepEqual(page.problems, []);
-  });
+  for (const [who, held] of [
+    ['the page starter', '**/starter-*_bg.wasm'],
+    ['the app (the starter never arrives)', '**/starter-*_bg.wasm'],
+  ]) {
+    test(`a copy button clicked before anything is ready copies once ${who} is`, async () => {
+      const page = await openPage(site.browser, site.server.origin, {
+        permissions: ['clipboard-read', 'clipboard-write'],
+        serviceWorkers: 'block',
+      });
+      const byStarter = who === 'the page starter';
+      // The app's WebAssembly is held too while the starter is awaited, so the starter copies.
+      const releaseApp = byStarter ? await holdWasm(page, '**/app-*_bg.wasm') : () => {};
+      const releaseStarter = await holdWasm(page, held);
+      await page.goto(site.server.origin + RUNBOOK, { waitUntil: 'domcontentloaded' });
+      const button = page.locator('article .code').nth(2).locator('button.copy-all');
+      await button.click();
+      await page.locator('.early-note').waitFor();
+      assert.equal(await button.getAttribute('aria-busy'), 'true');
+      if (byStarter) releaseStarter();
+      await page.waitForFunction(() => document.querySelectorAll('button.copy.copied').length === 1);
+      assert.equal(await page.evaluate(() => navigator.clipboard.readText()), await codeBlockFromSource(SOURCE, 2));
+      assert.equal(await page.locator('html.app-ready').count(), byStarter ? 0 : 1, `${who} copied`);
+      releaseApp();
+      releaseStarter();
+      page.problems = page.problems.filter((p) => !p.includes('Service Worker registration blocked by Playwright'));
+      assert.deepEqual(page.problems, []);
+    });
+  }
 
   test('a host value typed before the app is ready is kept and used', async () => {
     const page = await openPage(site.browser, site.server.origin);
@@ -215,7 +232,7 @@ describe('pre-rendered pages', () => {
       const before = { scrollY: await page.evaluate(() => window.scrollY), places: await placesOfContent(page) };
       assert.ok(before.scrollY > 1000, `the page is scrolled down (${before.scrollY})`);
       release();
-      await page.waitForSelector('html.app-ready');
+      await loadApp(page);
       await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 300)))));
       // Replacing the page makes new elements, which the browser's own measure does not
       // count as moved: the places of the content are compared as well.

@@ -146,7 +146,8 @@ fn render(report: &serde_json::Value) -> String {
     );
     let only_outpost = |out: &mut String, label: &str, key: &str, format: &dyn Fn(&serde_json::Value) -> String| {
         let (a, b) = (&pairs[0].0[key]["median"], &pairs[1].0[key]["median"]);
-        writeln!(out, "| {label} | {} | no such controls | — | {} | no such controls | — |", format(a), format(b)).unwrap();
+        writeln!(out, "| {label} | {} | no such controls | — | {} | no such controls | — |", format(a), format(b))
+            .unwrap();
     };
     row(&mut out, "bytes received when the text showed", "bytes_before_text", &kb);
     row(&mut out, "bytes of the whole first visit (reading)", "bytes", &kb);

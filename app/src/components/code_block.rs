@@ -6,7 +6,7 @@ use document::commands::{copy_all_text, is_shell, CommandGroup};
 use document::CodeBlock;
 use leptos::prelude::*;
 use runbook::steps::StepLocation;
-use runbook::values::substitute;
+use runbook::values::substitute_as_drawn;
 use runbook::variables::{pieces, Piece};
 
 use crate::components::copy_button::CopyButton;
@@ -49,8 +49,11 @@ fn ShellBlock(code: &'static CodeBlock, doc: Doc) -> impl IntoView {
     // What the block shows: its groups with the values filled in (`copy_all_text`).
     let copy_all = move |_| {
         doc.variables.with(|values| {
-            let groups: Vec<String> =
-                code.groups.iter().map(|g| substitute(&g.text, variables, &|name| values.get(name).cloned())).collect();
+            let groups: Vec<String> = code
+                .groups
+                .iter()
+                .map(|g| substitute_as_drawn(&g.text, variables, &|name| values.get(name).cloned()))
+                .collect();
             copy_all_text(&groups)
         })
     };
@@ -87,8 +90,9 @@ fn CommandRow(group: &'static CommandGroup, step: Option<&'static runbook::steps
         }
         _ => false,
     };
-    let copy =
-        move |_| doc.variables.with(|values| substitute(&group.text, variables, &|name| values.get(name).cloned()));
+    let copy = move |_| {
+        doc.variables.with(|values| substitute_as_drawn(&group.text, variables, &|name| values.get(name).cloned()))
+    };
     let has_check = check.is_some();
     view! {
         <div class="command" class:done=done class:has-check=has_check>

@@ -189,9 +189,37 @@ pub fn substitute(code: &str, variables: &[Variable], value: &dyn Fn(&str) -> Op
         .collect()
 }
 
+/// A command group as the page draws it and its copy buttons copy it: line by line,
+/// comment lines as written (they are not run, and the page shows them untouched), the
+/// others through `substitute`.
+pub fn substitute_as_drawn(text: &str, variables: &[Variable], value: &dyn Fn(&str) -> Option<String>) -> String {
+    text.split_inclusive('\n')
+        .map(
+            |line| {
+                if line.trim_start().starts_with('#') {
+                    line.to_string()
+                } else {
+                    substitute(line, variables, value)
+                }
+            },
+        )
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_group_as_drawn_fills_in_commands_and_leaves_comment_lines_as_written() {
+        let variables = [variable("EC2_HOST")];
+        let value = |name: &str| (name == "EC2_HOST").then(|| "web-1.example.com".to_string());
+        let text = "# Log in to EC2_HOST first\nssh ubuntu@EC2_HOST\n  # then EC2_HOST again\nuptime";
+        assert_eq!(
+            substitute_as_drawn(text, &variables, &value),
+            "# Log in to EC2_HOST first\nssh ubuntu@web-1.example.com\n  # then EC2_HOST again\nuptime"
+        );
+    }
 
     fn variable(name: &str) -> Variable {
         Variable { name: name.into(), written: name.into(), role: crate::variables::Role::Host }
