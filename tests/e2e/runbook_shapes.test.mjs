@@ -92,7 +92,16 @@ describe('runbooks other teams already have', () => {
   });
 
   test('the hosts panel lists hosts and fields apart, fills the commands, and is absent with nothing to fill', async () => {
+    // Before the app, the built page's field shows the site's value, as the app's does.
+    const built = await openPage(site.browser, site.server.origin, { serviceWorkers: 'block' });
+    await built.goto(`${site.server.origin}/r/kubepodcrashlooping/`);
+    await built.waitForSelector('html.starter-ready');
+    assert.equal(await built.locator('#var-FRONTEND_HOST').inputValue(), site.frontendHost);
+    assert.equal(await built.locator('html.app-ready').count(), 0);
+    await built.context().close();
+
     const page = await open('/r/kubepodcrashlooping/');
+    assert.equal(await page.locator('#var-FRONTEND_HOST').inputValue(), site.frontendHost);
     await page.locator('details.hosts summary').click();
     assert.equal(await page.locator('details.hosts .hosts-title').innerText(), 'Hosts and fields');
     // `$FRONTEND_HOST` is declared by the site; `<password>` is never a field to save.

@@ -85,6 +85,9 @@ fn PlaceholderInput(doc: Doc, variable: &'static Variable, problem: RwSignal<Opt
                     let note_id = note_id.clone();
                     move || linked().then(|| note_id.clone())
                 }
+                // The attribute too: the built page shows the value in use (a site or
+                // runbook default) before the app, which sets the property.
+                value=move || doc.value_of(name).unwrap_or_default()
                 prop:value=move || doc.value_of(name).unwrap_or_default()
                 on:change=move |event| {
                     let input = event_target_value(&event);
