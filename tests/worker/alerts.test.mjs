@@ -8,6 +8,7 @@ import { freePort, startSink, startWorker, until } from './harness.mjs';
 
 let health;
 let sink;
+let paging;
 let worker;
 let refusedPort;
 
@@ -59,6 +60,36 @@ kind = "webhook"
 url = "secret:HOOK_URL"
 endpoints = ["api", "www"]
 
+[[alert]]
+kind = "pagerduty"
+url = "secret:PD_URL"
+key = "secret:PD_KEY"
+endpoints = ["api"]
+
+[[alert]]
+kind = "opsgenie"
+url = "secret:OG_URL"
+key = "secret:OG_KEY"
+endpoints = ["api"]
+
+[[alert]]
+kind = "teams"
+url = "secret:TEAMS_URL"
+endpoints = ["api"]
+
+[[alert]]
+kind = "telegram"
+url = "secret:TG_URL"
+chat = "-1001234567890"
+endpoints = ["api"]
+
+[[alert]]
+kind = "ntfy"
+url = "secret:NTFY_URL"
+topic = "outpost-test"
+key = "secret:NTFY_TOKEN"
+endpoints = ["api"]
+
 [[maintenance]]
 title = "Front end move"
 start = ${start}
@@ -70,16 +101,34 @@ endpoints = ["www"]
 before(async () => {
   health = await startHealthServer();
   sink = await startSink();
+  paging = await startSink();
+  // Telegram's flood control, once: a 429 whose wait is in the body, not a header.
+  let flooded = false;
+  paging.state.answer = (request) => {
+    if (request.path !== '/telegram' || flooded) return null;
+    flooded = true;
+    return { status: 429, body: JSON.stringify({ ok: false, error_code: 429, parameters: { retry_after: 1 } }) };
+  };
   refusedPort = await freePort();
+  const at = (path) => `http://localhost:${paging.port}${path}`;
   worker = await startWorker(config(), {
     SLACK_URL: `http://localhost:${sink.port}/slack`,
     HOOK_URL: `http://localhost:${sink.port}/hook`,
+    PD_URL: at('/pagerduty'),
+    PD_KEY: 'pd-routing-key',
+    OG_URL: at('/opsgenie/v2/alerts'),
+    OG_KEY: 'og-api-key',
+    TEAMS_URL: at('/teams'),
+    TG_URL: at('/telegram'),
+    NTFY_URL: at('/ntfy/'),
+    NTFY_TOKEN: 'tk_ntfy',
   });
 });
 
 after(async () => {
   await worker?.stop();
   await sink?.close();
+  await paging?.close();
   await health?.close();
 });
 
@@ -123,6 +172,48 @@ describe('alerts', () => {
     assert.ok(slack.text.includes(down.runbook.replaceAll('&', '&amp;')), 'the Slack message links the same runbook address');
     // www has been failing all along, but it is in maintenance: no message about it.
     assert.ok(sink.state.received.every((r) => JSON.stringify(r.body).includes('api')));
+  });
+
+  test('paging tools get the same outage: one event each, opened and closed by one key per episode', async () => {
+    const to = (path) => paging.state.received.filter((r) => r.path.startsWith(path));
+    await until(
+      () => ['/pagerduty', '/opsgenie', '/teams', '/telegram', '/ntfy'].every((path) => to(path).length === 2),
+      'the outage and its recovery in every paging format',
+      30_000,
+    );
+    const [trigger, resolve] = to('/pagerduty').map((r) => r.body);
+    assert.equal(trigger.event_action, 'trigger');
+    assert.equal(trigger.routing_key, 'pd-routing-key');
+    assert.equal(trigger.payload.severity, 'critical');
+    assert.equal(trigger.payload.summary, 'api is down');
+    assert.match(trigger.dedup_key, /^outpost-api-\d+$/);
+    assert.deepEqual(resolve, { routing_key: 'pd-routing-key', event_action: 'resolve', dedup_key: trigger.dedup_key });
+    const [create, close] = to('/opsgenie');
+    assert.equal(create.path, '/opsgenie/v2/alerts');
+    assert.equal(create.authorization, 'GenieKey og-api-key');
+    assert.equal(create.body.alias, trigger.dedup_key, 'the same episode, the same key');
+    assert.equal(create.body.priority, 'P1');
+    assert.equal(close.path, `/opsgenie/v2/alerts/${create.body.alias}/close?identifierType=alias`);
+    assert.equal(close.authorization, 'GenieKey og-api-key');
+    const card = to('/teams')[0].body.attachments[0].content;
+    assert.equal(card.type, 'AdaptiveCard');
+    assert.deepEqual(card.body[1].inlines[0].text, 'api is down');
+    assert.deepEqual(
+      card.actions.map((a) => a.title),
+      ['Runbook: api', 'Status page'],
+    );
+    // The first Telegram message met flood control; it was sent again after the wait it named.
+    assert.equal(paging.state.refused.length, 1);
+    const telegram = to('/telegram').map((r) => r.body);
+    assert.equal(telegram[0].chat_id, '-1001234567890');
+    assert.equal(telegram[0].text.split('\n')[0], 'api is down');
+    assert.equal(telegram[1].text.split('\n')[0], 'api recovered (was down)');
+    const [ntfy] = to('/ntfy');
+    assert.equal(ntfy.authorization, 'Bearer tk_ntfy');
+    assert.equal(ntfy.body.topic, 'outpost-test');
+    assert.equal(ntfy.body.priority, 5);
+    assert.equal(ntfy.body.click, 'https://probe.example.com/');
+    paging.state.received.length = 0;
   });
 
   test('with the sink failing in between, one "down" and one "recovered" still arrive, in order', async () => {

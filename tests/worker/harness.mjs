@@ -110,13 +110,20 @@ export async function until(check, what, ms = 15_000) {
 /** A webhook receiver: records every delivery as `{ path, body }`, answers 503 while
  * `state.failing`. */
 export function startSink() {
-  const state = { failing: false, received: [] };
+  // `answer(request)` may return `{ status, body }` to refuse a request on purpose.
+  const state = { failing: false, received: [], refused: [], answer: () => null };
   const server = createServer((request, response) => {
     let body = '';
     request.on('data', (chunk) => (body += chunk));
     request.on('end', () => {
       if (state.failing) return response.writeHead(503).end('sink down');
-      state.received.push({ path: request.url, body: JSON.parse(body) });
+      const received = { path: request.url, authorization: request.headers.authorization, body: JSON.parse(body) };
+      const refusal = state.answer(received);
+      if (refusal) {
+        state.refused.push(received);
+        return response.writeHead(refusal.status, { 'Content-Type': 'application/json' }).end(refusal.body);
+      }
+      state.received.push(received);
       response.writeHead(200).end('ok');
     });
   });

@@ -7,10 +7,10 @@ use std::time::Duration;
 
 use config::budget::DELIVERY_TIMEOUT_MS;
 use config::limits::MAX_DELIVERIES_PER_TICK;
-use config::Config;
+use config::{AlertTarget, AlertUrl, Config};
 use futures_util::future::{select, Either};
 use futures_util::pin_mut;
-use probe::alerts::{send_result, SendResult};
+use probe::alerts::{address, retry_after_in_body, send_result, Request as AlertRequest, SendResult};
 use probe::monitor::MonitorState;
 use serde_json::json;
 use worker::*;
@@ -34,20 +34,12 @@ pub async fn deliver(monitor: &impl OutboxHolder, env: &Env, config: &Config, no
     }
     let mut sent = 0;
     for target in &config.alerts {
-        let Ok(url) = env.secret(&target.url_secret).map(|s| s.to_string()) else {
-            let waiting = monitor.with_state(|s| Ok(s.outbox.pending.iter().any(|p| p.target == target.id)));
-            if waiting.unwrap_or(false) {
-                log::error(
-                    "alert_secret_missing",
-                    json!({ "target": target.id, "secret": target.url_secret, "fix": format!("npx wrangler secret put {}", target.url_secret) }),
-                );
-            }
-            continue;
-        };
+        let Some((base, key)) = credentials(monitor, env, target) else { continue };
         while sent < MAX_DELIVERIES_PER_TICK {
             let Ok(Some(batch)) = monitor.with_state(|s| Ok(s.outbox.batch_for(config, target, now))) else { break };
             sent += 1;
-            let result = post(&url, &batch.body, now).await;
+            let request = batch.request(target, key.as_deref());
+            let result = post(&address(&base, &request.path), &request, now).await;
             let _ = monitor.with_state(|s| {
                 s.outbox.settle(config, &batch, &result, now);
                 Ok(())
@@ -74,12 +66,42 @@ pub async fn deliver(monitor: &impl OutboxHolder, env: &Env, config: &Config, no
     }
 }
 
-async fn post(url: &str, body: &str, now: i64) -> SendResult {
+/// The target's address and key, from its secrets. A missing secret is logged (when a
+/// message waits for it) and the target waits.
+fn credentials(monitor: &impl OutboxHolder, env: &Env, target: &AlertTarget) -> Option<(String, Option<String>)> {
+    let secret = |name: &str| env.secret(name).map(|s| s.to_string()).ok();
+    let base = match &target.url {
+        AlertUrl::Secret(name) => secret(name).ok_or(name),
+        AlertUrl::Public(url) => Ok(url.clone()),
+    };
+    let key = match &target.key_secret {
+        Some(name) => secret(name).map(Some).ok_or(name),
+        None => Ok(None),
+    };
+    match (base, key) {
+        (Ok(base), Ok(key)) => Some((base, key)),
+        (Err(missing), _) | (_, Err(missing)) => {
+            let waiting = monitor.with_state(|s| Ok(s.outbox.pending.iter().any(|p| p.target == target.id)));
+            if waiting.unwrap_or(false) {
+                log::error(
+                    "alert_secret_missing",
+                    json!({ "target": target.id, "secret": missing, "fix": format!("npx wrangler secret put {missing}") }),
+                );
+            }
+            None
+        }
+    }
+}
+
+async fn post(url: &str, request: &AlertRequest, now: i64) -> SendResult {
     let request = (|| {
         let headers = Headers::new();
         headers.set("Content-Type", "application/json")?;
+        if let Some(authorization) = &request.authorization {
+            headers.set("Authorization", authorization)?;
+        }
         let mut init = RequestInit::new();
-        init.with_method(Method::Post).with_headers(headers).with_body(Some(body.into()));
+        init.with_method(Method::Post).with_headers(headers).with_body(Some(request.body.as_str().into()));
         Request::new_with_init(url, &init)
     })();
     let request = match request {
@@ -93,10 +115,13 @@ async fn post(url: &str, body: &str, now: i64) -> SendResult {
     pin_mut!(send);
     match select(send, timeout).await {
         Either::Left((Ok(mut response), _)) => {
-            let retry_after = response.headers().get("Retry-After").ok().flatten();
+            let mut retry_after = response.headers().get("Retry-After").ok().flatten();
             let status = response.status_code();
             // Read (and so release) the body: an unread one holds a connection.
-            let _ = response.bytes().await;
+            let body = response.bytes().await.unwrap_or_default();
+            if status == 429 && retry_after.is_none() {
+                retry_after = retry_after_in_body(&String::from_utf8_lossy(&body));
+            }
             send_result(Some(status), retry_after.as_deref(), "", now)
         }
         Either::Left((Err(error), _)) => send_result(None, None, &error.to_string(), now),

@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 
 mod address;
+mod alert_target;
 pub mod assertion;
 pub mod budget;
 pub mod cadence;
@@ -57,19 +58,34 @@ pub struct Config {
     pub notes: Vec<ConfigError>,
 }
 
-/// Where state changes are announced. The webhook URL is a Worker secret.
+/// Where state changes are announced. Credentials (webhook URLs, keys) are Worker secrets.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AlertTarget {
     /// Stable across edits of the list: queued messages name their target by it.
     pub id: String,
     pub kind: AlertKind,
-    /// The Worker secret holding the webhook URL.
-    pub url_secret: String,
+    /// Where requests go.
+    pub url: AlertUrl,
+    /// The Worker secret holding the target's key: PagerDuty's routing key, Opsgenie's API
+    /// key, an ntfy access token.
+    pub key_secret: Option<String>,
+    /// Telegram's chat: a numeric id or `@channel`.
+    pub chat: Option<String>,
+    /// ntfy's topic.
+    pub topic: Option<String>,
     /// Endpoints this target hears about; empty means all.
     pub endpoints: Vec<String>,
     /// Undelivered messages older than this are dropped (with a log line).
     pub max_age_minutes: u32,
     pub line: u32,
+}
+
+/// A target's address: a Worker secret when it carries a credential (Slack, Discord, Teams,
+/// Telegram, webhooks), or the service's public address, written or by default.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AlertUrl {
+    Secret(String),
+    Public(String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -78,14 +94,46 @@ pub enum AlertKind {
     Slack,
     Discord,
     Webhook,
+    Teams,
+    Telegram,
+    Pagerduty,
+    Opsgenie,
+    Ntfy,
 }
 
 impl AlertKind {
+    pub const ALL: [AlertKind; 8] = [
+        AlertKind::Slack,
+        AlertKind::Discord,
+        AlertKind::Webhook,
+        AlertKind::Teams,
+        AlertKind::Telegram,
+        AlertKind::Pagerduty,
+        AlertKind::Opsgenie,
+        AlertKind::Ntfy,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             AlertKind::Slack => "slack",
             AlertKind::Discord => "discord",
             AlertKind::Webhook => "webhook",
+            AlertKind::Teams => "teams",
+            AlertKind::Telegram => "telegram",
+            AlertKind::Pagerduty => "pagerduty",
+            AlertKind::Opsgenie => "opsgenie",
+            AlertKind::Ntfy => "ntfy",
+        }
+    }
+
+    /// The public address used when `url` is not written; `None` when the address is itself
+    /// a credential and must be a secret.
+    pub fn default_url(self) -> Option<&'static str> {
+        match self {
+            AlertKind::Pagerduty => Some("https://events.pagerduty.com/v2/enqueue"),
+            AlertKind::Opsgenie => Some("https://api.opsgenie.com/v2/alerts"),
+            AlertKind::Ntfy => Some("https://ntfy.sh/"),
+            _ => None,
         }
     }
 }

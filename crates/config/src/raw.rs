@@ -22,7 +22,10 @@ pub(crate) struct RawConfig {
 pub(crate) struct RawAlert {
     pub id: Option<String>,
     pub kind: Spanned<String>,
-    pub url: Spanned<String>,
+    pub url: Option<Spanned<String>>,
+    pub key: Option<Spanned<String>>,
+    pub chat: Option<Spanned<String>>,
+    pub topic: Option<Spanned<String>>,
     #[serde(default)]
     pub endpoints: Vec<String>,
     pub max_age_minutes: Option<u32>,

@@ -12,11 +12,10 @@ use crate::budget::region_subrequests;
 use crate::cadence::{daily, fastest_sustainable, Shape, MIN_INTERVAL_SECONDS};
 use crate::endpoint;
 use crate::errors::Errors;
-use crate::limits::{FREE_SUBREQUESTS_PER_INVOCATION, MAX_ALERT_TARGETS, SUBREQUEST_HEADROOM};
+use crate::limits::{FREE_SUBREQUESTS_PER_INVOCATION, SUBREQUEST_HEADROOM};
 use crate::probe_api;
-use crate::raw::{LineIndex, RawAlert, RawConfig, RawMaintenance, RawProbe};
-use crate::secrets::is_secret_name;
-use crate::{AlertKind, AlertTarget, Config, ConfigError, Endpoint, Maintenance, Platform, Thresholds};
+use crate::raw::{LineIndex, RawConfig, RawMaintenance, RawProbe};
+use crate::{Config, ConfigError, Endpoint, Maintenance, Platform, Thresholds};
 use crate::{DEFAULT_INTERVAL_SECONDS, DEFAULT_REGIONS};
 
 /// Location hints where Durable Objects are created.
@@ -48,7 +47,7 @@ pub(crate) fn validate(raw: RawConfig, lines: &LineIndex, platform: Platform) ->
             endpoints.push(endpoint);
         }
     }
-    let alerts = alerts(raw.alerts, &endpoints, &mut errors);
+    let alerts = crate::alert_target::alerts(raw.alerts, &endpoints, &mut errors);
     let maintenance = maintenance(raw.maintenance, &endpoints, &mut errors);
     let title = raw.site.title.unwrap_or_else(|| "Outpost".to_string());
     let site_url = raw.site.url.filter(|u| !u.trim().is_empty());
@@ -203,67 +202,6 @@ fn thresholds(probe: &RawProbe, regions: usize, interval: u32, errors: &mut Erro
             errors,
         ),
     }
-}
-
-/// A stable id per target, so a queued message always goes where it was meant to, even when
-/// the list is reordered: `kind:SECRET` unless the target names its own `id`.
-fn alerts(raw: Vec<Spanned<RawAlert>>, endpoints: &[Endpoint], errors: &mut Errors) -> Vec<AlertTarget> {
-    let mut alerts: Vec<AlertTarget> = Vec::new();
-    for spanned in raw {
-        let span = spanned.span();
-        let alert = spanned.into_inner();
-        let kind = match alert.kind.get_ref().as_str() {
-            "slack" => AlertKind::Slack,
-            "discord" => AlertKind::Discord,
-            "webhook" => AlertKind::Webhook,
-            other => {
-                errors.add(
-                    alert.kind.span(),
-                    format!("unknown alert kind {other:?}: use \"slack\", \"discord\" or \"webhook\""),
-                );
-                continue;
-            }
-        };
-        let Some(secret) = alert.url.get_ref().strip_prefix("secret:").filter(|s| is_secret_name(s)) else {
-            errors.add(alert.url.span(), "a webhook URL is a secret: store it with `wrangler secret put SLACK_WEBHOOK_URL` and write url = \"secret:SLACK_WEBHOOK_URL\"".into());
-            continue;
-        };
-        if let Some(name) = alert.endpoints.iter().find(|name| !endpoints.iter().any(|e| &e.name == *name)) {
-            errors.add(span.clone(), format!("alert names the endpoint {name:?}, which is not configured"));
-        }
-        let max_age_minutes = match alert.max_age_minutes {
-            Some(minutes) if !(1..=7 * 24 * 60).contains(&minutes) => {
-                errors.add(span.clone(), "max_age_minutes must be between 1 and 10080 (a week)".into());
-                24 * 60
-            }
-            Some(minutes) => minutes,
-            None => 24 * 60,
-        };
-        let id = alert.id.clone().unwrap_or_else(|| format!("{}:{secret}", kind.name()));
-        if alerts.len() == MAX_ALERT_TARGETS {
-            errors.add(
-                span.clone(),
-                format!("at most {MAX_ALERT_TARGETS} alert targets: each waits in the monitor's saved state until delivered (send one webhook to a relay to reach more)"),
-            );
-            continue;
-        }
-        if alerts.iter().any(|a| a.id == id) {
-            errors.add(
-                span.clone(),
-                format!("two alert targets have the id {id:?}: give one of them its own id = \"…\""),
-            );
-            continue;
-        }
-        alerts.push(AlertTarget {
-            id,
-            kind,
-            url_secret: secret.to_string(),
-            endpoints: alert.endpoints,
-            max_age_minutes,
-            line: errors.line(span),
-        });
-    }
-    alerts
 }
 
 fn maintenance(raw: Vec<Spanned<RawMaintenance>>, endpoints: &[Endpoint], errors: &mut Errors) -> Vec<Maintenance> {

@@ -272,6 +272,7 @@ impl MonitorState {
                 cause: "removed from the config (renamed?): its outage is closed here, not recovered".to_string(),
                 status_page: config.probe_api.as_ref().map(|api| format!("{}/", api.trim_end_matches('/'))),
                 runbook: None,
+                episode: None,
             };
             self.outbox.announce_removal(config, &alert, at);
         }
@@ -477,5 +478,6 @@ fn alert_for(config: &Config, endpoint: &Endpoint, change: &Change, at: i64, res
         cause,
         status_page: config.probe_api.as_ref().map(|api| format!("{}/", api.trim_end_matches('/'))),
         runbook,
+        episode: None,
     }
 }

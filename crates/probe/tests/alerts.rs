@@ -94,8 +94,14 @@ fn send(state: &mut MonitorState, config: &Config, target: usize, now: i64, resu
     sent
 }
 
-fn json(batch: &Batch) -> Value {
-    serde_json::from_str(&batch.body).unwrap()
+/// The body `batch` goes out with, to its target in `config`.
+fn body(config: &Config, batch: &Batch) -> String {
+    let target = config.alerts.iter().find(|t| t.id == batch.target).expect("the batch's target is configured");
+    batch.request(target, None).body
+}
+
+fn json(config: &Config, batch: &Batch) -> Value {
+    serde_json::from_str(&body(config, batch)).unwrap()
 }
 
 #[test]
@@ -105,7 +111,7 @@ fn one_message_per_transition_per_target_and_none_while_the_error_text_changes()
     assert_eq!(state.outbox.pending.len(), 2, "the outage, once to Slack and once to the webhook");
     let slack = send(&mut state, &config, 0, T0 + 300, &SendResult::Delivered);
     assert_eq!(slack.len(), 1);
-    let message = json(&slack[0]);
+    let message = json(&config, &slack[0]);
     assert_eq!(message["blocks"][0]["text"]["text"], "api is down");
     let details = message["blocks"][1]["text"]["text"].as_str().unwrap();
     assert!(details.contains("State: down since 2026-11-28 20:01 UTC"), "{details}");
@@ -121,12 +127,12 @@ fn one_message_per_transition_per_target_and_none_while_the_error_text_changes()
         "{details}"
     );
     assert!(details.contains("Status: https://probe.example.com/"));
-    let hook = json(&send(&mut state, &config, 1, T0 + 300, &SendResult::Delivered)[0]);
+    let hook = json(&config, &send(&mut state, &config, 1, T0 + 300, &SendResult::Delivered)[0]);
     assert_eq!(hook["type"], "outpost.state_changes");
     assert_eq!((hook["changes"][0]["from"].as_str(), hook["changes"][0]["to"].as_str()), (Some("up"), Some("down")));
     assert_eq!(hook["ids"][0], hook["changes"][0]["id"], "the id lets a receiver drop a repeat");
     run_from(&config, &mut state, T0 + 300, &[("ooo", "ooo"), ("ooo", "ooo")]);
-    let recovered = json(&send(&mut state, &config, 0, T0 + 600, &SendResult::Delivered)[0]);
+    let recovered = json(&config, &send(&mut state, &config, 0, T0 + 600, &SendResult::Delivered)[0]);
     assert_eq!(recovered["text"].as_str().unwrap().lines().next(), Some("api recovered (was down)"));
     assert!(state.outbox.pending.iter().all(|p| p.target == "webhook:ONCALL_HOOK"));
 }
@@ -134,7 +140,7 @@ fn one_message_per_transition_per_target_and_none_while_the_error_text_changes()
 #[test]
 fn an_outage_that_spreads_sends_down_saying_what_it_was() {
     let config = config();
-    let headline = |batch: &Batch| json(batch)["text"].as_str().unwrap().lines().next().unwrap().to_string();
+    let headline = |batch: &Batch| json(&config, batch)["text"].as_str().unwrap().lines().next().unwrap().to_string();
     let mut state = run(&[("ooo", "ooo"), ("oxo", "ooo"), ("oxo", "ooo")]);
     let first = send(&mut state, &config, 0, T0 + 180, &SendResult::Delivered);
     assert_eq!(first.iter().map(headline).collect::<Vec<_>>(), ["api is failing in enam"]);
@@ -166,7 +172,7 @@ fn changes_that_come_together_go_to_each_target_as_one_message() {
     assert_eq!(state.outbox.pending.len(), 12);
     let batches = send(&mut state, &config, 0, T0 + 60, &SendResult::Delivered);
     assert_eq!(batches.len(), 1, "twelve endpoints down: one message");
-    let message = json(&batches[0]);
+    let message = json(&config, &batches[0]);
     let content = message["content"].as_str().unwrap();
     assert!(content.starts_with("12 changes: e0 is down; e1 is down"), "{content}");
     assert_eq!(message["embeds"].as_array().unwrap().len(), 10, "Discord's limit of ten embeds");
@@ -187,17 +193,18 @@ fn a_hostile_cause_cannot_ping_link_or_flood_a_channel() {
     state.tick(&config, (T0) * 1000, &down).unwrap();
     state.tick(&config, (T0 + 60) * 1000, &down).unwrap();
     let slack = send(&mut state, &config, 0, T0 + 60, &SendResult::Delivered).remove(0);
-    assert!(!slack.body.contains("<!channel>") && !slack.body.contains("<https://evil"), "Slack markup is escaped");
-    assert!(slack.body.contains("&lt;!channel&gt;"));
-    assert!(slack.body.len() < 8_000, "the cause is capped: {} bytes", slack.body.len());
+    let slack = body(&config, &slack);
+    assert!(!slack.contains("<!channel>") && !slack.contains("<https://evil"), "Slack markup is escaped");
+    assert!(slack.contains("&lt;!channel&gt;"));
+    assert!(slack.len() < 8_000, "the cause is capped: {} bytes", slack.len());
     let hook = send(&mut state, &config, 1, T0 + 60, &SendResult::Delivered).remove(0);
-    assert!(json(&hook)["changes"][0]["cause"].as_str().unwrap().chars().count() <= 300);
+    assert!(json(&config, &hook)["changes"][0]["cause"].as_str().unwrap().chars().count() <= 300);
 
     let discord_config = parse_config(&CONFIG.replace("kind = \"slack\"", "kind = \"discord\"")).0;
     let mut state = MonitorState::default();
     state.tick(&discord_config, (T0) * 1000, &down).unwrap();
     state.tick(&discord_config, (T0 + 60) * 1000, &down).unwrap();
-    let discord = json(&send(&mut state, &discord_config, 0, T0 + 60, &SendResult::Delivered)[0]);
+    let discord = json(&discord_config, &send(&mut state, &discord_config, 0, T0 + 60, &SendResult::Delivered)[0]);
     assert_eq!(discord["allowed_mentions"]["parse"], serde_json::json!([]), "nobody is pinged");
     let description = discord["embeds"][0]["description"].as_str().unwrap();
     assert!(!description.contains("@everyone") && !description.contains("[Re"), "{description}");
@@ -219,7 +226,7 @@ fn a_failing_target_gets_its_messages_later_in_one_batch_in_order() {
     }
     let sent = send(&mut state, &config, 0, now, &SendResult::Delivered);
     assert_eq!(sent.len(), 1, "both messages in one request");
-    let text = json(&sent[0])["text"].as_str().unwrap().to_string();
+    let text = json(&config, &sent[0])["text"].as_str().unwrap().to_string();
     let (down, recovered) = (text.find("api is down").unwrap(), text.find("api recovered").unwrap());
     assert!(down < recovered, "oldest first: {text}");
     assert!(send(&mut state, &config, 0, now + 100_000, &SendResult::Delivered).is_empty(), "nothing twice");
@@ -264,7 +271,7 @@ fn a_reordered_alert_list_still_sends_each_message_to_its_own_target() {
     assert_eq!(reordered.alerts[0].id, "discord:DISCORD");
     assert!(send(&mut state, &reordered, 0, T0 + 180, &SendResult::Delivered).is_empty(), "nothing for Discord");
     let slack = send(&mut state, &reordered, 1, T0 + 180, &SendResult::Delivered);
-    assert!(json(&slack[0])["blocks"].is_array(), "a Slack-shaped body to the Slack target");
+    assert!(json(&reordered, &slack[0])["blocks"].is_array(), "a Slack-shaped body to the Slack target");
 }
 
 #[test]
@@ -284,7 +291,7 @@ fn an_outage_that_outlasts_maintenance_alerts_when_the_window_ends() {
     run_from(&config, &mut state, after, &[("ooo", "xxx")]);
     let sent = send(&mut state, &config, 0, after, &SendResult::Delivered);
     assert_eq!(sent.len(), 1);
-    assert!(json(&sent[0])["text"].as_str().unwrap().starts_with("www is down"));
+    assert!(json(&config, &sent[0])["text"].as_str().unwrap().starts_with("www is down"));
 }
 
 #[test]
@@ -303,7 +310,7 @@ fn an_outage_held_by_a_window_longer_than_the_message_age_is_still_announced() {
     assert!(state.outbox.expire(&config, after).is_empty(), "the window just let it go");
     let sent = send(&mut state, &config, 0, after, &SendResult::Delivered);
     assert_eq!(sent.len(), 1);
-    assert!(json(&sent[0])["text"].as_str().unwrap().starts_with("www is down"));
+    assert!(json(&config, &sent[0])["text"].as_str().unwrap().starts_with("www is down"));
 }
 
 #[test]
@@ -338,11 +345,11 @@ fn alert_config_mistakes_are_reported() {
     let errors = |text: &str| parse_config(text).1.into_iter().map(|e| e.to_string()).collect::<Vec<_>>();
     assert_eq!(
         errors("[[alert]]\nkind = \"slack\"\nurl = \"https://hooks.slack.com/services/T/B/X\"\n"),
-        ["outpost.toml:3: a webhook URL is a secret: store it with `wrangler secret put SLACK_WEBHOOK_URL` and write url = \"secret:SLACK_WEBHOOK_URL\""]
+        ["outpost.toml:3: a slack URL is a secret: store it with `wrangler secret put SLACK_WEBHOOK_URL` and write url = \"secret:SLACK_WEBHOOK_URL\""]
     );
     assert_eq!(
         errors("[[alert]]\nkind = \"pager\"\nurl = \"secret:X\"\n"),
-        ["outpost.toml:2: unknown alert kind \"pager\": use \"slack\", \"discord\" or \"webhook\""]
+        ["outpost.toml:2: unknown alert kind \"pager\": use \"slack\", \"discord\", \"teams\", \"telegram\", \"pagerduty\", \"opsgenie\", \"ntfy\" or \"webhook\""]
     );
     assert_eq!(
         errors("[[maintenance]]\ntitle = \"x\"\nstart = 2026-12-01T02:00:00\nend = 2026-12-01T03:00:00Z\n"),
@@ -370,6 +377,6 @@ fn a_message_held_by_maintenance_never_lets_a_newer_one_overtake_a_retry() {
     assert!(retry_at > t + 210, "still waiting for its retry");
     assert!(send(&mut state, &config, 0, t + 210, &SendResult::Delivered).is_empty(), "recovered waits behind down");
     let sent = send(&mut state, &config, 0, retry_at, &SendResult::Delivered);
-    let text = json(&sent[0])["text"].as_str().unwrap().to_string();
+    let text = json(&config, &sent[0])["text"].as_str().unwrap().to_string();
     assert!(text.find("api is down").unwrap() < text.find("api recovered").unwrap(), "{text}");
 }

@@ -22,9 +22,28 @@ pub struct Alert {
     pub cause: String,
     pub status_page: Option<String>,
     pub runbook: Option<String>,
+    /// When the trouble this message belongs to began (Unix seconds): the same for every
+    /// message from the first failure to the recovery, so paging tools group them
+    /// (`dedup_key`, `alias`). Set by the outbox when the message is queued.
+    #[serde(default)]
+    pub episode: Option<i64>,
 }
 
 impl Alert {
+    /// Whether this message ends its episode: recovered, or no longer probed.
+    pub fn ends_trouble(&self) -> bool {
+        matches!(self.to, State::Up | State::Unknown)
+    }
+
+    /// One key per endpoint and episode, for the tools that group messages by key: ours
+    /// alone (an endpoint name is ASCII letters, digits, `-`, `_`, `.`), never a server's.
+    pub fn episode_key(&self) -> String {
+        match self.episode {
+            Some(start) => format!("outpost-{}-{start}", self.endpoint),
+            None => format!("outpost-{}", self.endpoint),
+        }
+    }
+
     pub fn headline(&self) -> String {
         let news = match self.to {
             State::Up => return format!("{} recovered (was {})", self.endpoint, self.from.label()),
@@ -68,6 +87,36 @@ pub fn cap(text: &str, max: usize) -> String {
         return text.to_string();
     }
     let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// At most `max` bytes of UTF-8 (ntfy counts bytes), cut on a character boundary.
+pub fn cap_bytes(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_string();
+    }
+    let mut end = max.saturating_sub('…'.len_utf8());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &text[..end])
+}
+
+/// At most `max` UTF-16 code units (Telegram counts them: an emoji is two).
+pub fn cap_utf16(text: &str, max: usize) -> String {
+    if text.encode_utf16().count() <= max {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut units = 0;
+    for c in text.chars() {
+        if units + c.len_utf16() > max.saturating_sub(1) {
+            break;
+        }
+        units += c.len_utf16();
+        out.push(c);
+    }
     out.push('…');
     out
 }

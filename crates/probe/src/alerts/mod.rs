@@ -5,12 +5,14 @@
 //! wait; when the window ends, what still holds is sent.
 
 mod alert;
+mod chat;
 mod outbox;
+mod paging;
 pub mod redact;
 mod render;
 mod retry_after;
 
 pub use alert::{Alert, MAX_CAUSE_CHARS};
 pub use outbox::{backoff_seconds, Batch, Failure, Outbox, Pending, SendResult, MAX_PENDING};
-pub use render::payload;
-pub use retry_after::{retry_after_seconds, send_result};
+pub use render::{address, batch_limit, request, Request};
+pub use retry_after::{retry_after_in_body, retry_after_seconds, send_result};

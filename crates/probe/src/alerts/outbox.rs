@@ -32,6 +32,10 @@ pub struct Outbox {
     /// Messages dropped for good, newest last.
     #[serde(default)]
     pub failures: Vec<Failure>,
+    /// When each endpoint's current trouble began, from its first message to the one that
+    /// ends it: every message of an episode carries the same start.
+    #[serde(default)]
+    pub episodes: BTreeMap<String, i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,7 +72,16 @@ pub struct Failure {
 pub struct Batch {
     pub target: String,
     pub ids: Vec<u64>,
-    pub body: String,
+    /// The messages, oldest first, as queued.
+    pub alerts: Vec<Alert>,
+}
+
+impl Batch {
+    /// The request in `target`'s format; `key` is the value of its key secret, if it has one.
+    pub fn request(&self, target: &AlertTarget, key: Option<&str>) -> render::Request {
+        let alerts: Vec<&Alert> = self.alerts.iter().collect();
+        render::request(target, &alerts, &self.ids, key)
+    }
 }
 
 /// How a delivery went.
@@ -122,6 +135,8 @@ impl Outbox {
     ) -> usize {
         let in_maintenance = config.maintenance_of(&alert.endpoint, now).is_some();
         let targets: Vec<&AlertTarget> = config.alerts.iter().filter(|t| pick(t, self)).collect();
+        let mut alert = alert.clone();
+        alert.episode = Some(self.episode_of(&alert));
         let mut queued = 0;
         for target in targets {
             self.next_id += 1;
@@ -146,6 +161,16 @@ impl Outbox {
         queued
     }
 
+    /// The episode `alert` belongs to: a new one starts with trouble after health, and ends
+    /// with the message that ends it.
+    fn episode_of(&mut self, alert: &Alert) -> i64 {
+        if alert.ends_trouble() {
+            self.episodes.remove(&alert.endpoint).unwrap_or(alert.since)
+        } else {
+            *self.episodes.entry(alert.endpoint.clone()).or_insert(alert.since)
+        }
+    }
+
     /// The next request for `target`, if anything is due: every due message whose endpoint
     /// is not under maintenance now, oldest first, in one body. A target waits while its
     /// oldest message waits for a retry, so messages arrive in order.
@@ -164,14 +189,14 @@ impl Outbox {
             .iter()
             .filter(|p| p.target == target.id && p.next_attempt_at <= now)
             .filter(|p| config.maintenance_of(&p.alert.endpoint, now).is_none())
-            .take(MAX_BATCH)
+            .take(render::batch_limit(target.kind).min(MAX_BATCH))
             .collect();
         if due.is_empty() {
             return None;
         }
-        let alerts: Vec<&Alert> = due.iter().map(|p| &p.alert).collect();
+        let alerts: Vec<Alert> = due.iter().map(|p| p.alert.clone()).collect();
         let ids: Vec<u64> = due.iter().map(|p| p.id).collect();
-        Some(Batch { target: target.id.clone(), body: render::payload(target.kind, &alerts, &ids), ids })
+        Some(Batch { target: target.id.clone(), ids, alerts })
     }
 
     /// Applies the outcome of sending `batch`; retries wait in multiples of the config's

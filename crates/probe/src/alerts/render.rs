@@ -4,10 +4,11 @@
 //! mentions are neutralised and mentions switched off, and every text is capped.
 
 use api::State;
-use config::AlertKind;
+use config::{AlertKind, AlertTarget};
 use serde_json::{json, Value};
 
 use super::alert::{cap, Alert, MAX_CAUSE_CHARS};
+use super::{chat, paging};
 
 // Platform limits (Slack: header text 150, section text 3000, 50 blocks; Discord: content
 // 2000, 10 embeds, title 256, description 4096, 6000 in all).
@@ -20,18 +21,60 @@ const DISCORD_EMBEDS: usize = 10;
 const DISCORD_TITLE: usize = 256;
 const DISCORD_DESCRIPTION: usize = 500;
 
-/// The body for one request to a target carrying `alerts` (oldest first), whose ids are
-/// `ids` (the generic webhook carries them, so receivers can drop repeats).
-pub fn payload(kind: AlertKind, alerts: &[&Alert], ids: &[u64]) -> String {
-    let value = match kind {
-        AlertKind::Slack => slack(alerts),
-        AlertKind::Discord => discord(alerts),
-        AlertKind::Webhook => webhook(alerts, ids),
-    };
-    value.to_string()
+/// One request to a target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    /// Appended to the target's address: Opsgenie closes an alert at its own address.
+    pub path: String,
+    /// The `Authorization` header, for targets whose key travels in one.
+    pub authorization: Option<String>,
+    pub body: String,
 }
 
-fn summary(alerts: &[&Alert]) -> String {
+/// Where a request goes: the target's address, and the request's own path after it.
+pub fn address(base: &str, path: &str) -> String {
+    if path.is_empty() {
+        base.to_string()
+    } else {
+        format!("{}{path}", base.trim_end_matches('/'))
+    }
+}
+
+/// Messages one request may carry: paging tools take one event per request.
+pub fn batch_limit(kind: AlertKind) -> usize {
+    match kind {
+        AlertKind::Pagerduty | AlertKind::Opsgenie => 1,
+        _ => 20,
+    }
+}
+
+/// The request to `target` carrying `alerts` (oldest first), whose ids are `ids` (the
+/// generic webhook carries them, so receivers can drop repeats). `key` is the value of the
+/// target's key secret.
+pub fn request(target: &AlertTarget, alerts: &[&Alert], ids: &[u64], key: Option<&str>) -> Request {
+    let key = key.unwrap_or_default();
+    let plain = |value: Value| Request { path: String::new(), authorization: None, body: value.to_string() };
+    // The outbox never makes an empty batch; a paging event needs one message.
+    let Some(first) = alerts.first().copied() else { return plain(json!({})) };
+    match target.kind {
+        AlertKind::Slack => plain(slack(alerts)),
+        AlertKind::Discord => plain(discord(alerts)),
+        AlertKind::Webhook => plain(webhook(alerts, ids)),
+        AlertKind::Teams => plain(chat::teams(alerts)),
+        AlertKind::Telegram => plain(chat::telegram(alerts, target.chat.as_deref().unwrap_or_default())),
+        AlertKind::Ntfy => Request {
+            authorization: (!key.is_empty()).then(|| format!("Bearer {key}")),
+            ..plain(chat::ntfy(alerts, target.topic.as_deref().unwrap_or_default()))
+        },
+        AlertKind::Pagerduty => plain(paging::pagerduty(first, key)),
+        AlertKind::Opsgenie => {
+            let (path, body) = paging::opsgenie(first);
+            Request { path, authorization: Some(format!("GenieKey {key}")), body: body.to_string() }
+        }
+    }
+}
+
+pub(super) fn summary(alerts: &[&Alert]) -> String {
     match alerts {
         [one] => one.headline(),
         _ => {

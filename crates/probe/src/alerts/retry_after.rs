@@ -21,6 +21,17 @@ pub fn send_result(status: Option<u16>, retry_after: Option<&str>, error: &str, 
     }
 }
 
+/// The wait a 429's JSON body asks for when its headers do not: Telegram's
+/// `{"parameters": {"retry_after": 12}}`. Bodies past 64 KB are not read.
+pub fn retry_after_in_body(body: &str) -> Option<String> {
+    if body.len() > 64 * 1024 {
+        return None;
+    }
+    let value: serde_json::Value = serde_json::from_str(body).ok()?;
+    let seconds = value.get("parameters")?.get("retry_after")?.as_u64()?;
+    Some(seconds.to_string())
+}
+
 /// `Retry-After: 120` or `Retry-After: Wed, 21 Oct 2026 07:28:00 GMT`, as seconds from
 /// `now` (at least 1). `None` when it is neither.
 pub fn retry_after_seconds(value: &str, now: i64) -> Option<i64> {
@@ -59,6 +70,15 @@ mod tests {
         assert_eq!(retry_after_seconds("Sat, 28 Nov 2026 19:00:00 GMT", NOW), Some(1), "a date passed means now");
         assert_eq!(retry_after_seconds("soon", NOW), None);
         assert_eq!(retry_after_seconds("Sat, 28 Foo 2026 20:05:00 GMT", NOW), None);
+    }
+
+    #[test]
+    fn a_telegram_flood_answer_says_its_wait_in_the_body() {
+        let body = r#"{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 12","parameters":{"retry_after":12}}"#;
+        assert_eq!(retry_after_in_body(body).as_deref(), Some("12"));
+        assert_eq!(retry_after_in_body(r#"{"ok":false}"#), None);
+        assert_eq!(retry_after_in_body("rate limited"), None);
+        assert_eq!(retry_after_in_body(&format!("{{\"pad\":\"{}\"}}", "x".repeat(70_000))), None);
     }
 
     #[test]
