@@ -107,7 +107,7 @@ before(async () => {
   paging.state.answer = (request) => {
     if (request.path !== '/telegram' || flooded) return null;
     flooded = true;
-    return { status: 429, body: JSON.stringify({ ok: false, error_code: 429, parameters: { retry_after: 1 } }) };
+    return { status: 429, body: JSON.stringify({ ok: false, error_code: 429, parameters: { retry_after: 5 } }) };
   };
   refusedPort = await freePort();
   const at = (path) => `http://localhost:${paging.port}${path}`;
@@ -202,8 +202,11 @@ describe('alerts', () => {
       card.actions.map((a) => a.title),
       ['Runbook: api', 'Status page'],
     );
-    // The first Telegram message met flood control; it was sent again after the wait it named.
+    // The first Telegram message met flood control; it was sent again after the wait it named
+    // (5 s; without it the retry would come after 1 s, at this 1 s interval).
     assert.equal(paging.state.refused.length, 1);
+    const waited = to('/telegram')[0].at - paging.state.refused[0].at;
+    assert.ok(waited >= 5_000, `waited ${waited} ms`);
     const telegram = to('/telegram').map((r) => r.body);
     assert.equal(telegram[0].chat_id, '-1001234567890');
     assert.equal(telegram[0].text.split('\n')[0], 'api is down');

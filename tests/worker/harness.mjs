@@ -117,7 +117,7 @@ export function startSink() {
     request.on('data', (chunk) => (body += chunk));
     request.on('end', () => {
       if (state.failing) return response.writeHead(503).end('sink down');
-      const received = { path: request.url, authorization: request.headers.authorization, body: JSON.parse(body) };
+      const received = { at: Date.now(), path: request.url, authorization: request.headers.authorization, body: JSON.parse(body) };
       const refusal = state.answer(received);
       if (refusal) {
         state.refused.push(received);

@@ -32,11 +32,21 @@ pub async fn deliver(monitor: &impl OutboxHolder, env: &Env, config: &Config, no
                     "attempts": pending.attempts, "last_error": pending.last_error }),
         );
     }
+    // Targets take turns, one request each: a paging tool sending one event a request does
+    // not hold the others up for a tick.
+    let mut turns: Vec<(&AlertTarget, String, Option<String>)> = config
+        .alerts
+        .iter()
+        .filter_map(|target| credentials(monitor, env, target).map(|(base, key)| (target, base, key)))
+        .collect();
     let mut sent = 0;
-    for target in &config.alerts {
-        let Some((base, key)) = credentials(monitor, env, target) else { continue };
-        while sent < MAX_DELIVERIES_PER_TICK {
-            let Ok(Some(batch)) = monitor.with_state(|s| Ok(s.outbox.batch_for(config, target, now))) else { break };
+    while !turns.is_empty() && sent < MAX_DELIVERIES_PER_TICK {
+        let mut still = Vec::new();
+        for (target, base, key) in turns {
+            if sent >= MAX_DELIVERIES_PER_TICK {
+                break;
+            }
+            let Ok(Some(batch)) = monitor.with_state(|s| Ok(s.outbox.batch_for(config, target, now))) else { continue };
             sent += 1;
             let request = batch.request(target, key.as_deref());
             let result = post(&address(&base, &request.path), &request, now).await;
@@ -47,29 +57,32 @@ pub async fn deliver(monitor: &impl OutboxHolder, env: &Env, config: &Config, no
             monitor.save();
             let fields = json!({ "target": batch.target, "alert_ids": batch.ids });
             match &result {
-                SendResult::Delivered => log::info("alert_delivered", fields),
-                SendResult::Retry { error, after_seconds } => {
-                    log::warn(
-                        "alert_retry",
-                        json!({ "target": batch.target, "alert_ids": batch.ids, "error": error, "after_seconds": after_seconds }),
-                    );
-                    break;
+                SendResult::Delivered => {
+                    log::info("alert_delivered", fields);
+                    still.push((target, base, key));
                 }
+                SendResult::Retry { error, after_seconds } => log::warn(
+                    "alert_retry",
+                    json!({ "target": batch.target, "alert_ids": batch.ids, "error": error, "after_seconds": after_seconds }),
+                ),
                 SendResult::Rejected { error } => {
                     log::error(
                         "alert_rejected",
                         json!({ "target": batch.target, "alert_ids": batch.ids, "error": error }),
                     );
+                    still.push((target, base, key));
                 }
             }
         }
+        turns = still;
     }
 }
 
 /// The target's address and key, from its secrets. A missing secret is logged (when a
 /// message waits for it) and the target waits.
 fn credentials(monitor: &impl OutboxHolder, env: &Env, target: &AlertTarget) -> Option<(String, Option<String>)> {
-    let secret = |name: &str| env.secret(name).map(|s| s.to_string()).ok();
+    // A value pasted with a newline would make an invalid header: trimmed.
+    let secret = |name: &str| env.secret(name).map(|s| s.to_string().trim().to_string()).ok();
     let base = match &target.url {
         AlertUrl::Secret(name) => secret(name).ok_or(name),
         AlertUrl::Public(url) => Ok(url.clone()),

@@ -145,7 +145,9 @@ fn target(kind: AlertKind, alert: &RawAlert, errors: &mut Errors) -> Option<Targ
     }
     let naming = match (&url, key_secret.as_str()) {
         (AlertUrl::Secret(name), _) => name.clone(),
-        (AlertUrl::Public(_), "") => topic.clone(),
+        // The id is published (`GET /api/alerts`); on ntfy.sh a topic is read by whoever
+        // knows it, so the id names it by a hash.
+        (AlertUrl::Public(_), "") => format!("topic-{:016x}", fnv1a(topic.as_bytes())),
         (AlertUrl::Public(_), key) => key.to_string(),
     };
     let some = |s: String| (!s.is_empty()).then_some(s);
@@ -178,6 +180,24 @@ fn address(kind: AlertKind, url: &Spanned<String>, public: bool, errors: &mut Er
             format!(
                 "{text:?} is not an https:// address (leave url out for {})",
                 kind.default_url().unwrap_or("the default")
+            ),
+        );
+        return None;
+    }
+    // A key goes only to its own service: another address must be a secret too.
+    let hosts: &[&str] = match kind {
+        AlertKind::Pagerduty => &["events.pagerduty.com", "events.eu.pagerduty.com"],
+        AlertKind::Opsgenie => &["api.opsgenie.com", "api.eu.opsgenie.com", "api.atlassian.com"],
+        _ => &[],
+    };
+    let host = host.unwrap_or_default();
+    if !hosts.is_empty() && !hosts.contains(&host) {
+        errors.add(
+            url.span(),
+            format!(
+                "{host} is not {}'s ({}): its key goes only there; for another address, write url = \"secret:NAME\"",
+                kind.name(),
+                hosts.join(", ")
             ),
         );
         return None;
@@ -234,4 +254,9 @@ fn ntfy_topic(topic: &Spanned<String>, errors: &mut Errors) -> Option<String> {
         errors.add(topic.span(), format!("topic {text:?} must be 1 to 64 letters, digits, '-' or '_' (ntfy's rule)"));
         None
     }
+}
+
+/// FNV-1a, 64 bits: a stable name that does not give its input away at a glance.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(*byte)).wrapping_mul(0x100_0000_01b3))
 }

@@ -137,6 +137,8 @@ impl MonitorState {
             let endpoint = incident.endpoint.clone();
             self.detectors.entry(endpoint.clone()).or_insert_with(|| seeded(incident.worst, incident.started_at));
             self.next_incident_id = self.next_incident_id.max(incident.id);
+            // Its recovery closes what paging tools opened, by the same episode key.
+            self.outbox.episodes.entry(endpoint.clone()).or_insert(incident.started_at);
             self.open_incidents.entry(endpoint).or_insert(incident);
         }
     }
@@ -277,6 +279,7 @@ impl MonitorState {
             self.outbox.announce_removal(config, &alert, at);
         }
         self.latest.retain(|name, _| names.contains(&name));
+        self.outbox.episodes.retain(|name, _| names.contains(&name));
         self.history.retain(&names, &config.regions);
         self.last_report_ms.retain(|region, _| config.regions.contains(region));
         let removed: Vec<String> = self.open_incidents.keys().filter(|n| !names.contains(n)).cloned().collect();

@@ -4,8 +4,10 @@
 //! resolve the page its outage opened.
 
 use api::State;
+use api::{Outcome, ProbeReport};
 use config::{AlertKind, AlertTarget, Config};
 use probe::alerts::{Alert, Outbox};
+use probe::monitor::MonitorState;
 use probe::parse_config;
 use serde_json::Value;
 
@@ -184,6 +186,8 @@ fn a_server_cannot_format_mention_or_link_in_any_format() {
     }
     let (_, _, telegram) = body(&config, AlertKind::Telegram, &changes);
     assert!(telegram.get("parse_mode").is_none(), "plain text: no entity can be written");
+    let text = telegram["text"].as_str().unwrap();
+    assert!(text.contains("@\u{200b}everyone") && !text.contains("@everyone"), "a server's @ mentions nobody");
     assert_eq!(telegram["chat_id"], "-1001234567890");
     let (_, authorization, ntfy) = body(&config, AlertKind::Ntfy, &changes);
     assert!(ntfy.get("markdown").is_none());
@@ -337,8 +341,115 @@ fn alert_targets_say_what_each_service_needs() {
         ("kind = \"ntfy\"", "outpost.toml:2: an ntfy alert needs topic = \"…\": 1 to 64 letters, digits, '-' or '_'"),
         ("kind = \"ntfy\"\ntopic = \"../admin\"", "outpost.toml:3: topic \"../admin\" must be 1 to 64 letters, digits, '-' or '_' (ntfy's rule)"),
         ("kind = \"slack\"\nurl = \"secret:S\"\nkey = \"secret:K\"", "outpost.toml:4: `key` does not apply to a slack alert"),
+        ("kind = \"opsgenie\"\nkey = \"secret:K\"\nurl = \"https://collector.example.com/v2/alerts\"", "outpost.toml:4: collector.example.com is not opsgenie's (api.opsgenie.com, api.eu.opsgenie.com, api.atlassian.com): its key goes only there; for another address, write url = \"secret:NAME\""),
     ];
     for (written, expected) in cases {
         assert_eq!(errors(&format!("[[alert]]\n{written}\n")), [expected], "{written}");
     }
+    // The published id does not give an ntfy topic away.
+    let (open_topic, errors) = parse_config("[[alert]]\nkind = \"ntfy\"\ntopic = \"aragora-oncall-x9f3\"\n");
+    assert_eq!(errors, []);
+    assert!(open_topic.alerts[0].id.starts_with("ntfy:topic-"));
+    assert!(!open_topic.alerts[0].id.contains("aragora"));
+}
+
+/// A config with PagerDuty and maintenance on `api` 20:30–21:30.
+fn with_maintenance() -> Config {
+    let text = format!(
+        "{CONFIG}\n[[maintenance]]\ntitle = \"Move\"\nstart = 2026-11-28T20:30:00Z\nend = 2026-11-28T21:30:00Z\n"
+    );
+    let (config, errors) = parse_config(&text);
+    assert_eq!(errors, []);
+    config
+}
+
+/// Queues `changes` (the outbox decides their episodes), each at its own time.
+fn announce(outbox: &mut Outbox, config: &Config, changes: &[Alert]) {
+    for change in changes {
+        let mut change = change.clone();
+        change.episode = None;
+        outbox.announce(config, &change, change.since);
+    }
+}
+
+fn pagerduty_events(outbox: &mut Outbox, config: &Config, now: i64) -> Vec<String> {
+    sent(outbox, config, AlertKind::Pagerduty, now)
+        .iter()
+        .map(|(_, e)| format!("{} {}", e["event_action"].as_str().unwrap(), e["dedup_key"].as_str().unwrap()))
+        .collect()
+}
+
+#[test]
+fn an_outage_that_ends_and_begins_again_in_maintenance_still_closes_the_page_it_opened() {
+    let config = with_maintenance();
+    let mut outbox = Outbox::default();
+    announce(&mut outbox, &config, &[alert("api", State::Up, State::Down, T0)]);
+    assert_eq!(pagerduty_events(&mut outbox, &config, T0), [format!("trigger outpost-api-{T0}")]);
+    // In the window it recovers and fails again: held until the window ends.
+    let again = T0 + 3_000;
+    announce(
+        &mut outbox,
+        &config,
+        &[alert("api", State::Down, State::Up, T0 + 2_000), alert("api", State::Up, State::Down, again)],
+    );
+    assert_eq!(pagerduty_events(&mut outbox, &config, T0 + 3_100), Vec::<String>::new(), "held in maintenance");
+    // After it: the first outage is resolved and the new one opened, not merged into it.
+    assert_eq!(
+        pagerduty_events(&mut outbox, &config, T0 + 5_500),
+        [format!("resolve outpost-api-{T0}"), format!("trigger outpost-api-{again}")]
+    );
+}
+
+#[test]
+fn an_outage_over_within_maintenance_pages_nobody_and_one_ended_in_it_is_resolved_once() {
+    let config = with_maintenance();
+    let mut outbox = Outbox::default();
+    // Trouble that began and ended in the window: nothing.
+    announce(
+        &mut outbox,
+        &config,
+        &[alert("api", State::Up, State::Down, T0 + 2_000), alert("api", State::Down, State::Up, T0 + 2_500)],
+    );
+    assert_eq!(pagerduty_events(&mut outbox, &config, T0 + 5_500), Vec::<String>::new());
+    // Told of an outage; in the window it recovers, fails and recovers again: one resolve.
+    let mut outbox = Outbox::default();
+    announce(&mut outbox, &config, &[alert("api", State::Up, State::Down, T0)]);
+    pagerduty_events(&mut outbox, &config, T0);
+    let window = [
+        alert("api", State::Down, State::Up, T0 + 2_000),
+        alert("api", State::Up, State::Down, T0 + 2_500),
+        alert("api", State::Down, State::Up, T0 + 3_000),
+    ];
+    announce(&mut outbox, &config, &window);
+    assert_eq!(pagerduty_events(&mut outbox, &config, T0 + 5_500), [format!("resolve outpost-api-{T0}")]);
+    assert!(outbox.episodes.is_empty());
+}
+
+/// One tick a minute from `start`, every region seeing `api` as `healthy` says.
+fn ticks(state: &mut MonitorState, config: &Config, start: i64, healthy: &[bool]) {
+    for (minute, ok) in healthy.iter().enumerate() {
+        let outcome = if *ok { Outcome::Ok } else { Outcome::HttpStatus { status: 502 } };
+        let reports: Vec<(String, Vec<ProbeReport>)> = ["weur", "enam", "apac"]
+            .iter()
+            .map(|r| {
+                (r.to_string(), vec![ProbeReport { endpoint: "api".into(), outcome: outcome.clone(), latency_ms: 50 }])
+            })
+            .collect();
+        state.tick(config, (start + 60 * minute as i64) * 1000, &reports).expect("ticks in time order");
+    }
+}
+
+#[test]
+fn after_its_saved_state_is_lost_a_recovery_still_resolves_the_page_its_outage_opened() {
+    let config = config();
+    let mut state = MonitorState::default();
+    ticks(&mut state, &config, T0, &[true, false, false, false]);
+    let opened = pagerduty_events(&mut state.outbox, &config, T0 + 240);
+    assert_eq!(opened.len(), 1);
+    assert!(opened[0].starts_with("trigger outpost-api-"), "{opened:?}");
+    // The saved state cannot be read; storage still has the outage open.
+    let mut fresh = MonitorState::default();
+    fresh.resume_open_incidents(state.open_incidents.values().cloned());
+    ticks(&mut fresh, &config, T0 + 240, &[true, true, true, true]);
+    assert_eq!(pagerduty_events(&mut fresh.outbox, &config, T0 + 600), [opened[0].replace("trigger", "resolve")]);
 }

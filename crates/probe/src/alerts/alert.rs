@@ -81,6 +81,16 @@ impl Alert {
     }
 }
 
+/// One line for a message carrying `alerts`: the headline, or how many changes and theirs.
+pub fn summary(alerts: &[&Alert]) -> String {
+    match alerts {
+        [one] => one.headline(),
+        _ => {
+            format!("{} changes: {}", alerts.len(), alerts.iter().map(|a| a.headline()).collect::<Vec<_>>().join("; "))
+        }
+    }
+}
+
 /// At most `max` characters, with `…` where it was cut.
 pub fn cap(text: &str, max: usize) -> String {
     if text.chars().count() <= max {

@@ -1,5 +1,6 @@
 //! Chat and push formats that take several changes in one message, all as plain text, so a
-//! server's words cannot format, link or mention anything:
+//! server's words cannot format anything or mention anyone (Telegram and ntfy still make a
+//! written address clickable):
 //!
 //! - Microsoft Teams (Workflows webhook): an Adaptive Card whose text is all `TextRun`s
 //!   (no Markdown, unlike `TextBlock`), 28 KB a message.
@@ -10,9 +11,8 @@
 use api::State;
 use serde_json::{json, Value};
 
-use super::alert::{cap, cap_bytes, cap_utf16, Alert};
+use super::alert::{cap, cap_bytes, cap_utf16, summary, Alert};
 use super::paging::is_absolute;
-use super::render::summary;
 
 const TEAMS_ALERTS: usize = 10;
 const TEAMS_LINE: usize = 600;
@@ -21,10 +21,12 @@ const TELEGRAM_TEXT: usize = 4096;
 const NTFY_TITLE: usize = 250;
 const NTFY_MESSAGE_BYTES: usize = 4096;
 
-/// Each change's headline and lines, a blank line between changes.
+/// Each change's headline and lines, a blank line between changes. Telegram and the ntfy
+/// apps turn `@name` in plain text into a mention: a server's `@` is kept from starting one.
 fn plain_text(alerts: &[&Alert]) -> String {
+    let unmention = |cause: &str| cause.replace('@', "@\u{200b}");
     let blocks: Vec<String> =
-        alerts.iter().map(|a| format!("{}\n{}", a.headline(), a.details(str::to_string).join("\n"))).collect();
+        alerts.iter().map(|a| format!("{}\n{}", a.headline(), a.details(unmention).join("\n"))).collect();
     blocks.join("\n\n")
 }
 

@@ -36,6 +36,10 @@ pub struct Outbox {
     /// ends it: every message of an episode carries the same start.
     #[serde(default)]
     pub episodes: BTreeMap<String, i64>,
+    /// The episode of the last message each target was told, per endpoint (with
+    /// `announced`): after maintenance, the end of a told episode is still news.
+    #[serde(default)]
+    pub announced_episodes: BTreeMap<String, BTreeMap<String, i64>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -205,8 +209,13 @@ impl Outbox {
         match result {
             SendResult::Delivered => {
                 let announced = self.announced.entry(batch.target.clone()).or_default();
+                let episodes = self.announced_episodes.entry(batch.target.clone()).or_default();
                 for pending in self.pending.iter().filter(|p| batch.ids.contains(&p.id)) {
                     announced.insert(pending.alert.endpoint.clone(), pending.alert.to);
+                    match pending.alert.episode {
+                        Some(episode) => episodes.insert(pending.alert.endpoint.clone(), episode),
+                        None => episodes.remove(&pending.alert.endpoint),
+                    };
                 }
                 self.pending.retain(|p| !batch.ids.contains(&p.id));
             }
@@ -272,29 +281,45 @@ impl Outbox {
     }
 
     /// After a maintenance window: of the messages queued during it, only the last per
-    /// endpoint can matter, and only if it differs from what the target last heard.
+    /// endpoint can matter, and only if it differs from what the target last heard. If the
+    /// trouble the target heard of ended in the window and new trouble began, the message
+    /// that ended it goes too: a paging tool closes the alert it opened, by its key.
     fn settle_maintenance(&mut self, config: &Config, target: &AlertTarget, now: i64) {
         let told = self.announced.get(&target.id);
-        let mut last_held: BTreeMap<&str, u64> = BTreeMap::new();
-        for p in self.pending.iter().filter(|p| p.target == target.id && p.in_maintenance) {
-            if config.maintenance_of(&p.alert.endpoint, now).is_none() {
-                last_held.insert(&p.alert.endpoint, p.id);
+        let told_episode = self.announced_episodes.get(&target.id);
+        let released = |p: &Pending| {
+            p.target == target.id && p.in_maintenance && config.maintenance_of(&p.alert.endpoint, now).is_none()
+        };
+        let mut last_held: BTreeMap<&str, &Pending> = BTreeMap::new();
+        // The held message that ended the episode the target was told of, per endpoint.
+        let mut ender: BTreeMap<&str, u64> = BTreeMap::new();
+        for p in self.pending.iter().filter(|p| released(p)) {
+            let endpoint = p.alert.endpoint.as_str();
+            last_held.insert(endpoint, p);
+            let told_of = told_episode.and_then(|t| t.get(endpoint));
+            if p.alert.ends_trouble() && told_of.is_some() && p.alert.episode.as_ref() == told_of {
+                ender.insert(endpoint, p.id);
             }
         }
-        let stale: Vec<u64> = self
-            .pending
-            .iter()
-            .filter(|p| p.target == target.id && p.in_maintenance)
-            .filter(|p| match last_held.get(p.alert.endpoint.as_str()) {
-                None => false,
-                Some(&last) if last != p.id => true,
-                Some(_) => {
-                    let before = told.and_then(|t| t.get(&p.alert.endpoint)).copied().unwrap_or(State::Up);
-                    before == p.alert.to
-                }
-            })
-            .map(|p| p.id)
-            .collect();
+        let keep = |p: &Pending| -> bool {
+            let endpoint = p.alert.endpoint.as_str();
+            let Some(last) = last_held.get(endpoint) else { return true };
+            if ender.get(endpoint) == Some(&p.id) {
+                return true;
+            }
+            if last.id != p.id {
+                return false;
+            }
+            // The told episode ended in the window: a later end of another is no news.
+            if ender.contains_key(endpoint) {
+                return !p.alert.ends_trouble();
+            }
+            let before = told.and_then(|t| t.get(endpoint)).copied().unwrap_or(State::Up);
+            let before_episode = told_episode.and_then(|t| t.get(endpoint));
+            before != p.alert.to
+                || (!p.alert.ends_trouble() && before_episode.is_some_and(|e| Some(e) != p.alert.episode.as_ref()))
+        };
+        let stale: Vec<u64> = self.pending.iter().filter(|p| released(p) && !keep(p)).map(|p| p.id).collect();
         self.pending.retain(|p| !stale.contains(&p.id));
         for p in self.pending.iter_mut().filter(|p| p.target == target.id && p.in_maintenance) {
             if config.maintenance_of(&p.alert.endpoint, now).is_none() {

@@ -7,7 +7,7 @@ use api::State;
 use config::{AlertKind, AlertTarget};
 use serde_json::{json, Value};
 
-use super::alert::{cap, Alert, MAX_CAUSE_CHARS};
+use super::alert::{cap, summary, Alert, MAX_CAUSE_CHARS};
 use super::{chat, paging};
 
 // Platform limits (Slack: header text 150, section text 3000, 50 blocks; Discord: content
@@ -70,15 +70,6 @@ pub fn request(target: &AlertTarget, alerts: &[&Alert], ids: &[u64], key: Option
         AlertKind::Opsgenie => {
             let (path, body) = paging::opsgenie(first);
             Request { path, authorization: Some(format!("GenieKey {key}")), body: body.to_string() }
-        }
-    }
-}
-
-pub(super) fn summary(alerts: &[&Alert]) -> String {
-    match alerts {
-        [one] => one.headline(),
-        _ => {
-            format!("{} changes: {}", alerts.len(), alerts.iter().map(|a| a.headline()).collect::<Vec<_>>().join("; "))
         }
     }
 }

@@ -22,7 +22,7 @@ pub fn send_result(status: Option<u16>, retry_after: Option<&str>, error: &str, 
 }
 
 /// The wait a 429's JSON body asks for when its headers do not: Telegram's
-/// `{"parameters": {"retry_after": 12}}`. Bodies past 64 KB are not read.
+/// `{"parameters": {"retry_after": 12}}`. Bodies past 64 KB are not parsed.
 pub fn retry_after_in_body(body: &str) -> Option<String> {
     if body.len() > 64 * 1024 {
         return None;
