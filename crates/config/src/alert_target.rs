@@ -36,6 +36,7 @@ pub(crate) fn alerts(raw: Vec<Spanned<RawAlert>>, endpoints: &[Endpoint], errors
             Some(minutes) => minutes,
             None => 24 * 60,
         };
+        let remind_minutes = remind_minutes(kind, alert.remind_minutes.as_ref(), errors);
         let id = alert.id.clone().unwrap_or_else(|| format!("{}:{}", kind.name(), target.naming));
         if alerts.len() == MAX_ALERT_TARGETS {
             errors.add(
@@ -60,10 +61,32 @@ pub(crate) fn alerts(raw: Vec<Spanned<RawAlert>>, endpoints: &[Endpoint], errors
             topic: target.topic,
             endpoints: alert.endpoints,
             max_age_minutes,
+            remind_minutes,
             line: errors.line(span),
         });
     }
     alerts
+}
+
+/// Reminders while trouble lasts: from every 10 minutes to once a day. Paging tools
+/// re-notify by their own escalation policies, so they take none.
+fn remind_minutes(kind: AlertKind, written: Option<&Spanned<u32>>, errors: &mut Errors) -> Option<u32> {
+    let minutes = written?;
+    if matches!(kind, AlertKind::Pagerduty | AlertKind::Opsgenie) {
+        errors.add(
+            minutes.span(),
+            format!(
+                "`remind_minutes` does not apply to a {} alert: it re-notifies by its own escalation policy",
+                kind.name()
+            ),
+        );
+        return None;
+    }
+    if !(10..=1440).contains(minutes.get_ref()) {
+        errors.add(minutes.span(), "remind_minutes must be between 10 and 1440 (a day)".into());
+        return None;
+    }
+    Some(*minutes.get_ref())
 }
 
 struct Target {

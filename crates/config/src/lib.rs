@@ -77,6 +77,8 @@ pub struct AlertTarget {
     pub endpoints: Vec<String>,
     /// Undelivered messages older than this are dropped (with a log line).
     pub max_age_minutes: u32,
+    /// While an endpoint stays in trouble (and is not flapping), it is said again this often.
+    pub remind_minutes: Option<u32>,
     pub line: u32,
 }
 

@@ -29,6 +29,7 @@ pub(crate) struct RawAlert {
     #[serde(default)]
     pub endpoints: Vec<String>,
     pub max_age_minutes: Option<u32>,
+    pub remind_minutes: Option<Spanned<u32>>,
 }
 
 #[derive(Deserialize)]

@@ -250,9 +250,31 @@ impl MonitorState {
             output.finished.extend(self.history.add(spans, &endpoint.name, at_ms, shown, &probes));
         }
         self.forget_removed(config, at, &mut output);
+        self.remind(config, at);
         let latest_ms = self.last_report_ms.values().copied().max().unwrap_or(at_ms);
         output.finished.extend(self.history.close(spans, &config.regions, &self.last_report_ms, latest_ms));
         output
+    }
+
+    /// Trouble that lasts, said again to the targets that ask for reminders.
+    fn remind(&mut self, config: &Config, at: i64) {
+        for endpoint in &config.endpoints {
+            let Some(detector) = self.detectors.get(&endpoint.name) else { continue };
+            let verdict = detector.verdict();
+            if verdict.flapping || matches!(verdict.state, State::Up | State::Unknown) {
+                continue;
+            }
+            let targets = self.outbox.reminders_due(config, &endpoint.name, at);
+            if targets.is_empty() {
+                continue;
+            }
+            let change =
+                Change { from: verdict, to: verdict, since_ms: detector.since_ms, at_ms: at * 1000, alert: true };
+            let latest = self.latest.get(&endpoint.name).cloned().unwrap_or_default();
+            let mut reminder = alert_for(config, endpoint, &change, at, &latest);
+            reminder.reminder = true;
+            self.outbox.remind(config, &reminder, &targets, at);
+        }
     }
 
     /// Endpoints removed from the config stop being reported, and their outages end.
@@ -275,11 +297,12 @@ impl MonitorState {
                 status_page: config.probe_api.as_ref().map(|api| format!("{}/", api.trim_end_matches('/'))),
                 runbook: None,
                 episode: None,
+                reminder: false,
             };
             self.outbox.announce_removal(config, &alert, at);
         }
         self.latest.retain(|name, _| names.contains(&name));
-        self.outbox.episodes.retain(|name, _| names.contains(&name));
+        self.outbox.forget_told(config);
         self.history.retain(&names, &config.regions);
         self.last_report_ms.retain(|region, _| config.regions.contains(region));
         let removed: Vec<String> = self.open_incidents.keys().filter(|n| !names.contains(n)).cloned().collect();
@@ -482,5 +505,6 @@ fn alert_for(config: &Config, endpoint: &Endpoint, change: &Change, at: i64, res
         status_page: config.probe_api.as_ref().map(|api| format!("{}/", api.trim_end_matches('/'))),
         runbook,
         episode: None,
+        reminder: false,
     }
 }

@@ -77,6 +77,7 @@ fn alert(endpoint: &str, from: State, to: State, since: i64) -> Alert {
             "https://runbooks.example.com/r/incident-response/?outage=1~{endpoint}~down#complete-service-outage-sev1"
         )),
         episode: Some(since),
+        reminder: false,
     }
 }
 

@@ -27,6 +27,9 @@ pub struct Alert {
     /// (`dedup_key`, `alias`). Set by the outbox when the message is queued.
     #[serde(default)]
     pub episode: Option<i64>,
+    /// Trouble said again because it lasts (`remind_minutes`), not a change.
+    #[serde(default)]
+    pub reminder: bool,
 }
 
 impl Alert {
@@ -45,6 +48,14 @@ impl Alert {
     }
 
     pub fn headline(&self) -> String {
+        if self.reminder {
+            let still = match self.to {
+                State::Regional => format!("failing in {}", self.regions.join(", ")),
+                State::Degraded => "slow".to_string(),
+                state => state.label().to_string(),
+            };
+            return format!("Reminder: {} is still {still}", self.endpoint);
+        }
         let news = match self.to {
             State::Up => return format!("{} recovered (was {})", self.endpoint, self.from.label()),
             _ if self.flapping => format!("{} is flapping: failing at times", self.endpoint),

@@ -9,6 +9,7 @@ mod chat;
 mod outbox;
 mod paging;
 pub mod redact;
+mod remind;
 mod render;
 mod retry_after;
 

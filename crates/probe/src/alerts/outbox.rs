@@ -40,6 +40,10 @@ pub struct Outbox {
     /// `announced`): after maintenance, the end of a told episode is still news.
     #[serde(default)]
     pub announced_episodes: BTreeMap<String, BTreeMap<String, i64>>,
+    /// When each target was last given a message about each endpoint's trouble (Unix
+    /// seconds): reminders count from it. Cleared when the trouble ends.
+    #[serde(default)]
+    pub last_told: BTreeMap<String, BTreeMap<String, i64>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -130,7 +134,7 @@ impl Outbox {
         })
     }
 
-    fn announce_to(
+    pub(super) fn announce_to(
         &mut self,
         config: &Config,
         alert: &Alert,
@@ -143,6 +147,12 @@ impl Outbox {
         alert.episode = Some(self.episode_of(&alert));
         let mut queued = 0;
         for target in targets {
+            let told = self.last_told.entry(target.id.clone()).or_default();
+            if alert.ends_trouble() {
+                told.remove(&alert.endpoint);
+            } else {
+                told.insert(alert.endpoint.clone(), now);
+            }
             self.next_id += 1;
             self.pending.push(Pending {
                 id: self.next_id,
@@ -210,7 +220,12 @@ impl Outbox {
             SendResult::Delivered => {
                 let announced = self.announced.entry(batch.target.clone()).or_default();
                 let episodes = self.announced_episodes.entry(batch.target.clone()).or_default();
+                let told = self.last_told.entry(batch.target.clone()).or_default();
                 for pending in self.pending.iter().filter(|p| batch.ids.contains(&p.id)) {
+                    // Reminders count from when trouble was last said, not queued.
+                    if let Some(at) = told.get_mut(&pending.alert.endpoint) {
+                        *at = now;
+                    }
                     announced.insert(pending.alert.endpoint.clone(), pending.alert.to);
                     match pending.alert.episode {
                         Some(episode) => episodes.insert(pending.alert.endpoint.clone(), episode),

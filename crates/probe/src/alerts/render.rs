@@ -131,6 +131,7 @@ fn webhook(alerts: &[&Alert], ids: &[u64]) -> Value {
                 "from": alert.from,
                 "to": alert.to,
                 "flapping": alert.flapping,
+                "reminder": alert.reminder,
                 "since": alert.since,
                 "regions": alert.regions,
                 "cause": cap(&alert.cause, MAX_CAUSE_CHARS),
