@@ -1,8 +1,12 @@
 //! Unix seconds to and from calendar dates: the one date helper the incident layer, the
 //! config reader and the probe's formats share. Proleptic Gregorian (Howard Hinnant's
-//! `days_from_civil` algorithms); the UTC offset is passed in, there is no time zone
-//! database and no clock. Total over every `i64`: extreme inputs saturate, never panic.
+//! `days_from_civil` algorithms); the UTC offset is passed in, or found by a zone's POSIX
+//! rule (`zone.rs`): there is no time zone database and no clock. Total over every `i64`: extreme inputs saturate, never panic.
 #![forbid(unsafe_code)]
+
+mod zone;
+
+pub use zone::Zone;
 
 /// A moment as a wall clock shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

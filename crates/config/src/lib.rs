@@ -16,9 +16,11 @@ pub mod cadence;
 mod endpoint;
 mod errors;
 pub mod limits;
+mod maintenance;
 mod probe_api;
 mod raw;
 mod read;
+pub mod recurring;
 mod secrets;
 pub mod transport;
 mod validate;
@@ -54,6 +56,8 @@ pub struct Config {
     pub endpoints: Vec<Endpoint>,
     pub alerts: Vec<AlertTarget>,
     pub maintenance: Vec<Maintenance>,
+    /// `[[maintenance]]` with `every`: windows that come back each week.
+    pub recurring: Vec<recurring::RecurringMaintenance>,
     /// Choices worth telling that are not mistakes (a raw IP probed over a TCP socket).
     pub notes: Vec<ConfigError>,
 }
@@ -141,9 +145,19 @@ impl AlertKind {
 }
 
 impl Config {
-    /// The maintenance window covering `endpoint` at `at`, if any.
-    pub fn maintenance_of(&self, endpoint: &str, at: i64) -> Option<&Maintenance> {
-        self.maintenance.iter().find(|m| m.covers(endpoint, at))
+    /// The maintenance window covering `endpoint` at `at`, if any: a one-off window, or
+    /// the occurrence of a recurring one.
+    pub fn maintenance_of(&self, endpoint: &str, at: i64) -> Option<Maintenance> {
+        let once = self.maintenance.iter().find(|m| m.covers(endpoint, at)).cloned();
+        once.or_else(|| self.recurring.iter().filter_map(|r| r.occurrence_at(at)).find(|m| m.covers(endpoint, at)))
+    }
+
+    /// Every window to show at `now`: the one-off windows, and each recurring window's
+    /// occurrence under way or next to come.
+    pub fn maintenance_windows(&self, now: i64) -> Vec<Maintenance> {
+        let mut windows = self.maintenance.clone();
+        windows.extend(self.recurring.iter().filter_map(|r| r.current_or_next(now)));
+        windows
     }
 }
 

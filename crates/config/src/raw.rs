@@ -36,8 +36,12 @@ pub(crate) struct RawAlert {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawMaintenance {
     pub title: String,
-    pub start: Spanned<toml::value::Datetime>,
-    pub end: Spanned<toml::value::Datetime>,
+    pub start: Option<Spanned<toml::value::Datetime>>,
+    pub end: Option<Spanned<toml::value::Datetime>>,
+    pub every: Option<Spanned<String>>,
+    pub from: Option<Spanned<String>>,
+    pub until: Option<Spanned<String>>,
+    pub time_zone: Option<Spanned<String>>,
     #[serde(default)]
     pub endpoints: Vec<String>,
 }

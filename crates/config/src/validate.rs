@@ -14,8 +14,8 @@ use crate::endpoint;
 use crate::errors::Errors;
 use crate::limits::{FREE_SUBREQUESTS_PER_INVOCATION, SUBREQUEST_HEADROOM};
 use crate::probe_api;
-use crate::raw::{LineIndex, RawConfig, RawMaintenance, RawProbe};
-use crate::{Config, ConfigError, Endpoint, Maintenance, Platform, Thresholds};
+use crate::raw::{LineIndex, RawConfig, RawProbe};
+use crate::{Config, ConfigError, Endpoint, Platform, Thresholds};
 use crate::{DEFAULT_INTERVAL_SECONDS, DEFAULT_REGIONS};
 
 /// Location hints where Durable Objects are created.
@@ -48,7 +48,7 @@ pub(crate) fn validate(raw: RawConfig, lines: &LineIndex, platform: Platform) ->
         }
     }
     let alerts = crate::alert_target::alerts(raw.alerts, &endpoints, &mut errors);
-    let maintenance = maintenance(raw.maintenance, &endpoints, &mut errors);
+    let (maintenance, recurring) = crate::maintenance::windows(raw.maintenance, &endpoints, &mut errors);
     let title = raw.site.title.unwrap_or_else(|| "Outpost".to_string());
     let site_url = raw.site.url.filter(|u| !u.trim().is_empty());
     let probe_api =
@@ -64,6 +64,7 @@ pub(crate) fn validate(raw: RawConfig, lines: &LineIndex, platform: Platform) ->
         endpoints,
         alerts,
         maintenance,
+        recurring,
         notes: Vec::new(),
     };
     let written = probe.interval_seconds.as_ref().filter(|_| written_interval.is_some());
@@ -204,34 +205,6 @@ fn thresholds(probe: &RawProbe, regions: usize, interval: u32, errors: &mut Erro
     }
 }
 
-fn maintenance(raw: Vec<Spanned<RawMaintenance>>, endpoints: &[Endpoint], errors: &mut Errors) -> Vec<Maintenance> {
-    let mut windows = Vec::new();
-    for spanned in raw {
-        let span = spanned.span();
-        let window = spanned.into_inner();
-        let (start, end) = match (unix_seconds(window.start.get_ref()), unix_seconds(window.end.get_ref())) {
-            (Ok(start), Ok(end)) => (start, end),
-            (Err(message), _) => {
-                errors.add(window.start.span(), message);
-                continue;
-            }
-            (_, Err(message)) => {
-                errors.add(window.end.span(), message);
-                continue;
-            }
-        };
-        if end <= start {
-            errors.add(window.end.span(), "a maintenance window must end after it starts".into());
-            continue;
-        }
-        if let Some(name) = window.endpoints.iter().find(|name| !endpoints.iter().any(|e| &e.name == *name)) {
-            errors.add(span, format!("maintenance names the endpoint {name:?}, which is not configured"));
-        }
-        windows.push(Maintenance { title: window.title, start, end, endpoints: window.endpoints });
-    }
-    windows
-}
-
 /// Each region's round must stay within its subrequests, and the worst day (every endpoint
 /// hanging, every round) within the free plan. Sets the interval: the one written, or the
 /// default when the plan sustains it, or else the fastest it does (with a note).
@@ -277,24 +250,4 @@ fn check_budget(
             format!("probing every {wanted} s would cost {overrun}, so the probe would stop mid-outage; {slower}"),
         ),
     }
-}
-
-/// A TOML date-time with a time and an offset (`2026-12-01T02:00:00Z`) as Unix seconds.
-fn unix_seconds(datetime: &toml::value::Datetime) -> Result<i64, String> {
-    let (Some(date), Some(time)) = (datetime.date, datetime.time) else {
-        return Err(format!("{datetime} needs a date and a time, such as 2026-12-01T02:00:00Z"));
-    };
-    let offset_minutes = match datetime.offset {
-        Some(toml::value::Offset::Z) => 0,
-        Some(toml::value::Offset::Custom { minutes }) => i64::from(minutes),
-        None => return Err(format!("{datetime} has no time zone: add Z for UTC, such as 2026-12-01T02:00:00Z")),
-    };
-    Ok(calendar::unix_seconds(
-        i64::from(date.year),
-        u32::from(date.month),
-        u32::from(date.day),
-        u32::from(time.hour),
-        u32::from(time.minute),
-        u32::from(time.second),
-    ) - offset_minutes * 60)
 }

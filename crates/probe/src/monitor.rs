@@ -426,7 +426,7 @@ impl MonitorState {
                         regions: current.into_iter().cloned().collect(),
                         no_data,
                         uptime_24h: self.uptime_24h(&endpoint.name, now),
-                        maintenance: config.maintenance_of(&endpoint.name, now).cloned(),
+                        maintenance: config.maintenance_of(&endpoint.name, now),
                         checking,
                     }
                 })

@@ -37,7 +37,7 @@ pub fn feed(config: &Config, incidents: &[DetectedIncident], now: i64, self_url:
             ),
         ));
     }
-    for (index, window) in config.maintenance.iter().enumerate() {
+    for (index, window) in config.maintenance_windows(now).iter().enumerate() {
         let summary = format!("Maintenance from {} to {}.", iso(window.start), iso(window.end));
         let title = format!("Maintenance: {}", window.title);
         entries.push((

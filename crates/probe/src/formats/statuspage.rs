@@ -197,7 +197,7 @@ pub fn summary(config: &Config, report: &StatusReport, incidents: &[DetectedInci
         "page": page(config, report),
         "components": report.endpoints.iter().enumerate().map(|(i, e)| component(e, i + 1, report)).collect::<Vec<_>>(),
         "incidents": incidents.iter().filter(|i| i.ended_at.is_none()).map(|i| incident(i, report, &shortlink)).collect::<Vec<_>>(),
-        "scheduled_maintenances": config.maintenance.iter().enumerate()
+        "scheduled_maintenances": config.maintenance_windows(report.generated_at).iter().enumerate()
             .filter(|(_, m)| m.end > report.generated_at)
             .map(|(i, m)| maintenance(m, i, report, &shortlink)).collect::<Vec<_>>(),
         "status": { "indicator": indicator, "description": description },
