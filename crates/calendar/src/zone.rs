@@ -133,11 +133,20 @@ impl Zone {
     /// Seconds east of UTC at the moment `utc`.
     pub fn offset_at(&self, utc: i64) -> i32 {
         let Some(dst) = self.dst else { return self.std_offset };
-        let (year, _, _) = civil_from_days((utc + i64::from(self.std_offset)).div_euclid(86_400));
-        let start = dst.start.local_seconds(year) - i64::from(self.std_offset);
-        let end = dst.end.local_seconds(year) - i64::from(dst.offset);
-        let in_dst = if start < end { start <= utc && utc < end } else { utc >= start || utc < end };
-        if in_dst {
+        let (year, _, _) = civil_from_days(utc.saturating_add(i64::from(self.std_offset)).div_euclid(86_400));
+        // The latest change at or before `utc`: a rule's time may pass midnight by days, so
+        // the years around it are looked at too.
+        let mut latest: Option<(i64, bool)> = None;
+        for year in [year.saturating_sub(1), year, year.saturating_add(1)] {
+            let start = dst.start.local_seconds(year).saturating_sub(i64::from(self.std_offset));
+            let end = dst.end.local_seconds(year).saturating_sub(i64::from(dst.offset));
+            for (at, is_dst) in [(start, true), (end, false)] {
+                if at <= utc && latest.is_none_or(|(seen, _)| at > seen) {
+                    latest = Some((at, is_dst));
+                }
+            }
+        }
+        if latest.is_some_and(|(_, is_dst)| is_dst) {
             dst.offset
         } else {
             self.std_offset
@@ -145,17 +154,29 @@ impl Zone {
     }
 
     /// The moment a wall clock in this zone shows `local` (seconds since 1970 on that clock).
-    /// A time skipped when clocks go forward is taken on the standard clock (so it falls in
-    /// the hour after the jump); a time shown twice when they go back, its first showing.
+    /// A time skipped when clocks go forward is taken as the moment they jump; a time shown
+    /// twice when they go back, its first showing.
     pub fn to_utc(&self, local: i64) -> i64 {
         let dst = self.dst.map_or(self.std_offset, |d| d.offset);
-        for offset in [dst, self.std_offset] {
-            let utc = local - i64::from(offset);
+        let (small, large) = (dst.min(self.std_offset), dst.max(self.std_offset));
+        for offset in [large, small] {
+            let utc = local.saturating_sub(i64::from(offset));
             if self.offset_at(utc) == offset {
                 return utc;
             }
         }
-        local - i64::from(self.std_offset)
+        // Skipped: the jump lies between the two readings; find it.
+        let (mut before, mut after) = (local.saturating_sub(i64::from(large)), local.saturating_sub(i64::from(small)));
+        let later = self.offset_at(after);
+        while after - before > 1 {
+            let middle = before + (after - before) / 2;
+            if self.offset_at(middle) == later {
+                after = middle;
+            } else {
+                before = middle;
+            }
+        }
+        after
     }
 }
 
@@ -171,7 +192,7 @@ impl Rule {
         while day > length {
             day -= 7;
         }
-        (first + i64::from(day) - 1) * 86_400 + i64::from(self.time)
+        (first + i64::from(day) - 1).saturating_mul(86_400).saturating_add(i64::from(self.time))
     }
 }
 

@@ -41,10 +41,10 @@ fn every_named_zone_changes_offset_when_the_tz_database_says_from_2025_to_2030()
 fn a_wall_clock_time_maps_to_its_moment_even_where_clocks_jump() {
     let berlin = Zone::parse("Europe/Berlin").unwrap();
     let local = |h, m| unix_seconds(2026, 3, 29, h, m, 0);
-    // 01:30 is before the jump (CET), 02:30 does not exist (taken on the standard clock,
-    // so 03:30 CEST), 03:30 is after it (CEST).
+    // 01:30 is before the jump (CET), 02:30 is never shown (taken as the jump, 01:00 UTC),
+    // 03:30 is after it (CEST).
     assert_eq!(berlin.to_utc(local(1, 30)), unix_seconds(2026, 3, 29, 0, 30, 0));
-    assert_eq!(berlin.to_utc(local(2, 30)), unix_seconds(2026, 3, 29, 1, 30, 0));
+    assert_eq!(berlin.to_utc(local(2, 30)), unix_seconds(2026, 3, 29, 1, 0, 0));
     assert_eq!(berlin.to_utc(local(3, 30)), unix_seconds(2026, 3, 29, 1, 30, 0));
     // 02:30 on 25 October is shown twice: its first showing (CEST).
     assert_eq!(berlin.to_utc(unix_seconds(2026, 10, 25, 2, 30, 0)), unix_seconds(2026, 10, 25, 0, 30, 0));
@@ -67,5 +67,42 @@ fn zones_are_written_as_offsets_rules_or_names_and_mistakes_say_what_is_accepted
     {
         let error = Zone::parse(bad).unwrap_err();
         assert!(error.contains("Europe/Berlin"), "{bad:?}: {error}");
+    }
+}
+
+#[test]
+fn the_tz_databases_own_dublin_rule_with_winter_as_daylight_saving_maps_both_changes() {
+    // Irish Standard Time is summer's; GMT is written as the "daylight" offset, negative.
+    let dublin = Zone::parse("IST-1GMT0,M10.5.0,M3.5.0/1").unwrap();
+    let wall = Zone::parse("Europe/Dublin").unwrap();
+    for day in 0..2 * 365 {
+        let at = unix_seconds(2026, 1, 1, 0, 30, 0) + day * 86_400;
+        assert_eq!(dublin.offset_at(at), wall.offset_at(at), "day {day}");
+    }
+    // 01:30 on 25 October is shown twice: its first showing, 00:30 UTC.
+    assert_eq!(dublin.to_utc(unix_seconds(2026, 10, 25, 1, 30, 0)), unix_seconds(2026, 10, 25, 0, 30, 0));
+    // 01:30 on 29 March is never shown: the jump, 01:00 UTC.
+    assert_eq!(dublin.to_utc(unix_seconds(2026, 3, 29, 1, 30, 0)), unix_seconds(2026, 3, 29, 1, 0, 0));
+}
+
+#[test]
+fn a_rule_whose_time_passes_the_end_of_the_year_still_changes_on_time() {
+    // Daylight saving ends at "168 hours after the last Sunday of December" begins: the
+    // first days of the next year.
+    let zone = Zone::parse("AAA-1BBB,M6.1.0,M12.5.0/167").unwrap();
+    let end_2026 = unix_seconds(2026, 12, 27, 0, 0, 0) + 167 * 3600 - 2 * 3600;
+    assert_eq!(zone.offset_at(end_2026 - 1), 7200);
+    assert_eq!(zone.offset_at(end_2026), 3600);
+}
+
+#[test]
+fn any_moment_at_all_gives_an_offset_and_back_without_panicking() {
+    for name in ["Europe/Berlin", "Australia/Sydney", "Asia/Jerusalem", "+05:30", "UTC"] {
+        let zone = Zone::parse(name).unwrap();
+        for at in [i64::MIN, i64::MIN + 1, -1, 0, 4_102_444_800, i64::MAX - 1, i64::MAX] {
+            let offset = zone.offset_at(at);
+            assert!(offset.abs() <= 14 * 3600, "{name} at {at}");
+            let _ = zone.to_utc(at);
+        }
     }
 }

@@ -31,9 +31,9 @@ impl RecurringMaintenance {
         if !self.days[weekday] {
             return None;
         }
-        let from = day * DAY + i64::from(self.from_minute) * 60;
+        let from = day.saturating_mul(DAY).saturating_add(i64::from(self.from_minute) * 60);
         let length = (i64::from(self.until_minute) - i64::from(self.from_minute)).rem_euclid(24 * 60);
-        let until = from + if length == 0 { DAY } else { length * 60 };
+        let until = from.saturating_add(if length == 0 { DAY } else { length * 60 });
         let (start, end) = (self.zone.to_utc(from), self.zone.to_utc(until));
         (end > start).then(|| Maintenance { title: self.title.clone(), start, end, endpoints: self.endpoints.clone() })
     }
@@ -46,13 +46,16 @@ impl RecurringMaintenance {
     /// The occurrence covering `at`, if any.
     pub fn occurrence_at(&self, at: i64) -> Option<Maintenance> {
         let today = self.local_day(at);
-        [today, today - 1].into_iter().filter_map(|day| self.on(day)).find(|m| m.start <= at && at < m.end)
+        [today, today.saturating_sub(1)]
+            .into_iter()
+            .filter_map(|day| self.on(day))
+            .find(|m| m.start <= at && at < m.end)
     }
 
     /// The occurrence covering `now`, or else the next to begin (within a week).
     pub fn current_or_next(&self, now: i64) -> Option<Maintenance> {
         let today = self.local_day(now);
-        (today - 1..=today + 8).filter_map(|day| self.on(day)).find(|m| m.end > now)
+        (today.saturating_sub(1)..=today.saturating_add(8)).filter_map(|day| self.on(day)).find(|m| m.end > now)
     }
 }
 
@@ -104,6 +107,30 @@ mod tests {
         let next = window.current_or_next(at(7, 1)).unwrap();
         assert_eq!(next.start, calendar::unix_seconds(2026, 12, 13, 23, 0, 0));
         assert_eq!(window.current_or_next(at(7, 0)).unwrap().start, calendar::unix_seconds(2026, 12, 6, 23, 0, 0));
+    }
+
+    #[test]
+    fn a_window_ending_in_the_hour_clocks_skip_ends_when_they_jump() {
+        let utc = |h, m| calendar::unix_seconds(2026, 3, 29, h, m, 0);
+        // Berlin, 29 March: 02:00–03:00 is never shown; the clock jumps at 01:00 UTC.
+        let until_skipped = weekly(SUNDAY, 60, 150, "Europe/Berlin"); // 01:00–02:30
+        let held = until_skipped.occurrence_at(utc(0, 30)).unwrap();
+        assert_eq!((held.start, held.end), (utc(0, 0), utc(1, 0)));
+        let from_skipped = weekly(SUNDAY, 150, 195, "Europe/Berlin"); // 02:30–03:15
+        let held = from_skipped.occurrence_at(utc(1, 5)).unwrap();
+        assert_eq!((held.start, held.end), (utc(1, 0), utc(1, 15)), "03:00–03:15 is shown, so held");
+    }
+
+    #[test]
+    fn any_moment_at_all_finds_its_window_or_none_without_panicking() {
+        let window = weekly([true; 7], 0, 60, "Australia/Sydney");
+        for at in [i64::MIN, i64::MIN + 1, -1, 0, 4_102_444_800, i64::MAX - 1, i64::MAX] {
+            let _ = window.occurrence_at(at);
+            let _ = window.current_or_next(at);
+        }
+        // 2100, a Friday: its window is there.
+        let at = calendar::unix_seconds(2100, 1, 1, 0, 0, 0);
+        assert!(window.current_or_next(at).is_some_and(|m| m.end > at));
     }
 
     #[test]

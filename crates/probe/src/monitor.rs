@@ -272,6 +272,7 @@ impl MonitorState {
                 Change { from: verdict, to: verdict, since_ms: detector.since_ms, at_ms: at * 1000, alert: true };
             let latest = self.latest.get(&endpoint.name).cloned().unwrap_or_default();
             let mut reminder = alert_for(config, endpoint, &change, at, &latest);
+            reminder.from = detector.announced.unwrap_or(verdict.state);
             reminder.reminder = true;
             self.outbox.remind(config, &reminder, &targets, at);
         }

@@ -148,3 +148,50 @@ fn reminder_settings_are_checked() {
     }
     assert_eq!(errors("[[alert]]\nkind = \"slack\"\nurl = \"secret:S\"\nremind_minutes = 10\n"), Vec::<String>::new());
 }
+
+#[test]
+fn only_a_target_that_heard_of_the_trouble_and_still_hears_of_its_endpoint_is_reminded() {
+    // The first "down" is refused for good: that target never heard of the outage.
+    let refused = |minute: i64| {
+        if minute < 10 {
+            SendResult::Rejected { error: "HTTP 400".into() }
+        } else {
+            SendResult::Delivered
+        }
+    };
+    let (told, _) = simulate(&config(""), 120, |m| !(2..110).contains(&m), refused);
+    assert_eq!(told[0].iter().map(|(m, h)| (*m, h.as_str())).collect::<Vec<_>>(), [(110, "api recovered (was down)")]);
+    // A target whose list no longer names the endpoint hears no more about it.
+    let (config_before, _) = parse_config(CONFIG);
+    let (config_after, errors) =
+        parse_config(&CONFIG.replace("remind_minutes = 30", "remind_minutes = 30\nendpoints = [\"www\"]").replace(
+            "[[alert]]\nkind = \"slack\"",
+            "[[endpoint]]\nname = \"www\"\nurl = \"https://www.example.com/\"\n\n[[alert]]\nkind = \"slack\"",
+        ));
+    assert_eq!(errors, []);
+    let mut state = MonitorState::default();
+    let report = |outcome: Outcome| -> Vec<(String, Vec<ProbeReport>)> {
+        ["weur", "enam", "apac"]
+            .iter()
+            .map(|r| {
+                (r.to_string(), vec![ProbeReport { endpoint: "api".into(), outcome: outcome.clone(), latency_ms: 40 }])
+            })
+            .collect()
+    };
+    for minute in 0..5 {
+        let at = T0 + 60 * minute;
+        state.tick(&config_before, at * 1000, &report(Outcome::HttpStatus { status: 503 })).unwrap();
+        while let Some(batch) = state.outbox.batch_for(&config_before, &config_before.alerts[0], at) {
+            state.outbox.settle(&config_before, &batch, &SendResult::Delivered, at);
+        }
+    }
+    assert!(state.outbox.last_told["slack:SLACK"].contains_key("api"), "told of the outage");
+    for minute in 5..120 {
+        let at = T0 + 60 * minute;
+        state.tick(&config_after, at * 1000, &report(Outcome::HttpStatus { status: 503 })).unwrap();
+        assert!(
+            state.outbox.batch_for(&config_after, &config_after.alerts[0], at).is_none(),
+            "nothing at minute {minute}"
+        );
+    }
+}

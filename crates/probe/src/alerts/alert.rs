@@ -49,12 +49,17 @@ impl Alert {
 
     pub fn headline(&self) -> String {
         if self.reminder {
-            let still = match self.to {
+            let now = match self.to {
                 State::Regional => format!("failing in {}", self.regions.join(", ")),
                 State::Degraded => "slow".to_string(),
                 state => state.label().to_string(),
             };
-            return format!("Reminder: {} is still {still}", self.endpoint);
+            // `from` is the worst state announced: better since is said as such.
+            return if self.from == self.to {
+                format!("Reminder: {} is still {now}", self.endpoint)
+            } else {
+                format!("Reminder: {} is still in trouble, now {now} (announced: {})", self.endpoint, self.from.label())
+            };
         }
         let news = match self.to {
             State::Up => return format!("{} recovered (was {})", self.endpoint, self.from.label()),

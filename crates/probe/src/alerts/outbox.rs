@@ -146,13 +146,13 @@ impl Outbox {
         let mut alert = alert.clone();
         alert.episode = Some(self.episode_of(&alert));
         let mut queued = 0;
-        for target in targets {
-            let told = self.last_told.entry(target.id.clone()).or_default();
-            if alert.ends_trouble() {
+        // Trouble that ends is no longer reminded of, to any target.
+        if alert.ends_trouble() {
+            for told in self.last_told.values_mut() {
                 told.remove(&alert.endpoint);
-            } else {
-                told.insert(alert.endpoint.clone(), now);
             }
+        }
+        for target in targets {
             self.next_id += 1;
             self.pending.push(Pending {
                 id: self.next_id,
@@ -222,9 +222,12 @@ impl Outbox {
                 let episodes = self.announced_episodes.entry(batch.target.clone()).or_default();
                 let told = self.last_told.entry(batch.target.clone()).or_default();
                 for pending in self.pending.iter().filter(|p| batch.ids.contains(&p.id)) {
-                    // Reminders count from when trouble was last said, not queued.
-                    if let Some(at) = told.get_mut(&pending.alert.endpoint) {
-                        *at = now;
+                    // Reminders count from when trouble was last said, not queued, and only
+                    // to a target that heard of it.
+                    if pending.alert.ends_trouble() {
+                        told.remove(&pending.alert.endpoint);
+                    } else {
+                        told.insert(pending.alert.endpoint.clone(), now);
                     }
                     announced.insert(pending.alert.endpoint.clone(), pending.alert.to);
                     match pending.alert.episode {
@@ -380,6 +383,6 @@ impl Outbox {
     }
 }
 
-fn hears(target: &AlertTarget, endpoint: &str) -> bool {
+pub(super) fn hears(target: &AlertTarget, endpoint: &str) -> bool {
     target.endpoints.is_empty() || target.endpoints.iter().any(|e| e == endpoint)
 }

@@ -1,11 +1,12 @@
 //! Reminders: trouble that lasts is said again to the targets that ask (`remind_minutes`),
-//! counted from the last message each was given about it, never while the endpoint flaps
-//! or is under maintenance, and never piled up behind a message still waiting.
+//! counted from the last message about it delivered to each, only to targets that hear of
+//! the endpoint and were told of this trouble, never while the endpoint flaps or is under
+//! maintenance, and never piled up behind a message still waiting.
 
 use config::Config;
 
 use super::alert::Alert;
-use super::outbox::Outbox;
+use super::outbox::{hears, Outbox};
 
 impl Outbox {
     /// The targets due a reminder about `endpoint`, in trouble now, at `now`.
@@ -17,7 +18,7 @@ impl Outbox {
             .alerts
             .iter()
             .filter(|target| {
-                let Some(minutes) = target.remind_minutes else { return false };
+                let Some(minutes) = target.remind_minutes.filter(|_| hears(target, endpoint)) else { return false };
                 let told = self.last_told.get(&target.id).and_then(|told| told.get(endpoint));
                 let waiting = self.pending.iter().any(|p| p.target == target.id && p.alert.endpoint == endpoint);
                 told.is_some_and(|at| now - at >= i64::from(minutes) * 60) && !waiting
@@ -35,8 +36,9 @@ impl Outbox {
     /// Forgets what was told about endpoints and targets no longer configured.
     pub fn forget_told(&mut self, config: &Config) {
         self.last_told.retain(|target, _| config.alerts.iter().any(|t| &t.id == target));
-        for told in self.last_told.values_mut() {
-            told.retain(|endpoint, _| config.endpoints.iter().any(|e| &e.name == endpoint));
+        for (target, told) in &mut self.last_told {
+            let Some(target) = config.alerts.iter().find(|t| &t.id == target) else { continue };
+            told.retain(|endpoint, _| config.endpoints.iter().any(|e| &e.name == endpoint) && hears(target, endpoint));
         }
         self.episodes.retain(|endpoint, _| config.endpoints.iter().any(|e| &e.name == endpoint));
     }
