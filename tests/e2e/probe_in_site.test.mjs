@@ -15,6 +15,8 @@ const WORKER_PORT = 8787;
 const HEALTH_PORT = 8765;
 // The site reads the probe every 15 s when all is calm, 10 s in trouble.
 const REFRESH_MS = 15_000;
+// The worker's UPDATES_TOKEN: typed into the cockpit, never in the site.
+const UPDATES_TOKEN = 'demo-updates';
 
 const demo = {};
 
@@ -25,7 +27,7 @@ before(async () => {
   demo.health = await startHealthServer(HEALTH_PORT).catch((error) => {
     throw new Error(`port ${HEALTH_PORT} is taken (is \`cargo xtask dev\` running?): ${error.message}`);
   });
-  demo.worker = await startWorker(config, { PROBE_TOKEN: 'demo-token' }, { port: WORKER_PORT });
+  demo.worker = await startWorker(config, { PROBE_TOKEN: 'demo-token', UPDATES_TOKEN: UPDATES_TOKEN }, { port: WORKER_PORT });
   demo.site = await serveDist(DEMO_DIST);
   demo.browser = await launchBrowser();
 });
@@ -180,6 +182,44 @@ describe('the site shows the probe, and an outage starts its incident', () => {
     await colleague.context().close();
   });
 
+  test('5c. the customer update is posted from the cockpit: the status page, feed and Statuspage JSON show it', async () => {
+    const incidentId = incidentUrl.split('/i/')[1];
+    const form = page.getByRole('region', { name: 'Communication template', exact: true });
+    await form.getByLabel('Brief description').fill('Debates fail for é users → all regions');
+    await form.getByLabel("What's broken, who's affected").fill('Every debate fails');
+    await form.getByRole('button', { name: 'Post to status page' }).click();
+    // The token is asked for once; a wrong one is said and asked for again.
+    await form.getByLabel('Status page token').fill('not-the-token');
+    await form.getByRole('button', { name: 'Save and post' }).click();
+    await form.getByRole('alert').filter({ hasText: 'The status page refused the token' }).waitFor();
+    await form.getByLabel('Status page token').fill(UPDATES_TOKEN);
+    await form.getByRole('button', { name: 'Save and post' }).click();
+    const done = form.locator('.status-post-done');
+    await done.waitFor();
+    assert.match(await done.innerText(), /^Posted to the status page at \d\d:\d\d as Investigating \(update 1\)\. Open the status page/);
+    assert.ok(!(await readFile(join(DEMO_DIST, 'index.html'), 'utf8')).includes(UPDATES_TOKEN), 'the token is not in the site');
+    // Within a minute everywhere the public reads: here, at once.
+    const summary = await (await fetch(`${demo.worker.origin}/api/v2/summary.json`)).json();
+    const posted = summary.incidents.find((i) => i.id === `posted-${incidentId}`);
+    assert.ok(posted, `the summary lists the update: ${JSON.stringify(summary.incidents.map((i) => i.id))}`);
+    assert.equal(posted.name, 'Debates fail for é users → all regions');
+    assert.equal(posted.impact, 'critical', 'SEV1, from the outage');
+    assert.deepEqual(posted.components.map((c) => c.name), ['api']);
+    assert.match(posted.incident_updates[0].body, /^INCIDENT: Debates fail for é users → all regions\nSEVERITY: SEV1\nIMPACT: Every debate fails\nSTATUS: Investigating/);
+    const feed = await (await fetch(`${demo.worker.origin}/feed.atom`)).text();
+    assert.ok(feed.includes(`<id>urn:outpost:update:${incidentId}</id>`));
+    const statusPage = await (await fetch(`${demo.worker.origin}/`)).text();
+    assert.ok(statusPage.includes('Debates fail for é users → all regions'));
+    // The home page's strip shows it with its time.
+    const home = await openPage(demo.browser, demo.site.origin);
+    await home.goto(`${demo.site.origin}/`);
+    const item = home.locator('.probe .posted-item');
+    await item.waitFor();
+    assert.match(await item.innerText(), /^INVESTIGATING\s+Debates fail for é users → all regions\s+posted \d\d:\d\d\s+INCIDENT: Debates fail/);
+    assert.deepEqual(home.problems, []);
+    await home.context().close();
+  });
+
   test('6. repair the demo: the cockpit says it recovered, and the post-mortem has the probe times', async () => {
     await health('/demo/up');
     const up = await tickUntil('up');
@@ -193,6 +233,14 @@ describe('the site shows the probe, and an outage starts its incident', () => {
     assert.ok(box.y >= 0 && box.y + box.height <= viewport.height, `the recovery is in view: ${JSON.stringify(box)}`);
     await recovered.getByRole('button', { name: 'Resolve the incident' }).click();
     await page.locator('.resolved-banner').waitFor();
+    // Resolving posts the resolution to the status page, which then lists nothing open.
+    await page.locator('.status-post-done', { hasText: 'Posted the resolution to the status page.' }).waitFor();
+    const summary = await (await fetch(`${demo.worker.origin}/api/v2/summary.json`)).json();
+    assert.deepEqual(summary.incidents.filter((i) => i.id.startsWith('posted-')), []);
+    const all = await (await fetch(`${demo.worker.origin}/api/v2/incidents.json`)).json();
+    const closed = all.incidents.find((i) => i.id === `posted-${incidentUrl.split('/i/')[1]}`);
+    assert.equal(closed.status, 'resolved');
+    assert.match(closed.incident_updates[0].body, /^Resolved\. The incident lasted \d+m\.$/);
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.locator('section.template.post-mortem').getByRole('button', { name: 'Download .md' }).click(),
@@ -203,7 +251,8 @@ describe('the site shows the probe, and an outage starts its incident', () => {
     assert.ok(timeline.includes(`- ${hhmm(down.since)} - api down from weur, enam, apac: HTTP 503 (probe)`), timeline);
     assert.ok(timeline.includes(`- ${hhmm(down.declared_at)} - The probe declared api down`), timeline);
     assert.ok(timeline.includes(`- ${hhmm(up.since)} - api recovered (probe)`), timeline);
-    assert.deepEqual(page.problems, []);
+    // The one refusal is the wrong token typed on purpose in 5c.
+    assert.deepEqual(page.problems.filter((p) => !p.includes('status of 401')), []);
   });
 
   test('7. with the probe unreachable, the strip shows the last known status and its age', async () => {

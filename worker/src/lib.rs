@@ -11,6 +11,7 @@ mod log;
 mod meter;
 mod monitor;
 mod objects;
+mod posted;
 mod probing;
 mod read_cache;
 mod refusal;

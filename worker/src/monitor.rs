@@ -10,7 +10,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 
 use api::paths::monitor;
-use api::{History, IncidentList, Ingest, MonitorMeta, Pictures, Report, Soon, View};
+use api::{History, IncidentList, Ingest, MonitorMeta, Pictures, PostedIncident, Report, Soon, UpdatePost, View};
 use probe::monitor::{MonitorState, TickOutput};
 use probe::rollup::{period_start, uptime, Rollup, DAY, HOUR};
 use serde_json::json;
@@ -50,6 +50,8 @@ pub struct Monitor {
     limited: Cell<bool>,
     /// The recent incidents, read again only after a report changed one: a view reads no rows.
     incidents: RefCell<Option<Vec<api::DetectedIncident>>>,
+    /// The recent posted incidents, read again only after an update was posted.
+    posted: RefCell<Option<Vec<PostedIncident>>>,
 }
 
 /// Every endpoint's stored rollups for the pictures.
@@ -75,8 +77,9 @@ impl DurableObject for Monitor {
             stored: RefCell::new(None),
             limited: Cell::new(false),
             incidents: RefCell::new(None),
+            posted: RefCell::new(None),
         };
-        if let Err(error) = monitor.store().create() {
+        if let Err(error) = monitor.store().create().and_then(|()| monitor.store().create_posted()) {
             log::error("storage_create_failed", json!({ "error": error.to_string() }));
         }
         monitor
@@ -98,6 +101,13 @@ impl DurableObject for Monitor {
             (Method::Post, Report::PATH) => {
                 let report: Report = request.json().await?;
                 self.ingest(report.at_ms, Some(&report.region), &[(report.region.clone(), report.reports)]).await
+            }
+            (Method::Post, UpdatePost::PATH) => {
+                let post: UpdatePost = request.json().await?;
+                let config = config_source::load(&self.env);
+                let endpoints: Vec<&str> = config.endpoints.iter().map(|e| e.name.as_str()).collect();
+                *self.posted.borrow_mut() = None;
+                crate::posted::apply(&self.store(), post, &endpoints, crate::tick::now())
             }
             (Method::Get, monitor::STATUS) => self.status(),
             (Method::Get, monitor::INCIDENTS) => {
@@ -254,9 +264,26 @@ impl Monitor {
     }
 
     fn status(&self) -> Result<Response> {
+        Response::from_json(&self.status_report()?)
+    }
+
+    /// The status with what the team posted.
+    fn status_report(&self) -> Result<api::StatusReport> {
         let config = config_source::load(&self.env);
         let now = crate::tick::now();
-        self.with_state(|state| Response::from_json(&state.status(&config, now)))
+        let mut status = self.with_state(|state| Ok(state.status(&config, now)))?;
+        status.posted = probe::updates::shown(self.recent_posted()?, now);
+        Ok(status)
+    }
+
+    /// The recently updated posted incidents, from memory once read.
+    fn recent_posted(&self) -> Result<Vec<PostedIncident>> {
+        if let Some(posted) = self.posted.borrow().as_ref() {
+            return Ok(posted.clone());
+        }
+        let posted = self.store().recent_posted()?;
+        *self.posted.borrow_mut() = Some(posted.clone());
+        Ok(posted)
     }
 
     fn history(&self, endpoint: &str) -> Result<Response> {
@@ -293,9 +320,7 @@ impl Monitor {
 
     /// Everything the public routes show, in one answer: one Durable Object request per read.
     fn view(&self) -> Result<Response> {
-        let config = config_source::load(&self.env);
-        let now = crate::tick::now();
-        let status = self.with_state(|state| Ok(state.status(&config, now)))?;
+        let status = self.status_report()?;
         let incidents = self.recent_incidents()?;
         let pictures = self
             .pictures()

@@ -15,10 +15,16 @@ pub enum Refusal {
     MethodNotAllowed,
     /// A route that needs `PROBE_TOKEN`, which is not set.
     RouteOff,
+    /// `POST /api/updates` without `UPDATES_TOKEN` set.
+    UpdatesOff,
     /// A route that needs the bearer token, without it.
     Unauthorized,
     /// A report the monitor cannot take (dated ahead of its clock, or refused by the state).
     ReportRefused(String),
+    /// A status update that cannot be taken: what to fix.
+    BadUpdate(String),
+    /// A body over the route's bound (bytes).
+    TooLarge(usize),
     /// Something failed on the way; try again shortly.
     Unavailable(&'static str),
     /// Local runs only: the platform's request limit, as if it were reached.
@@ -32,7 +38,9 @@ impl Refusal {
         match self {
             Refusal::NoRoute { .. } | Refusal::NoSuchEndpoint => 404,
             Refusal::MethodNotAllowed => 405,
-            Refusal::RouteOff => 403,
+            Refusal::RouteOff | Refusal::UpdatesOff => 403,
+            Refusal::BadUpdate(_) => 400,
+            Refusal::TooLarge(_) => 413,
             Refusal::Unauthorized => 401,
             Refusal::ReportRefused(_) => 409,
             Refusal::Unavailable(_) | Refusal::LimitReachedForTest | Refusal::TestFault(_) => 503,
@@ -43,8 +51,13 @@ impl Refusal {
         match self {
             Refusal::NoRoute { .. } => "not found".into(),
             Refusal::NoSuchEndpoint => "no such endpoint".into(),
-            Refusal::MethodNotAllowed => "method not allowed: the API is read-only but for POST /api/probe".into(),
+            Refusal::MethodNotAllowed => {
+                "method not allowed: the API is read-only but for POST /api/probe and /api/updates".into()
+            }
             Refusal::RouteOff => "this route is off: set the PROBE_TOKEN secret to enable it".into(),
+            Refusal::UpdatesOff => "status updates are off: set the UPDATES_TOKEN secret to enable them".into(),
+            Refusal::BadUpdate(why) => format!("update refused: {why}"),
+            Refusal::TooLarge(bytes) => format!("the body is larger than this route reads ({bytes} bytes)"),
             Refusal::Unauthorized => "a valid bearer token is required".into(),
             Refusal::ReportRefused(why) => why.clone(),
             Refusal::Unavailable(why) => (*why).into(),

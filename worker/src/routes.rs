@@ -1,5 +1,6 @@
-//! The public routes: read-only status for anyone (CORS open), the HTML status page, and
-//! `POST /api/probe` for whoever holds the token. One small function per route; every view
+//! The public routes: read-only status for anyone (CORS open), the HTML status page,
+//! `POST /api/probe` for whoever holds the token, and `POST /api/updates` for whoever holds
+//! the updates token. One small function per route; every view
 //! of the status is made from one monitor answer (`api::View`), read through `read_cache`.
 //! Every response carries the same CORS headers and the caching `probe::serving` decides:
 //! fresh answers are cached by Workers Cache in front of the Worker, so a crowd of readers
@@ -19,7 +20,7 @@ use worker::*;
 
 use crate::read_cache::{self, Read};
 use crate::refusal::{Refusal, HISTORY_UNAVAILABLE, PROBE_UNAVAILABLE};
-use crate::{config_source, log, objects, tick};
+use crate::{config_source, log, objects, posted, tick};
 
 /// The public routes, as `not_found` lists them.
 const ROUTES: &[&str] = &[
@@ -40,6 +41,7 @@ const ROUTES: &[&str] = &[
     "/badge/{endpoint}.json",
     "/feed.atom",
     "POST /api/probe",
+    "POST /api/updates",
     "POST /api/rooms",
     "GET /api/rooms/{room} (WebSocket)",
 ];
@@ -123,6 +125,12 @@ async fn route(request: Request, env: &Env, path: &str) -> Result<Served> {
             monitor_json(&env, &monitor::history(&p["/api/history/".len()..])).await
         }
         (Method::Post, "/api/probe") => probe_now(&request, &env).await.map(Served::uncacheable),
+        (Method::Post, "/api/updates") => {
+            match authorized_by(&request, &env, posted::TOKEN_SECRET, Refusal::UpdatesOff) {
+                Ok(()) => posted::receive(request, &env).await.map(Served::uncacheable),
+                Err(refused) => Ok(Served::uncacheable(refused)),
+            }
+        }
         (Method::Post, "/api/rooms") => crate::rooms::create(request, &env).await.map(Served::uncacheable),
         (Method::Get, p) if p.starts_with("/api/rooms/") && p.ends_with("/meta") => match authorized(&request, &env) {
             Ok(()) => crate::rooms::meta(&env, &p["/api/rooms/".len()..p.len() - "/meta".len()])
@@ -272,7 +280,8 @@ async fn feed(request: &Request, env: &Env) -> Result<Served> {
     let viewed = view(env).await?;
     let self_url = request.url()?.to_string();
     let (report, incidents) = (&viewed.view.status, &viewed.view.incidents);
-    let mut response = Response::ok(formats::atom::feed(&config, incidents, report.generated_at, &self_url))?;
+    let mut response =
+        Response::ok(formats::atom::feed(&config, &report.posted, incidents, report.generated_at, &self_url))?;
     response.headers_mut().set("Content-Type", "application/atom+xml; charset=utf-8")?;
     Ok(Served::of_view(response, &viewed))
 }
@@ -334,8 +343,14 @@ async fn meta(env: &Env) -> Result<Response> {
 /// Whether the request holds the bearer token, the Worker secret `PROBE_TOKEN`; without it
 /// set, the routes that need it are closed.
 fn authorized(request: &Request, env: &Env) -> std::result::Result<(), Response> {
-    let Ok(expected) = env.secret("PROBE_TOKEN").map(|s| s.to_string()) else {
-        return Err(Refusal::RouteOff.response());
+    authorized_by(request, env, "PROBE_TOKEN", Refusal::RouteOff)
+}
+
+/// Whether the request holds the bearer token kept in the Worker secret `secret`; without
+/// it set, the route is closed (`off`).
+fn authorized_by(request: &Request, env: &Env, secret: &str, off: Refusal) -> std::result::Result<(), Response> {
+    let Ok(expected) = env.secret(secret).map(|s| s.to_string()) else {
+        return Err(off.response());
     };
     let given = request.headers().get("Authorization").ok().flatten().unwrap_or_default();
     let token = given.strip_prefix("Bearer ").unwrap_or("");
@@ -387,8 +402,10 @@ fn with_common_headers(served: Served, interval_fresh_seconds: u32) -> Response 
     let mut response = served.response;
     let headers = response.headers_mut();
     let _ = headers.set("Access-Control-Allow-Origin", "*");
-    let _ = headers.set("Access-Control-Allow-Methods", "GET, OPTIONS");
-    let _ = headers.set("Access-Control-Allow-Headers", "Content-Type");
+    // The site posts status updates from another origin, with the token in `Authorization`.
+    let _ = headers.set("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+    let _ = headers.set("Access-Control-Allow-Headers", "Authorization, Content-Type");
+    let _ = headers.set("Access-Control-Max-Age", "86400");
     let _ = headers.set("Access-Control-Expose-Headers", "Outpost-Stale-Seconds");
     let _ = headers.set("X-Content-Type-Options", "nosniff");
     let fresh = served.fresh_seconds.unwrap_or(interval_fresh_seconds);

@@ -135,7 +135,7 @@ pub fn dev(library: &Library) -> Result<(), String> {
     let mut children = worker::start_demo()?;
     worker::start_ticker();
     println!(
-        "\n  runbook site    http://127.0.0.1:8080\n  status page     http://127.0.0.1:{port}/\n  status JSON     http://127.0.0.1:{port}/api/status\n  probe now       curl -X POST -H 'Authorization: Bearer demo-token' http://127.0.0.1:{port}/api/probe   (regions probe every 20 s)\n  break the demo  curl -X POST http://127.0.0.1:{health}/demo/down   (/demo/up, '/demo/regional?region=apac')\n  {count} runbooks; the site rebuilds when a runbook or the code changes\n",
+        "\n  runbook site    http://127.0.0.1:8080\n  status page     http://127.0.0.1:{port}/\n  status JSON     http://127.0.0.1:{port}/api/status\n  probe now       curl -X POST -H 'Authorization: Bearer demo-token' http://127.0.0.1:{port}/api/probe   (regions probe every 20 s)\n  status updates  token demo-updates (\"Post to status page\" in an incident asks for it)\n  break the demo  curl -X POST http://127.0.0.1:{health}/demo/down   (/demo/up, '/demo/regional?region=apac')\n  {count} runbooks; the site rebuilds when a runbook or the code changes\n",
         port = worker::WRANGLER_PORT,
         health = worker::DEMO_HEALTH_PORT,
         count = library.runbooks.len(),

@@ -96,7 +96,7 @@ pub fn start_demo() -> Result<Vec<Child>, String> {
         .arg(root.join("target/wrangler-demo"))
         .arg("--var")
         .arg(format!("OUTPOST_CONFIG:{config}"))
-        .args(["--var", "PROBE_TOKEN:demo-token", "--var", "OUTPOST_LOCAL:1"])
+        .args(["--var", "PROBE_TOKEN:demo-token", "--var", "UPDATES_TOKEN:demo-updates", "--var", "OUTPOST_LOCAL:1"])
         .spawn()
         .map_err(|e| format!("could not start wrangler: {e}"))?;
     Ok(vec![health, worker])

@@ -9,6 +9,7 @@ pub mod outage_panel;
 pub mod probe_follow;
 pub mod probe_status;
 pub mod search_box;
+pub mod status_post;
 pub mod step_check;
 pub mod template_form;
 pub mod toc;

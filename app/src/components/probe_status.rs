@@ -30,6 +30,7 @@ pub fn ProbeStrip() -> impl IntoView {
                 <h2 class="probe-title">"Edge probe"</h2>
                 <Freshness feed=feed/>
             </div>
+            <PostedUpdates feed=feed/>
             <ul class="probe-endpoints">
                 {move || endpoints().into_iter().map(|endpoint| {
                     let link = endpoint.runbook.clone().zip(endpoint.outage()).map(|(runbook, outage)| {
@@ -46,6 +47,33 @@ pub fn ProbeStrip() -> impl IntoView {
             </ul>
         </section>
     })
+}
+
+/// What the team posted to the status page: each incident's latest update, with its time.
+#[component]
+fn PostedUpdates(feed: ProbeFeed) -> impl IntoView {
+    let clock = use_clock();
+    let posted =
+        move || feed.last.with(|last| last.as_ref().map(|(report, _)| report.posted.clone()).unwrap_or_default());
+    view! {
+        <Show when=move || !posted().is_empty()>
+            <ul class="posted" aria-label="Status updates">
+                {move || posted().into_iter().map(|incident| {
+                    let latest = incident.latest().cloned();
+                    view! {
+                        <li class="posted-item" class:resolved=!incident.is_open()>
+                            <span class="posted-status">{incident.status.label()}</span>
+                            <span class="posted-title" dir="auto">{incident.title.clone()}</span>
+                            {latest.map(|update| view! {
+                                <span class="posted-when">{move || format!("posted {}", hh_mm(update.at, clock.offset_minutes.get()))}</span>
+                                <p class="posted-text" dir="auto">{update.text}</p>
+                            })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </Show>
+    }
 }
 
 /// The endpoints whose `runbook` is this one, with their live state, and the way to start

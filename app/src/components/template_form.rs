@@ -10,6 +10,7 @@ use runbook::templates::{Field, FieldKind, Template};
 use wasm_bindgen::JsCast;
 
 use crate::components::copy_button::CopyButton;
+use crate::components::status_post::{PostButton, PostPanel, Poster};
 use crate::components::BEFORE_APP;
 use crate::doc::{Doc, IncidentRef};
 use crate::state::clock::{now, use_clock};
@@ -37,6 +38,7 @@ pub fn TemplateForm(template: &'static Template, incident: IncidentRef, doc: Doc
         incident.update(store, |i| actions::message_copied(i, template, now(), offset))
     };
     let anchor = template.anchor();
+    let poster = Poster::new(template, rendered, incident, doc);
     view! {
         <section class="template" class:post-mortem=template.is_post_mortem aria-label=template.title.clone() id=anchor>
             <header class="template-head">
@@ -48,8 +50,10 @@ pub fn TemplateForm(template: &'static Template, incident: IncidentRef, doc: Doc
                         </button>
                     })}
                     <CopyButton text=move |_| rendered.get_untracked() label="Copy message" class="copy copy-message" on_copied=on_copied/>
+                    {poster.map(|poster| view! { <PostButton poster=poster/> })}
                 </div>
             </header>
+            {poster.map(|poster| view! { <PostPanel poster=poster/> })}
             <div class="template-fields">
                 {fields.into_iter().map(|field| view! { <FieldInput field=field incident=incident doc=doc/> }).collect_view()}
             </div>

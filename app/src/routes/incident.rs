@@ -6,6 +6,7 @@ use leptos_router::hooks::use_params_map;
 use crate::components::cockpit_bar::CockpitBar;
 use crate::components::live_panel::JoinRoom;
 use crate::components::probe_follow::FollowProbe;
+use crate::components::status_post::PostResolution;
 use crate::doc::variables_from_link;
 use crate::doc::{Doc, IncidentRef};
 use crate::library::{self, Load};
@@ -58,7 +59,7 @@ pub fn IncidentPage() -> impl IntoView {
                     }
                     view! {
                         <CockpitBar doc=doc incident=incident/>
-                        <RunbookBody doc=doc><FollowProbe incident=incident/></RunbookBody>
+                        <RunbookBody doc=doc><FollowProbe incident=incident/><PostResolution incident=incident/></RunbookBody>
                     }
                     .into_any()
                 }

@@ -5,5 +5,6 @@
 pub mod clock;
 pub mod live;
 pub mod probe;
+pub mod status_updates;
 pub mod storage;
 pub mod store;

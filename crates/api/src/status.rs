@@ -32,6 +32,10 @@ pub struct StatusReport {
     pub stale_since: Option<i64>,
     pub regions: Vec<String>,
     pub endpoints: Vec<EndpointStatus>,
+    /// What the team posted (`POST /api/updates`): open incidents and those resolved lately,
+    /// the most recently updated first.
+    #[serde(default)]
+    pub posted: Vec<crate::PostedIncident>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

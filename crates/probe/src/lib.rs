@@ -19,5 +19,6 @@ pub mod rollup;
 pub mod schedule;
 pub mod serving;
 pub mod simulate;
+pub mod updates;
 
 pub use config::{parse_config, Config, ConfigError, Endpoint};

@@ -432,6 +432,8 @@ impl MonitorState {
                     }
                 })
                 .collect(),
+            // Posted updates live in their own table: the worker adds them.
+            posted: Vec::new(),
         }
     }
 }

@@ -107,6 +107,7 @@ mod tests {
             stale_since: None,
             regions: vec!["weur".into()],
             endpoints: Vec::new(),
+            posted: Vec::new(),
         };
         assert_eq!(fresh_seconds_of(&calm, 20), 5);
         let endpoint: api::EndpointStatus = serde_json::from_value(serde_json::json!({

@@ -87,7 +87,7 @@ fn a_flapping_endpoint_badge_says_flapping_in_the_colour_of_its_worst_state() {
 #[test]
 fn the_atom_feed_has_the_required_elements_and_escapes_text() {
     let (config, _, incidents) = scripted();
-    let feed = atom::feed(&config, &incidents, T0 + 180, "https://probe.example.com/feed.atom");
+    let feed = atom::feed(&config, &[], &incidents, T0 + 180, "https://probe.example.com/feed.atom");
     assert!(
         feed.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">")
     );

@@ -86,7 +86,7 @@ fn the_status_json_and_feed_show_the_occurrence_under_way_or_next() {
         (windows[0].start, windows[0].end),
         (unix_seconds(2026, 12, 6, 1, 0, 0), unix_seconds(2026, 12, 6, 2, 0, 0))
     );
-    let feed = probe::formats::atom::feed(&config, &[], now, "https://probe.example.com/feed.atom");
+    let feed = probe::formats::atom::feed(&config, &[], &[], now, "https://probe.example.com/feed.atom");
     assert!(feed.contains("Maintenance: Weekly patching"), "{feed}");
     assert!(feed.contains("2026-12-06T01:00:00Z"), "{feed}");
 }

@@ -19,6 +19,7 @@ pub mod merge;
 pub mod outage;
 pub mod phases;
 pub mod severity;
+pub mod status_post;
 pub mod steps;
 pub mod templates;
 pub mod value_sources;

@@ -1,16 +1,38 @@
-//! An Atom feed (RFC 4287) of detected incidents and maintenance windows, for feed readers
-//! and chat integrations that follow feeds.
+//! An Atom feed (RFC 4287) of the team's status updates, detected incidents and maintenance
+//! windows, for feed readers and chat integrations that follow feeds.
 
 use std::fmt::Write;
 
 use super::escape;
 use crate::page::iso;
-use api::DetectedIncident;
+use api::{DetectedIncident, PostedIncident};
 use config::Config;
 
-pub fn feed(config: &Config, incidents: &[DetectedIncident], now: i64, self_url: &str) -> String {
+/// The feed: what the team posted (one entry per incident, updated with each update), what
+/// the probe detected, and maintenance windows, newest first.
+pub fn feed(
+    config: &Config,
+    posted: &[PostedIncident],
+    incidents: &[DetectedIncident],
+    now: i64,
+    self_url: &str,
+) -> String {
     let base = config.probe_api.clone().unwrap_or_default();
     let mut entries: Vec<(i64, String)> = Vec::new();
+    for incident in posted {
+        let status = incident.latest().map_or("Update", |u| u.status.label());
+        entries.push((
+            incident.updated_at,
+            entry(
+                &format!("urn:outpost:update:{}", incident.key),
+                &format!("{status}: {}", incident.title),
+                incident.started_at,
+                incident.updated_at,
+                &posted_summary(incident),
+                &base,
+            ),
+        ));
+    }
     for incident in incidents {
         let updated = incident.ended_at.unwrap_or(incident.started_at);
         let state = match incident.ended_at {
@@ -68,6 +90,13 @@ pub fn feed(config: &Config, incidents: &[DetectedIncident], now: i64, self_url:
     }
     out.push_str("</feed>\n");
     out
+}
+
+/// Every update, newest first: `Resolved (2026-12-04T14:40:00Z): The API answers again.`
+fn posted_summary(incident: &PostedIncident) -> String {
+    let updates: Vec<String> =
+        incident.updates.iter().rev().map(|u| format!("{} ({}): {}", u.status.label(), iso(u.at), u.text)).collect();
+    updates.join("\n\n")
 }
 
 fn entry(id: &str, title: &str, published: i64, updated: i64, summary: &str, base: &str) -> String {

@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 
 use crate::page::iso;
 use api::State;
-use api::{DetectedIncident, EndpointStatus, StatusReport};
+use api::{DetectedIncident, EndpointStatus, PostedIncident, StatusReport, UpdateStatus};
 use config::{Config, Maintenance};
 
 const PAGE_ID: &str = "outpost";
@@ -153,6 +153,57 @@ fn incident(incident: &DetectedIncident, report: &StatusReport, shortlink: &str)
     })
 }
 
+/// An incident the team posted, with its updates newest first, as Statuspage lists them.
+fn posted(posted: &PostedIncident, report: &StatusReport, shortlink: &str) -> Value {
+    let id = format!("posted-{}", posted.key);
+    let affected: Vec<&EndpointStatus> =
+        report.endpoints.iter().filter(|e| posted.endpoints.contains(&e.name)).collect();
+    let stale = report.stale_since.is_some();
+    let affected_components: Vec<Value> = affected
+        .iter()
+        .map(|e| {
+            let status = component_status(e, stale);
+            json!({ "code": component_id(&e.name), "name": e.name, "old_status": status, "new_status": status })
+        })
+        .collect();
+    let updates: Vec<Value> = posted
+        .updates
+        .iter()
+        .rev()
+        .map(|update| {
+            json!({
+                "id": format!("{id}-{}", update.number),
+                "status": update.status.key(),
+                "body": update.text,
+                "incident_id": id,
+                "created_at": time(update.at),
+                "updated_at": time(update.at),
+                "display_at": time(update.at),
+                "affected_components": affected_components,
+                "deliver_notifications": true,
+                "custom_tweet": null,
+                "tweet_id": null,
+            })
+        })
+        .collect();
+    let monitoring_at = posted.updates.iter().find(|u| u.status == UpdateStatus::Monitoring).map(|u| time(u.at));
+    json!({
+        "id": id,
+        "name": posted.title,
+        "status": posted.status.key(),
+        "created_at": time(posted.started_at),
+        "updated_at": time(posted.updated_at),
+        "monitoring_at": monitoring_at,
+        "resolved_at": posted.resolved_at.map(time),
+        "impact": crate::updates::impact(posted.severity.as_deref()),
+        "shortlink": shortlink,
+        "started_at": time(posted.started_at),
+        "page_id": PAGE_ID,
+        "incident_updates": updates,
+        "components": affected.iter().enumerate().map(|(i, e)| component(e, i + 1, report)).collect::<Vec<_>>(),
+    })
+}
+
 fn maintenance(window: &Maintenance, index: usize, report: &StatusReport, shortlink: &str) -> Value {
     let now = report.generated_at;
     let status = if now < window.start {
@@ -196,7 +247,9 @@ pub fn summary(config: &Config, report: &StatusReport, incidents: &[DetectedInci
     json!({
         "page": page(config, report),
         "components": report.endpoints.iter().enumerate().map(|(i, e)| component(e, i + 1, report)).collect::<Vec<_>>(),
-        "incidents": incidents.iter().filter(|i| i.ended_at.is_none()).map(|i| incident(i, report, &shortlink)).collect::<Vec<_>>(),
+        "incidents": report.posted.iter().filter(|p| p.is_open()).map(|p| posted(p, report, &shortlink))
+            .chain(incidents.iter().filter(|i| i.ended_at.is_none()).map(|i| incident(i, report, &shortlink)))
+            .collect::<Vec<_>>(),
         "scheduled_maintenances": config.maintenance_windows(report.generated_at).iter().enumerate()
             .filter(|(_, m)| m.end > report.generated_at)
             .map(|(i, m)| maintenance(m, i, report, &shortlink)).collect::<Vec<_>>(),
@@ -210,8 +263,15 @@ pub fn status(config: &Config, report: &StatusReport) -> Value {
     json!({ "page": page(config, report), "status": { "indicator": indicator, "description": description } })
 }
 
-/// `GET /api/v2/incidents.json`: every recent incident, resolved ones too.
+/// `GET /api/v2/incidents.json`: every recent incident, resolved ones too: what the team
+/// posted first, then what the probe detected.
 pub fn incidents(config: &Config, report: &StatusReport, list: &[DetectedIncident]) -> Value {
     let shortlink = page(config, report)["url"].as_str().unwrap_or_default().to_string();
-    json!({ "page": page(config, report), "incidents": list.iter().map(|i| incident(i, report, &shortlink)).collect::<Vec<_>>() })
+    let incidents: Vec<Value> = report
+        .posted
+        .iter()
+        .map(|p| posted(p, report, &shortlink))
+        .chain(list.iter().map(|i| incident(i, report, &shortlink)))
+        .collect();
+    json!({ "page": page(config, report), "incidents": incidents })
 }

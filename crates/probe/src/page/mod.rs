@@ -4,6 +4,7 @@
 //! probed server becomes markup.
 
 mod pictures;
+mod posted;
 
 use api::{DetectedIncident, Pictures, State, StatusReport};
 use calendar::DateTime;
@@ -110,7 +111,7 @@ fn page(
                 meta http-equiv="refresh" content=(refresh);
                 meta name="color-scheme" content="light dark";
                 title { (headline) " · " (report.title) }
-                style { (PreEscaped(STYLE)) (PreEscaped(pictures::STYLE)) }
+                style { (PreEscaped(STYLE)) (PreEscaped(pictures::STYLE)) (PreEscaped(posted::STYLE)) }
             }
             body {
                 header {
@@ -137,6 +138,7 @@ fn page(
                     }
                 }
                 main {
+                    (posted::section(&report.posted))
                     @if report.endpoints.is_empty() {
                         p class="empty" {
                             "No endpoints are configured: add " code { "[[endpoint]]" } " tables to outpost.toml."

@@ -1,0 +1,297 @@
+//! Status updates the team posts: what is accepted and refused (at and past every limit),
+//! how updates append and resolve, which incidents the views carry, and how every view shows
+//! hostile text: escaped on the page and in the feed, exact in the Statuspage JSON.
+
+use api::{PostedIncident, UpdatePost, UpdateStatus};
+use probe::formats::{atom, statuspage};
+use probe::monitor::MonitorState;
+use probe::page::render;
+use probe::parse_config;
+use probe::updates::{self, apply, impact, shown, MAX_KEY_CHARS, MAX_TEXT_CHARS, MAX_TITLE_CHARS, MAX_UPDATES};
+use serde_json::Value;
+
+const T0: i64 = 1_796_392_800; // 2026-12-04 14:00 UTC
+const ENDPOINTS: &[&str] = &["api", "www"];
+const CONFIG: &str = "[site]\ntitle = \"Aragora\"\nprobe_api = \"https://probe.example.com\"\n[[endpoint]]\nname = \"api\"\nurl = \"http://api.example.com/\"\n[[endpoint]]\nname = \"www\"\nurl = \"http://www.example.com/\"\n";
+const HOSTILE: &str =
+    "<script>alert(1)</script> ]]> & \"q\" 'a' é → ├── 🚀 שלום עולם \u{202E}evil\u{202C}\nsecond line";
+
+fn post(incident: &str, status: UpdateStatus, text: &str) -> UpdatePost {
+    UpdatePost {
+        incident: incident.into(),
+        title: String::new(),
+        status,
+        severity: None,
+        endpoints: Vec::new(),
+        text: text.into(),
+    }
+}
+
+fn refused(existing: Option<PostedIncident>, post: UpdatePost) -> String {
+    apply(existing, post, ENDPOINTS, T0).expect_err("should be refused")
+}
+
+#[test]
+fn an_update_opens_an_incident_later_ones_append_and_resolved_closes_it() {
+    let first = UpdatePost {
+        title: "API errors".into(),
+        severity: Some("SEV2".into()),
+        endpoints: vec!["api".into(), "api".into()],
+        ..post("inc-1", UpdateStatus::Investigating, "We are looking into errors.")
+    };
+    let open = apply(None, first, ENDPOINTS, T0).unwrap();
+    assert_eq!((open.key.as_str(), open.title.as_str(), open.started_at), ("inc-1", "API errors", T0));
+    assert_eq!((open.severity.as_deref(), open.endpoints.clone()), (Some("SEV2"), vec!["api".to_string()]));
+    assert!(open.is_open());
+    let identified =
+        apply(Some(open), post("inc-1", UpdateStatus::Identified, "A bad deploy; rolling back."), ENDPOINTS, T0 + 300)
+            .unwrap();
+    // What the later update left out (title, severity, endpoints) stays as it was.
+    assert_eq!((identified.title.as_str(), identified.severity.as_deref()), ("API errors", Some("SEV2")));
+    let resolved =
+        apply(Some(identified), post("inc-1", UpdateStatus::Resolved, "Fixed."), ENDPOINTS, T0 + 900).unwrap();
+    assert_eq!(resolved.resolved_at, Some(T0 + 900));
+    assert_eq!(resolved.status, UpdateStatus::Resolved);
+    let numbers: Vec<(u32, UpdateStatus, i64)> = resolved.updates.iter().map(|u| (u.number, u.status, u.at)).collect();
+    assert_eq!(
+        numbers,
+        [
+            (1, UpdateStatus::Investigating, T0),
+            (2, UpdateStatus::Identified, T0 + 300),
+            (3, UpdateStatus::Resolved, T0 + 900)
+        ]
+    );
+    // An update after the resolution opens it again.
+    let reopened =
+        apply(Some(resolved), post("inc-1", UpdateStatus::Investigating, "It is back."), ENDPOINTS, T0 + 1200).unwrap();
+    assert!(reopened.is_open());
+}
+
+#[test]
+fn a_title_is_taken_from_the_first_line_when_none_is_given() {
+    let text = "INCIDENT: Logins fail for é users → all regions\nSEVERITY: SEV1\nSTATUS: Investigating";
+    let incident = apply(None, post("inc", UpdateStatus::Investigating, text), ENDPOINTS, T0).unwrap();
+    assert_eq!(incident.title, "Logins fail for é users → all regions");
+    let long = "ü".repeat(500);
+    let incident = apply(None, post("inc", UpdateStatus::Investigating, &long), ENDPOINTS, T0).unwrap();
+    assert_eq!(incident.title.chars().count(), MAX_TITLE_CHARS);
+}
+
+#[test]
+fn every_limit_takes_its_bound_and_refuses_one_past_it() {
+    // Text: counted in characters, not bytes.
+    for unit in ["a", "é", "🚀", "├"] {
+        let at_limit = unit.repeat(MAX_TEXT_CHARS);
+        assert!(apply(None, post("k", UpdateStatus::Investigating, &at_limit), ENDPOINTS, T0).is_ok(), "{unit}");
+        let past = unit.repeat(MAX_TEXT_CHARS + 1);
+        assert!(refused(None, post("k", UpdateStatus::Investigating, &past)).contains("2001 characters"));
+    }
+    let title = |n: usize| UpdatePost { title: "é".repeat(n), ..post("k", UpdateStatus::Investigating, "t") };
+    assert!(apply(None, title(MAX_TITLE_CHARS), ENDPOINTS, T0).is_ok());
+    assert!(refused(None, title(MAX_TITLE_CHARS + 1)).contains("title"));
+    assert!(apply(None, post(&"k".repeat(MAX_KEY_CHARS), UpdateStatus::Investigating, "t"), ENDPOINTS, T0).is_ok());
+    assert!(refused(None, post(&"k".repeat(MAX_KEY_CHARS + 1), UpdateStatus::Investigating, "t")).contains("name"));
+    let severity = |s: &str| UpdatePost { severity: Some(s.into()), ..post("k", UpdateStatus::Investigating, "t") };
+    assert!(apply(None, severity(&"S".repeat(32)), ENDPOINTS, T0).is_ok());
+    assert!(refused(None, severity(&"S".repeat(33))).contains("severity"));
+    // Updates per incident.
+    let mut incident = None;
+    for n in 0..MAX_UPDATES {
+        incident = Some(apply(incident, post("k", UpdateStatus::Monitoring, "t"), ENDPOINTS, T0 + n as i64).unwrap());
+    }
+    let full = incident.unwrap();
+    assert_eq!(full.updates.len(), MAX_UPDATES);
+    assert!(refused(Some(full.clone()), post("k", UpdateStatus::Resolved, "t")).contains("new name"));
+}
+
+#[test]
+fn hostile_names_empty_text_and_unknown_endpoints_are_refused_with_the_reason() {
+    for key in ["", "../..", "a/b", "inc 1", "é", "<b>", "a\nb"] {
+        let why = refused(None, post(key, UpdateStatus::Investigating, "text"));
+        assert!(why.contains("name"), "{key:?}: {why}");
+    }
+    assert_eq!(refused(None, post("k", UpdateStatus::Investigating, " \n\t\u{7}")), "the update has no text");
+    let unknown = UpdatePost { endpoints: vec!["db".into()], ..post("k", UpdateStatus::Investigating, "t") };
+    assert_eq!(refused(None, unknown), "no endpoint is named \"db\"; the config has: api, www");
+}
+
+#[test]
+fn control_characters_are_dropped_and_line_breaks_kept() {
+    let text = "one\r\ntwo\rthree\u{0}\u{1b}[31m\tfour\u{7f}\n\n";
+    let incident = apply(None, post("k", UpdateStatus::Investigating, text), ENDPOINTS, T0).unwrap();
+    assert_eq!(incident.updates[0].text, "one\ntwo\nthree[31m\tfour");
+    let title = UpdatePost { title: "a\nb\u{0}c".into(), ..post("k", UpdateStatus::Investigating, "t") };
+    assert_eq!(apply(None, title, ENDPOINTS, T0).unwrap().title, "a b c");
+}
+
+#[test]
+fn an_incident_s_updates_never_go_back_in_time_when_the_clock_does() {
+    let first = apply(None, post("k", UpdateStatus::Investigating, "t"), ENDPOINTS, T0).unwrap();
+    let second = apply(Some(first), post("k", UpdateStatus::Identified, "t"), ENDPOINTS, T0 - 3600).unwrap();
+    assert_eq!(second.updates[1].at, T0);
+    assert_eq!(second.updated_at, T0);
+}
+
+fn incident_of(key: &str, at: i64, status: UpdateStatus, text: &str) -> PostedIncident {
+    apply(None, post(key, status, text), ENDPOINTS, at).unwrap()
+}
+
+#[test]
+fn the_views_carry_open_incidents_and_a_week_of_resolved_ones_within_a_budget() {
+    let now = T0 + 30 * 86_400;
+    let recent = vec![
+        incident_of("open-old", T0, UpdateStatus::Investigating, "still open"),
+        incident_of("resolved-yesterday", now - 86_400, UpdateStatus::Resolved, "fixed"),
+        incident_of("resolved-long-ago", now - 8 * 86_400, UpdateStatus::Resolved, "fixed"),
+    ];
+    let keys: Vec<String> = shown(recent, now).into_iter().map(|i| i.key).collect();
+    assert_eq!(keys, ["open-old", "resolved-yesterday"]);
+    // Twenty incidents of the longest text: the first always shows; the rest stop at the budget.
+    let big: Vec<PostedIncident> = (0..20)
+        .map(|n| incident_of(&format!("k{n}"), now, UpdateStatus::Investigating, &"🚀".repeat(MAX_TEXT_CHARS)))
+        .collect();
+    let carried = shown(big, now);
+    let bytes: usize = carried.iter().flat_map(|i| &i.updates).map(|u| u.text.len()).sum();
+    assert!(!carried.is_empty() && carried.len() < 20 && bytes <= updates::SHOWN_TEXT_BYTES, "{}", carried.len());
+    let many: Vec<PostedIncident> =
+        (0..30).map(|n| incident_of(&format!("k{n}"), now, UpdateStatus::Investigating, "t")).collect();
+    assert_eq!(shown(many, now).len(), updates::SHOWN_INCIDENTS);
+}
+
+#[test]
+fn severity_maps_to_statuspage_impact() {
+    let cases = [
+        (Some("SEV1"), "critical"),
+        (Some("P0"), "critical"),
+        (Some("sev-2"), "major"),
+        (Some("SEV3"), "minor"),
+        (Some("SEV4"), "none"),
+        (Some("Critical"), "critical"),
+        (Some("low"), "minor"),
+        (Some("whatever"), "none"),
+        (None, "none"),
+    ];
+    for (severity, expected) in cases {
+        assert_eq!(impact(severity), expected, "{severity:?}");
+    }
+}
+
+fn report_with(posted: Vec<PostedIncident>, now: i64) -> (probe::Config, api::StatusReport) {
+    let (config, errors) = parse_config(CONFIG);
+    assert_eq!(errors, []);
+    let mut report = MonitorState::default().status(&config, now);
+    report.posted = posted;
+    (config, report)
+}
+
+fn hostile_incident() -> PostedIncident {
+    let first = UpdatePost {
+        title: format!("Title {HOSTILE}"),
+        severity: Some("SEV1".into()),
+        endpoints: vec!["api".into()],
+        ..post("hostile", UpdateStatus::Investigating, HOSTILE)
+    };
+    let open = apply(None, first, ENDPOINTS, T0).unwrap();
+    apply(Some(open), post("hostile", UpdateStatus::Monitoring, "A fix is out; watching."), ENDPOINTS, T0 + 600)
+        .unwrap()
+}
+
+#[test]
+fn the_status_page_escapes_posted_text_and_isolates_its_direction() {
+    let (_, report) = report_with(vec![hostile_incident()], T0 + 700);
+    let html = render(&report, &[], None, None);
+    assert!(!html.contains("<script>alert"), "markup from an update reached the page");
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(html.contains("é → ├── 🚀 שלום עולם"));
+    assert!(html.contains("class=\"posted-text\" dir=\"auto\""));
+    // Newest first, both updates, with their times.
+    let updates = &html[html.find("<ol class=\"posted-updates\"").unwrap()..];
+    let watching = updates.find("A fix is out; watching.").unwrap();
+    let first = updates.find("&lt;script&gt;alert(1)").unwrap();
+    assert!(watching < first);
+    assert!(html.contains("<time datetime=\"2026-12-04T14:10:00Z\">2026-12-04 14:10</time>"));
+    assert!(html.contains("<span class=\"posted-status\">Monitoring</span>"));
+}
+
+#[test]
+fn a_resolved_incident_folds_to_one_line_that_opens() {
+    let resolved =
+        apply(Some(hostile_incident()), post("hostile", UpdateStatus::Resolved, "Fixed."), ENDPOINTS, T0 + 900)
+            .unwrap();
+    let (_, report) = report_with(vec![resolved], T0 + 1000);
+    let html = render(&report, &[], None, None);
+    assert!(html.contains("<details class=\"posted-incident resolved\">"));
+    assert!(html.contains("resolved 2026-12-04 14:15 UTC"));
+}
+
+#[test]
+fn the_feed_has_one_entry_per_incident_with_every_update_escaped() {
+    let (config, report) = report_with(vec![hostile_incident()], T0 + 700);
+    let feed = atom::feed(&config, &report.posted, &[], T0 + 700, "https://probe.example.com/feed.atom");
+    assert_eq!(feed.matches("<entry>").count(), 1);
+    assert!(feed.contains("<id>urn:outpost:update:hostile</id>"));
+    assert!(feed.contains("<title>Monitoring: Title &lt;script&gt;"));
+    assert!(feed.contains("<updated>2026-12-04T14:10:00Z</updated>"));
+    assert!(!feed.contains("<script>") && !feed.contains("]]>"));
+    let summary_start = feed.find("<summary type=\"text\">").unwrap();
+    let summary = &feed[summary_start..];
+    assert!(
+        summary.find("Monitoring (2026-12-04T14:10:00Z): A fix is out").unwrap()
+            < summary.find("Investigating").unwrap()
+    );
+    assert!(feed.contains("é → ├── 🚀 שלום עולם"));
+}
+
+fn schema_check(instance: &Value) {
+    let file = "statuspage-incident.json";
+    let path = format!("{}/tests/schemas/{file}", env!("CARGO_MANIFEST_DIR"));
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let mut compiler = boon::Compiler::new();
+    compiler.enable_format_assertions();
+    let url = format!("file:///schemas/{file}");
+    compiler.add_resource(&url, schema).unwrap();
+    let mut schemas = boon::Schemas::new();
+    let index = compiler.compile(&url, &mut schemas).unwrap();
+    if let Err(error) = schemas.validate(instance, index) {
+        panic!("{error:#}\n{instance:#}");
+    }
+}
+
+#[test]
+fn statuspage_json_lists_open_posted_incidents_in_the_summary_and_all_in_incidents() {
+    let open = hostile_incident();
+    let resolved = apply(None, post("old", UpdateStatus::Resolved, "Done."), ENDPOINTS, T0 - 3600).unwrap();
+    let (config, report) = report_with(vec![open, resolved], T0 + 700);
+    let summary = statuspage::summary(&config, &report, &[]);
+    let listed = summary["incidents"].as_array().unwrap();
+    assert_eq!(listed.len(), 1);
+    let incident = &listed[0];
+    schema_check(incident);
+    assert_eq!(incident["id"], "posted-hostile");
+    assert_eq!((incident["status"].as_str(), incident["impact"].as_str()), (Some("monitoring"), Some("critical")));
+    assert_eq!(incident["monitoring_at"], "2026-12-04T14:10:00.000Z");
+    assert_eq!(incident["components"][0]["name"], "api");
+    let bodies: Vec<&str> =
+        incident["incident_updates"].as_array().unwrap().iter().map(|u| u["body"].as_str().unwrap()).collect();
+    // Newest first; the text exactly as posted (JSON escapes it, no one else should).
+    assert_eq!(bodies, ["A fix is out; watching.", HOSTILE]);
+    let all = statuspage::incidents(&config, &report, &[]);
+    let all = all["incidents"].as_array().unwrap();
+    assert_eq!(all.len(), 2);
+    for incident in all {
+        schema_check(incident);
+    }
+    assert_eq!(
+        (all[1]["status"].as_str(), all[1]["resolved_at"].as_str()),
+        (Some("resolved"), Some("2026-12-04T13:00:00.000Z"))
+    );
+}
+
+#[test]
+fn the_schema_refuses_what_statuspage_readers_would_not_read() {
+    let (config, report) = report_with(vec![hostile_incident()], T0 + 700);
+    let mut incident = statuspage::summary(&config, &report, &[])["incidents"][0].clone();
+    incident["status"] = "broken".into();
+    let result = std::panic::catch_unwind(|| schema_check(&incident));
+    assert!(result.is_err(), "the schema took a status Statuspage does not have");
+}
