@@ -4,7 +4,7 @@
 // runs under the policy that allows exactly that origin) in Chromium.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startHealthServer } from '../../worker/demo/health.mjs';
 import { startWorker } from '../worker/harness.mjs';
@@ -197,7 +197,13 @@ describe('the site shows the probe, and an outage starts its incident', () => {
     const done = form.locator('.status-post-done');
     await done.waitFor();
     assert.match(await done.innerText(), /^Posted to the status page at \d\d:\d\d as Investigating \(update 1\)\. Open the status page/);
-    assert.ok(!(await readFile(join(DEMO_DIST, 'index.html'), 'utf8')).includes(UPDATES_TOKEN), 'the token is not in the site');
+    // The token lives in this browser only: no file of the built site carries it.
+    const files = (await readdir(DEMO_DIST, { recursive: true, withFileTypes: true })).filter((f) => f.isFile());
+    for (const file of files) {
+      const bytes = await readFile(join(file.parentPath, file.name));
+      assert.ok(!bytes.includes(UPDATES_TOKEN), `${file.name} carries the token`);
+    }
+    assert.equal(await page.evaluate(() => localStorage.getItem('outpost.status-token')), UPDATES_TOKEN);
     // Within a minute everywhere the public reads: here, at once.
     const summary = await (await fetch(`${demo.worker.origin}/api/v2/summary.json`)).json();
     const posted = summary.incidents.find((i) => i.id === `posted-${incidentId}`);
@@ -252,6 +258,7 @@ describe('the site shows the probe, and an outage starts its incident', () => {
     assert.ok(timeline.includes(`- ${hhmm(down.declared_at)} - The probe declared api down`), timeline);
     assert.ok(timeline.includes(`- ${hhmm(up.since)} - api recovered (probe)`), timeline);
     // The one refusal is the wrong token typed on purpose in 5c.
+    assert.equal(page.problems.filter((p) => p.includes('status of 401')).length, 1, page.problems.join('\n'));
     assert.deepEqual(page.problems.filter((p) => !p.includes('status of 401')), []);
   });
 

@@ -5,7 +5,9 @@
 //! are in `crates/probe` and `crates/room`; this crate does the I/O.
 
 mod alerts;
+mod auth;
 mod config_source;
+mod heartbeat;
 mod live_room;
 mod log;
 mod meter;

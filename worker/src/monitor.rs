@@ -10,7 +10,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 
 use api::paths::monitor;
-use api::{History, IncidentList, Ingest, MonitorMeta, Pictures, PostedIncident, Report, Soon, UpdatePost, View};
+use api::{Beat, History, IncidentList, Ingest, MonitorMeta, Pictures, PostedIncident, Report, Soon, UpdatePost, View};
 use probe::monitor::{MonitorState, TickOutput};
 use probe::rollup::{period_start, uptime, Rollup, DAY, HOUR};
 use serde_json::json;
@@ -106,8 +106,16 @@ impl DurableObject for Monitor {
                 let post: UpdatePost = request.json().await?;
                 let config = config_source::load(&self.env);
                 let endpoints: Vec<&str> = config.endpoints.iter().map(|e| e.name.as_str()).collect();
-                *self.posted.borrow_mut() = None;
-                crate::posted::apply(&self.store(), post, &endpoints, crate::tick::now())
+                let answer = crate::posted::apply(&self.store(), post, &endpoints, crate::tick::now())?;
+                // Read again only once something was saved.
+                if answer.status_code() < 400 {
+                    *self.posted.borrow_mut() = None;
+                }
+                Ok(answer)
+            }
+            (Method::Post, Beat::PATH) => {
+                let beat: Beat = request.json().await?;
+                self.beat(&beat.name)
             }
             (Method::Get, monitor::STATUS) => self.status(),
             (Method::Get, monitor::INCIDENTS) => {
@@ -261,6 +269,22 @@ impl Monitor {
                 log::warn("ask_failed", json!({ "region": other, "error": error.to_string() }));
             }
         }
+    }
+
+    /// A heartbeat reported in: recorded, and saved unless one was saved a moment ago.
+    fn beat(&self, name: &str) -> Result<Response> {
+        use probe::heartbeat::BeatTaken;
+        let config = config_source::load(&self.env);
+        let now_ms = Date::now().as_millis() as i64;
+        match self.with_state(|state| Ok(state.beats.beat(&config, name, now_ms)))? {
+            BeatTaken::Unknown => return Ok(Refusal::NoSuchHeartbeat.response()),
+            BeatTaken::Save => self.save(),
+            BeatTaken::Held => {}
+        }
+        let (period, grace, _) =
+            config.endpoints.iter().find(|e| e.name == name).and_then(|e| e.heartbeat()).unwrap_or_default();
+        let due_by = now_ms / 1000 + i64::from(period) + i64::from(grace);
+        Response::from_json(&json!({ "ok": true, "heartbeat": name, "at": now_ms / 1000, "due_by": due_by }))
     }
 
     fn status(&self) -> Result<Response> {

@@ -3,6 +3,7 @@
 //! shows the recent ones in every view. What is accepted is decided by `probe::updates`.
 
 use api::{PostedIncident, UpdatePost};
+use futures_util::StreamExt;
 use probe::updates::{self, KEPT_INCIDENTS, MAX_BODY_BYTES};
 use serde::Deserialize;
 use worker::{Request, Response, Result};
@@ -26,9 +27,14 @@ pub async fn receive(mut request: Request, env: &worker::Env) -> Result<Response
     if declared.is_some_and(|length| length > MAX_BODY_BYTES) {
         return Ok(Refusal::TooLarge(MAX_BODY_BYTES).response());
     }
-    let body = request.bytes().await?;
-    if body.len() > MAX_BODY_BYTES {
-        return Ok(Refusal::TooLarge(MAX_BODY_BYTES).response());
+    // Read a chunk at a time and given up at the bound: a body without a length is no larger.
+    let mut body = Vec::new();
+    let mut chunks = request.stream()?;
+    while let Some(chunk) = chunks.next().await {
+        body.extend_from_slice(&chunk?);
+        if body.len() > MAX_BODY_BYTES {
+            return Ok(Refusal::TooLarge(MAX_BODY_BYTES).response());
+        }
     }
     let post: UpdatePost = match serde_json::from_slice(&body) {
         Ok(post) => post,

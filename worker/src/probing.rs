@@ -29,6 +29,9 @@ pub async fn probe_all<'a>(endpoints: impl Iterator<Item = &'a Endpoint>, region
 }
 
 async fn probe_one(endpoint: &Endpoint, region: &str, env: &Env) -> ProbeReport {
+    if let Transport::Dns { name, record_type, expect, query_url } = &endpoint.transport {
+        return dns(endpoint, region, env, (name, record_type, expect, query_url)).await;
+    }
     let observation = match &endpoint.transport {
         Transport::Fetch => match headers_for(endpoint, region, env) {
             Ok(headers) => Ok(observe(endpoint, &headers).await),
@@ -39,10 +42,29 @@ async fn probe_one(endpoint: &Endpoint, region: &str, env: &Env) -> ProbeReport 
             Err(message) => Err(message),
         },
         Transport::Tcp { host, port } => Ok(crate::socket::connect_only(endpoint, host, *port).await),
+        // Never given to a region (`Endpoint::is_probed`); said plainly if one ever is.
+        Transport::Heartbeat { .. } => Err("a heartbeat reports in; regions do not probe it".to_string()),
+        Transport::Dns { .. } => Err("a DNS check is asked of the resolver".to_string()),
     };
     let (outcome, latency_ms) = match observation {
         Ok(observation) => (classify(endpoint, &observation), observation.elapsed_ms),
         // The probe could not be sent (a secret is missing): nothing is known of the endpoint.
+        Err(reason) => (Outcome::Unknown { reason }, 0),
+    };
+    ProbeReport { endpoint: endpoint.name.clone(), outcome, latency_ms }
+}
+
+/// A `dns://` check: its query fetched from the DNS-over-HTTPS resolver like any URL (the
+/// endpoint's timeout, a bounded read), judged by `probe::dns`.
+async fn dns(endpoint: &Endpoint, region: &str, env: &Env, check: (&str, &str, &[String], &str)) -> ProbeReport {
+    let (name, record_type, expect, query_url) = check;
+    let asked = Endpoint { url: query_url.to_string(), follow_redirects: false, ..endpoint.clone() };
+    let (outcome, latency_ms) = match headers_for(&asked, region, env) {
+        Ok(mut headers) => {
+            headers.push(("Accept".to_string(), "application/dns-json".to_string()));
+            let observation = observe(&asked, &headers).await;
+            (probe::dns::judge(name, record_type, expect, &observation), observation.elapsed_ms)
+        }
         Err(reason) => (Outcome::Unknown { reason }, 0),
     };
     ProbeReport { endpoint: endpoint.name.clone(), outcome, latency_ms }

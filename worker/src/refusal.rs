@@ -17,6 +17,10 @@ pub enum Refusal {
     RouteOff,
     /// `POST /api/updates` without `UPDATES_TOKEN` set.
     UpdatesOff,
+    /// A route whose token secret (named) is not set.
+    SecretNotSet(String),
+    /// A beat for a name no `[[heartbeat]]` has.
+    NoSuchHeartbeat,
     /// A route that needs the bearer token, without it.
     Unauthorized,
     /// A report the monitor cannot take (dated ahead of its clock, or refused by the state).
@@ -38,7 +42,8 @@ impl Refusal {
         match self {
             Refusal::NoRoute { .. } | Refusal::NoSuchEndpoint => 404,
             Refusal::MethodNotAllowed => 405,
-            Refusal::RouteOff | Refusal::UpdatesOff => 403,
+            Refusal::RouteOff | Refusal::UpdatesOff | Refusal::SecretNotSet(_) => 403,
+            Refusal::NoSuchHeartbeat => 404,
             Refusal::BadUpdate(_) => 400,
             Refusal::TooLarge(_) => 413,
             Refusal::Unauthorized => 401,
@@ -52,10 +57,12 @@ impl Refusal {
             Refusal::NoRoute { .. } => "not found".into(),
             Refusal::NoSuchEndpoint => "no such endpoint".into(),
             Refusal::MethodNotAllowed => {
-                "method not allowed: the API is read-only but for POST /api/probe and /api/updates".into()
+                "method not allowed: the API is read-only but for POST /api/probe, /api/updates and /api/heartbeat/{name}".into()
             }
             Refusal::RouteOff => "this route is off: set the PROBE_TOKEN secret to enable it".into(),
             Refusal::UpdatesOff => "status updates are off: set the UPDATES_TOKEN secret to enable them".into(),
+            Refusal::SecretNotSet(secret) => format!("this heartbeat is off: set the {secret} secret to enable it"),
+            Refusal::NoSuchHeartbeat => "no heartbeat has this name in outpost.toml".into(),
             Refusal::BadUpdate(why) => format!("update refused: {why}"),
             Refusal::TooLarge(bytes) => format!("the body is larger than this route reads ({bytes} bytes)"),
             Refusal::Unauthorized => "a valid bearer token is required".into(),

@@ -73,7 +73,8 @@ impl DurableObject for RegionProbe {
                     return fault.await;
                 }
                 let config = config_source::load(&self.env);
-                let reports = probing::probe_all(config.endpoints.iter(), &ask.region, &self.env).await;
+                let probed = config.endpoints.iter().filter(|e| e.is_probed());
+                let reports = probing::probe_all(probed, &ask.region, &self.env).await;
                 Response::from_json(&reports)
             }
         }
@@ -155,8 +156,9 @@ impl RegionProbe {
         let taken = plan.soon.clone();
         let due = plan.take_due(started);
         let endpoints: Vec<&config::Endpoint> = match &due {
-            Due::Round => config.endpoints.iter().collect(),
-            Due::Some(names) => config.endpoints.iter().filter(|e| names.contains(&e.name)).collect(),
+            // Heartbeats report in: the monitor evaluates them, never a region.
+            Due::Round => config.endpoints.iter().filter(|e| e.is_probed()).collect(),
+            Due::Some(names) => config.endpoints.iter().filter(|e| e.is_probed() && names.contains(&e.name)).collect(),
             Due::Nothing => Vec::new(),
         };
         // The plan is kept once per round, after it (two rows written: the plan and the alarm).

@@ -20,7 +20,7 @@ use worker::*;
 
 use crate::read_cache::{self, Read};
 use crate::refusal::{Refusal, HISTORY_UNAVAILABLE, PROBE_UNAVAILABLE};
-use crate::{config_source, log, objects, posted, tick};
+use crate::{auth, config_source, heartbeat, log, objects, posted, tick};
 
 /// The public routes, as `not_found` lists them.
 const ROUTES: &[&str] = &[
@@ -42,6 +42,7 @@ const ROUTES: &[&str] = &[
     "/feed.atom",
     "POST /api/probe",
     "POST /api/updates",
+    "POST /api/heartbeat/{name}",
     "POST /api/rooms",
     "GET /api/rooms/{room} (WebSocket)",
 ];
@@ -126,10 +127,13 @@ async fn route(request: Request, env: &Env, path: &str) -> Result<Served> {
         }
         (Method::Post, "/api/probe") => probe_now(&request, &env).await.map(Served::uncacheable),
         (Method::Post, "/api/updates") => {
-            match authorized_by(&request, &env, posted::TOKEN_SECRET, Refusal::UpdatesOff) {
+            match auth::bearer(&request, &env, posted::TOKEN_SECRET, Refusal::UpdatesOff) {
                 Ok(()) => posted::receive(request, &env).await.map(Served::uncacheable),
                 Err(refused) => Ok(Served::uncacheable(refused)),
             }
+        }
+        (Method::Post, p) if p.starts_with("/api/heartbeat/") => {
+            heartbeat::receive(&request, &env, &p["/api/heartbeat/".len()..]).await.map(Served::uncacheable)
         }
         (Method::Post, "/api/rooms") => crate::rooms::create(request, &env).await.map(Served::uncacheable),
         (Method::Get, p) if p.starts_with("/api/rooms/") && p.ends_with("/meta") => match authorized(&request, &env) {
@@ -343,21 +347,7 @@ async fn meta(env: &Env) -> Result<Response> {
 /// Whether the request holds the bearer token, the Worker secret `PROBE_TOKEN`; without it
 /// set, the routes that need it are closed.
 fn authorized(request: &Request, env: &Env) -> std::result::Result<(), Response> {
-    authorized_by(request, env, "PROBE_TOKEN", Refusal::RouteOff)
-}
-
-/// Whether the request holds the bearer token kept in the Worker secret `secret`; without
-/// it set, the route is closed (`off`).
-fn authorized_by(request: &Request, env: &Env, secret: &str, off: Refusal) -> std::result::Result<(), Response> {
-    let Ok(expected) = env.secret(secret).map(|s| s.to_string()) else {
-        return Err(off.response());
-    };
-    let given = request.headers().get("Authorization").ok().flatten().unwrap_or_default();
-    let token = given.strip_prefix("Bearer ").unwrap_or("");
-    if expected.is_empty() || !same_secret(token.as_bytes(), expected.as_bytes()) {
-        return Err(Refusal::Unauthorized.response());
-    }
-    Ok(())
+    auth::bearer(request, env, "PROBE_TOKEN", Refusal::RouteOff)
 }
 
 /// Runs a round now, for whoever holds the token.
@@ -386,12 +376,6 @@ async fn test_route(env: &Env, path: &str) -> Result<Response> {
     };
     read_cache::invalidate();
     answer
-}
-
-/// Compares in time that depends only on the length, so the token cannot be guessed byte
-/// by byte from response times.
-fn same_secret(given: &[u8], expected: &[u8]) -> bool {
-    given.len() == expected.len() && given.iter().zip(expected).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
 }
 
 fn not_found() -> Result<Response> {

@@ -59,7 +59,8 @@ pub async fn watchdog(env: &Env) -> Result<()> {
 pub async fn run(env: &Env) -> Result<Response> {
     let config = config_source::load(env);
     let at_ms = Date::now().as_millis() as i64;
-    let deadline_ms = region_worst_case_ms(config.endpoints.iter().map(|e| e.timeout_ms)) + REGION_MARGIN_MS;
+    let deadline_ms = region_worst_case_ms(config.endpoints.iter().filter(|e| e.is_probed()).map(|e| e.timeout_ms))
+        + REGION_MARGIN_MS;
     let asks = config.regions.iter().map(|region| {
         async move {
             // One object per region, named and placed by its location hint.

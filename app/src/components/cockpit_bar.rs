@@ -12,6 +12,7 @@ use runbook::Runbook;
 use crate::components::copy_button::CopyButton;
 use crate::components::live_panel::{LiveBadge, LivePanel};
 use crate::components::severity_class;
+use crate::components::status_post::Resolver;
 use crate::doc::{Doc, IncidentRef};
 use crate::state::clock::{now, use_clock};
 use crate::state::live::Live;
@@ -214,6 +215,7 @@ fn NextUpdateItem(bar: Bar) -> impl IntoView {
 #[component]
 fn IncidentActions(bar: Bar) -> impl IntoView {
     let Bar { runbook, incident, store, .. } = bar;
+    let resolver = Resolver::new(incident, store);
     view! {
         <div class="cockpit-item actions">
             {move || match share_link(runbook, incident) {
@@ -228,7 +230,7 @@ fn IncidentActions(bar: Bar) -> impl IntoView {
             {move || if bar.resolved() {
                 view! { <button type="button" class="secondary" on:click=move |_| incident.update(store, |i| i.reopen(now()))>"Reopen"</button> }.into_any()
             } else {
-                view! { <button type="button" class="resolve" on:click=move |_| incident.update(store, |i| i.resolve(now()))>"Resolve"</button> }.into_any()
+                view! { <button type="button" class="resolve" on:click=move |_| resolver.resolve()>"Resolve"</button> }.into_any()
             }}
         </div>
     }

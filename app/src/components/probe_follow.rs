@@ -7,6 +7,7 @@ use runbook::clock::hh_mm;
 use runbook::outage::{follow_report, Follow};
 
 use crate::components::probe_status::ProbeLive;
+use crate::components::status_post::Resolver;
 use crate::doc::IncidentRef;
 use crate::state::clock::{now, use_clock};
 use crate::state::probe::use_probe;
@@ -40,7 +41,8 @@ pub fn FollowProbe(incident: IncidentRef) -> impl IntoView {
         let resolved = incident.state.with(|i| i.as_ref().is_some_and(|i| i.is_resolved()));
         probe.get().and_then(|p| p.recovered.filter(|_| !resolved).map(|at| (p.endpoint, at)))
     };
-    let resolve = move |_| incident.update(store, |i| i.resolve(now()));
+    let resolver = Resolver::new(incident, store);
+    let resolve = move |_| resolver.resolve();
     Some(view! {
         <div class="probe-follow">
             <ProbeLive endpoint=endpoint/>

@@ -2,7 +2,7 @@
 //! incident with open updates on the status page is resolved. What is posted is decided in
 //! `runbook::status_post`; the token is asked for once and kept only in this browser.
 
-use api::{PostedIncident, UpdatePost};
+use api::PostedIncident;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use runbook::actions;
@@ -16,6 +16,7 @@ use crate::library;
 use crate::state::clock::{now, use_clock, Clock};
 use crate::state::probe::{use_probe, ProbeFeed};
 use crate::state::status_updates::{self, PostError};
+use crate::state::store::Store;
 
 #[derive(Clone, PartialEq)]
 enum Posting {
@@ -71,9 +72,9 @@ impl Poster {
                     show_on_strip(feed, posted.clone());
                     posting.set(Posting::Posted(posted));
                 }
-                Err(PostError::Token(why)) => {
+                Err(error @ PostError::Token(_)) => {
                     status_updates::forget_token();
-                    posting.set(Posting::AskToken(Some(why)));
+                    posting.set(Posting::AskToken(Some(error.words())));
                 }
                 Err(error) => posting.set(Posting::Failed(error.words())),
             }
@@ -105,7 +106,7 @@ pub fn PostPanel(poster: Poster) -> impl IntoView {
         if status_updates::save_token(&typed) {
             poster.send(typed.trim().to_string());
         } else {
-            posting.set(Posting::AskToken(Some("it is empty or longer than 512 characters".into())));
+            posting.set(Posting::AskToken(Some("type the token (at most 512 characters)".into())));
         }
     };
     let status_page = format!("{}/", poster.api);
@@ -114,7 +115,7 @@ pub fn PostPanel(poster: Poster) -> impl IntoView {
         Posting::Idle | Posting::Sending => ().into_any(),
         Posting::AskToken(why) => view! {
             <form class="status-post" on:submit=on_token>
-                {why.map(|why| view! { <p class="status-post-error" role="alert">{format!("The status page refused the token: {why}")}</p> })}
+                {why.map(|why| view! { <p class="status-post-error" role="alert">{why}</p> })}
                 <label class="field">
                     <span class="field-label">"Status page token"</span>
                     <input type="password" node_ref=token_field autocomplete="off" maxlength="512" required=true/>
@@ -149,48 +150,77 @@ pub fn PostPanel(poster: Poster) -> impl IntoView {
     }
 }
 
-/// When the incident is resolved here and its updates on the status page are still open,
-/// the resolution is posted (with the token this browser holds) and said.
-#[component]
-pub fn PostResolution(incident: IncidentRef) -> impl IntoView {
-    let api = library::probe_api()?;
-    let feed = use_probe()?;
-    let said = RwSignal::new(None::<String>);
-    // Only a resolution made while the page is open: an incident opened resolved posts nothing.
-    let was_resolved = StoredValue::new(incident.state.with_untracked(|i| i.as_ref().is_some_and(|i| i.is_resolved())));
-    Effect::new(move |_| {
-        let resolved = incident.state.with(|i| i.as_ref().is_some_and(|i| i.is_resolved()));
-        if !resolved || was_resolved.get_value() {
-            was_resolved.set_value(resolved);
-            return;
-        }
-        was_resolved.set_value(true);
-        let post: Option<UpdatePost> = incident.state.with_untracked(|i| {
+/// What resolving said about the status page, shown below the cockpit.
+#[derive(Clone, Copy)]
+pub struct ResolutionSaid(RwSignal<Option<(bool, String)>>);
+
+impl ResolutionSaid {
+    /// Provided once per incident page, before the cockpit.
+    pub fn provide() {
+        provide_context(ResolutionSaid(RwSignal::new(None)));
+    }
+}
+
+/// Resolves the incident, and when its updates on the status page are still open, posts the
+/// resolution with the token this browser holds. Only the click that resolves posts: another
+/// tab or a live room's copy resolving never does (the worker also takes the same resolution
+/// only once).
+#[derive(Clone, Copy)]
+pub struct Resolver {
+    incident: IncidentRef,
+    store: Store,
+    api: Option<&'static str>,
+    feed: Option<ProbeFeed>,
+    said: Option<ResolutionSaid>,
+}
+
+impl Resolver {
+    pub fn new(incident: IncidentRef, store: Store) -> Resolver {
+        Resolver { incident, store, api: library::probe_api(), feed: use_probe(), said: use_context() }
+    }
+
+    pub fn resolve(self) {
+        let Resolver { incident, store, api, feed, said } = self;
+        let was_open = incident.state.with_untracked(|i| i.as_ref().is_some_and(|i| !i.is_resolved()));
+        incident.update(store, |i| i.resolve(now()));
+        let (true, Some(api), Some(feed), Some(said)) = (was_open, api, feed, said) else { return };
+        let post = incident.state.with_untracked(|i| {
             let i = i.as_ref()?;
             feed.last
                 .with_untracked(|last| resolution_post(i, last.as_ref().and_then(|(r, _)| posted_for(r, i)), now()))
         });
         let Some(post) = post else { return };
         let Some(token) = status_updates::token() else {
-            said.set(Some(
-                "The status page still shows this incident open: post the resolution message from the Resolution step."
-                    .into(),
-            ));
+            let words =
+                "The status page still shows this incident open: post the resolution message from the Resolution step.";
+            said.0.set(Some((false, words.into())));
             return;
         };
         spawn_local(async move {
-            let words = match status_updates::post(api, &token, &post).await {
+            let result = match status_updates::post(api, &token, &post).await {
                 Ok(posted) => {
                     show_on_strip(Some(feed), posted);
-                    "Posted the resolution to the status page.".to_string()
+                    (true, "Posted the resolution to the status page.".to_string())
                 }
-                Err(error) => error.words(),
+                Err(error) => (false, error.words()),
             };
-            said.set(Some(words));
+            said.0.set(Some(result));
         });
-    });
-    Some(view! {
-        {move || said.get().map(|words| view! { <p class="status-post status-post-done" role="status">{words}</p> })}
+    }
+}
+
+/// What resolving said about the status page.
+#[component]
+pub fn PostResolution() -> impl IntoView {
+    let said = use_context::<ResolutionSaid>()?;
+    Some(move || {
+        said.0.get().map(|(posted, words)| {
+            if posted {
+                view! { <p class="status-post status-post-done" role="status">{words}</p> }.into_any()
+            } else {
+                view! { <p class="status-post status-post-error" role="alert">{words}</p> }.into_any()
+            }
+        })
     })
 }
 

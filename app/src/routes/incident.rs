@@ -6,7 +6,7 @@ use leptos_router::hooks::use_params_map;
 use crate::components::cockpit_bar::CockpitBar;
 use crate::components::live_panel::JoinRoom;
 use crate::components::probe_follow::FollowProbe;
-use crate::components::status_post::PostResolution;
+use crate::components::status_post::{PostResolution, ResolutionSaid};
 use crate::doc::variables_from_link;
 use crate::doc::{Doc, IncidentRef};
 use crate::library::{self, Load};
@@ -50,6 +50,7 @@ pub fn IncidentPage() -> impl IntoView {
                 Load::Failed(why) => view! { <Unreadable what="This incident's runbook" why=why/> }.into_any(),
                 Load::Ready(runbook) => {
                     let incident = IncidentRef::new(store, id.clone());
+                    ResolutionSaid::provide();
                     let doc = Doc::new(runbook, Some(incident), variables_from_link(runbook), store);
                     // Drawn at build time too, as the page starter's template: no document then.
                     #[cfg(not(feature = "ssr"))]
@@ -59,7 +60,7 @@ pub fn IncidentPage() -> impl IntoView {
                     }
                     view! {
                         <CockpitBar doc=doc incident=incident/>
-                        <RunbookBody doc=doc><FollowProbe incident=incident/><PostResolution incident=incident/></RunbookBody>
+                        <RunbookBody doc=doc><FollowProbe incident=incident/><PostResolution/></RunbookBody>
                     }
                     .into_any()
                 }

@@ -17,7 +17,9 @@ pub mod status;
 pub mod updates;
 pub mod verdict;
 
-pub use messages::{Arm, Armed, Ingest, MeterCounts, MonitorMeta, ProbeAsk, ProbeReport, RegionMeta, Report, Soon};
+pub use messages::{
+    Arm, Armed, Beat, Ingest, MeterCounts, MonitorMeta, ProbeAsk, ProbeReport, RegionMeta, Report, Soon,
+};
 pub use pictures::Pictures;
 pub use status::*;
 pub use updates::{PostedIncident, PostedUpdate, UpdatePost, UpdateStatus};

@@ -114,3 +114,14 @@ pub struct MonitorMeta {
 impl MonitorMeta {
     pub const PATH: &'static str = "/meta";
 }
+
+/// Worker → the monitor, posted to [`Beat::PATH`] (`POST /api/heartbeat/<name>`, its token
+/// checked): the heartbeat `name` reported in now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Beat {
+    pub name: String,
+}
+
+impl Beat {
+    pub const PATH: &'static str = "/beat";
+}

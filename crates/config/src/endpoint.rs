@@ -48,6 +48,8 @@ pub(crate) struct Context<'a> {
     pub variables: &'a BTreeMap<String, String>,
     pub defaults: Defaults,
     pub platform: Platform,
+    /// The DNS-over-HTTPS resolver `dns://` checks ask (`[probe] dns_resolver`).
+    pub resolver: String,
 }
 
 /// The endpoint, or `None` with every mistake in `errors` (the others are still checked).
@@ -60,7 +62,7 @@ pub(crate) fn validate(
     let table_span = spanned.span();
     let raw = spanned.into_inner();
     let before = errors.list.len();
-    let name = name(&raw.name, earlier, errors);
+    let name = endpoint_name(&raw.name, earlier, errors);
     let (url, hosts, transport) = url(&raw.url, &name, context, errors);
     let method = method(raw.method.as_ref(), errors);
     let timing = timing(&raw, &context.defaults, &table_span, errors);
@@ -89,7 +91,7 @@ pub(crate) fn validate(
 }
 
 /// A name that can stand in an API address, unique in the config.
-fn name(raw: &Spanned<String>, earlier: &[Endpoint], errors: &mut Errors) -> String {
+pub(crate) fn endpoint_name(raw: &Spanned<String>, earlier: &[Endpoint], errors: &mut Errors) -> String {
     let name = raw.get_ref().trim().to_string();
     if name.is_empty() || name.len() > 64 || !name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) {
         errors.add(
@@ -120,8 +122,12 @@ fn url(
     };
     let mut transport = Transport::Fetch;
     if !url.is_empty() {
-        let chosen = transport_of(&url)
-            .and_then(|(chosen, note)| reachable(&url, &chosen, context.platform).map(|()| (chosen, note)));
+        let chosen = if url.get(..6).is_some_and(|scheme| scheme.eq_ignore_ascii_case("dns://")) {
+            crate::dns::transport(&url, &context.resolver).map(|chosen| (chosen, None))
+        } else {
+            transport_of(&url)
+                .and_then(|(chosen, note)| reachable(&url, &chosen, context.platform).map(|()| (chosen, note)))
+        };
         match chosen {
             Ok((chosen, note)) => {
                 transport = chosen;
@@ -231,7 +237,7 @@ fn headers(raw: &BTreeMap<String, Spanned<String>>, errors: &mut Errors) -> Vec<
 }
 
 /// `runbook = "slug#section"`: where the status page sends people for this endpoint.
-fn runbook_link(runbook: &str, table_span: &Range<usize>, errors: &mut Errors) {
+pub(crate) fn runbook_link(runbook: &str, table_span: &Range<usize>, errors: &mut Errors) {
     let ok = |part: &str| part.chars().all(|c| c.is_alphanumeric() || "-_/".contains(c));
     let (slug, anchor) = api::links::split_link(runbook);
     if slug.is_empty() || !ok(slug) || !ok(anchor) {
@@ -256,6 +262,7 @@ fn reachable(url: &str, transport: &Transport, platform: Platform) -> Result<(),
             return Ok(());
         }
         Transport::Http1 { host, port, .. } | Transport::Tcp { host, port } => (host, *port),
+        Transport::Heartbeat { .. } | Transport::Dns { .. } => return Ok(()),
     };
     if port == 25 {
         return Err(format!("{url:?}: Workers cannot connect to port 25 (SMTP); probe another port of the host"));

@@ -13,8 +13,10 @@ mod alert_target;
 pub mod assertion;
 pub mod budget;
 pub mod cadence;
+pub mod dns;
 mod endpoint;
 mod errors;
+pub mod heartbeat;
 pub mod limits;
 mod maintenance;
 mod probe_api;
@@ -211,6 +213,23 @@ pub struct Endpoint {
     pub follow_redirects: bool,
     pub transport: transport::Transport,
     pub line: u32,
+}
+
+impl Endpoint {
+    /// Whether the regions probe it: a `[[heartbeat]]` reports in instead.
+    pub fn is_probed(&self) -> bool {
+        !matches!(self.transport, transport::Transport::Heartbeat { .. })
+    }
+
+    /// A heartbeat's expected period and grace (seconds), and the secret holding its token.
+    pub fn heartbeat(&self) -> Option<(u32, u32, &str)> {
+        match &self.transport {
+            transport::Transport::Heartbeat { period_seconds, grace_seconds, token } => {
+                Some((*period_seconds, *grace_seconds, token))
+            }
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -15,6 +15,17 @@ pub(crate) struct RawConfig {
     pub endpoints: Vec<Spanned<RawEndpoint>>,
     pub alerts: Vec<Spanned<RawAlert>>,
     pub maintenance: Vec<Spanned<RawMaintenance>>,
+    pub heartbeats: Vec<Spanned<RawHeartbeat>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawHeartbeat {
+    pub name: Spanned<String>,
+    pub period_seconds: Spanned<u32>,
+    pub grace_seconds: Option<Spanned<u32>>,
+    pub token: Spanned<String>,
+    pub runbook: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -71,6 +82,7 @@ pub(crate) struct RawProbe {
     pub slow_ms: Option<Spanned<u32>>,
     pub timeout_ms: Option<Spanned<u32>>,
     pub max_body_bytes: Option<Spanned<u32>>,
+    pub dns_resolver: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]

@@ -9,7 +9,7 @@ use toml::Spanned;
 use crate::raw::{LineIndex, RawConfig};
 use crate::ConfigError;
 
-const SECTIONS: &str = "[site], [variables], [probe], [[endpoint]], [[alert]] or [[maintenance]]";
+const SECTIONS: &str = "[site], [variables], [probe], [[endpoint]], [[heartbeat]], [[alert]] or [[maintenance]]";
 
 /// What could be read, and an error with its line for every part that could not.
 pub(crate) fn read(text: &str, lines: &LineIndex) -> (RawConfig, Vec<ConfigError>) {
@@ -27,6 +27,7 @@ pub(crate) fn read(text: &str, lines: &LineIndex) -> (RawConfig, Vec<ConfigError
             "variables" => raw.variables = variables(value, lines, &mut errors),
             "probe" => raw.probe = one(value, lines, &mut errors),
             "endpoint" => raw.endpoints = many(value, "endpoint", lines, &mut errors),
+            "heartbeat" => raw.heartbeats = many(value, "heartbeat", lines, &mut errors),
             "alert" => raw.alerts = many(value, "alert", lines, &mut errors),
             "maintenance" => raw.maintenance = many(value, "maintenance", lines, &mut errors),
             // A key the syntax error already covers needs no second message.

@@ -14,6 +14,12 @@ pub enum Transport {
     Http1 { host: String, port: u16, path: String },
     /// Only whether `host:port` accepts a TCP connection.
     Tcp { host: String, port: u16 },
+    /// Not probed: a `[[heartbeat]]` that reports in at least every `period_seconds` (plus
+    /// `grace_seconds`), with the token in the Worker secret `token`.
+    Heartbeat { period_seconds: u32, grace_seconds: u32, token: String },
+    /// A `dns://` check: `name`'s `record_type` records asked of a DNS-over-HTTPS resolver
+    /// at `query_url`, each `expect`ed value among them.
+    Dns { name: String, record_type: String, expect: Vec<String>, query_url: String },
 }
 
 /// The transport for `url`, with a note when the choice is worth telling.
@@ -24,7 +30,7 @@ pub fn transport_of(url: &str) -> Result<(Transport, Option<String>), String> {
     let uri: Uri = url.parse().map_err(|_| format!("{url:?} is not a valid URL"))?;
     let scheme = uri.scheme_str().unwrap_or_default().to_ascii_lowercase();
     if !matches!(scheme.as_str(), "http" | "https" | "tcp") {
-        return Err(format!("{url:?}: only http, https and tcp endpoints can be probed"));
+        return Err(format!("{url:?}: only http, https, tcp and dns endpoints can be probed"));
     }
     let Some(authority) = uri.authority() else {
         return Err(format!("{url:?} has no host"));

@@ -38,13 +38,34 @@ pub(crate) fn validate(raw: RawConfig, lines: &LineIndex, platform: Platform) ->
     let written_interval = interval(&probe, platform, &mut errors);
     let interval_seconds = written_interval.unwrap_or(DEFAULT_INTERVAL_SECONDS);
     let thresholds = thresholds(&probe, regions.len(), interval_seconds, &mut errors);
-    let context =
-        endpoint::Context { variables: &variables, defaults: endpoint::defaults(&probe, &mut errors), platform };
+    let resolver = match &probe.dns_resolver {
+        Some(written) => match crate::dns::check_resolver(written.get_ref(), platform) {
+            Ok(()) => written.get_ref().clone(),
+            Err(why) => {
+                errors.add(written.span(), why);
+                crate::dns::DEFAULT_RESOLVER.to_string()
+            }
+        },
+        None => crate::dns::DEFAULT_RESOLVER.to_string(),
+    };
+    let context = endpoint::Context {
+        variables: &variables,
+        defaults: endpoint::defaults(&probe, &mut errors),
+        platform,
+        resolver,
+    };
 
     let mut endpoints: Vec<Endpoint> = Vec::new();
     for spanned in raw.endpoints {
         if let Some(endpoint) = endpoint::validate(spanned, &context, &endpoints, &mut errors) {
             endpoints.push(endpoint);
+        }
+    }
+    let mut heartbeats = 0;
+    for spanned in raw.heartbeats {
+        if let Some(heartbeat) = crate::heartbeat::validate(spanned, &endpoints, heartbeats, platform, &mut errors) {
+            endpoints.push(heartbeat);
+            heartbeats += 1;
         }
     }
     let alerts = crate::alert_target::alerts(raw.alerts, &endpoints, &mut errors);
@@ -216,18 +237,19 @@ fn check_budget(
     errors: &mut Errors,
 ) {
     let allowed = FREE_SUBREQUESTS_PER_INVOCATION - SUBREQUEST_HEADROOM;
-    let needed = region_subrequests(&config.endpoints);
+    // Heartbeats report in: the regions never probe them.
+    let probed: Vec<Endpoint> = config.endpoints.iter().filter(|e| e.is_probed()).cloned().collect();
+    let needed = region_subrequests(&probed);
     if needed > allowed {
         errors.list.push(ConfigError {
             line: 1,
             message: format!(
                 "{} endpoints need up to {needed} requests per region per round (redirects count), more than the {allowed} a Worker can make on the free plan ({FREE_SUBREQUESTS_PER_INVOCATION}, less {SUBREQUEST_HEADROOM} kept free): probe fewer endpoints, or turn off follow_redirects",
-                config.endpoints.len()
+                probed.len()
             ),
         });
     }
-    let shape =
-        Shape { timeouts_ms: config.endpoints.iter().map(|e| e.timeout_ms).collect(), regions: config.regions.len() };
+    let shape = Shape { timeouts_ms: probed.iter().map(|e| e.timeout_ms).collect(), regions: config.regions.len() };
     let span = || written.map_or_else(|| if probe_span.is_empty() { 0..0 } else { probe_span.clone() }, Spanned::span);
     let wanted = written.map_or(DEFAULT_INTERVAL_SECONDS, |w| *w.get_ref());
     // Local runs (wrangler dev, the tests) are not billed.

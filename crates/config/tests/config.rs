@@ -73,7 +73,7 @@ fn endpoint(body: &str) -> String {
 #[test]
 fn each_mistake_is_reported_with_its_line() {
     let cases: Vec<(String, &str)> = vec![
-        (endpoint("url = \"ftp://example.com\""), "outpost.toml:6: \"ftp://example.com\": only http, https and tcp endpoints can be probed"),
+        (endpoint("url = \"ftp://example.com\""), "outpost.toml:6: \"ftp://example.com\": only http, https, tcp and dns endpoints can be probed"),
         (endpoint("url = \"example.com/health\""), "outpost.toml:6: \"example.com/health\" is not a URL: write it as http://host/path"),
         (endpoint("url = \"http://{NOPE}/x\""), "outpost.toml:6: unknown variable {NOPE}: define it under [variables], such as NOPE = \"api.example.com\""),
         (endpoint("url = \"https://198.51.100.20/health\""), "outpost.toml:6: \"https://198.51.100.20/health\": https to a raw IP address cannot be verified (certificates name hosts). Use the host's DNS name, or http:// to probe the IP over a TCP socket"),

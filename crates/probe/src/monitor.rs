@@ -62,6 +62,10 @@ pub struct MonitorState {
     /// The latest report applied from each region (Unix ms): one not later is refused.
     #[serde(default)]
     pub last_report_ms: BTreeMap<String, i64>,
+    /// The heartbeats' beats: every report carries their results as if the region had probed
+    /// them.
+    #[serde(default)]
+    pub beats: crate::heartbeat::Beats,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -193,6 +197,11 @@ impl MonitorState {
     }
 
     fn apply(&mut self, config: &Config, reports: &[(String, Vec<ProbeReport>)], at_ms: i64) -> TickOutput {
+        self.beats.watch(config, at_ms);
+        let beats = self.beats.reports(config, at_ms);
+        let with_beats: Vec<(String, Vec<ProbeReport>)> =
+            reports.iter().map(|(region, list)| (region.clone(), [list.as_slice(), &beats].concat())).collect();
+        let reports = with_beats.as_slice();
         let at = at_ms.div_euclid(1000);
         self.last_tick_at = Some(self.last_tick_at.map_or(at, |last| last.max(at)));
         let mut output = TickOutput::default();
@@ -229,7 +238,8 @@ impl MonitorState {
                 }
                 output.transitions.push((endpoint.name.clone(), change));
             }
-            if let [only] = results.as_slice() {
+            // The other regions are asked to probe new trouble now; a heartbeat has no probe.
+            if let ([only], true) = (results.as_slice(), endpoint.is_probed()) {
                 if detector.is_new_trouble(&only.region) {
                     output.ask.push(endpoint.name.clone());
                 }

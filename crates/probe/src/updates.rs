@@ -20,8 +20,11 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 pub const KEPT_INCIDENTS: usize = 100;
 /// How many the views carry, at most, and how long a resolved one stays on them.
 pub const SHOWN_INCIDENTS: usize = 10;
+/// The latest updates of each incident the views carry (all are kept in storage).
+pub const SHOWN_UPDATES: usize = 10;
 pub const SHOWN_RESOLVED_SECONDS: i64 = 7 * 86_400;
-/// The most bytes of text the views carry: every reader of `/api/status` gets them.
+/// The most bytes of text the views carry: every reader of `/api/status` gets them. One
+/// incident's shown updates always fit (10 × 2,000 characters of at most 4 bytes, and a title).
 pub const SHOWN_TEXT_BYTES: usize = 96 * 1024;
 
 /// `post` applied to the incident it names (`existing`, if it was posted before), at `now` by
@@ -78,8 +81,17 @@ pub fn apply(
             updates: Vec::new(),
         },
     };
-    if incident.updates.len() >= MAX_UPDATES {
-        return Err(format!("the incident {key} holds {MAX_UPDATES} updates already; post under a new name"));
+    // The same update again (a retry after a lost answer, a second tab resolving) adds nothing.
+    if incident.latest().is_some_and(|latest| latest.status == post.status && latest.text == text) {
+        return Ok(incident);
+    }
+    // The last place is kept for the resolution, so an incident can always be closed.
+    let room = if post.status == UpdateStatus::Resolved { MAX_UPDATES } else { MAX_UPDATES - 1 };
+    if incident.updates.len() >= room {
+        return Err(format!(
+            "the incident {key} holds {} updates already; resolve it, or post under a new name",
+            incident.updates.len()
+        ));
     }
     // The clock only goes forward within an incident, whatever the worker's clock did.
     let at = now.max(incident.updated_at);
@@ -104,19 +116,23 @@ pub fn apply(
 }
 
 /// The posted incidents the views carry, from the most recently updated ones storage gave
-/// (newest first): every open one, and resolved ones for a week, within the text budget.
+/// (newest first): every open one first, then those resolved within a week, each with its
+/// latest [`SHOWN_UPDATES`] updates, at most [`SHOWN_INCIDENTS`], within [`SHOWN_TEXT_BYTES`].
+/// Storage keeps every update; the views carry what a reader needs now.
 pub fn shown(recent: Vec<PostedIncident>, now: i64) -> Vec<PostedIncident> {
+    let (open, resolved): (Vec<_>, Vec<_>) = recent.into_iter().partition(PostedIncident::is_open);
+    let recently_resolved =
+        resolved.into_iter().filter(|i| i.resolved_at.is_some_and(|at| now - at <= SHOWN_RESOLVED_SECONDS));
     let mut bytes = 0;
     let mut shown = Vec::new();
-    for incident in recent {
-        let resolved_long_ago = incident.resolved_at.is_some_and(|at| now - at > SHOWN_RESOLVED_SECONDS);
-        if resolved_long_ago || shown.len() == SHOWN_INCIDENTS {
-            continue;
-        }
-        bytes += incident.updates.iter().map(|u| u.text.len()).sum::<usize>() + incident.title.len();
-        if bytes > SHOWN_TEXT_BYTES && !shown.is_empty() {
+    for mut incident in open.into_iter().chain(recently_resolved) {
+        let skip = incident.updates.len().saturating_sub(SHOWN_UPDATES);
+        incident.updates.drain(..skip);
+        let size = incident.updates.iter().map(|u| u.text.len()).sum::<usize>() + incident.title.len();
+        if shown.len() == SHOWN_INCIDENTS || bytes + size > SHOWN_TEXT_BYTES {
             break;
         }
+        bytes += size;
         shown.push(incident);
     }
     shown
@@ -152,20 +168,34 @@ fn check_key(key: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Line breaks as `\n`, tabs kept, every other control character dropped: plain text.
+/// Line breaks as `\n`, tabs kept, every other control character dropped, and what could
+/// deceive or break a reader ([`hidden`]): plain text.
 fn clean_text(text: &str) -> String {
     text.replace("\r\n", "\n")
         .chars()
         .map(|c| if c == '\r' { '\n' } else { c })
-        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+        .filter(|c| (!c.is_control() || *c == '\n' || *c == '\t') && !hidden(*c))
         .collect::<String>()
         .trim_end()
         .to_string()
 }
 
-/// One line: controls and line breaks become spaces, trimmed.
+/// One line: controls and line breaks become spaces, [`hidden`] characters are dropped,
+/// trimmed.
 fn clean_line(text: &str) -> String {
-    text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>().trim().to_string()
+    text.chars()
+        .filter(|c| !hidden(*c))
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
+/// Bidi embeddings, overrides and isolates (U+202A–202E, U+2066–2069), which could reverse
+/// the words shown after them wherever the text is quoted (right-to-left text needs none of
+/// them; the marks U+200E/200F stay), and U+FFFE/U+FFFF, which XML forbids.
+fn hidden(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FFFE}' | '\u{FFFF}')
 }
 
 /// A title from the text when none was given: its first line, `INCIDENT:` and the like

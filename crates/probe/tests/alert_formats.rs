@@ -3,12 +3,15 @@
 //! server's words as hostile as they come; and the episode keys that let a recovery
 //! resolve the page its outage opened.
 
+mod schemas;
+
 use api::State;
 use api::{Outcome, ProbeReport};
 use config::{AlertKind, AlertTarget, Config};
 use probe::alerts::{Alert, Outbox};
 use probe::monitor::MonitorState;
 use probe::parse_config;
+use schemas::schema_check;
 use serde_json::Value;
 
 const T0: i64 = 1_795_896_000; // 2026-11-28 20:00 UTC
@@ -79,19 +82,6 @@ fn alert(endpoint: &str, from: State, to: State, since: i64) -> Alert {
         episode: Some(since),
         reminder: false,
     }
-}
-
-/// `instance` checked against the schema `tests/schemas/{file}`, formats asserted.
-fn schema_check(file: &str, instance: &Value) -> Result<(), String> {
-    let path = format!("{}/tests/schemas/{file}", env!("CARGO_MANIFEST_DIR"));
-    let schema: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    let mut compiler = boon::Compiler::new();
-    compiler.enable_format_assertions();
-    let url = format!("file:///schemas/{file}");
-    compiler.add_resource(&url, schema).unwrap();
-    let mut schemas = boon::Schemas::new();
-    let index = compiler.compile(&url, &mut schemas).unwrap_or_else(|e| panic!("{file}: {e}"));
-    schemas.validate(instance, index).map_err(|e| format!("{e:#}"))
 }
 
 fn body(config: &Config, kind: AlertKind, alerts: &[Alert]) -> (String, Option<String>, Value) {

@@ -2,6 +2,8 @@
 //! how updates append and resolve, which incidents the views carry, and how every view shows
 //! hostile text: escaped on the page and in the feed, exact in the Statuspage JSON.
 
+mod schemas;
+
 use api::{PostedIncident, UpdatePost, UpdateStatus};
 use probe::formats::{atom, statuspage};
 use probe::monitor::MonitorState;
@@ -94,14 +96,46 @@ fn every_limit_takes_its_bound_and_refuses_one_past_it() {
     let severity = |s: &str| UpdatePost { severity: Some(s.into()), ..post("k", UpdateStatus::Investigating, "t") };
     assert!(apply(None, severity(&"S".repeat(32)), ENDPOINTS, T0).is_ok());
     assert!(refused(None, severity(&"S".repeat(33))).contains("severity"));
-    // Updates per incident.
+    // Updates per incident: the last place is kept for the resolution.
     let mut incident = None;
-    for n in 0..MAX_UPDATES {
-        incident = Some(apply(incident, post("k", UpdateStatus::Monitoring, "t"), ENDPOINTS, T0 + n as i64).unwrap());
+    for n in 0..MAX_UPDATES - 1 {
+        let update = post("k", UpdateStatus::Monitoring, &format!("still watching {n}"));
+        incident = Some(apply(incident, update, ENDPOINTS, T0 + n as i64).unwrap());
     }
     let full = incident.unwrap();
-    assert_eq!(full.updates.len(), MAX_UPDATES);
-    assert!(refused(Some(full.clone()), post("k", UpdateStatus::Resolved, "t")).contains("new name"));
+    assert_eq!(full.updates.len(), MAX_UPDATES - 1);
+    assert!(refused(Some(full.clone()), post("k", UpdateStatus::Monitoring, "one more")).contains("resolve it"));
+    let resolved = apply(Some(full), post("k", UpdateStatus::Resolved, "Fixed."), ENDPOINTS, T0 + 100).unwrap();
+    assert_eq!(resolved.updates.len(), MAX_UPDATES);
+    assert!(refused(Some(resolved), post("k", UpdateStatus::Investigating, "back")).contains("new name"));
+}
+
+#[test]
+fn the_same_update_twice_is_taken_once() {
+    // A retry after a lost answer, or two tabs posting the same resolution.
+    let first = apply(None, post("k", UpdateStatus::Investigating, "Looking."), ENDPOINTS, T0).unwrap();
+    let again =
+        apply(Some(first.clone()), post("k", UpdateStatus::Investigating, "Looking."), ENDPOINTS, T0 + 5).unwrap();
+    assert_eq!(again, first);
+    let resolved = apply(Some(again), post("k", UpdateStatus::Resolved, "Fixed."), ENDPOINTS, T0 + 60).unwrap();
+    let twice = apply(Some(resolved.clone()), post("k", UpdateStatus::Resolved, "Fixed."), ENDPOINTS, T0 + 90).unwrap();
+    assert_eq!(twice, resolved, "resolved_at stays when the same resolution comes again");
+    // The same words with another status are a new update.
+    let other = apply(Some(twice), post("k", UpdateStatus::Monitoring, "Fixed."), ENDPOINTS, T0 + 120).unwrap();
+    assert_eq!(other.updates.len(), 3);
+}
+
+#[test]
+fn bidi_overrides_and_characters_xml_forbids_are_dropped_marks_kept() {
+    let text = "a\u{202E}b\u{2066}c\u{2069}d\u{FFFE}e\u{FFFF}f\u{200F}g";
+    let update = UpdatePost {
+        title: "t\u{202D}itle".into(),
+        severity: Some("SEV\u{202E}1".into()),
+        ..post("k", UpdateStatus::Investigating, text)
+    };
+    let incident = apply(None, update, ENDPOINTS, T0).unwrap();
+    assert_eq!(incident.updates[0].text, "abcdef\u{200F}g");
+    assert_eq!((incident.title.as_str(), incident.severity.as_deref()), ("title", Some("SEV1")));
 }
 
 #[test]
@@ -137,25 +171,49 @@ fn incident_of(key: &str, at: i64, status: UpdateStatus, text: &str) -> PostedIn
 }
 
 #[test]
-fn the_views_carry_open_incidents_and_a_week_of_resolved_ones_within_a_budget() {
+fn the_views_carry_open_incidents_first_then_a_week_of_resolved_ones_within_a_budget() {
     let now = T0 + 30 * 86_400;
     let recent = vec![
-        incident_of("open-old", T0, UpdateStatus::Investigating, "still open"),
         incident_of("resolved-yesterday", now - 86_400, UpdateStatus::Resolved, "fixed"),
         incident_of("resolved-long-ago", now - 8 * 86_400, UpdateStatus::Resolved, "fixed"),
+        incident_of("open-old", T0, UpdateStatus::Investigating, "still open"),
     ];
     let keys: Vec<String> = shown(recent, now).into_iter().map(|i| i.key).collect();
-    assert_eq!(keys, ["open-old", "resolved-yesterday"]);
-    // Twenty incidents of the longest text: the first always shows; the rest stop at the budget.
-    let big: Vec<PostedIncident> = (0..20)
-        .map(|n| incident_of(&format!("k{n}"), now, UpdateStatus::Investigating, &"🚀".repeat(MAX_TEXT_CHARS)))
-        .collect();
-    let carried = shown(big, now);
-    let bytes: usize = carried.iter().flat_map(|i| &i.updates).map(|u| u.text.len()).sum();
-    assert!(!carried.is_empty() && carried.len() < 20 && bytes <= updates::SHOWN_TEXT_BYTES, "{}", carried.len());
-    let many: Vec<PostedIncident> =
-        (0..30).map(|n| incident_of(&format!("k{n}"), now, UpdateStatus::Investigating, "t")).collect();
-    assert_eq!(shown(many, now).len(), updates::SHOWN_INCIDENTS);
+    assert_eq!(keys, ["open-old", "resolved-yesterday"], "open ones first, whenever they were updated");
+    // Ten recently resolved incidents never push an open one out.
+    let mut crowd: Vec<PostedIncident> =
+        (0..12).map(|n| incident_of(&format!("r{n}"), now - 60, UpdateStatus::Resolved, "fixed")).collect();
+    crowd.push(incident_of("open", T0, UpdateStatus::Investigating, "still open"));
+    let carried = shown(crowd, now);
+    assert_eq!(carried.len(), updates::SHOWN_INCIDENTS);
+    assert_eq!(carried[0].key, "open");
+}
+
+/// An incident with `n` updates of the longest text in 4-byte characters.
+fn heaviest(key: &str, n: usize, now: i64) -> PostedIncident {
+    let mut incident = None;
+    for i in 0..n {
+        let text = format!("{i:04}{}", "🚀".repeat(MAX_TEXT_CHARS - 4));
+        incident = Some(apply(incident, post(key, UpdateStatus::Monitoring, &text), ENDPOINTS, now).unwrap());
+    }
+    incident.unwrap()
+}
+
+#[test]
+fn the_views_stay_within_their_budget_however_heavy_the_incidents() {
+    let now = T0;
+    let full = heaviest("full", MAX_UPDATES - 1, now);
+    assert_eq!(full.updates.len(), MAX_UPDATES - 1);
+    let carried = shown(vec![full.clone(), heaviest("second", 12, now), heaviest("third", 3, now)], now);
+    // Each incident carries its latest ten updates; the total stays within the budget.
+    assert_eq!(carried[0].updates.len(), updates::SHOWN_UPDATES);
+    assert_eq!(carried[0].updates.last(), full.updates.last(), "the latest are the ones carried");
+    let bytes: usize = carried.iter().flat_map(|i| &i.updates).map(|u| u.text.len()).sum::<usize>()
+        + carried.iter().map(|i| i.title.len()).sum::<usize>();
+    assert!(bytes <= updates::SHOWN_TEXT_BYTES, "{bytes} bytes");
+    assert_eq!(carried.len(), 1, "a second incident of that weight does not fit");
+    let json = serde_json::to_string(&carried).unwrap();
+    assert!(json.len() < 120 * 1024, "the status JSON grows by {} bytes at most", json.len());
 }
 
 #[test]
@@ -243,17 +301,8 @@ fn the_feed_has_one_entry_per_incident_with_every_update_escaped() {
 }
 
 fn schema_check(instance: &Value) {
-    let file = "statuspage-incident.json";
-    let path = format!("{}/tests/schemas/{file}", env!("CARGO_MANIFEST_DIR"));
-    let schema: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    let mut compiler = boon::Compiler::new();
-    compiler.enable_format_assertions();
-    let url = format!("file:///schemas/{file}");
-    compiler.add_resource(&url, schema).unwrap();
-    let mut schemas = boon::Schemas::new();
-    let index = compiler.compile(&url, &mut schemas).unwrap();
-    if let Err(error) = schemas.validate(instance, index) {
-        panic!("{error:#}\n{instance:#}");
+    if let Err(error) = schemas::schema_check("statuspage-incident.json", instance) {
+        panic!("{error}\n{instance:#}");
     }
 }
 
@@ -273,8 +322,8 @@ fn statuspage_json_lists_open_posted_incidents_in_the_summary_and_all_in_inciden
     assert_eq!(incident["components"][0]["name"], "api");
     let bodies: Vec<&str> =
         incident["incident_updates"].as_array().unwrap().iter().map(|u| u["body"].as_str().unwrap()).collect();
-    // Newest first; the text exactly as posted (JSON escapes it, no one else should).
-    assert_eq!(bodies, ["A fix is out; watching.", HOSTILE]);
+    // Newest first; the text as posted, bidi overrides dropped (JSON escapes it, no one else should).
+    assert_eq!(bodies, ["A fix is out; watching.", HOSTILE.replace(['\u{202E}', '\u{202C}'], "").as_str()]);
     let all = statuspage::incidents(&config, &report, &[]);
     let all = all["incidents"].as_array().unwrap();
     assert_eq!(all.len(), 2);
@@ -294,4 +343,26 @@ fn the_schema_refuses_what_statuspage_readers_would_not_read() {
     incident["status"] = "broken".into();
     let result = std::panic::catch_unwind(|| schema_check(&incident));
     assert!(result.is_err(), "the schema took a status Statuspage does not have");
+}
+
+#[test]
+fn an_open_posted_incident_raises_the_page_indicator_and_leads_the_headline_when_the_probe_sees_no_outage() {
+    let open = UpdatePost {
+        title: "Logins fail".into(),
+        severity: Some("SEV1".into()),
+        ..post("k", UpdateStatus::Identified, "Logins fail for some users.")
+    };
+    let (config, report) = report_with(vec![apply(None, open, ENDPOINTS, T0).unwrap()], T0 + 60);
+    let summary = statuspage::summary(&config, &report, &[]);
+    assert_eq!(summary["status"]["indicator"], "critical");
+    assert_eq!(summary["status"]["description"], "Major System Outage");
+    let html = render(&report, &[], None, None);
+    assert!(html.contains("<p class=\"headline degraded\">Identified: Logins fail</p>"), "{html}");
+    // Resolved, it no longer does.
+    let resolved =
+        apply(Some(report.posted[0].clone()), post("k", UpdateStatus::Resolved, "Fixed."), ENDPOINTS, T0 + 120)
+            .unwrap();
+    let (config, report) = report_with(vec![resolved], T0 + 180);
+    // Back to what the probe says: here it has no data yet ("minor", never "none").
+    assert_eq!(statuspage::summary(&config, &report, &[])["status"]["indicator"], "minor");
 }

@@ -19,7 +19,11 @@ pub fn update_post(incident: &Incident, runbook_title: &str, message: &str) -> U
         .filter(|value| !value.starts_with('['))
         .map(str::to_string)
         .or_else(|| incident.probe.as_ref().map(|p| format!("{} {}", p.endpoint, p.state.label())))
-        .unwrap_or_else(|| runbook_title.to_string());
+        .unwrap_or_else(|| runbook_title.to_string())
+        // The worker takes titles of at most 160 characters: a long first line is cut, not refused.
+        .chars()
+        .take(160)
+        .collect();
     UpdatePost {
         incident: incident.id.clone(),
         title,

@@ -14,7 +14,7 @@ pub fn overall(endpoints: &[EndpointStatus]) -> State {
 }
 
 /// Text into XML (the Atom feed, SVG badges): nothing from config or the network becomes
-/// markup. The HTML status page is escaped by its template engine.
+/// markup, and characters XML cannot hold are left out. The HTML status page is escaped by its template engine.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -24,6 +24,8 @@ pub fn escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            // Characters XML 1.0 forbids would make the whole document unreadable.
+            c if (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{FFFE}' | '\u{FFFF}') => {}
             c => out.push(c),
         }
     }

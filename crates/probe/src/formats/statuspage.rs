@@ -86,7 +86,32 @@ pub fn page_indicator(report: &StatusReport) -> (&'static str, String) {
         return ("minor", format!("Status unknown: no checks since {} UTC", crate::page::clock(at)));
     }
     let (indicator, words) = indicator(super::overall(&report.endpoints));
-    (indicator, words.to_string())
+    // An incident the team posted and has not resolved says at least its own impact.
+    let posted = report
+        .posted
+        .iter()
+        .filter(|p| p.is_open())
+        .map(|p| crate::updates::impact(p.severity.as_deref()))
+        .max_by_key(|impact| rank(impact));
+    match posted.filter(|impact| rank(impact) > rank(indicator)) {
+        Some("critical") => ("critical", indicator_words(State::Down)),
+        Some("major") => ("major", indicator_words(State::Regional)),
+        Some(_) => ("minor", indicator_words(State::Degraded)),
+        None => (indicator, words.to_string()),
+    }
+}
+
+fn rank(indicator: &str) -> u8 {
+    match indicator {
+        "critical" => 3,
+        "major" => 2,
+        "minor" => 1,
+        _ => 0,
+    }
+}
+
+fn indicator_words(state: State) -> String {
+    indicator(state).1.to_string()
 }
 
 /// none / minor / major / critical, with Statuspage's own words.
@@ -186,7 +211,16 @@ fn posted(posted: &PostedIncident, report: &StatusReport, shortlink: &str) -> Va
             })
         })
         .collect();
-    let monitoring_at = posted.updates.iter().find(|u| u.status == UpdateStatus::Monitoring).map(|u| time(u.at));
+    // When the current watch began: the latest Monitoring update, while it is monitored or
+    // was resolved from there.
+    let watching = matches!(posted.status, UpdateStatus::Monitoring | UpdateStatus::Resolved);
+    let monitoring_at = posted
+        .updates
+        .iter()
+        .rev()
+        .find(|u| u.status == UpdateStatus::Monitoring)
+        .filter(|_| watching)
+        .map(|u| time(u.at));
     json!({
         "id": id,
         "name": posted.title,

@@ -92,6 +92,9 @@ fn page(
         (format!("Status unknown: no checks since {} UTC", clock(since)), "unknown")
     } else if worst == State::Up && report.is_checking() {
         ("Checking a possible outage".to_string(), "checking")
+    } else if let Some(open) = report.posted.iter().find(|p| p.is_open()).filter(|_| worst < State::Regional) {
+        // The probe sees no outage, but the team says something is wrong: its word leads.
+        (format!("{}: {}", open.status.label(), open.title), "degraded")
     } else {
         let words = match worst {
             State::Up => "All systems operational",

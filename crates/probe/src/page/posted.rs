@@ -4,9 +4,17 @@
 //! from reordering what is around it.
 
 use api::{PostedIncident, UpdateStatus};
+use calendar::DateTime;
 use maud::{html, Markup};
 
-use super::{clock, iso};
+/// `2026-12-04 14:02` (UTC), as the rest of the page writes times.
+fn clock(at: i64) -> String {
+    DateTime::utc(at).date_hh_mm()
+}
+
+fn iso(at: i64) -> String {
+    DateTime::utc(at).rfc3339_utc()
+}
 
 pub fn section(posted: &[PostedIncident]) -> Markup {
     html! {
