@@ -178,7 +178,7 @@ describe('alerts', () => {
     const to = (path) => paging.state.received.filter((r) => r.path.startsWith(path));
     await until(
       () => ['/pagerduty', '/opsgenie', '/teams', '/telegram', '/ntfy'].every((path) => to(path).length === 2),
-      'the outage and its recovery in every paging format',
+      () => `the outage and its recovery in every paging format: ${JSON.stringify(Object.fromEntries(['/pagerduty', '/opsgenie', '/teams', '/telegram', '/ntfy'].map((p) => [p, to(p).length])))}`,
       30_000,
     );
     const [trigger, resolve] = to('/pagerduty').map((r) => r.body);

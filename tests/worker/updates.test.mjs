@@ -49,6 +49,7 @@ describe('status updates', () => {
       [await post(good, 'wrong'), 401, /bearer token/],
       [await post(good, ''), 401, /bearer token/],
       [await post('{not json'), 400, /not readable/],
+      [await fetch(`${worker.origin}/api/updates`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } }), 400, /not readable/],
       [await post({ ...good, status: 'on fire' }), 400, /not readable/],
       [await post({ ...good, incident: '../..' }), 400, /may hold only letters/],
       [await post({ ...good, endpoints: ['billing'] }), 400, /no endpoint is named "billing"; the config has: api/],

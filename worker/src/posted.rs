@@ -28,12 +28,14 @@ pub async fn receive(mut request: Request, env: &worker::Env) -> Result<Response
         return Ok(Refusal::TooLarge(MAX_BODY_BYTES).response());
     }
     // Read a chunk at a time and given up at the bound: a body without a length is no larger.
+    // No body at all reads as empty, and is refused as unreadable below.
     let mut body = Vec::new();
-    let mut chunks = request.stream()?;
-    while let Some(chunk) = chunks.next().await {
-        body.extend_from_slice(&chunk?);
-        if body.len() > MAX_BODY_BYTES {
-            return Ok(Refusal::TooLarge(MAX_BODY_BYTES).response());
+    if let Ok(mut chunks) = request.stream() {
+        while let Some(chunk) = chunks.next().await {
+            body.extend_from_slice(&chunk?);
+            if body.len() > MAX_BODY_BYTES {
+                return Ok(Refusal::TooLarge(MAX_BODY_BYTES).response());
+            }
         }
     }
     let post: UpdatePost = match serde_json::from_slice(&body) {

@@ -54,11 +54,21 @@ async fn probe_one(endpoint: &Endpoint, region: &str, env: &Env) -> ProbeReport 
     ProbeReport { endpoint: endpoint.name.clone(), outcome, latency_ms }
 }
 
+/// Enough of a resolver's answer for any record set a check asks about.
+const DNS_ANSWER_BYTES: u32 = 64 * 1024;
+
 /// A `dns://` check: its query fetched from the DNS-over-HTTPS resolver like any URL (the
 /// endpoint's timeout, a bounded read), judged by `probe::dns`.
 async fn dns(endpoint: &Endpoint, region: &str, env: &Env, check: (&str, &str, &[String], &str)) -> ProbeReport {
     let (name, record_type, expect, query_url) = check;
-    let asked = Endpoint { url: query_url.to_string(), follow_redirects: false, ..endpoint.clone() };
+    // A GET of the resolver's JSON, read far enough for any real answer to parse.
+    let asked = Endpoint {
+        url: query_url.to_string(),
+        method: "GET".to_string(),
+        follow_redirects: false,
+        max_body_bytes: endpoint.max_body_bytes.max(DNS_ANSWER_BYTES),
+        ..endpoint.clone()
+    };
     let (outcome, latency_ms) = match headers_for(&asked, region, env) {
         Ok(mut headers) => {
             headers.push(("Accept".to_string(), "application/dns-json".to_string()));

@@ -176,7 +176,10 @@ impl RegionProbe {
         // Asks that arrived while the probes ran were saved to the plan meanwhile: keep them.
         plan.keep_asks_of(&self.plan().await?, &taken);
         self.keep(&plan).await?;
-        if !probed || test_fault(&self.env, &plan.region).is_some() {
+        // A round reports even with nothing probed when heartbeats are configured: the
+        // monitor evaluates them at each report.
+        let heartbeats = round && config.endpoints.iter().any(|e| !e.is_probed());
+        if !(probed || heartbeats) || test_fault(&self.env, &plan.region).is_some() {
             return Ok(()); // nothing to report, or a silent region's reports never arrive
         }
         self.report(&plan.region, started, reports).await

@@ -16,17 +16,22 @@ pub const MAX_EXPECTED_CHARS: usize = 255;
 
 /// The transport of a `dns://` URL, asking `resolver`.
 pub fn transport(url: &str, resolver: &str) -> Result<Transport, String> {
-    let rest = url.strip_prefix("dns://").ok_or_else(|| format!("{url:?} is not a dns:// URL"))?;
+    let rest = url
+        .get(..6)
+        .filter(|scheme| scheme.eq_ignore_ascii_case("dns://"))
+        .map(|_| &url[6..])
+        .ok_or_else(|| format!("{url:?} is not a dns:// URL"))?;
     let (name, query) = rest.split_once('?').unwrap_or((rest, ""));
     let name = name.trim_end_matches('/');
     check_name(name).map_err(|why| format!("{url:?}: {why}"))?;
     let mut record_type = "A".to_string();
     let mut expect = Vec::new();
     for pair in query.split('&').filter(|p| !p.is_empty()) {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        let value = decode(value).ok_or_else(|| format!("{url:?}: {value:?} is not valid percent-encoding"))?;
+        let (key, raw) = pair.split_once('=').unwrap_or((pair, ""));
+        let decoded = |raw: &str| decode(raw).ok_or_else(|| format!("{url:?}: {raw:?} is not valid percent-encoding"));
         match key {
             "type" => {
+                let value = decoded(raw)?;
                 let upper = value.to_ascii_uppercase();
                 if !RECORD_TYPES.iter().any(|(t, _)| *t == upper) {
                     let known: Vec<&str> = RECORD_TYPES.iter().map(|(t, _)| *t).collect();
@@ -35,7 +40,13 @@ pub fn transport(url: &str, resolver: &str) -> Result<Transport, String> {
                 record_type = upper;
             }
             "expect" => {
-                for one in value.split(',').map(str::trim).filter(|v| !v.is_empty()) {
+                // Split on the commas written, then decoded: `%2C` is a comma inside a value.
+                for one in raw.split(',').map(decoded) {
+                    let one = one?;
+                    let one = one.trim();
+                    if one.is_empty() {
+                        continue;
+                    }
                     if one.chars().count() > MAX_EXPECTED_CHARS || one.chars().any(char::is_control) {
                         return Err(format!("{url:?}: an expected value is at most {MAX_EXPECTED_CHARS} characters, without control characters"));
                     }
@@ -56,9 +67,12 @@ pub fn transport(url: &str, resolver: &str) -> Result<Transport, String> {
 pub fn check_resolver(resolver: &str, platform: Platform) -> Result<(), String> {
     let https = resolver.starts_with("https://");
     let local_http = platform.local && resolver.starts_with("http://");
-    if !(https || local_http) || resolver.contains(['?', '#', ' ']) {
+    let host = resolver.split("://").nth(1).unwrap_or_default().split(['/', ':']).next().unwrap_or_default();
+    // A resolver is a public service by name; a local run may use loopback.
+    let named = host.contains('.') && host.chars().any(|c| c.is_ascii_alphabetic()) && check_name(host).is_ok();
+    if !(https || local_http) || !(named || platform.local) || resolver.contains(['?', '#', ' ']) {
         return Err(format!(
-            "dns_resolver {resolver:?} must be an https address without a query, such as \"{DEFAULT_RESOLVER}\""
+            "dns_resolver {resolver:?} must be an https address by host name, without a query, such as \"{DEFAULT_RESOLVER}\""
         ));
     }
     Ok(())
@@ -71,7 +85,9 @@ fn check_name(name: &str) -> Result<(), String> {
         (1..=63).contains(&label.len()) && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     };
     if bare.is_empty() || bare.len() > 253 || !bare.split('.').all(label_ok) {
-        return Err(format!("{name:?} is not a host name (labels of letters, digits and '-', at most 253 characters)"));
+        return Err(format!(
+            "{name:?} is not a host name (labels of letters, digits and '-', at most 253 characters; write an international name in its xn-- form)"
+        ));
     }
     Ok(())
 }

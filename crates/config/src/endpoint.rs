@@ -62,6 +62,13 @@ pub(crate) fn validate(
     let table_span = spanned.span();
     let raw = spanned.into_inner();
     let before = errors.list.len();
+    // A DNS check asks the resolver: nothing of an HTTP probe applies, and no header (a secret
+    // among them) may go to the resolver.
+    let http_only = raw.method.is_some()
+        || raw.expect_status.is_some()
+        || !raw.assertions.is_empty()
+        || !raw.headers.is_empty()
+        || raw.follow_redirects;
     let name = endpoint_name(&raw.name, earlier, errors);
     let (url, hosts, transport) = url(&raw.url, &name, context, errors);
     let method = method(raw.method.as_ref(), errors);
@@ -71,6 +78,12 @@ pub(crate) fn validate(
     let headers = headers(&raw.headers, errors);
     if let Some(runbook) = &raw.runbook {
         runbook_link(runbook, &table_span, errors);
+    }
+    if matches!(transport, Transport::Dns { .. }) && http_only {
+        errors.add(
+            table_span.clone(),
+            format!("endpoint {name:?} is a dns:// check: it takes no method, expect_status, assert, headers or follow_redirects (write the values expected as expect= in its URL)"),
+        );
     }
     (errors.list.len() == before).then(|| Endpoint {
         name,

@@ -57,6 +57,16 @@ pub(crate) fn validate(
         errors.add(grace.span(), format!("heartbeat {name:?}: grace_seconds is at most {MAX_GRACE_SECONDS} (a day)"));
     }
     let token = match raw.token.get_ref().trim().strip_prefix("secret:") {
+        // The probe's own tokens would open its other routes to whoever runs the job.
+        Some(secret @ ("PROBE_TOKEN" | "UPDATES_TOKEN")) => {
+            errors.add(
+                raw.token.span(),
+                format!(
+                    "heartbeat {name:?}: {secret} opens other routes of the probe; give the job a secret of its own"
+                ),
+            );
+            String::new()
+        }
         Some(secret) if is_secret_name(secret) => secret.to_string(),
         _ => {
             errors.add(

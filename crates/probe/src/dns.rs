@@ -62,11 +62,15 @@ pub fn judge(name: &str, record_type: &str, expect: &[String], observation: &Obs
     Outcome::Ok
 }
 
-/// A record's value as compared: a TXT value without the quotes around its strings (long
-/// ones come split, `"v=spf1 …" "… -all"`), as written; any other without a trailing dot,
-/// in lower case (names and addresses compare without case).
+/// A record's value as compared: an address in its canonical form; a TXT value without the
+/// quotes around its strings (long ones come split, `"v=spf1 …" "… -all"`), as written; any
+/// other without a trailing dot, in lower case (names compare without case).
 fn normalize(data: &str, record_type: &str) -> String {
     let trimmed = data.trim();
+    // Addresses compare as addresses: 2001:0db8::1 is 2001:db8::1.
+    if let (true, Ok(ip)) = (matches!(record_type, "A" | "AAAA"), trimmed.parse::<std::net::IpAddr>()) {
+        return ip.to_string();
+    }
     if record_type == "TXT" {
         let inner = trimmed.strip_prefix('"').and_then(|t| t.strip_suffix('"')).unwrap_or(trimmed);
         return inner.replace("\" \"", "");

@@ -197,10 +197,17 @@ impl MonitorState {
     }
 
     fn apply(&mut self, config: &Config, reports: &[(String, Vec<ProbeReport>)], at_ms: i64) -> TickOutput {
+        // Heartbeats are judged once for every region at this moment, as if every region had
+        // probed them together: a missed beat is "down" at once, never "regional" first.
         self.beats.watch(config, at_ms);
         let beats = self.beats.reports(config, at_ms);
-        let with_beats: Vec<(String, Vec<ProbeReport>)> =
+        let mut with_beats: Vec<(String, Vec<ProbeReport>)> =
             reports.iter().map(|(region, list)| (region.clone(), [list.as_slice(), &beats].concat())).collect();
+        if !beats.is_empty() {
+            for region in config.regions.iter().filter(|r| !reports.iter().any(|(reporting, _)| reporting == *r)) {
+                with_beats.push((region.clone(), beats.clone()));
+            }
+        }
         let reports = with_beats.as_slice();
         let at = at_ms.div_euclid(1000);
         self.last_tick_at = Some(self.last_tick_at.map_or(at, |last| last.max(at)));

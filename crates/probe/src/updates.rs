@@ -81,8 +81,12 @@ pub fn apply(
             updates: Vec::new(),
         },
     };
-    // The same update again (a retry after a lost answer, a second tab resolving) adds nothing.
-    if incident.latest().is_some_and(|latest| latest.status == post.status && latest.text == text) {
+    // The same update again (a retry after a lost answer, a second tab resolving) adds nothing;
+    // one that also changes the title, severity or endpoints is a new update.
+    let same_details = (title.is_empty() || title == incident.title)
+        && (severity.is_none() || severity == incident.severity)
+        && (named.is_empty() || named == incident.endpoints);
+    if same_details && incident.latest().is_some_and(|latest| latest.status == post.status && latest.text == text) {
         return Ok(incident);
     }
     // The last place is kept for the resolution, so an incident can always be closed.

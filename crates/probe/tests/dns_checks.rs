@@ -33,6 +33,27 @@ fn a_dns_url_names_the_record_and_the_values_expected() {
         panic!()
     };
     assert_eq!(expect, ["v=spf1 -all"]);
+    // A comma written is a separator; an encoded one belongs to the value.
+    let dmarc = "dns://_dmarc.example.com?type=TXT&expect=v=DMARC1%3B%20rua=mailto:a@x.example%2Cmailto:b@x.example";
+    let Transport::Dns { expect, .. } = transport_of(dmarc).unwrap() else { panic!() };
+    assert_eq!(expect, ["v=DMARC1; rua=mailto:a@x.example,mailto:b@x.example"]);
+    // The scheme in any case.
+    assert!(matches!(transport_of("DNS://example.com"), Ok(Transport::Dns { .. })));
+}
+
+#[test]
+fn what_only_an_http_probe_takes_is_refused_on_a_dns_check() {
+    for extra in [
+        "method = \"POST\"",
+        "assert = ['contains \"x\"']",
+        "expect_status = 200",
+        "headers = { X = \"secret:T\" }",
+        "follow_redirects = true",
+    ] {
+        let text = format!("[[endpoint]]\nname = \"d\"\nurl = \"dns://example.com\"\n{extra}\n");
+        let errors: Vec<String> = parse_config(&text).1.into_iter().map(|e| e.message).collect();
+        assert!(errors.iter().any(|e| e.contains("is a dns:// check: it takes no method")), "{extra}: {errors:?}");
+    }
 }
 
 #[test]
@@ -66,6 +87,8 @@ fn the_resolver_is_https_except_on_loopback_in_a_local_run() {
     assert!(config("http://127.0.0.1:8053/dns-query", false)[0].contains("must be an https address"));
     assert_eq!(config("http://127.0.0.1:8053/dns-query", true), Vec::<String>::new());
     assert!(config("https://dns.example/q?x=1", false)[0].contains("without a query"));
+    assert!(config("https://", false)[0].contains("by host name"));
+    assert!(config("https://10.0.0.53/dns-query", false)[0].contains("by host name"));
 }
 
 fn answer(status: u16, body: &str) -> Observation {

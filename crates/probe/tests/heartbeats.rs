@@ -150,8 +150,49 @@ fn the_regions_never_probe_a_heartbeat_and_it_costs_no_probe_budget() {
     let backup = config.endpoints.iter().find(|e| e.name == "backup").unwrap();
     assert!(!backup.is_probed());
     assert_eq!(backup.heartbeat(), Some((300, 60, "BACKUP_BEAT_TOKEN")));
-    let (only_api, _) = parse_config("[probe]\nconfirm_seconds = 0\nrecover_seconds = 0\n[[endpoint]]\nname = \"api\"\nurl = \"https://api.example.com/health\"\n");
-    assert_eq!(config.interval_seconds, only_api.interval_seconds);
+    // As many endpoints as a region's round can probe, and the most heartbeats: the
+    // heartbeats take none of the round's requests.
+    let allowed = config::limits::FREE_SUBREQUESTS_PER_INVOCATION - config::limits::SUBREQUEST_HEADROOM;
+    let mut text: String =
+        (0..allowed).map(|n| format!("[[endpoint]]\nname = \"e{n}\"\nurl = \"https://e{n}.example.com/\"\n")).collect();
+    text.extend(
+        (0..config::heartbeat::MAX_HEARTBEATS)
+            .map(|n| format!("[[heartbeat]]\nname = \"h{n}\"\nperiod_seconds = 3600\ntoken = \"secret:T\"\n")),
+    );
+    let (full, errors) = parse_config(&text);
+    assert_eq!(errors, [], "the round's budget counts probed endpoints only");
+    assert_eq!(full.endpoints.len(), allowed + config::heartbeat::MAX_HEARTBEATS);
+    let one_more = format!("{text}[[endpoint]]\nname = \"extra\"\nurl = \"https://extra.example.com/\"\n");
+    assert!(parse_config(&one_more).1.iter().any(|e| e.message.contains("requests per region per round")));
+}
+
+#[test]
+fn regions_reporting_in_turns_declare_a_missed_beat_down_at_once_never_regional_first() {
+    // As deployed: each region reports on its own alarm, a third of an interval apart.
+    let config = config();
+    let mut state = MonitorState::default();
+    let mut told = Vec::new();
+    let regions = ["weur", "enam", "apac"];
+    let mut shown = Vec::new();
+    for step in 0..90 {
+        let at = T0 + 20 * (step / 3) + 7 * (step % 3);
+        if step < 30 && step % 15 == 0 {
+            state.beats.beat(&config, "backup", at * 1000);
+        }
+        let region = regions[step as usize % 3];
+        let list = vec![ProbeReport { endpoint: "api".into(), outcome: Outcome::Ok, latency_ms: 40 }];
+        state.report(&config, region, at * 1000, &list).expect("in time order");
+        shown.push(state.status(&config, at).endpoints.iter().find(|e| e.name == "backup").unwrap().shown_state());
+        while let Some(batch) = state.outbox.batch_for(&config, &config.alerts[0], at) {
+            state.outbox.settle(&config, &batch, &SendResult::Delivered, at);
+            told.extend(batch.alerts.iter().map(|a| a.headline()));
+        }
+    }
+    assert!(shown.iter().any(|s| s == "down"), "{shown:?}");
+    assert!(!shown.iter().any(|s| s.contains("regional")), "{shown:?}");
+    let about: Vec<&String> = told.iter().filter(|h| h.contains("backup")).collect();
+    assert_eq!(about.len(), 1, "one message, and it says down: {told:?}");
+    assert!(about[0].contains("down"), "{about:?}");
 }
 
 fn errors_of(heartbeat: &str) -> Vec<String> {
@@ -173,6 +214,8 @@ fn a_heartbeat_with_a_mistake_is_refused_with_its_reason() {
             "grace_seconds is at most 86400",
         ),
         ("name = \"b\"\nperiod_seconds = 60\ntoken = \"hunter2\"", "token must name a Worker secret"),
+        ("name = \"b\"\nperiod_seconds = 60\ntoken = \"secret:PROBE_TOKEN\"", "PROBE_TOKEN opens other routes"),
+        ("name = \"b\"\nperiod_seconds = 60\ntoken = \"secret:UPDATES_TOKEN\"", "UPDATES_TOKEN opens other routes"),
         ("name = \"api\"\nperiod_seconds = 60\ntoken = \"secret:T\"", "two endpoints are named \"api\""),
         ("name = \"../..\"\nperiod_seconds = 60\ntoken = \"secret:T\"", "must be 1 to 64 letters"),
         ("name = \"b\"\nperiod_seconds = 60\ntoken = \"secret:T\"\nurl = \"https://x\"", "unknown field `url`"),

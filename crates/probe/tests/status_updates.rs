@@ -120,9 +120,12 @@ fn the_same_update_twice_is_taken_once() {
     let resolved = apply(Some(again), post("k", UpdateStatus::Resolved, "Fixed."), ENDPOINTS, T0 + 60).unwrap();
     let twice = apply(Some(resolved.clone()), post("k", UpdateStatus::Resolved, "Fixed."), ENDPOINTS, T0 + 90).unwrap();
     assert_eq!(twice, resolved, "resolved_at stays when the same resolution comes again");
-    // The same words with another status are a new update.
+    // The same words with another status are a new update, and so are they with a new title.
     let other = apply(Some(twice), post("k", UpdateStatus::Monitoring, "Fixed."), ENDPOINTS, T0 + 120).unwrap();
     assert_eq!(other.updates.len(), 3);
+    let retitled = UpdatePost { title: "Logins fail".into(), ..post("k", UpdateStatus::Monitoring, "Fixed.") };
+    let renamed = apply(Some(other), retitled, ENDPOINTS, T0 + 180).unwrap();
+    assert_eq!((renamed.updates.len(), renamed.title.as_str()), (4, "Logins fail"));
 }
 
 #[test]
@@ -363,6 +366,13 @@ fn an_open_posted_incident_raises_the_page_indicator_and_leads_the_headline_when
         apply(Some(report.posted[0].clone()), post("k", UpdateStatus::Resolved, "Fixed."), ENDPOINTS, T0 + 120)
             .unwrap();
     let (config, report) = report_with(vec![resolved], T0 + 180);
+    // Without a severity an open incident still says something is wrong: at least minor.
+    let plain = apply(None, post("p", UpdateStatus::Investigating, "Looking into reports."), ENDPOINTS, T0).unwrap();
+    let (config_up, mut up) = report_with(Vec::new(), T0 + 60);
+    up.endpoints.iter_mut().for_each(|e| e.state = api::State::Up);
+    assert_eq!(statuspage::summary(&config_up, &up, &[])["status"]["indicator"], "none");
+    up.posted = vec![plain];
+    assert_eq!(statuspage::summary(&config_up, &up, &[])["status"]["indicator"], "minor");
     // Back to what the probe says: here it has no data yet ("minor", never "none").
     assert_eq!(statuspage::summary(&config, &report, &[])["status"]["indicator"], "minor");
 }

@@ -91,7 +91,11 @@ pub fn page_indicator(report: &StatusReport) -> (&'static str, String) {
         .posted
         .iter()
         .filter(|p| p.is_open())
-        .map(|p| crate::updates::impact(p.severity.as_deref()))
+        // Without a severity it still says something is wrong: at least minor.
+        .map(|p| match crate::updates::impact(p.severity.as_deref()) {
+            "none" => "minor",
+            impact => impact,
+        })
         .max_by_key(|impact| rank(impact));
     match posted.filter(|impact| rank(impact) > rank(indicator)) {
         Some("critical") => ("critical", indicator_words(State::Down)),
