@@ -76,10 +76,45 @@ async function rewriteRules(dist) {
  * directory asked for without its trailing slash is redirected to it, as every such host
  * does, addresses with no file get 404.html, and the rewrites of `_redirects` apply.
  */
-export async function serveDist(dist = DIST) {
-  const rules = await headerRules(dist);
-  const rewrites = await rewriteRules(dist);
+export function serveDist(dist = DIST) {
+  return serveAs(dist, { headers: true, rewrites: 'always' });
+}
+
+/**
+ * Serves dist/ as Netlify does: `_headers` applied; a file that exists is served before any
+ * `_redirects` rule (Netlify's shadowing, for rules without `!`); `/about` is served from
+ * `about.html` (pretty URLs), also as a rewrite's target; 404.html with status 404 last.
+ */
+export function serveLikeNetlify(dist = DIST) {
+  return serveAs(dist, { headers: true, rewrites: 'unshadowed', htmlExtension: true });
+}
+
+/**
+ * Serves dist/ as GitHub Pages does: no `_headers`, no `_redirects` (it reads neither);
+ * `/about` from `about.html`, a directory redirected to its trailing slash, and 404.html
+ * with status 404 for every address without a file, which is all the app has to draw
+ * incidents and share links from.
+ */
+export function serveLikeGitHubPages(dist = DIST) {
+  return serveAs(dist, { headers: false, rewrites: 'never', htmlExtension: true });
+}
+
+async function serveAs(dist, host) {
+  const rules = host.headers ? await headerRules(dist) : [];
+  const rewrites = host.rewrites === 'never' ? [] : await rewriteRules(dist);
   const headersFor = (path) => Object.assign({}, ...rules.filter(([pattern]) => pattern.test(path)).map(([, h]) => h));
+  /** The file for `path`, a redirect to its trailing slash, or nothing. */
+  async function resolveFile(path, file) {
+    try {
+      if ((await stat(file)).isDirectory()) {
+        return path.endsWith('/') ? { file: join(file, 'index.html') } : { slash: true };
+      }
+      return { file };
+    } catch {
+      if (host.htmlExtension && !extname(path) && (await exists(`${file}.html`))) return { file: `${file}.html` };
+      return {};
+    }
+  }
   const server = createServer(async (request, response) => {
     const url = new URL(request.url, 'http://x');
     const path = decodeURIComponent(url.pathname);
@@ -88,28 +123,21 @@ export async function serveDist(dist = DIST) {
       response.writeHead(403).end();
       return;
     }
-    let target = file;
+    let target = null;
     let status = 200;
     const rewrite = rewrites.find(([matches]) => matches(path));
-    if (rewrite) {
-      target = rewrite[1];
-    } else {
-      try {
-        if ((await stat(target)).isDirectory()) {
-          if (!path.endsWith('/')) {
-            response.writeHead(301, { location: `${url.pathname}/${url.search}` }).end();
-            return;
-          }
-          target = join(target, 'index.html');
-        }
-      } catch {
-        // Like Cloudflare Pages: a site with a 404.html gets it, with status 404, for every
-        // address that has no file; a site without one is treated as a single-page app.
-        if (extname(path)) target = null;
-        else if (await exists(join(dist, '404.html'))) [target, status] = [join(dist, '404.html'), 404];
-        else target = join(dist, 'index.html');
-      }
+    const found = host.rewrites === 'always' && rewrite ? {} : await resolveFile(path, file);
+    if (found.slash) {
+      response.writeHead(301, { location: `${url.pathname}/${url.search}` }).end();
+      return;
     }
+    if (found.file) target = found.file;
+    else if (rewrite) target = rewrite[1];
+    // Like Cloudflare Pages: a site with a 404.html gets it, with status 404, for every
+    // address that has no file; a site without one is treated as a single-page app.
+    else if (extname(path)) target = null;
+    else if (await exists(join(dist, '404.html'))) [target, status] = [join(dist, '404.html'), 404];
+    else target = join(dist, 'index.html');
     try {
       const body = await readFile(target);
       response.writeHead(status, { ...headersFor(path), 'content-type': TYPES[extname(target)] ?? 'application/octet-stream' });

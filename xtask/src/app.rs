@@ -18,7 +18,7 @@ pub fn demo_copy(dist: &std::path::Path) -> Result<PathBuf, String> {
     Ok(copy)
 }
 
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) -> Result<(), String> {
+pub(crate) fn copy_dir(from: &std::path::Path, to: &std::path::Path) -> Result<(), String> {
     std::fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
     for entry in std::fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))?.flatten() {
         let target = to.join(entry.file_name());

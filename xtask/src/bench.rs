@@ -93,7 +93,7 @@ fn dist_sizes(dist: &Path) -> Result<Vec<FileSize>, String> {
     Ok(files)
 }
 
-fn gzip(bytes: &[u8]) -> usize {
+pub(crate) fn gzip(bytes: &[u8]) -> usize {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     encoder.write_all(bytes).expect("in-memory write");
     encoder.finish().expect("in-memory write").len()

@@ -6,8 +6,11 @@ mod bench;
 mod bench_library;
 mod crate_map;
 mod cycles;
+mod deploy;
+mod deploy_account;
 mod dist;
 mod page_load;
+mod pages_limits;
 mod process;
 mod room_cost;
 mod runbooks;
@@ -26,12 +29,19 @@ usage: cargo xtask <command>
           edge probe on http://127.0.0.1:8787 against a bundled demo health server
   test [KIND] [FILTER]
           run every test: formatting, lints, unit tests, browser tests, worker tests.
-          KIND is rust, browser or worker: only those tests, building only what they need.
+          KIND is rust, browser, worker or deploy: only those tests, building only what they
+          need.
           FILTER picks tests by name (cargo test's filter; Node's --test-name-pattern).
   build   write the deployable site to dist/ and the worker bundle to worker/build/
   bench   measure dist/ sizes and parser speed, and update docs/benchmarks.md
           (`bench page`, `bench spec`, `bench room`: one table, printed)
   lint    check the runbooks and list what the site would warn about
+  screenshots
+          the README's pictures (docs/images/), from the demo's site and probe in Chromium
+  deploy [--dry-run] [--config PATH]
+          check outpost.toml's [deploy], the account and the build, then deploy the probe
+          (wrangler deploy) and the site (wrangler pages deploy); --dry-run checks all that
+          needs no account and sends nothing
 ";
 
 fn main() -> ExitCode {
@@ -58,6 +68,15 @@ fn main() -> ExitCode {
             build_site().and_then(|dist| page_load::measure(&dist)).map(|table| print!("{table}"))
         }
         Some("bench") => bench::run(),
+        Some("deploy") => match deploy::Options::parse(&args[1..]) {
+            Ok(options) => deploy::run(&options),
+            Err(message) => {
+                eprintln!("{message}\n");
+                eprint!("{USAGE}");
+                return ExitCode::from(2);
+            }
+        },
+        Some("screenshots") => screenshots(),
         Some("lint") => runbooks::lint().and_then(|_| lint_modules()),
         Some("help" | "-h" | "--help") => {
             print!("{USAGE}");
@@ -111,6 +130,17 @@ pub(crate) fn build_site() -> Result<std::path::PathBuf, String> {
     let library = runbooks::lint()?;
     worker::check_config(&library)?;
     app::build(&library)
+}
+
+/// The README's pictures: the demo's site and probe, as `cargo xtask dev` runs them.
+fn screenshots() -> Result<(), String> {
+    tools::ensure_browser()?;
+    let (dist, _bundle) = build_all()?;
+    let demo = app::demo_copy(&dist)?;
+    process::step("taking the README's pictures (docs/images/)");
+    process::run(
+        process::node().arg(process::root().join("tests/e2e/readme_screenshots.mjs")).env("OUTPOST_DEMO_DIST", demo),
+    )
 }
 
 fn dev() -> Result<(), String> {

@@ -14,6 +14,8 @@ pub enum Kind {
     Browser,
     /// The worker under workerd (`tests/worker`).
     Worker,
+    /// `cargo xtask deploy --dry-run`, the deploy workflow and updating a fork (`tests/deploy`).
+    Deploy,
 }
 
 /// What `cargo xtask test` was asked to run.
@@ -32,8 +34,11 @@ impl Selection {
             Some("rust") => Kind::Rust,
             Some("browser") => Kind::Browser,
             Some("worker") => Kind::Worker,
+            Some("deploy") => Kind::Deploy,
             Some(other) => {
-                return Err(format!("unknown test kind {other:?}: use rust, browser or worker (and a FILTER after it)"))
+                return Err(format!(
+                    "unknown test kind {other:?}: use rust, browser, worker or deploy (and a FILTER after it)"
+                ))
             }
         };
         let filter = args.next().cloned();
@@ -63,6 +68,7 @@ pub fn run(selection: &Selection) -> Result<(), String> {
             let shapes = shapes_site()?;
             browser(&dist, &shapes, None)?;
             worker_tests(None)?;
+            deploy_tests(None)?;
         }
         Some(Kind::Rust) => rust(filter)?,
         Some(Kind::Browser) => {
@@ -79,6 +85,8 @@ pub fn run(selection: &Selection) -> Result<(), String> {
             worker::build()?;
             worker_tests(filter)?;
         }
+        // The dry runs build what they deploy themselves.
+        Some(Kind::Deploy) => deploy_tests(filter)?,
     }
     println!("\nall tests passed");
     Ok(())
@@ -182,6 +190,12 @@ fn browser(dist: &std::path::Path, shapes: &std::path::Path, filter: Option<&str
 fn worker_tests(filter: Option<&str>) -> Result<(), String> {
     step("worker tests (workerd, misbehaving servers)");
     process::run(&mut node_tests("tests/worker", filter))
+}
+
+fn deploy_tests(filter: Option<&str>) -> Result<(), String> {
+    step("deploy tests (dry runs, the workflow's lint, updating a fork)");
+    let xtask = std::env::current_exe().map_err(|e| format!("where is xtask? {e}"))?;
+    process::run(node_tests("tests/deploy", filter).env("OUTPOST_XTASK", xtask))
 }
 
 /// Node's test runner over every `*.test.mjs` in `dir`, one file at a time (each starts its

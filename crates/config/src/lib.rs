@@ -13,6 +13,8 @@ mod alert_target;
 pub mod assertion;
 pub mod budget;
 pub mod cadence;
+pub mod deploy;
+pub mod deploy_check;
 pub mod dns;
 mod endpoint;
 mod errors;
@@ -60,6 +62,8 @@ pub struct Config {
     pub maintenance: Vec<Maintenance>,
     /// `[[maintenance]]` with `every`: windows that come back each week.
     pub recurring: Vec<recurring::RecurringMaintenance>,
+    /// `[deploy]`: where `cargo xtask deploy` sends the site and the probe.
+    pub deploy: Option<deploy::Deploy>,
     /// Choices worth telling that are not mistakes (a raw IP probed over a TCP socket).
     pub notes: Vec<ConfigError>,
 }

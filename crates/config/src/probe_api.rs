@@ -67,7 +67,7 @@ fn check(text: &str, platform: Platform) -> Result<String, String> {
 }
 
 /// Letters, digits and inner hyphens in dot-separated labels.
-fn is_dns_name(host: &str) -> bool {
+pub(crate) fn is_dns_name(host: &str) -> bool {
     !host.is_empty()
         && host.len() <= 253
         && host.split('.').all(|label| {

@@ -16,6 +16,17 @@ pub(crate) struct RawConfig {
     pub alerts: Vec<Spanned<RawAlert>>,
     pub maintenance: Vec<Spanned<RawMaintenance>>,
     pub heartbeats: Vec<Spanned<RawHeartbeat>>,
+    pub deploy: Option<Spanned<RawDeploy>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawDeploy {
+    pub pages_project: Option<Spanned<String>>,
+    pub worker: Option<Spanned<String>>,
+    pub account_id: Option<Spanned<String>>,
+    pub site_domain: Option<Spanned<String>>,
+    pub probe_domain: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]

@@ -9,7 +9,8 @@ use toml::Spanned;
 use crate::raw::{LineIndex, RawConfig};
 use crate::ConfigError;
 
-const SECTIONS: &str = "[site], [variables], [probe], [[endpoint]], [[heartbeat]], [[alert]] or [[maintenance]]";
+const SECTIONS: &str =
+    "[site], [variables], [probe], [[endpoint]], [[heartbeat]], [[alert]], [[maintenance]] or [deploy]";
 
 /// What could be read, and an error with its line for every part that could not.
 pub(crate) fn read(text: &str, lines: &LineIndex) -> (RawConfig, Vec<ConfigError>) {
@@ -30,6 +31,7 @@ pub(crate) fn read(text: &str, lines: &LineIndex) -> (RawConfig, Vec<ConfigError
             "heartbeat" => raw.heartbeats = many(value, "heartbeat", lines, &mut errors),
             "alert" => raw.alerts = many(value, "alert", lines, &mut errors),
             "maintenance" => raw.maintenance = many(value, "maintenance", lines, &mut errors),
+            "deploy" => raw.deploy = one(value, lines, &mut errors),
             // A key the syntax error already covers needs no second message.
             _ if errors.iter().any(|e| e.line == line) => {}
             other => errors

@@ -86,6 +86,7 @@ pub(crate) fn validate(raw: RawConfig, lines: &LineIndex, platform: Platform) ->
         alerts,
         maintenance,
         recurring,
+        deploy: raw.deploy.map(|deploy| crate::deploy::validate(deploy, &mut errors)),
         notes: Vec::new(),
     };
     let written = probe.interval_seconds.as_ref().filter(|_| written_interval.is_some());

@@ -1,0 +1,155 @@
+//! What `cargo xtask deploy` asks the Cloudflare account before sending anything: who is
+//! logged in, which Worker secrets exist, which Pages projects (and their domains) exist.
+//! The answers are wrangler's own JSON, read by the small parsers below.
+
+use config::deploy::Deploy;
+use config::deploy_check::NamedSecret;
+
+use crate::worker::wrangler;
+
+/// wrangler for this deploy's account: `[deploy] account_id` when written, else
+/// `CLOUDFLARE_ACCOUNT_ID` or the only account the token sees.
+pub fn wrangler_for(deploy: &Deploy) -> std::process::Command {
+    let mut command = wrangler();
+    if let Some(id) = &deploy.account_id {
+        command.env("CLOUDFLARE_ACCOUNT_ID", id);
+    }
+    command
+}
+
+/// A Pages project as `wrangler pages project list --json` lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PagesProject {
+    pub name: String,
+    pub domains: Vec<String>,
+}
+
+/// What the account has, and what it still needs before this deploy can work.
+#[derive(Debug, Default)]
+pub struct Account {
+    pub project: Option<PagesProject>,
+    pub missing: Vec<String>,
+    pub notes: Vec<String>,
+}
+
+/// Logged in (a token or `wrangler login`), every required secret set, the project's
+/// custom domain attached.
+pub fn check(deploy: &Deploy, secrets: &[NamedSecret], with_probe: bool) -> Result<Account, String> {
+    let mut account = Account::default();
+    let who = answer(wrangler_for(deploy).arg("whoami"))?;
+    if who.contains("not authenticated") {
+        return Err("not logged in to Cloudflare: set CLOUDFLARE_API_TOKEN (a token with \"Workers Scripts: Edit\" \
+                    and \"Cloudflare Pages: Edit\") or run `npx wrangler login`"
+            .into());
+    }
+    if with_probe {
+        let listed =
+            answer(wrangler_for(deploy).args(["secret", "list", "--format", "json", "--name", &deploy.worker]));
+        let existing = match listed {
+            Ok(json) => secret_names(&json)?,
+            // A first deploy: the Worker does not exist yet, so neither do its secrets.
+            Err(why) if why.contains("not found") => Vec::new(),
+            Err(why) => return Err(why),
+        };
+        for secret in secrets.iter().filter(|s| !existing.contains(&s.name)) {
+            let command = format!("npx wrangler secret put {} --name {}", secret.name, deploy.worker);
+            let line = format!("{} is not set (read by {}): `{command}`", secret.name, secret.used_by.join(", "));
+            if secret.required {
+                account.missing.push(line);
+            } else {
+                account.notes.push(format!("optional secret {line}"));
+            }
+        }
+    }
+    let projects = pages_projects(&answer(wrangler_for(deploy).args(["pages", "project", "list", "--json"]))?)?;
+    account.project = projects.into_iter().find(|p| p.name == deploy.pages_project);
+    match (&account.project, &deploy.site_domain) {
+        (None, _) => account.notes.push(format!("the Pages project {:?} will be created", deploy.pages_project)),
+        (Some(project), Some(domain)) if !project.domains.contains(domain) => account.notes.push(format!(
+            "{domain} is not yet a custom domain of {:?}: add it on the dashboard (Workers & Pages → the project → \
+             Custom domains), then it serves this deploy",
+            project.name
+        )),
+        _ => {}
+    }
+    Ok(account)
+}
+
+/// Names from `wrangler secret list --format json`: `[{"name": "X", "type": "secret_text"}]`.
+pub fn secret_names(json: &str) -> Result<Vec<String>, String> {
+    let list: serde_json::Value = serde_json::from_str(json_part(json))
+        .map_err(|e| format!("`wrangler secret list` answered what is not JSON ({e}): {json}"))?;
+    let items = list.as_array().ok_or("`wrangler secret list` answered what is not a list")?;
+    Ok(items.iter().filter_map(|item| item["name"].as_str().map(str::to_string)).collect())
+}
+
+/// Projects from `wrangler pages project list --json`: `"Project Domains"` is one string,
+/// comma-separated.
+pub fn pages_projects(json: &str) -> Result<Vec<PagesProject>, String> {
+    let list: serde_json::Value = serde_json::from_str(json_part(json))
+        .map_err(|e| format!("`wrangler pages project list` answered what is not JSON ({e})"))?;
+    let items = list.as_array().ok_or("`wrangler pages project list` answered what is not a list")?;
+    Ok(items
+        .iter()
+        .filter_map(|item| {
+            let name = item["Project Name"].as_str()?.to_string();
+            let domains = item["Project Domains"].as_str().unwrap_or_default();
+            let domains = domains.split(',').map(str::trim).filter(|d| !d.is_empty()).map(str::to_string).collect();
+            Some(PagesProject { name, domains })
+        })
+        .collect())
+}
+
+/// wrangler may print lines before its JSON (a "▲ [WARNING]"): from the line that opens a
+/// list on.
+fn json_part(text: &str) -> &str {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let rest = line.trim();
+        if rest.starts_with('[') && matches!(rest[1..].trim_start().chars().next(), None | Some('{' | ']')) {
+            return &text[offset..];
+        }
+        offset += line.len();
+    }
+    text
+}
+
+/// wrangler's output, or its own words on failure.
+fn answer(command: &mut std::process::Command) -> Result<String, String> {
+    let output = command.output().map_err(|e| format!("could not run wrangler: {e}"))?;
+    let out = String::from_utf8_lossy(&output.stdout).to_string();
+    if output.status.success() {
+        return Ok(out);
+    }
+    let err = String::from_utf8_lossy(&output.stderr);
+    Err(format!("wrangler failed: {}", format!("{err}\n{out}").trim()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_names_are_read_from_wranglers_json_even_after_a_warning_line() {
+        let json = "▲ [WARNING] something\n[\n  {\"name\": \"HEALTH_TOKEN\", \"type\": \"secret_text\"},\n  {\"name\": \"UPDATES_TOKEN\", \"type\": \"secret_text\"}\n]";
+        assert_eq!(secret_names(json).unwrap(), ["HEALTH_TOKEN", "UPDATES_TOKEN"]);
+        assert_eq!(secret_names("[]").unwrap(), Vec::<String>::new());
+        assert!(secret_names("You are not authenticated").unwrap_err().contains("not JSON"));
+    }
+
+    #[test]
+    fn pages_projects_carry_their_domains_split_on_commas() {
+        let json = r#"[{"Project Name": "acme-runbooks", "Project Domains": "acme-runbooks.pages.dev, runbooks.acme.example", "Git Provider": "No"},
+                       {"Project Name": "blog", "Project Domains": ""}]"#;
+        assert_eq!(
+            pages_projects(json).unwrap(),
+            [
+                PagesProject {
+                    name: "acme-runbooks".into(),
+                    domains: vec!["acme-runbooks.pages.dev".into(), "runbooks.acme.example".into()]
+                },
+                PagesProject { name: "blog".into(), domains: vec![] },
+            ]
+        );
+    }
+}
