@@ -19,8 +19,9 @@ const TYPES = {
 };
 TYPES[''] = 'text/plain';
 
-export const DIST = resolve(process.env.OUTPOST_DIST ?? 'dist');
-export const ROOT = resolve(DIST, '..');
+export const ROOT = resolve(import.meta.dirname, '../..');
+// The site of Outpost's example (examples/), which `cargo xtask test` builds for these tests.
+export const DIST = resolve(process.env.OUTPOST_DIST ?? join(ROOT, 'target/dist-example'));
 
 /**
  * Reads dist/_headers (Cloudflare Pages format) into [pattern, headers] rules, so the test

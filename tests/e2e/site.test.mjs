@@ -77,7 +77,7 @@ describe('runbook page', () => {
     await block.locator('button.copy-all').click();
     await page.waitForFunction(() => document.querySelectorAll('button.copy.copied').length === 1);
     const copied = await page.evaluate(() => navigator.clipboard.readText());
-    assert.equal(copied, await codeBlockFromSource('runbooks/incident-response.md', 2));
+    assert.equal(copied, await codeBlockFromSource('examples/runbooks/incident-response.md', 2));
     assert.match(copied, /^# Check recent logs for errors\nsudo journalctl/);
     assert.deepEqual(page.problems, []);
   });

@@ -4,6 +4,8 @@
 mod app;
 mod bench;
 mod bench_library;
+#[cfg(test)]
+mod content;
 mod crate_map;
 mod cycles;
 mod deploy;

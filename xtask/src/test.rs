@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use crate::process::{self, root, step};
-use crate::{build_all, build_site, tools, worker};
+use crate::{runbooks, tools, worker};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -63,8 +63,9 @@ pub fn run(selection: &Selection) -> Result<(), String> {
             tools::ensure_browser()?;
             formatting_and_lints()?;
             rust(None)?;
-            // Building checks the runbooks and outpost.toml too, and prints what it finds.
-            let (dist, _bundle) = build_all()?;
+            team_content()?;
+            let dist = example_site()?;
+            worker::build()?;
             let shapes = shapes_site()?;
             browser(&dist, &shapes, None)?;
             worker_tests(None)?;
@@ -74,7 +75,7 @@ pub fn run(selection: &Selection) -> Result<(), String> {
         Some(Kind::Browser) => {
             tools::ensure_worker_tools()?;
             tools::ensure_browser()?;
-            let dist = build_site()?;
+            let dist = example_site()?;
             let shapes = shapes_site()?;
             // The site and the probe together (`probe_in_site.test.mjs`) need the worker.
             worker::build()?;
@@ -157,13 +158,29 @@ fn rust(filter: Option<&str>) -> Result<(), String> {
     step("the site's build path (markdown to pre-rendered HTML)");
     let mut app = process::cargo();
     app.args(["test", "--package", "app", "--no-default-features", "--features", "ssr", "--quiet"]);
-    // The team's site, whatever the shell holds for the tests' site of runbook shapes.
-    app.env_remove("OUTPOST_RUNBOOKS").env_remove("OUTPOST_CONFIG");
+    // Outpost's example site, whatever the shell holds for the tests' site of runbook shapes.
+    app.env("OUTPOST_RUNBOOKS", root().join(EXAMPLE_RUNBOOKS)).env("OUTPOST_CONFIG", root().join(EXAMPLE_CONFIG));
     if let Some(filter) = filter {
         app.args(["--", filter]);
     }
     process::run(&mut app)
 }
+
+/// The team's runbooks and outpost.toml, checked as every build checks them (the team's site
+/// itself is built by the deploy tests' dry run).
+fn team_content() -> Result<(), String> {
+    let library = runbooks::lint()?;
+    worker::check_config(&library)
+}
+
+/// The site the browser tests run on: Outpost's example (its copy of the team's runbook and
+/// outpost.toml), so a fork's own runbooks and settings never change what the tests expect.
+fn example_site() -> Result<PathBuf, String> {
+    crate::app::build_from(&root().join(EXAMPLE_RUNBOOKS), &root().join(EXAMPLE_CONFIG), "dist-example")
+}
+
+const EXAMPLE_RUNBOOKS: &str = "examples/runbooks";
+const EXAMPLE_CONFIG: &str = "examples/outpost.toml";
 
 /// A site built from the runbook shapes other teams have (`runbook_shapes.test.mjs`).
 fn shapes_site() -> Result<PathBuf, String> {

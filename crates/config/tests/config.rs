@@ -180,7 +180,7 @@ mod fuzz {
 
 #[test]
 fn the_example_outpost_toml_shows_every_section_and_has_no_mistakes() {
-    let (config, errors) = parse_config(include_str!("../../../outpost.toml"));
+    let (config, errors) = parse_config(include_str!("../../../examples/outpost.toml"));
     assert_eq!(errors, [], "outpost.toml at the repository root must build as is");
     assert!(!config.variables.is_empty(), "[variables]");
     assert!(!config.endpoints.is_empty(), "[[endpoint]]");

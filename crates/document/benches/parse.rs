@@ -7,7 +7,7 @@ use bench_timing::report;
 use document::search::SearchIndex;
 use document::Library;
 
-const TEAM_RUNBOOK: &str = include_str!("../../../runbooks/incident-response.md");
+const TEAM_RUNBOOK: &str = include_str!("../../../examples/runbooks/incident-response.md");
 
 fn main() {
     let large: String = (0..20).map(|_| TEAM_RUNBOOK.split_once("\n---\n").map_or(TEAM_RUNBOOK, |(_, b)| b)).collect();

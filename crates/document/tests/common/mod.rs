@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use document::{Block, Document, ImageSource, Inline, LinkTarget};
 
 pub fn team_runbook_source() -> &'static str {
-    include_str!("../../../../runbooks/incident-response.md")
+    include_str!("../../../../examples/runbooks/incident-response.md")
 }
 
 pub fn fixture(name: &str) -> String {

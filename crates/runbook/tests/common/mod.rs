@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 pub fn team_runbook_source() -> &'static str {
-    include_str!("../../../../runbooks/incident-response.md")
+    include_str!("../../../../examples/runbooks/incident-response.md")
 }
 
 pub fn fixture(name: &str) -> String {

@@ -88,7 +88,7 @@ fn a_runbook_reads_back_exactly_as_it_was_derived() {
 
 #[test]
 fn the_teams_runbook_reads_back_exactly() {
-    let text = include_str!("../../../../runbooks/incident-response.md");
+    let text = include_str!("../../../../examples/runbooks/incident-response.md");
     let library = runbook::library("runbooks", [("incident-response.md", text)], &[]);
     let runbook = &library.runbooks[0];
     assert_eq!(read_runbook(&write_runbook(runbook)).as_ref(), Ok(runbook));

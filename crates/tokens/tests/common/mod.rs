@@ -4,5 +4,5 @@
 pub mod realistic;
 
 pub fn team_runbook_source() -> &'static str {
-    include_str!("../../../../runbooks/incident-response.md")
+    include_str!("../../../../examples/runbooks/incident-response.md")
 }
