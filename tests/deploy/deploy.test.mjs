@@ -80,6 +80,21 @@ describe('cargo xtask deploy --dry-run', () => {
     });
   }
 
+  test('--if-configured: a config with no [deploy] section has nothing to deploy, and says so without building', () => {
+    const fresh = readFileSync(join(ROOT, 'examples/outpost.toml'), 'utf8');
+    const path = join(dir, 'fresh.toml');
+    writeFileSync(path, fresh);
+    const run = deploy('--dry-run', '--if-configured', '--config', path);
+    assert.equal(run.status, 0, run.err);
+    assert.match(run.out, /has no \[deploy\] section, so there is nothing to deploy yet/);
+    assert.doesNotMatch(run.out, /building the site/);
+    const started = join(dir, 'started.toml');
+    writeFileSync(started, `${fresh}\n[deploy]\npages_project = "acme-runbooks"\n`);
+    const half = deploy('--dry-run', '--if-configured', '--config', started);
+    assert.notEqual(half.status, 0, 'a [deploy] section, once written, is held to every check');
+    assert.match(half.err, /\[site\] probe_api is not set/);
+  });
+
   test('a deploy with another config is refused: only outpost.toml, which the probe is built with, is sent', () => {
     const run = deploy('--config', 'tests/deploy/ready.toml');
     assert.equal(run.status, 2);

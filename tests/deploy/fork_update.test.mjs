@@ -90,6 +90,38 @@ describe('updating a fork', () => {
     assert.ok(existsSync(join(fork, 'runbooks/database-failover.md')));
   });
 
+  test("a team that deleted the demo runbook Outpost then changed keeps it deleted with README's two commands", () => {
+    const upstream = join(dir, 'outpost-3');
+    const fork = join(dir, 'fork-3');
+    mkdirSync(upstream);
+    git(upstream, 'init', '-q', '-b', 'main');
+    write(upstream, '.gitattributes', read(ROOT, '.gitattributes'));
+    write(upstream, 'runbooks/incident-response.md', '# Demo\n');
+    write(upstream, 'app/src/lib.rs', '// version 1\n');
+    git(upstream, 'add', '-A');
+    git(upstream, 'commit', '-q', '-m', 'Outpost 1');
+    git(dir, 'clone', '-q', upstream, fork);
+    git(fork, 'rm', '-q', 'runbooks/incident-response.md');
+    write(fork, 'runbooks/ours.md', '# Ours\n');
+    git(fork, 'add', '-A');
+    git(fork, 'commit', '-q', '-m', 'Only ours');
+    write(upstream, 'app/src/lib.rs', '// version 2\n');
+    write(upstream, 'runbooks/incident-response.md', '# Demo, reworded\n');
+    git(upstream, 'commit', '-q', '-am', 'Outpost 2');
+    const commands = readmeCommands(upstream);
+    // A modify/delete conflict is not a content merge: git stops, whatever .gitattributes says.
+    assert.throws(
+      () => commands.forEach((command) => git(fork, ...command)),
+      (error) => /CONFLICT \(modify\/delete\)/.test(`${error.stdout}${error.stderr}`),
+    );
+    const recovery = ['git rm runbooks/incident-response.md', 'git commit --no-edit'];
+    for (const line of recovery) assert.ok(README.includes(line), `README says: ${line}`);
+    for (const line of recovery) git(fork, ...line.split(' ').slice(1));
+    assert.equal(git(fork, 'status', '--porcelain'), '');
+    assert.ok(!existsSync(join(fork, 'runbooks/incident-response.md')));
+    assert.equal(read(fork, 'app/src/lib.rs'), '// version 2\n', "Outpost's change arrived");
+  });
+
   test('a team that deleted the demo runbook keeps it deleted after an update', () => {
     const upstream = join(dir, 'outpost-2');
     const fork = join(dir, 'fork-2');

@@ -21,6 +21,9 @@ const MAX_WORKER_GZIP_BYTES: u64 = 3 * 1024 * 1024;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Options {
     pub dry_run: bool,
+    /// `--if-configured`: a config with no `[deploy]` section is not set up for deploying,
+    /// and that is fine (the workflow on a fork that has not named its deployment yet).
+    pub if_configured: bool,
     /// outpost.toml, or another file to check (`--config`, dry runs only: the probe is
     /// always built with the repository's outpost.toml).
     pub config: PathBuf,
@@ -28,13 +31,16 @@ pub struct Options {
 
 impl Options {
     pub fn parse(args: &[String]) -> Result<Options, String> {
-        let mut options = Options { dry_run: false, config: root().join("outpost.toml") };
+        let mut options = Options { dry_run: false, if_configured: false, config: root().join("outpost.toml") };
         let mut args = args.iter();
         while let Some(arg) = args.next() {
             match arg.as_str() {
                 "--dry-run" => options.dry_run = true,
+                "--if-configured" => options.if_configured = true,
                 "--config" => options.config = args.next().map(PathBuf::from).ok_or("--config needs a file")?,
-                other => return Err(format!("unknown option {other:?}: use --dry-run and --config PATH")),
+                other => {
+                    return Err(format!("unknown option {other:?}: use --dry-run, --if-configured and --config PATH"))
+                }
             }
         }
         if !options.dry_run && options.config != root().join("outpost.toml") {
@@ -48,6 +54,13 @@ pub fn run(options: &Options) -> Result<(), String> {
     step(&format!("checking {} for deployment", shown(&options.config)));
     let text = std::fs::read_to_string(&options.config).map_err(|e| format!("{}: {e}", options.config.display()))?;
     let (config, errors) = config::parse_config(&text);
+    if options.if_configured && config.deploy.is_none() {
+        println!(
+            "{} has no [deploy] section, so there is nothing to deploy yet (README.md, \"Deploy\")",
+            shown(&options.config)
+        );
+        return Ok(());
+    }
     let ready = readiness(&config);
     let mut missing: Vec<String> = errors.iter().map(ToString::to_string).collect();
     missing.extend(ready.missing);
@@ -64,8 +77,10 @@ pub fn run(options: &Options) -> Result<(), String> {
     let account = if options.dry_run {
         None
     } else {
+        // wrangler comes with the npm packages.
+        crate::tools::ensure_worker_tools()?;
         step("checking the Cloudflare account (wrangler whoami, secret list, pages project list)");
-        let account = deploy_account::check(&deploy, &secrets, probe_api.is_some())?;
+        let account = deploy_account::check(&deploy, &secrets, probe_api.is_some(), config.site_url.as_deref())?;
         if !account.missing.is_empty() {
             return Err(numbered("before deploying, set", &account.missing));
         }
@@ -90,7 +105,7 @@ pub fn run(options: &Options) -> Result<(), String> {
         println!("\ndry run: nothing was sent. `cargo xtask deploy` sends it.");
         return Ok(());
     };
-    send(&deploy, &site, probe_api.is_some(), account.project.is_none())
+    send(&deploy, &site, probe_api.as_deref(), account.project.is_none())
 }
 
 /// The site as the checked config would build it: `dist/` finished with its probe address.
@@ -107,7 +122,9 @@ fn policy_problem(site: &Path, probe_api: Option<&str>) -> Option<String> {
     let api = probe_api?;
     let origin = api.splitn(4, '/').take(3).collect::<Vec<_>>().join("/");
     let headers = std::fs::read_to_string(site.join("_headers")).unwrap_or_default();
-    let policy = headers.lines().find(|l| l.trim_start().starts_with("Content-Security-Policy:"))?;
+    let Some(policy) = headers.lines().find(|l| l.trim_start().starts_with("Content-Security-Policy:")) else {
+        return Some("_headers has no Content-Security-Policy: was the site built by `cargo xtask build`?".into());
+    };
     (!policy.split([' ', ';']).any(|source| source == origin)).then(|| {
         format!("_headers' Content-Security-Policy does not name the probe ({origin}): the site could not read it")
     })
@@ -185,16 +202,30 @@ fn plan(
     out
 }
 
-/// The probe first (the site reads it), then the site.
-fn send(deploy: &Deploy, site: &Path, with_probe: bool, create_project: bool) -> Result<(), String> {
-    if with_probe {
+/// The probe first (the site reads it), then the site, to the project's production branch.
+fn send(deploy: &Deploy, site: &Path, probe_api: Option<&str>, create_project: bool) -> Result<(), String> {
+    if let Some(api) = probe_api {
         step(&format!("deploying the probe (wrangler deploy --name {})", deploy.worker));
+        let record = root().join("target/deploy-output.ndjson");
+        let _ = std::fs::remove_file(&record);
         let mut command = wrangler_for(deploy);
-        command.args(["deploy", "--name", &deploy.worker]);
+        command.args(["deploy", "--name", &deploy.worker]).env("WRANGLER_OUTPUT_FILE_PATH", &record);
         if let Some(domain) = &deploy.probe_domain {
             command.args(["--domain", domain]);
         }
         process::run(&mut command)?;
+        // A mistyped workers.dev subdomain passes every check before: wrangler says where the
+        // Worker answers, and the site is not sent pointing elsewhere.
+        let targets = std::fs::read_to_string(&record).map(|text| deploy_account::deployed_targets(&text));
+        if let Some(targets) = targets.ok().filter(|t| !t.is_empty()) {
+            if !deploy_account::answers_at(&targets, api) {
+                return Err(format!(
+                    "the probe is deployed and answers at {}, but [site] probe_api is {api}: set probe_api to one \
+                     of those, then deploy again (the site was not sent)",
+                    targets.join(", ")
+                ));
+            }
+        }
     }
     if create_project {
         step(&format!("creating the Pages project {:?}", deploy.pages_project));
@@ -204,19 +235,30 @@ fn send(deploy: &Deploy, site: &Path, with_probe: bool, create_project: bool) ->
             "create",
             &deploy.pages_project,
             "--production-branch",
-            "main",
+            PRODUCTION_BRANCH,
         ]))?;
     }
     step(&format!("deploying the site (wrangler pages deploy --project-name {})", deploy.pages_project));
     let mut command = wrangler_for(deploy);
-    command.args(["pages", "deploy"]).arg(site).args(["--project-name", &deploy.pages_project, "--commit-dirty=true"]);
-    if create_project {
-        command.args(["--branch", "main"]);
-    }
+    command.args(["pages", "deploy"]).arg(site).args([
+        "--project-name",
+        &deploy.pages_project,
+        "--branch",
+        PRODUCTION_BRANCH,
+        "--commit-dirty=true",
+    ]);
     process::run(&mut command)?;
-    println!("\ndeployed: the site at {}", deploy.site_origins().join(" and "));
+    println!(
+        "\ndeployed: the site to the Pages project {:?} ({})",
+        deploy.pages_project,
+        deploy.site_origins().join(" and ")
+    );
     Ok(())
 }
+
+/// The branch a deploy goes to, whichever branch it is run from: the production branch of
+/// the Pages project `cargo xtask deploy` creates (another would be a preview).
+const PRODUCTION_BRANCH: &str = "main";
 
 fn numbered(title: &str, items: &[String]) -> String {
     let list: Vec<String> = items.iter().enumerate().map(|(i, item)| format!("  {}. {item}", i + 1)).collect();
@@ -240,7 +282,11 @@ mod tests {
         assert!(parse(&["--dry-run", "--config", "x.toml"]).is_ok());
         assert!(parse(&["--config", "x.toml"]).unwrap_err().contains("for dry runs"));
         assert!(parse(&["--dryrun"]).unwrap_err().contains("unknown option"));
-        assert_eq!(parse(&[]).unwrap(), Options { dry_run: false, config: root().join("outpost.toml") });
+        assert_eq!(
+            parse(&[]).unwrap(),
+            Options { dry_run: false, if_configured: false, config: root().join("outpost.toml") }
+        );
+        assert!(parse(&["--if-configured"]).unwrap().if_configured);
     }
 
     #[test]
@@ -253,6 +299,10 @@ mod tests {
         assert_eq!(policy_problem(&dir, Some("https://p.example.workers.dev/api")), None);
         assert!(policy_problem(&dir, Some("https://p.example.workers")).unwrap().contains("does not name the probe"));
         assert_eq!(policy_problem(&dir, None), None);
+        std::fs::write(dir.join("_headers"), "/*\n  X-Frame-Options: DENY\n").unwrap();
+        assert!(policy_problem(&dir, Some("https://p.example.workers.dev"))
+            .unwrap()
+            .contains("no Content-Security-Policy"));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -32,9 +32,9 @@ pub struct Account {
     pub notes: Vec<String>,
 }
 
-/// Logged in (a token or `wrangler login`), every required secret set, the project's
-/// custom domain attached.
-pub fn check(deploy: &Deploy, secrets: &[NamedSecret], with_probe: bool) -> Result<Account, String> {
+/// Logged in (a token or `wrangler login`), every required secret set, `[site] url` one of
+/// the project's addresses, its custom domain attached.
+pub fn check(deploy: &Deploy, secrets: &[NamedSecret], with_probe: bool, url: Option<&str>) -> Result<Account, String> {
     let mut account = Account::default();
     let who = answer(wrangler_for(deploy).arg("whoami"))?;
     if who.contains("not authenticated") {
@@ -48,11 +48,15 @@ pub fn check(deploy: &Deploy, secrets: &[NamedSecret], with_probe: bool) -> Resu
         let existing = match listed {
             Ok(json) => secret_names(&json)?,
             // A first deploy: the Worker does not exist yet, so neither do its secrets.
-            Err(why) if why.contains("not found") => Vec::new(),
+            Err(why) if why.contains(&format!("Worker \"{}\"", deploy.worker)) && why.contains("not found") => {
+                Vec::new()
+            }
             Err(why) => return Err(why),
         };
         for secret in secrets.iter().filter(|s| !existing.contains(&s.name)) {
-            let command = format!("npx wrangler secret put {} --name {}", secret.name, deploy.worker);
+            let prefix =
+                deploy.account_id.as_ref().map(|id| format!("CLOUDFLARE_ACCOUNT_ID={id} ")).unwrap_or_default();
+            let command = format!("{prefix}npx wrangler secret put {} --name {}", secret.name, deploy.worker);
             let line = format!("{} is not set (read by {}): `{command}`", secret.name, secret.used_by.join(", "));
             if secret.required {
                 account.missing.push(line);
@@ -63,8 +67,24 @@ pub fn check(deploy: &Deploy, secrets: &[NamedSecret], with_probe: bool) -> Resu
     }
     let projects = pages_projects(&answer(wrangler_for(deploy).args(["pages", "project", "list", "--json"]))?)?;
     account.project = projects.into_iter().find(|p| p.name == deploy.pages_project);
+    // Cloudflare names the project's address after it, with a suffix when the name is taken
+    // elsewhere: the project's own list of domains is the truth.
+    if let (Some(project), Some(url)) = (&account.project, url) {
+        let host = url.split_once("://").map_or(url, |(_, rest)| rest).split(['/', ':']).next().unwrap_or_default();
+        if !project.domains.iter().any(|domain| domain.eq_ignore_ascii_case(host)) {
+            account.missing.push(format!(
+                "[site] url {url:?} is not an address of the Pages project {:?}, which answers at {}",
+                project.name,
+                project.domains.join(", ")
+            ));
+        }
+    }
     match (&account.project, &deploy.site_domain) {
-        (None, _) => account.notes.push(format!("the Pages project {:?} will be created", deploy.pages_project)),
+        (None, _) => account.notes.push(format!(
+            "the Pages project {:?} will be created: if Cloudflare gives it another *.pages.dev address (the name \
+             is taken), set [site] url to it and deploy again",
+            deploy.pages_project
+        )),
         (Some(project), Some(domain)) if !project.domains.contains(domain) => account.notes.push(format!(
             "{domain} is not yet a custom domain of {:?}: add it on the dashboard (Workers & Pages → the project → \
              Custom domains), then it serves this deploy",
@@ -98,6 +118,35 @@ pub fn pages_projects(json: &str) -> Result<Vec<PagesProject>, String> {
             Some(PagesProject { name, domains })
         })
         .collect())
+}
+
+/// Where a deployed Worker answers, from the `deploy` entry wrangler writes to
+/// `WRANGLER_OUTPUT_FILE_PATH`: `https://<name>.<sub>.workers.dev`,
+/// `status.example.com (custom domain)`, `schedule: * * * * *`.
+pub fn deployed_targets(ndjson: &str) -> Vec<String> {
+    ndjson
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|entry| entry["type"] == "deploy")
+        .flat_map(|entry| {
+            entry["targets"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|t| t.as_str().map(str::to_string))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// Whether `probe_api` is at one of the Worker's `targets`.
+pub fn answers_at(targets: &[String], probe_api: &str) -> bool {
+    let host = |address: &str| {
+        let rest = address.split_once("://").map_or(address, |(_, rest)| rest);
+        rest.split(['/', ' ', ':']).next().unwrap_or_default().to_ascii_lowercase()
+    };
+    let wanted = host(probe_api);
+    targets.iter().any(|target| !target.starts_with("schedule:") && host(target) == wanted)
 }
 
 /// wrangler may print lines before its JSON (a "▲ [WARNING]"): from the line that opens a
@@ -135,6 +184,22 @@ mod tests {
         assert_eq!(secret_names(json).unwrap(), ["HEALTH_TOKEN", "UPDATES_TOKEN"]);
         assert_eq!(secret_names("[]").unwrap(), Vec::<String>::new());
         assert!(secret_names("You are not authenticated").unwrap_err().contains("not JSON"));
+    }
+
+    #[test]
+    fn the_workers_addresses_are_read_from_wranglers_output_file_and_matched_by_host() {
+        let ndjson = concat!(
+            "{\"type\":\"wrangler-session\",\"version\":1}\n",
+            "{\"type\":\"deploy\",\"version\":1,\"worker_name\":\"acme-probe\",\"targets\":[\"https://acme-probe.acme.workers.dev\",\"status.acme.example (custom domain)\",\"schedule: * * * * *\"]}\n",
+            "not json\n"
+        );
+        let targets = deployed_targets(ndjson);
+        assert_eq!(targets.len(), 3);
+        assert!(answers_at(&targets, "https://acme-probe.acme.workers.dev"));
+        assert!(answers_at(&targets, "https://STATUS.acme.example/api"));
+        assert!(!answers_at(&targets, "https://acme-probe.acmee.workers.dev"), "a mistyped subdomain");
+        assert!(!answers_at(&targets, "https://schedule"));
+        assert_eq!(deployed_targets("{\"type\":\"deploy\"}"), Vec::<String>::new());
     }
 
     #[test]

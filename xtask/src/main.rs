@@ -37,13 +37,14 @@ usage: cargo xtask <command>
   build   write the deployable site to dist/ and the worker bundle to worker/build/
   bench   measure dist/ sizes and parser speed, and update docs/benchmarks.md
           (`bench page`, `bench spec`, `bench room`: one table, printed)
-  lint    check the runbooks and list what the site would warn about
+  lint    check the runbooks and outpost.toml, and list what the site would warn about
   screenshots
           the README's pictures (docs/images/), from the demo's site and probe in Chromium
-  deploy [--dry-run] [--config PATH]
+  deploy [--dry-run] [--if-configured] [--config PATH]
           check outpost.toml's [deploy], the account and the build, then deploy the probe
           (wrangler deploy) and the site (wrangler pages deploy); --dry-run checks all that
-          needs no account and sends nothing
+          needs no account and sends nothing; --if-configured does nothing, successfully,
+          without a [deploy] section (the workflow of a fork not set up yet)
 ";
 
 fn main() -> ExitCode {
@@ -79,7 +80,9 @@ fn main() -> ExitCode {
             }
         },
         Some("screenshots") => screenshots(),
-        Some("lint") => runbooks::lint().and_then(|_| lint_modules()),
+        Some("lint") => {
+            runbooks::lint().and_then(|library| worker::check_config(&library)).and_then(|_| lint_modules())
+        }
         Some("help" | "-h" | "--help") => {
             print!("{USAGE}");
             Ok(())

@@ -12,7 +12,9 @@ use crate::raw::RawDeploy;
 pub const DEFAULT_PAGES_PROJECT: &str = "outpost";
 pub const DEFAULT_WORKER: &str = "outpost-probe";
 
-/// Pages project names become `<name>.pages.dev`: Cloudflare takes at most 58 characters.
+/// Pages project names become `<name>.pages.dev`: the dashboard takes at most 58 characters
+/// (the API documents only the characters), leaving room in the 63 of a DNS label for the
+/// suffix Cloudflare adds when a name is taken.
 const MAX_PAGES_PROJECT: usize = 58;
 /// A Worker's name is one DNS label of `<name>.<subdomain>.workers.dev`.
 const MAX_WORKER: usize = 63;
@@ -45,6 +47,17 @@ impl Deploy {
         }
     }
 
+    /// Whether `host` is the Pages project's own address: `<project>.pages.dev`, or
+    /// `<project>-<suffix>.pages.dev` when Cloudflare found the name taken.
+    pub fn is_pages_host(&self, host: &str) -> bool {
+        let host = host.to_ascii_lowercase();
+        let Some(label) = host.strip_suffix(".pages.dev") else { return false };
+        label == self.pages_project
+            || label.strip_prefix(&format!("{}-", self.pages_project)).is_some_and(|suffix| {
+                !suffix.is_empty() && suffix.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+            })
+    }
+
     /// The addresses the site answers at once deployed.
     pub fn site_origins(&self) -> Vec<String> {
         let mut origins = vec![format!("https://{}.pages.dev", self.pages_project)];
@@ -56,7 +69,8 @@ impl Deploy {
     /// `<worker>.<account subdomain>.workers.dev` (the subdomain is the account's, so any one
     /// label is taken).
     pub fn is_probe_host(&self, host: &str) -> bool {
-        if self.probe_domain.as_deref() == Some(host) {
+        let host = host.to_ascii_lowercase();
+        if self.probe_domain.as_deref() == Some(host.as_str()) {
             return true;
         }
         let Some(rest) = host.strip_prefix(&format!("{}.", self.worker)) else { return false };

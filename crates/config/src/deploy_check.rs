@@ -101,8 +101,13 @@ pub fn readiness(config: &Config) -> Readiness {
         }
     }
     let origins = deploy.site_origins();
+    // `<project>-<suffix>.pages.dev` too: Cloudflare's address when the name was taken.
+    let is_site = |url: &str| {
+        origins.iter().any(|origin| same_origin(url, origin))
+            || url.to_ascii_lowercase().starts_with("https://") && deploy.is_pages_host(host_of(url))
+    };
     match &config.site_url {
-        Some(url) if !origins.iter().any(|origin| same_origin(url, origin)) => ready
+        Some(url) if !is_site(url) => ready
             .missing
             .push(format!("[site] url {url:?} is not where the site is deployed: use {}", origins.join(" or "))),
         Some(_) => {}

@@ -110,13 +110,18 @@ fn probe_api_must_be_the_workers_own_address() {
     let on_port = READY.replace("https://acme-probe.acme.workers.dev", "https://status.acme.example:8443")
         + "probe_domain = \"status.acme.example\"\n";
     assert_eq!(readiness(&parsed(&on_port)).missing, Vec::<String>::new(), "the host is what is compared");
+    let upper = READY.replace("https://acme-probe.acme.workers.dev", "https://ACME-Probe.acme.workers.dev");
+    assert_eq!(readiness(&parsed(&upper)).missing, Vec::<String>::new(), "host names compare in any case");
 }
 
 #[test]
 fn site_url_must_be_the_pages_address_or_the_sites_domain() {
-    for fine in
-        ["https://acme-runbooks.pages.dev", "https://RUNBOOKS.acme.example/", "https://runbooks.acme.example/ops"]
-    {
+    for fine in [
+        "https://acme-runbooks.pages.dev",
+        "https://acme-runbooks-7xq.pages.dev",
+        "https://RUNBOOKS.acme.example/",
+        "https://runbooks.acme.example/ops",
+    ] {
         let text = READY.replace("https://runbooks.acme.example\"", &format!("{fine}\""));
         assert_eq!(readiness(&parsed(&text)).missing, Vec::<String>::new(), "{fine}");
     }
@@ -124,6 +129,9 @@ fn site_url_must_be_the_pages_address_or_the_sites_domain() {
         "https://runbooks.acme.example.evil.example",
         "https://acme-runbooks.pages.devx",
         "http://runbooks.acme.example",
+        "https://acme-runbooksx.pages.dev",
+        "https://acme-runbooks-.pages.dev",
+        "https://other.pages.dev",
     ] {
         let text = READY.replace("https://runbooks.acme.example\"", &format!("{wrong}\""));
         let missing = readiness(&parsed(&text)).missing;
