@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
@@ -90,9 +90,13 @@ describe('updating a fork', () => {
     assert.ok(existsSync(join(fork, 'runbooks/database-failover.md')));
   });
 
-  test("a team that deleted the demo runbook Outpost then changed keeps it deleted with README's two commands", () => {
-    const upstream = join(dir, 'outpost-3');
-    const fork = join(dir, 'fork-3');
+  /**
+   * Outpost with a demo runbook, a fork that deleted it for one of its own, and Outpost's next
+   * commit: its code, and the demo runbook reworded when `rewordDemo`.
+   */
+  function forkWithoutTheDemo(name, rewordDemo) {
+    const upstream = join(dir, `outpost-${name}`);
+    const fork = join(dir, `fork-${name}`);
     mkdirSync(upstream);
     git(upstream, 'init', '-q', '-b', 'main');
     write(upstream, '.gitattributes', read(ROOT, '.gitattributes'));
@@ -106,12 +110,24 @@ describe('updating a fork', () => {
     git(fork, 'add', '-A');
     git(fork, 'commit', '-q', '-m', 'Only ours');
     write(upstream, 'app/src/lib.rs', '// version 2\n');
-    write(upstream, 'runbooks/incident-response.md', '# Demo, reworded\n');
+    if (rewordDemo) write(upstream, 'runbooks/incident-response.md', '# Demo, reworded\n');
     git(upstream, 'commit', '-q', '-am', 'Outpost 2');
-    const commands = readmeCommands(upstream);
+    return { upstream, fork };
+  }
+
+  test('a team that deleted the demo runbook keeps it deleted after an update', () => {
+    const { upstream, fork } = forkWithoutTheDemo('kept', false);
+    for (const command of readmeCommands(upstream)) git(fork, ...command);
+    assert.equal(git(fork, 'status', '--porcelain'), '');
+    assert.ok(!existsSync(join(fork, 'runbooks/incident-response.md')));
+    assert.equal(read(fork, 'app/src/lib.rs'), '// version 2\n');
+  });
+
+  test("a team that deleted the demo runbook Outpost then changed keeps it deleted with README's two commands", () => {
+    const { upstream, fork } = forkWithoutTheDemo('reworded', true);
     // A modify/delete conflict is not a content merge: git stops, whatever .gitattributes says.
     assert.throws(
-      () => commands.forEach((command) => git(fork, ...command)),
+      () => readmeCommands(upstream).forEach((command) => git(fork, ...command)),
       (error) => /CONFLICT \(modify\/delete\)/.test(`${error.stdout}${error.stderr}`),
     );
     const recovery = ['git rm runbooks/incident-response.md', 'git commit --no-edit'];
@@ -120,28 +136,5 @@ describe('updating a fork', () => {
     assert.equal(git(fork, 'status', '--porcelain'), '');
     assert.ok(!existsSync(join(fork, 'runbooks/incident-response.md')));
     assert.equal(read(fork, 'app/src/lib.rs'), '// version 2\n', "Outpost's change arrived");
-  });
-
-  test('a team that deleted the demo runbook keeps it deleted after an update', () => {
-    const upstream = join(dir, 'outpost-2');
-    const fork = join(dir, 'fork-2');
-    mkdirSync(upstream);
-    git(upstream, 'init', '-q', '-b', 'main');
-    write(upstream, '.gitattributes', read(ROOT, '.gitattributes'));
-    write(upstream, 'runbooks/incident-response.md', '# Demo\n');
-    write(upstream, 'app/src/lib.rs', '// version 1\n');
-    git(upstream, 'add', '-A');
-    git(upstream, 'commit', '-q', '-m', 'Outpost 1');
-    git(dir, 'clone', '-q', upstream, fork);
-    unlinkSync(join(fork, 'runbooks/incident-response.md'));
-    write(fork, 'runbooks/ours.md', '# Ours\n');
-    git(fork, 'add', '-A');
-    git(fork, 'commit', '-q', '-m', 'Only ours');
-    write(upstream, 'app/src/lib.rs', '// version 2\n');
-    git(upstream, 'commit', '-q', '-am', 'Outpost 2');
-    for (const command of readmeCommands(upstream)) git(fork, ...command);
-    assert.equal(git(fork, 'status', '--porcelain'), '');
-    assert.ok(!existsSync(join(fork, 'runbooks/incident-response.md')));
-    assert.equal(read(fork, 'app/src/lib.rs'), '// version 2\n');
   });
 });
