@@ -93,6 +93,11 @@ describe('cargo xtask deploy --dry-run', () => {
     const half = deploy('--dry-run', '--if-configured', '--config', started);
     assert.notEqual(half.status, 0, 'a [deploy] section, once written, is held to every check');
     assert.match(half.err, /\[site\] probe_api is not set/);
+    const typo = join(dir, 'typo.toml');
+    writeFileSync(typo, `${fresh}\n[deploy]\npage_project = "acme-runbooks"\n`);
+    const mistyped = deploy('--dry-run', '--if-configured', '--config', typo);
+    assert.notEqual(mistyped.status, 0, 'a mistyped [deploy] is a mistake, not "not configured"');
+    assert.match(mistyped.err, /unknown field `page_project`/);
   });
 
   test('a deploy with another config is refused: only outpost.toml, which the probe is built with, is sent', () => {

@@ -35,20 +35,25 @@ describe('the deploy workflow', () => {
     const steps = WORKFLOW.split('\n      - ').slice(1);
     const step = (name) => steps.find((s) => s.startsWith(`name: ${name}`)) ?? assert.fail(`no step ${name}`);
     assert.match(step('Check the runbooks and outpost.toml'), /run: cargo xtask lint\n/);
-    assert.match(step('Build the site'), /if: github\.event_name == 'pull_request'\n\s+run: cargo xtask build\n/);
+    assert.match(step('Build the site and the probe'), /^name: [^\n]+\n\s+run: cargo xtask build\n/, 'every run builds');
     const dryRun = step('Check everything a deploy needs');
     assert.match(dryRun, /if: github\.event_name == 'pull_request'\n\s+run: cargo xtask deploy --dry-run --if-configured\n/);
     const deploy = step('Deploy the probe and the site');
-    assert.match(deploy, /if: github\.event_name != 'pull_request'\n\s+run: cargo xtask deploy --if-configured\n/);
+    assert.match(
+      deploy,
+      /if: github\.event_name != 'pull_request' && github\.ref == 'refs\/heads\/main' && env\.HAS_CLOUDFLARE_TOKEN == 'true'\n\s+run: cargo xtask deploy --if-configured\n/,
+      'only main deploys, and only once the token is there',
+    );
+    assert.match(WORKFLOW, /HAS_CLOUDFLARE_TOKEN: \$\{\{ secrets\.CLOUDFLARE_API_TOKEN != '' \}\}/);
     assert.match(deploy, /CLOUDFLARE_API_TOKEN: \$\{\{ secrets\.CLOUDFLARE_API_TOKEN \}\}/);
     assert.match(deploy, /CLOUDFLARE_ACCOUNT_ID: \$\{\{ secrets\.CLOUDFLARE_ACCOUNT_ID \}\}/);
-    assert.equal(WORKFLOW.match(/secrets\./g).length, 2, 'no other secret is needed');
+    assert.deepEqual([...new Set(WORKFLOW.match(/secrets\.\w+/g))].sort(), ['secrets.CLOUDFLARE_ACCOUNT_ID', 'secrets.CLOUDFLARE_API_TOKEN'], 'no other secret is needed');
     assert.match(step('Keep the built site as a preview'), /uses: actions\/upload-artifact@v4[\s\S]*path: dist\//);
   });
 
   test('the tools and the build are cached, keyed on what installs the tools', () => {
     const cache = WORKFLOW.slice(WORKFLOW.indexOf('uses: Swatinem/rust-cache@v2'));
-    assert.match(cache, /key: outpost-\$\{\{ hashFiles\('xtask\/src\/tools\.rs', 'package-lock\.json'\) \}\}/);
+    assert.match(cache, /key: outpost-\$\{\{ hashFiles\('xtask\/src\/tools\.rs', 'package-lock\.json'\) \}\}\n\s+cache-on-failure: true\n/);
     assert.match(WORKFLOW, /uses: actions\/setup-node@v4\n\s+with:\n\s+node-version: 20\n\s+cache: npm/);
   });
 });

@@ -54,7 +54,8 @@ pub fn run(options: &Options) -> Result<(), String> {
     step(&format!("checking {} for deployment", shown(&options.config)));
     let text = std::fs::read_to_string(&options.config).map_err(|e| format!("{}: {e}", options.config.display()))?;
     let (config, errors) = config::parse_config(&text);
-    if options.if_configured && config.deploy.is_none() {
+    // A mistyped key drops the whole [deploy] table: that is a mistake, not "not configured".
+    if options.if_configured && config.deploy.is_none() && errors.is_empty() {
         println!(
             "{} has no [deploy] section, so there is nothing to deploy yet (README.md, \"Deploy\")",
             shown(&options.config)
@@ -78,7 +79,7 @@ pub fn run(options: &Options) -> Result<(), String> {
         None
     } else {
         // wrangler comes with the npm packages.
-        crate::tools::ensure_worker_tools()?;
+        crate::tools::ensure_npm_packages()?;
         step("checking the Cloudflare account (wrangler whoami, secret list, pages project list)");
         let account = deploy_account::check(&deploy, &secrets, probe_api.is_some(), config.site_url.as_deref())?;
         if !account.missing.is_empty() {
@@ -105,7 +106,7 @@ pub fn run(options: &Options) -> Result<(), String> {
         println!("\ndry run: nothing was sent. `cargo xtask deploy` sends it.");
         return Ok(());
     };
-    send(&deploy, &site, probe_api.as_deref(), account.project.is_none())
+    send(&deploy, &site, probe_api.as_deref(), config.site_url.as_deref(), account.project.is_none())
 }
 
 /// The site as the checked config would build it: `dist/` finished with its probe address.
@@ -202,31 +203,15 @@ fn plan(
     out
 }
 
-/// The probe first (the site reads it), then the site, to the project's production branch.
-fn send(deploy: &Deploy, site: &Path, probe_api: Option<&str>, create_project: bool) -> Result<(), String> {
-    if let Some(api) = probe_api {
-        step(&format!("deploying the probe (wrangler deploy --name {})", deploy.worker));
-        let record = root().join("target/deploy-output.ndjson");
-        let _ = std::fs::remove_file(&record);
-        let mut command = wrangler_for(deploy);
-        command.args(["deploy", "--name", &deploy.worker]).env("WRANGLER_OUTPUT_FILE_PATH", &record);
-        if let Some(domain) = &deploy.probe_domain {
-            command.args(["--domain", domain]);
-        }
-        process::run(&mut command)?;
-        // A mistyped workers.dev subdomain passes every check before: wrangler says where the
-        // Worker answers, and the site is not sent pointing elsewhere.
-        let targets = std::fs::read_to_string(&record).map(|text| deploy_account::deployed_targets(&text));
-        if let Some(targets) = targets.ok().filter(|t| !t.is_empty()) {
-            if !deploy_account::answers_at(&targets, api) {
-                return Err(format!(
-                    "the probe is deployed and answers at {}, but [site] probe_api is {api}: set probe_api to one \
-                     of those, then deploy again (the site was not sent)",
-                    targets.join(", ")
-                ));
-            }
-        }
-    }
+/// The Pages project first when it is new (its address is only known once Cloudflare has
+/// given it), then the probe (the site reads it), then the site, to production.
+fn send(
+    deploy: &Deploy,
+    site: &Path,
+    probe_api: Option<&str>,
+    url: Option<&str>,
+    create_project: bool,
+) -> Result<(), String> {
     if create_project {
         step(&format!("creating the Pages project {:?}", deploy.pages_project));
         process::run(wrangler_for(deploy).args([
@@ -237,10 +222,42 @@ fn send(deploy: &Deploy, site: &Path, probe_api: Option<&str>, create_project: b
             "--production-branch",
             PRODUCTION_BRANCH,
         ]))?;
+        let created = deploy_account::projects(deploy)?.into_iter().find(|p| p.name == deploy.pages_project);
+        let problem =
+            created.as_ref().zip(url).and_then(|(project, url)| deploy_account::url_problem(deploy, project, url));
+        if let Some(problem) = problem {
+            return Err(format!("{problem}, then deploy again (the project was created; nothing else was sent)"));
+        }
+    }
+    let record = root().join("target/deploy-output.ndjson");
+    if let Some(api) = probe_api {
+        step(&format!("deploying the probe (wrangler deploy --name {})", deploy.worker));
+        let _ = std::fs::remove_file(&record);
+        let mut command = wrangler_for(deploy);
+        command.args(["deploy", "--name", &deploy.worker]).env("WRANGLER_OUTPUT_FILE_PATH", &record);
+        if let Some(domain) = &deploy.probe_domain {
+            command.args(["--domain", domain]);
+        }
+        process::run(&mut command)?;
+        // A mistyped workers.dev subdomain passes every check before: wrangler says where the
+        // Worker answers, and the site is not sent pointing elsewhere.
+        let targets = std::fs::read_to_string(&record).map(|text| deploy_account::deployed_targets(&text));
+        match targets.ok().filter(|t| !t.is_empty()) {
+            Some(targets) if !deploy_account::answers_at(&targets, api) => {
+                return Err(format!(
+                    "the probe is deployed and answers at {}, but [site] probe_api is {api}: set probe_api to one \
+                     of those, then deploy again (the site was not sent)",
+                    targets.join(", ")
+                ))
+            }
+            Some(_) => {}
+            None => println!("warning: wrangler did not say where the probe answers: check that {api} is its address"),
+        }
     }
     step(&format!("deploying the site (wrangler pages deploy --project-name {})", deploy.pages_project));
+    let _ = std::fs::remove_file(&record);
     let mut command = wrangler_for(deploy);
-    command.args(["pages", "deploy"]).arg(site).args([
+    command.args(["pages", "deploy"]).arg(site).env("WRANGLER_OUTPUT_FILE_PATH", &record).args([
         "--project-name",
         &deploy.pages_project,
         "--branch",
@@ -248,11 +265,20 @@ fn send(deploy: &Deploy, site: &Path, probe_api: Option<&str>, create_project: b
         "--commit-dirty=true",
     ]);
     process::run(&mut command)?;
-    println!(
-        "\ndeployed: the site to the Pages project {:?} ({})",
-        deploy.pages_project,
-        deploy.site_origins().join(" and ")
-    );
+    // A project made elsewhere may have another production branch: then this was a preview.
+    let went = std::fs::read_to_string(&record).ok().and_then(|text| deploy_account::pages_environment(&text));
+    if let Some((environment, branch)) = went.filter(|(environment, _)| environment != "production") {
+        return Err(format!(
+            "the site went to a {environment}, not to production: the Pages project's production branch is {branch:?}; \
+             set it to {PRODUCTION_BRANCH:?} on the dashboard (the project → Settings → Builds & deployments), then \
+             deploy again"
+        ));
+    }
+    let addresses = deploy_account::projects(deploy)
+        .ok()
+        .and_then(|all| all.into_iter().find(|p| p.name == deploy.pages_project))
+        .map_or_else(|| deploy.site_origins(), |p| p.domains.iter().map(|d| format!("https://{d}")).collect());
+    println!("\ndeployed: the site at {}", addresses.join(" and "));
     Ok(())
 }
 

@@ -65,24 +65,15 @@ pub fn check(deploy: &Deploy, secrets: &[NamedSecret], with_probe: bool, url: Op
             }
         }
     }
-    let projects = pages_projects(&answer(wrangler_for(deploy).args(["pages", "project", "list", "--json"]))?)?;
+    let projects = projects(deploy)?;
     account.project = projects.into_iter().find(|p| p.name == deploy.pages_project);
-    // Cloudflare names the project's address after it, with a suffix when the name is taken
-    // elsewhere: the project's own list of domains is the truth.
     if let (Some(project), Some(url)) = (&account.project, url) {
-        let host = url.split_once("://").map_or(url, |(_, rest)| rest).split(['/', ':']).next().unwrap_or_default();
-        if !project.domains.iter().any(|domain| domain.eq_ignore_ascii_case(host)) {
-            account.missing.push(format!(
-                "[site] url {url:?} is not an address of the Pages project {:?}, which answers at {}",
-                project.name,
-                project.domains.join(", ")
-            ));
-        }
+        account.missing.extend(url_problem(deploy, project, url));
     }
     match (&account.project, &deploy.site_domain) {
         (None, _) => account.notes.push(format!(
-            "the Pages project {:?} will be created: if Cloudflare gives it another *.pages.dev address (the name \
-             is taken), set [site] url to it and deploy again",
+            "the Pages project {:?} will be created first, and its address checked against [site] url before \
+             anything else is sent",
             deploy.pages_project
         )),
         (Some(project), Some(domain)) if !project.domains.contains(domain) => account.notes.push(format!(
@@ -118,6 +109,49 @@ pub fn pages_projects(json: &str) -> Result<Vec<PagesProject>, String> {
             Some(PagesProject { name, domains })
         })
         .collect())
+}
+
+/// `[site] url` is not one of the project's addresses. Cloudflare names the project's
+/// address after it, with a suffix when the name is taken elsewhere: the project's own list
+/// of domains is the truth.
+pub fn url_problem(deploy: &Deploy, project: &PagesProject, url: &str) -> Option<String> {
+    let host = url.split_once("://").map_or(url, |(_, rest)| rest).split(['/', ':']).next().unwrap_or_default();
+    if project.domains.iter().any(|domain| domain.eq_ignore_ascii_case(host)) {
+        return None;
+    }
+    let answers = if project.domains.is_empty() {
+        "which lists no address yet".to_string()
+    } else {
+        format!("which answers at {}", project.domains.join(", "))
+    };
+    let fix = if deploy.site_domain.as_deref().is_some_and(|domain| domain.eq_ignore_ascii_case(host)) {
+        format!(
+            "add {host} to the project on the dashboard (Workers & Pages → {} → Custom domains), or set url to its \
+             pages.dev address until it is",
+            project.name
+        )
+    } else {
+        "set url to one of those".to_string()
+    };
+    Some(format!("[site] url {url:?} is not an address of the Pages project {:?}, {answers}: {fix}", project.name))
+}
+
+/// The projects of the account.
+pub fn projects(deploy: &Deploy) -> Result<Vec<PagesProject>, String> {
+    pages_projects(&answer(wrangler_for(deploy).args(["pages", "project", "list", "--json"]))?)
+}
+
+/// Where a Pages deploy went, from its `pages-deploy-detailed` record: (environment,
+/// production branch), such as ("production", "main") or ("preview", "master").
+pub fn pages_environment(ndjson: &str) -> Option<(String, String)> {
+    ndjson.lines().filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok()).find_map(|entry| {
+        (entry["type"] == "pages-deploy-detailed").then(|| {
+            (
+                entry["environment"].as_str().unwrap_or_default().to_string(),
+                entry["production_branch"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+    })
 }
 
 /// Where a deployed Worker answers, from the `deploy` entry wrangler writes to
@@ -200,6 +234,28 @@ mod tests {
         assert!(!answers_at(&targets, "https://acme-probe.acmee.workers.dev"), "a mistyped subdomain");
         assert!(!answers_at(&targets, "https://schedule"));
         assert_eq!(deployed_targets("{\"type\":\"deploy\"}"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_url_the_project_does_not_answer_at_is_named_with_the_fix() {
+        let mut deploy = Deploy::named_by_default();
+        deploy.pages_project = "acme".into();
+        deploy.site_domain = Some("runbooks.acme.example".into());
+        let taken = PagesProject { name: "acme".into(), domains: vec!["acme-7xq.pages.dev".into()] };
+        let said = url_problem(&deploy, &taken, "https://acme.pages.dev").unwrap();
+        assert!(said.contains("which answers at acme-7xq.pages.dev: set url to one of those"), "{said}");
+        assert_eq!(url_problem(&deploy, &taken, "https://ACME-7xq.pages.dev/"), None);
+        let unattached = url_problem(&deploy, &taken, "https://runbooks.acme.example").unwrap();
+        assert!(unattached.contains("add runbooks.acme.example to the project on the dashboard"), "{unattached}");
+        let empty = PagesProject { name: "acme".into(), domains: vec![] };
+        assert!(url_problem(&deploy, &empty, "https://acme.pages.dev").unwrap().contains("lists no address yet"));
+    }
+
+    #[test]
+    fn a_pages_deploy_says_whether_it_went_to_production() {
+        let record = "{\"type\":\"wrangler-session\"}\n{\"type\":\"pages-deploy-detailed\",\"environment\":\"preview\",\"production_branch\":\"master\"}\n";
+        assert_eq!(pages_environment(record), Some(("preview".into(), "master".into())));
+        assert_eq!(pages_environment("{\"type\":\"deploy\"}\n"), None);
     }
 
     #[test]

@@ -86,7 +86,7 @@ fn ensure_wasm_bindgen() -> Result<(), String> {
     run(process::cargo().args(["install", "wasm-bindgen-cli", "--version", &version, "--force"]))
 }
 
-fn ensure_npm_packages() -> Result<(), String> {
+pub fn ensure_npm_packages() -> Result<(), String> {
     let root = root();
     let installed = root.join("node_modules/.package-lock.json");
     if is_newer_or_equal(&installed, &root.join("package-lock.json"))
